@@ -1,0 +1,23 @@
+//! The core crate's domain errors: one enum, each variant a sentence a user can act on.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum CoreError {
+    #[error("`{0}` is not a state code: use an ISO 3166-1 alpha-2 code such as `KZ`, or `SECRETARIAT`")]
+    BadPartyCode(String),
+    #[error("`{0}` is not a tier: use one of member, observer, dialogue-partner, secretariat")]
+    BadTier(String),
+    #[error("`{0}` is not a user reference: write users as `CODE:name`, e.g. `KZ:liaison1`")]
+    BadUserRef(String),
+    #[error("`{0}` is not a role: use one of analyst, supervisor, admin")]
+    BadRole(String),
+    #[error("`{0}` is not a known marking: use a TLP 2.0 marking-definition id")]
+    UnknownMarking(String),
+    #[error("TLP:RED must name its users in the audience (`users`: [\"CODE:name\", ...])")]
+    RedWithoutUsers,
+    #[error("the audience is malformed: {0}")]
+    BadAudience(String),
+    #[error("charter line {line}: {message}")]
+    Charter { line: usize, message: String },
+}
