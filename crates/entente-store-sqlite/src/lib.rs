@@ -1,1 +1,464 @@
-//! placeholder
+//! The SQLite implementation of [`entente_store::Store`], through sqlx.
+//!
+//! Durability: WAL with `synchronous=FULL`, so a write is on disk when its transaction commits,
+//! and every `Store` write returns only after its commit. SQLite has one writer at a time; this
+//! store makes that explicit with one write connection behind a mutex, which also guards what must
+//! advance in step with the database: the last `date_added` handed out (strictly increasing, so
+//! paging by insertion order never skips or repeats) and the audit log's Merkle frontier. Readers
+//! use a pool and see committed snapshots.
+
+mod audit;
+mod rows;
+
+use async_trait::async_trait;
+use entente_core::audit::Frontier;
+use entente_store::{
+    AuditRecord, InsertOutcome, NewObject, ObjectRow, ScanFilter, StatusRecord, Store, StoreError,
+    StoredAuditEntry, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+struct Writer {
+    conn: SqliteConnection,
+    last_date_added_us: i64,
+    frontier: Frontier,
+}
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: Mutex<Writer>,
+    signer: Arc<dyn TreeHeadSigner>,
+}
+
+const INSERT_CHUNK: usize = 400;
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub async fn open(path: &Path, signer: Arc<dyn TreeHeadSigner>) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("cache_size", "-16000");
+        let mut conn = SqliteConnection::connect_with(&options).await.map_err(db_err)?;
+        sqlx::migrate!("./migrations")
+            .run(&mut conn)
+            .await
+            .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(db_err)?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(date_added_us) FROM objects")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(db_err)?;
+        let frontier = audit::load_frontier(&mut conn).await?;
+        Ok(SqliteStore {
+            pool,
+            writer: Mutex::new(Writer {
+                conn,
+                last_date_added_us: last.unwrap_or(0),
+                frontier,
+            }),
+            signer,
+        })
+    }
+}
+
+/// What is already stored of the objects of a batch, by id: (version, json).
+type Existing = HashMap<String, Vec<(i64, String)>>;
+
+async fn existing_versions(
+    conn: &mut SqliteConnection,
+    collection: &str,
+    ids: &[&str],
+) -> Result<Existing, StoreError> {
+    let mut existing: Existing = HashMap::new();
+    for chunk in ids.chunks(INSERT_CHUNK * 2) {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT id, version_ns, json FROM objects WHERE collection = ");
+        q.push_bind(collection).push(" AND id IN (");
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *conn).await.map_err(db_err)? {
+            let id: String = row.try_get(0).map_err(db_err)?;
+            existing
+                .entry(id)
+                .or_default()
+                .push((row.try_get(1).map_err(db_err)?, row.try_get(2).map_err(db_err)?));
+        }
+    }
+    Ok(existing)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_objects(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit_record: AuditRecord,
+        now_us: i64,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        let mut w = self.writer.lock().await;
+        let w = &mut *w;
+        let mut last_added = w.last_date_added_us;
+        let mut frontier = w.frontier.clone();
+        let mut tx = w.conn.begin().await.map_err(db_err)?;
+
+        let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
+        let mut existing = existing_versions(&mut tx, collection, &ids).await?;
+        let mut outcomes = Vec::with_capacity(objects.len());
+        // (object index, version, date_added) of each version to insert.
+        let mut to_insert: Vec<(usize, i64, i64)> = Vec::new();
+        // Stored rows whose first/last flag a new version takes over: (id, version).
+        let mut lose_first: Vec<(String, i64)> = Vec::new();
+        let mut lose_last: Vec<(String, i64)> = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            let known = existing.entry(o.id.clone()).or_default();
+            let same_version = o.version_ns.and_then(|v| known.iter().find(|(kv, _)| *kv == v));
+            if let Some((_, json)) = same_version {
+                outcomes.push(if *json == o.json {
+                    InsertOutcome::Duplicate
+                } else {
+                    InsertOutcome::Equivocation
+                });
+                continue;
+            }
+            if o.version_ns.is_none() && known.iter().any(|(_, j)| *j == o.json) {
+                outcomes.push(InsertOutcome::Duplicate);
+                continue;
+            }
+            let date_added = now_us.max(last_added + 1);
+            last_added = date_added;
+            let version = o.version_ns.unwrap_or(date_added.saturating_mul(1000));
+            if let Some(&(min, _)) = known.iter().min_by_key(|(v, _)| *v) {
+                if version < min {
+                    lose_first.push((o.id.clone(), min));
+                }
+            }
+            if let Some(&(max, _)) = known.iter().max_by_key(|(v, _)| *v) {
+                if version > max {
+                    lose_last.push((o.id.clone(), max));
+                }
+            }
+            known.push((version, o.json.clone()));
+            to_insert.push((i, version, date_added));
+            outcomes.push(InsertOutcome::Stored {
+                date_added_us: date_added,
+            });
+        }
+        for (flag, rows) in [("is_first", &lose_first), ("is_last", &lose_last)] {
+            for (id, version) in rows {
+                sqlx::query(&format!(
+                    "UPDATE objects SET {flag} = 0 WHERE collection = ? AND id = ? AND version_ns = ?"
+                ))
+                .bind(collection)
+                .bind(id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+        for chunk in to_insert.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO objects (collection, id, object_type, version_ns, date_added_us, is_first, is_last, \
+                 originator, marking, audience, json, mac) ",
+            );
+            q.push_values(chunk, |mut b, &(i, version, date_added)| {
+                let o = &objects[i];
+                let known = existing.get(&o.id).map(Vec::as_slice).unwrap_or_default();
+                let is_first = known.iter().all(|(v, _)| *v >= version);
+                let is_last = known.iter().all(|(v, _)| *v <= version);
+                b.push_bind(collection)
+                    .push_bind(&o.id)
+                    .push_bind(&o.object_type)
+                    .push_bind(version)
+                    .push_bind(date_added)
+                    .push_bind(is_first)
+                    .push_bind(is_last)
+                    .push_bind(o.label.originator.as_str())
+                    .push_bind(i64::from(o.label.marking.code()))
+                    .push_bind(rows::audience_json(&o.label))
+                    .push_bind(&o.json)
+                    .push_bind(&o.mac);
+            });
+            q.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        tx.commit().await.map_err(db_err)?;
+        w.last_date_added_us = last_added;
+        w.frontier = frontier;
+        Ok(outcomes)
+    }
+
+    async fn scan(
+        &self,
+        collection: &str,
+        filter: &ScanFilter,
+        after_seq: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ObjectRow>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
+        q.push(rows::columns(filter.with_json));
+        q.push(" FROM objects WHERE collection = ").push_bind(collection);
+        q.push(" AND seq > ").push_bind(after_seq.unwrap_or(0));
+        let push_in = |q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]| {
+            if !values.is_empty() {
+                q.push(format!(" AND {column} IN ("));
+                let mut sep = q.separated(", ");
+                for v in values {
+                    sep.push_bind(v.clone());
+                }
+                q.push(")");
+            }
+        };
+        push_in(&mut q, "id", &filter.ids);
+        push_in(&mut q, "object_type", &filter.types);
+        if let Some(after) = filter.added_after_us {
+            q.push(" AND date_added_us > ").push_bind(after);
+        }
+        if let Some(versions) = &filter.versions_ns {
+            q.push(" AND version_ns IN (");
+            let mut sep = q.separated(", ");
+            for v in versions {
+                sep.push_bind(*v);
+            }
+            if versions.is_empty() {
+                sep.push("NULL");
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY seq LIMIT ").push_bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        let fetched = q.build().fetch_all(&self.pool).await.map_err(db_err)?;
+        fetched.iter().map(|r| rows::object_row(r, filter.with_json)).collect()
+    }
+
+    async fn versions_of(&self, collection: &str, id: &str) -> Result<Vec<ObjectRow>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM objects WHERE collection = ? AND id = ? ORDER BY seq",
+            rows::columns(false)
+        );
+        let fetched = sqlx::query(&sql)
+            .bind(collection)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        fetched.iter().map(|r| rows::object_row(r, false)).collect()
+    }
+
+    async fn delete_versions(
+        &self,
+        collection: &str,
+        id: &str,
+        versions_ns: &[i64],
+        audit_record: AuditRecord,
+    ) -> Result<u64, StoreError> {
+        let mut w = self.writer.lock().await;
+        let w = &mut *w;
+        let mut frontier = w.frontier.clone();
+        let mut tx = w.conn.begin().await.map_err(db_err)?;
+        let mut deleted = 0;
+        for v in versions_ns {
+            deleted += sqlx::query("DELETE FROM objects WHERE collection = ? AND id = ? AND version_ns = ?")
+                .bind(collection)
+                .bind(id)
+                .bind(v)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+        }
+        // The surviving versions take over the first/last flags.
+        for (flag, agg) in [("is_first", "MIN"), ("is_last", "MAX")] {
+            sqlx::query(&format!(
+                "UPDATE objects SET {flag} = (version_ns = (SELECT {agg}(version_ns) FROM objects WHERE collection = ?1 AND id = ?2)) \
+                 WHERE collection = ?1 AND id = ?2"
+            ))
+            .bind(collection)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        tx.commit().await.map_err(db_err)?;
+        w.frontier = frontier;
+        Ok(deleted)
+    }
+
+    async fn all_objects(&self, after_seq: Option<i64>, limit: usize) -> Result<Vec<ObjectRow>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM objects WHERE seq > ? ORDER BY seq LIMIT ?",
+            rows::columns(true)
+        );
+        let fetched = sqlx::query(&sql)
+            .bind(after_seq.unwrap_or(0))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        fetched.iter().map(|r| rows::object_row(r, true)).collect()
+    }
+
+    async fn count_objects(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM objects")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn append_audit(&self, audit_record: AuditRecord) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().await;
+        let w = &mut *w;
+        let mut frontier = w.frontier.clone();
+        let mut tx = w.conn.begin().await.map_err(db_err)?;
+        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        tx.commit().await.map_err(db_err)?;
+        w.frontier = frontier;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<StoredAuditEntry>, StoreError> {
+        audit::entries(&self.pool, after_seq, limit).await
+    }
+
+    async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError> {
+        audit::heads(&self.pool).await
+    }
+
+    async fn put_status(&self, status: StatusRecord) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().await;
+        sqlx::query("INSERT OR REPLACE INTO statuses (id, owner, json) VALUES (?, ?, ?)")
+            .bind(&status.id)
+            .bind(&status.owner)
+            .bind(&status.json)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn get_status(&self, id: &str) -> Result<Option<StatusRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, owner, json FROM statuses WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(StatusRecord {
+                id: r.try_get(0).map_err(db_err)?,
+                owner: r.try_get(1).map_err(db_err)?,
+                json: r.try_get(2).map_err(db_err)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_user(&self, user: UserRecord) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().await;
+        let done = sqlx::query("INSERT OR IGNORE INTO users (name, role, password_hash) VALUES (?, ?, ?)")
+            .bind(&user.name)
+            .bind(user.role.as_str())
+            .bind(&user.password_hash)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::AlreadyExists(format!("user `{}`", user.name)));
+        }
+        Ok(())
+    }
+
+    async fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query("SELECT name, role, password_hash FROM users WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            let role: String = r.try_get(1).map_err(db_err)?;
+            Ok(UserRecord {
+                name: r.try_get(0).map_err(db_err)?,
+                role: entente_core::Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                password_hash: r.try_get(2).map_err(db_err)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_token(&self, token_hash: &[u8], subject: TokenSubject) -> Result<(), StoreError> {
+        let (kind, who) = match &subject {
+            TokenSubject::User(u) => ("user", u.as_str()),
+            TokenSubject::Peer(p) => ("peer", p.as_str()),
+        };
+        let mut w = self.writer.lock().await;
+        sqlx::query("INSERT INTO tokens (hash, kind, subject) VALUES (?, ?, ?)")
+            .bind(token_hash)
+            .bind(kind)
+            .bind(who)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn token_subject(&self, token_hash: &[u8]) -> Result<Option<TokenSubject>, StoreError> {
+        let row = sqlx::query("SELECT kind, subject FROM tokens WHERE hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            let kind: String = r.try_get(0).map_err(db_err)?;
+            let subject: String = r.try_get(1).map_err(db_err)?;
+            match kind.as_str() {
+                "user" => Ok(TokenSubject::User(subject)),
+                "peer" => Ok(TokenSubject::Peer(subject)),
+                other => Err(StoreError::Corrupt(format!("token kind `{other}`"))),
+            }
+        })
+        .transpose()
+    }
+
+    async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().await;
+        sqlx::query("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+            .bind(key)
+            .bind(value)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,174 @@
-//! placeholder
+//! The storage interface of an Entente node. A backend (SQLite now, PostgreSQL later) implements
+//! [`Store`]: object versions with their access labels, users and tokens, TAXII status resources,
+//! and the audit log with its signed tree heads. Backends are deliberately dumb: they never decide
+//! visibility. Every read that leaves the store goes through [`read`], which asks the access
+//! policy (`entente_core::may_see`) about every row.
+
+pub mod error;
+pub mod read;
+
+use async_trait::async_trait;
+use entente_core::{AccessLabel, Role};
+pub use error::StoreError;
+
+/// An object version to store: the canonical signed JSON and what is indexed of it.
+#[derive(Debug, Clone)]
+pub struct NewObject {
+    pub id: String,
+    pub object_type: String,
+    /// `modified`, else `created`, in nanoseconds; `None` for objects without either (SCOs), whose
+    /// version becomes their `date_added`.
+    pub version_ns: Option<i64>,
+    pub label: AccessLabel,
+    pub json: String,
+    /// A keyed MAC of `json`, checked on every read to detect rows changed in the database.
+    pub mac: Vec<u8>,
+}
+
+/// A stored object version.
+#[derive(Debug, Clone)]
+pub struct ObjectRow {
+    /// Insertion order: strictly increasing, the basis of paging.
+    pub seq: i64,
+    pub id: String,
+    pub object_type: String,
+    pub version_ns: i64,
+    pub date_added_us: i64,
+    pub is_first: bool,
+    pub is_last: bool,
+    pub label: AccessLabel,
+    /// Empty when the scan asked for metadata only.
+    pub json: String,
+    pub mac: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Stored { date_added_us: i64 },
+    /// The same version with the same content was already stored: nothing to do.
+    Duplicate,
+    /// A different object with the same (`id`, version) is stored: refused, a security event.
+    Equivocation,
+}
+
+/// What a scan selects before the access policy and version matching are applied.
+#[derive(Debug, Clone, Default)]
+pub struct ScanFilter {
+    pub ids: Vec<String>,
+    pub types: Vec<String>,
+    pub added_after_us: Option<i64>,
+    /// Only these versions, when set (a `match[version]` made only of timestamps).
+    pub versions_ns: Option<Vec<i64>>,
+    pub with_json: bool,
+}
+
+/// One entry of the audit log, as the node records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub ts_us: i64,
+    pub principal: String,
+    pub action: String,
+    pub collection: Option<String>,
+    /// The objects concerned, as `id` or `id@version`.
+    pub objects: Vec<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+/// An audit entry as stored: its sequence number, its exact bytes and their leaf hash.
+#[derive(Debug, Clone)]
+pub struct StoredAuditEntry {
+    pub seq: i64,
+    pub entry: Vec<u8>,
+    pub leaf_hash: Vec<u8>,
+}
+
+/// A signed tree head over the first `tree_size` audit entries.
+#[derive(Debug, Clone)]
+pub struct TreeHead {
+    pub tree_size: i64,
+    pub root: Vec<u8>,
+    pub ts_us: i64,
+    pub signature: Vec<u8>,
+}
+
+/// Signs audit tree heads with the node's key. The store calls it inside each write.
+pub trait TreeHeadSigner: Send + Sync {
+    fn sign(&self, message: &[u8]) -> Vec<u8>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Who holds a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSubject {
+    User(String),
+    Peer(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusRecord {
+    pub id: String,
+    pub owner: String,
+    pub json: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Stores a batch of object versions and the audit entry of the request in one transaction,
+    /// committed durably before it returns. `now_us` is the node's clock.
+    async fn insert_objects(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit: AuditRecord,
+        now_us: i64,
+    ) -> Result<Vec<InsertOutcome>, StoreError>;
+
+    /// Rows after `after_seq` matching `filter`, in `seq` order, at most `limit`.
+    async fn scan(
+        &self,
+        collection: &str,
+        filter: &ScanFilter,
+        after_seq: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ObjectRow>, StoreError>;
+
+    /// Every version of one object (metadata only), in `seq` order.
+    async fn versions_of(&self, collection: &str, id: &str) -> Result<Vec<ObjectRow>, StoreError>;
+
+    /// Deletes the given versions of an object and records the audit entry, in one transaction.
+    async fn delete_versions(
+        &self,
+        collection: &str,
+        id: &str,
+        versions_ns: &[i64],
+        audit: AuditRecord,
+    ) -> Result<u64, StoreError>;
+
+    /// Every stored object version (for `audit verify`), in `seq` order, after `after_seq`.
+    async fn all_objects(&self, after_seq: Option<i64>, limit: usize) -> Result<Vec<ObjectRow>, StoreError>;
+
+    async fn count_objects(&self) -> Result<i64, StoreError>;
+
+    /// Appends an audit entry on its own (reads, refusals), durably.
+    async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<StoredAuditEntry>, StoreError>;
+    async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError>;
+
+    async fn put_status(&self, status: StatusRecord) -> Result<(), StoreError>;
+    async fn get_status(&self, id: &str) -> Result<Option<StatusRecord>, StoreError>;
+
+    async fn add_user(&self, user: UserRecord) -> Result<(), StoreError>;
+    async fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError>;
+    async fn add_token(&self, token_hash: &[u8], subject: TokenSubject) -> Result<(), StoreError>;
+    async fn token_subject(&self, token_hash: &[u8]) -> Result<Option<TokenSubject>, StoreError>;
+
+    async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
