@@ -22,16 +22,19 @@ impl NodeKey {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64)
             .map_err(|e| format!("the key is not valid base64: {e}"))?;
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|b: Vec<u8>| format!("an Ed25519 key has 32 bytes, this one has {}", b.len()))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
+            format!("an Ed25519 key has 32 bytes, this one has {}", b.len())
+        })?;
         ed25519_dalek::VerifyingKey::from_bytes(&arr)
             .map_err(|_| "the bytes are not a valid Ed25519 public key".to_owned())?;
         Ok(NodeKey(arr))
     }
 
     pub fn encode(bytes: &[u8; 32]) -> String {
-        format!("ed25519:{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+        format!(
+            "ed25519:{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
     }
 }
 
@@ -120,7 +123,8 @@ fn unknown_field_offset(text: &str, table_offset: usize, message: &str) -> Optio
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 impl Charter {
@@ -132,7 +136,10 @@ impl Charter {
         };
         let raw: RawCharter = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            at(unknown_field_offset(text, offset, e.message()).unwrap_or(offset), e.message().to_owned())
+            at(
+                unknown_field_offset(text, offset, e.message()).unwrap_or(offset),
+                e.message().to_owned(),
+            )
         })?;
         let mut parties = BTreeMap::new();
         let parse_key = |k: &Option<Spanned<String>>| -> Result<Option<NodeKey>, CoreError> {
@@ -141,13 +148,21 @@ impl Charter {
                 .transpose()
         };
         for s in &raw.states {
-            let code = PartyCode::parse(s.code.get_ref()).map_err(|e| at(s.code.span().start, e.to_string()))?;
+            let code = PartyCode::parse(s.code.get_ref())
+                .map_err(|e| at(s.code.span().start, e.to_string()))?;
             if code.is_secretariat() {
-                return Err(at(s.code.span().start, "the secretariat is a body: list it under [[bodies]]".into()));
+                return Err(at(
+                    s.code.span().start,
+                    "the secretariat is a body: list it under [[bodies]]".into(),
+                ));
             }
-            let tier = Tier::parse(s.tier.get_ref()).map_err(|e| at(s.tier.span().start, e.to_string()))?;
+            let tier = Tier::parse(s.tier.get_ref())
+                .map_err(|e| at(s.tier.span().start, e.to_string()))?;
             if tier == Tier::Secretariat {
-                return Err(at(s.tier.span().start, "only the secretariat body holds the secretariat tier".into()));
+                return Err(at(
+                    s.tier.span().start,
+                    "only the secretariat body holds the secretariat tier".into(),
+                ));
             }
             let party = Party {
                 code: code.clone(),
@@ -156,7 +171,10 @@ impl Charter {
                 key: parse_key(&s.key)?,
             };
             if parties.insert(code.clone(), party).is_some() {
-                return Err(at(s.code.span().start, format!("state {code} is listed twice")));
+                return Err(at(
+                    s.code.span().start,
+                    format!("state {code} is listed twice"),
+                ));
             }
         }
         let mut bodies = Vec::new();
@@ -164,7 +182,8 @@ impl Charter {
             let code = match &b.code {
                 None => None,
                 Some(c) if c.get_ref() == crate::party::SECRETARIAT => {
-                    let code = PartyCode::parse(c.get_ref()).map_err(|e| at(c.span().start, e.to_string()))?;
+                    let code = PartyCode::parse(c.get_ref())
+                        .map_err(|e| at(c.span().start, e.to_string()))?;
                     let party = Party {
                         code: code.clone(),
                         name: b.name.clone(),
@@ -179,13 +198,19 @@ impl Charter {
                 Some(c) => {
                     return Err(at(
                         c.span().start,
-                        format!("`{}` is not a body code: the only body with a node is SECRETARIAT", c.get_ref()),
+                        format!(
+                            "`{}` is not a body code: the only body with a node is SECRETARIAT",
+                            c.get_ref()
+                        ),
                     ))
                 }
             };
             if code.is_none() {
                 if let Some(k) = &b.key {
-                    return Err(at(k.span().start, "only a body with a code runs a node and has a key".into()));
+                    return Err(at(
+                        k.span().start,
+                        "only a body with a code runs a node and has a key".into(),
+                    ));
                 }
             }
             bodies.push(Body {
@@ -199,16 +224,28 @@ impl Charter {
         }
         let mut order = Vec::new();
         for entry in &raw.presidency.order {
-            let code = PartyCode::parse(entry.get_ref()).map_err(|e| at(entry.span().start, e.to_string()))?;
+            let code = PartyCode::parse(entry.get_ref())
+                .map_err(|e| at(entry.span().start, e.to_string()))?;
             match parties.get(&code) {
                 Some(p) if p.tier == Tier::Member => {}
                 Some(p) => {
-                    return Err(at(entry.span().start, format!("{code} is a {} and cannot preside: only members do", p.tier)))
+                    return Err(at(
+                        entry.span().start,
+                        format!("{code} is a {} and cannot preside: only members do", p.tier),
+                    ))
                 }
-                None => return Err(at(entry.span().start, format!("{code} is not a state of this charter"))),
+                None => {
+                    return Err(at(
+                        entry.span().start,
+                        format!("{code} is not a state of this charter"),
+                    ))
+                }
             }
             if order.contains(&code) {
-                return Err(at(entry.span().start, format!("{code} appears twice in the presidency order")));
+                return Err(at(
+                    entry.span().start,
+                    format!("{code} appears twice in the presidency order"),
+                ));
             }
             order.push(code);
         }
@@ -217,7 +254,13 @@ impl Charter {
             .find(|p| p.tier == Tier::Member && !order.contains(&p.code))
         {
             let offset = raw.presidency.order.first().map_or(0, |e| e.span().start);
-            return Err(at(offset, format!("member {} is missing from the presidency order", missing.code)));
+            return Err(at(
+                offset,
+                format!(
+                    "member {} is missing from the presidency order",
+                    missing.code
+                ),
+            ));
         }
         Ok(Charter {
             name: raw.organization.name,
@@ -248,7 +291,9 @@ impl Charter {
 
     /// The member presiding in the presidency term that begins in `year` (terms run summit to summit).
     pub fn presiding(&self, year: i32) -> Option<&PartyCode> {
-        let n = i32::try_from(self.presidency_order.len()).ok().filter(|n| *n > 0)?;
+        let n = i32::try_from(self.presidency_order.len())
+            .ok()
+            .filter(|n| *n > 0)?;
         let i = (year - self.presidency_epoch_year).rem_euclid(n);
         self.presidency_order.get(usize::try_from(i).ok()?)
     }

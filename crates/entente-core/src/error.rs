@@ -4,7 +4,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum CoreError {
-    #[error("`{0}` is not a state code: use an ISO 3166-1 alpha-2 code such as `KZ`, or `SECRETARIAT`")]
+    #[error(
+        "`{0}` is not a state code: use an ISO 3166-1 alpha-2 code such as `KZ`, or `SECRETARIAT`"
+    )]
     BadPartyCode(String),
     #[error("`{0}` is not a tier: use one of member, observer, dialogue-partner, secretariat")]
     BadTier(String),

@@ -64,10 +64,13 @@ impl Tlp {
     /// The governing marking of a list of marking refs: the strictest TLP among them, `None` when
     /// none is a TLP marking. Unknown refs are an error: an object must not carry a marking the
     /// node cannot honour.
-    pub fn strictest<'a>(refs: impl IntoIterator<Item = &'a str>) -> Result<Option<Tlp>, CoreError> {
+    pub fn strictest<'a>(
+        refs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Option<Tlp>, CoreError> {
         let mut governing = None;
         for r in refs {
-            let tlp = Tlp::from_marking_ref(r).ok_or_else(|| CoreError::UnknownMarking(r.to_owned()))?;
+            let tlp =
+                Tlp::from_marking_ref(r).ok_or_else(|| CoreError::UnknownMarking(r.to_owned()))?;
             governing = governing.max(Some(tlp));
         }
         Ok(governing)
@@ -111,10 +114,15 @@ mod tests {
 
     #[test]
     fn strictest_wins_and_unknown_is_refused() {
-        assert_eq!(Tlp::strictest([TLP_GREEN, TLP_RED, TLP_CLEAR]).unwrap(), Some(Tlp::Red));
+        assert_eq!(
+            Tlp::strictest([TLP_GREEN, TLP_RED, TLP_CLEAR]).unwrap(),
+            Some(Tlp::Red)
+        );
         assert_eq!(Tlp::strictest([]).unwrap(), None);
         assert_eq!(Tlp::strictest([TLP1_WHITE]).unwrap(), Some(Tlp::Clear));
-        assert!(Tlp::strictest(["marking-definition--00000000-0000-4000-8000-000000000000"]).is_err());
+        assert!(
+            Tlp::strictest(["marking-definition--00000000-0000-4000-8000-000000000000"]).is_err()
+        );
         for t in Tlp::ALL {
             assert_eq!(Tlp::from_marking_ref(t.marking_ref()), Some(t));
             assert_eq!(Tlp::from_code(t.code()), Some(t));

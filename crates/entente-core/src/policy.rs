@@ -100,7 +100,11 @@ pub struct AccessLabel {
 
 impl AccessLabel {
     /// Builds a label, refusing what the policy forbids outright: a RED object naming no user.
-    pub fn new(originator: PartyCode, marking: Tlp, audience: Option<Audience>) -> Result<Self, CoreError> {
+    pub fn new(
+        originator: PartyCode,
+        marking: Tlp,
+        audience: Option<Audience>,
+    ) -> Result<Self, CoreError> {
         let audience = audience.filter(|a| !a.is_empty());
         if marking == Tlp::Red && audience.as_ref().is_none_or(|a| a.users.is_empty()) {
             return Err(CoreError::RedWithoutUsers);

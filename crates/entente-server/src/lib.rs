@@ -1,1 +1,29 @@
-//! placeholder
+//! The HTTP face of an Entente node (axum): TAXII 2.1 under `/taxii2/`, health at `/healthz`.
+//!
+//! Handlers are thin: an extractor establishes who is asking and what they may do
+//! ([`auth::Reader`], [`auth::Author`], [`auth::Supervisor`] — the permission is in the signature),
+//! the handler asks the store through `entente_store::read` (which applies the access policy to
+//! every row) or through [`ingest`], and errors become TAXII error messages via [`error::ApiError`].
+
+pub mod auth;
+pub mod error;
+pub mod ingest;
+pub mod integrity;
+pub mod media;
+pub mod node;
+pub mod taxii;
+
+pub use node::{Node, Settings};
+
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+
+/// The node's whole HTTP interface.
+pub fn router(node: Arc<Node>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(taxii::routes())
+        .fallback(|| async { error::ApiError::NotFound })
+        .with_state(node)
+}

@@ -10,7 +10,9 @@ pub enum StixError {
     Missing { property: String, context: String },
     #[error("`{property}`: {message}")]
     Invalid { property: String, message: String },
-    #[error("type `{0}` is not a STIX 2.1 type this node accepts (custom types are named `x-...`)")]
+    #[error(
+        "type `{0}` is not a STIX 2.1 type this node accepts (custom types are named `x-...`)"
+    )]
     UnknownType(String),
     #[error("spec_version `{0}` is not supported: this node speaks STIX 2.1")]
     SpecVersion(String),

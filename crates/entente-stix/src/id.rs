@@ -10,7 +10,8 @@ pub struct StixId(String);
 /// with `-` and without `--`.
 pub fn is_type_name(t: &str) -> bool {
     (3..=250).contains(&t.len())
-        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !t.starts_with('-')
         && !t.ends_with('-')
         && !t.contains("--")

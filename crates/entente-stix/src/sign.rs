@@ -85,11 +85,13 @@ impl NodeSigner {
 
     /// Signs `obj` in place, replacing any signature it had, and returns its canonical JSON.
     pub fn sign_object(&self, obj: &mut Map<String, Value>) -> Result<String, StixError> {
-        let ext = entente_extension_mut(obj).ok_or_else(|| StixError::invalid("extensions", "must be an object"))?;
+        let ext = entente_extension_mut(obj)
+            .ok_or_else(|| StixError::invalid("extensions", "must be an object"))?;
         ext.remove("signature");
         let unsigned = canonical_json(&Value::Object(obj.clone()))?;
         let sig = self.key.sign(unsigned.as_bytes());
-        let ext = entente_extension_mut(obj).ok_or_else(|| StixError::invalid("extensions", "must be an object"))?;
+        let ext = entente_extension_mut(obj)
+            .ok_or_else(|| StixError::invalid("extensions", "must be an object"))?;
         ext.insert(
             "signature".into(),
             json!({"alg": "ed25519", "key": self.key_id.as_str(), "value": B64.encode(sig.to_bytes())}),
@@ -127,24 +129,26 @@ impl KeyRing {
             .as_object()
             .ok_or_else(|| StixError::MalformedSignature("`signature` must be an object".into()))?;
         let field = |name: &str| {
-            sig.get(name)
-                .and_then(Value::as_str)
-                .ok_or_else(|| StixError::MalformedSignature(format!("`signature.{name}` must be a string")))
+            sig.get(name).and_then(Value::as_str).ok_or_else(|| {
+                StixError::MalformedSignature(format!("`signature.{name}` must be a string"))
+            })
         };
         if field("alg")? != "ed25519" {
-            return Err(StixError::MalformedSignature("`signature.alg` must be `ed25519`".into()));
+            return Err(StixError::MalformedSignature(
+                "`signature.alg` must be `ed25519`".into(),
+            ));
         }
         let key_id = field("key")?;
         let (party, key) = self
             .keys
             .get(key_id)
             .ok_or_else(|| StixError::UnknownKey(key_id.to_owned()))?;
-        let bytes = B64
-            .decode(field("value")?)
-            .map_err(|e| StixError::MalformedSignature(format!("`signature.value` is not base64: {e}")))?;
-        let bytes: [u8; 64] = bytes
-            .try_into()
-            .map_err(|_| StixError::MalformedSignature("an Ed25519 signature has 64 bytes".into()))?;
+        let bytes = B64.decode(field("value")?).map_err(|e| {
+            StixError::MalformedSignature(format!("`signature.value` is not base64: {e}"))
+        })?;
+        let bytes: [u8; 64] = bytes.try_into().map_err(|_| {
+            StixError::MalformedSignature("an Ed25519 signature has 64 bytes".into())
+        })?;
         let mut unsigned = obj.clone();
         if let Some(ext) = unsigned
             .get_mut("extensions")
@@ -155,8 +159,11 @@ impl KeyRing {
             ext.remove("signature");
         }
         let message = canonical_json(&Value::Object(unsigned))?;
-        key.verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&bytes))
-            .map_err(|_| StixError::BadSignature)?;
+        key.verify_strict(
+            message.as_bytes(),
+            &ed25519_dalek::Signature::from_bytes(&bytes),
+        )
+        .map_err(|_| StixError::BadSignature)?;
         Ok(party.clone())
     }
 }
@@ -192,10 +199,16 @@ mod tests {
         changed.insert("name".into(), json!("Astana"));
         assert_eq!(ring.verify(&changed), Err(StixError::BadSignature));
 
-        let other = NodeSigner::new(PartyCode::parse("CN").unwrap(), SigningKey::from_bytes(&[2; 32]));
+        let other = NodeSigner::new(
+            PartyCode::parse("CN").unwrap(),
+            SigningKey::from_bytes(&[2; 32]),
+        );
         let mut foreign = object();
         other.sign_object(&mut foreign).unwrap();
-        assert!(matches!(ring.verify(&foreign), Err(StixError::UnknownKey(_))));
+        assert!(matches!(
+            ring.verify(&foreign),
+            Err(StixError::UnknownKey(_))
+        ));
         assert_eq!(ring.verify(&object()), Err(StixError::Unsigned));
     }
 }

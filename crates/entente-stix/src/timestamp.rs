@@ -23,11 +23,11 @@ impl Timestamp {
         if !shape_ok {
             return Err(bad());
         }
-        let naive = NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| bad())?;
-        let nanos = naive
-            .and_utc()
-            .timestamp_nanos_opt()
-            .ok_or_else(|| format!("`{s}` is outside the years 1677 to 2262 this node can store"))?;
+        let naive = NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f")
+            .map_err(|_| bad())?;
+        let nanos = naive.and_utc().timestamp_nanos_opt().ok_or_else(|| {
+            format!("`{s}` is outside the years 1677 to 2262 this node can store")
+        })?;
         Ok(Timestamp(nanos))
     }
 
@@ -57,6 +57,21 @@ impl Timestamp {
         dt.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
     }
 
+    /// The timestamp in STIX form with the precision it needs: milliseconds at least, more when
+    /// the value has them, so that it parses back to the same instant.
+    pub fn to_stix_string(self) -> String {
+        let dt = DateTime::<Utc>::from_timestamp_nanos(self.0);
+        let sub = self.0.rem_euclid(1_000_000_000);
+        let fmt = if sub % 1_000_000 == 0 {
+            "%Y-%m-%dT%H:%M:%S%.3fZ"
+        } else if sub % 1000 == 0 {
+            "%Y-%m-%dT%H:%M:%S%.6fZ"
+        } else {
+            "%Y-%m-%dT%H:%M:%S%.9fZ"
+        };
+        dt.format(fmt).to_string()
+    }
+
     /// The timestamp in STIX form with millisecond precision, as STIX `created`/`modified` usually are.
     pub fn to_millis_string(self) -> String {
         let dt = DateTime::<Utc>::from_timestamp_nanos(self.0);
@@ -81,6 +96,14 @@ mod tests {
         assert_eq!(t.to_micros_string(), "2016-04-06T20:03:48.000000Z");
         assert_eq!(Timestamp::parse("2016-04-06T20:03:48Z").unwrap(), t);
         assert!(Timestamp::parse("2016-04-06T20:03:48.123456789Z").is_ok());
+        for exact in [
+            "2016-04-06T20:03:48.000Z",
+            "2016-04-06T20:03:48.120Z",
+            "2016-04-06T20:03:48.123456Z",
+            "2016-04-06T20:03:48.123456789Z",
+        ] {
+            assert_eq!(Timestamp::parse(exact).unwrap().to_stix_string(), exact);
+        }
         for bad in [
             "",
             "2016-04-06",

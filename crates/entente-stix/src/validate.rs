@@ -112,7 +112,8 @@ impl ValidObject {
     }
 
     pub fn is_signed(&self) -> bool {
-        crate::extension::entente_extension(&self.object).is_some_and(|e| e.contains_key("signature"))
+        crate::extension::entente_extension(&self.object)
+            .is_some_and(|e| e.contains_key("signature"))
     }
 }
 
@@ -131,7 +132,8 @@ impl<'a> Obj<'a> {
     }
 
     fn require(&self, p: &str) -> Result<&'a Value, StixError> {
-        self.get(p).ok_or_else(|| StixError::missing_for(p, self.ty))
+        self.get(p)
+            .ok_or_else(|| StixError::missing_for(p, self.ty))
     }
 
     fn string(&self, p: &str) -> Result<Option<&'a str>, StixError> {
@@ -152,12 +154,15 @@ impl<'a> Obj<'a> {
     }
 
     fn timestamp(&self, p: &str) -> Result<Option<Timestamp>, StixError> {
-        self.string(p)?.map(|s| Timestamp::parse_property(p, s)).transpose()
+        self.string(p)?
+            .map(|s| Timestamp::parse_property(p, s))
+            .transpose()
     }
 
     fn req_timestamp(&self, p: &str) -> Result<Timestamp, StixError> {
         self.require(p)?;
-        self.timestamp(p)?.ok_or_else(|| StixError::missing_for(p, self.ty))
+        self.timestamp(p)?
+            .ok_or_else(|| StixError::missing_for(p, self.ty))
     }
 
     fn boolean(&self, p: &str) -> Result<Option<bool>, StixError> {
@@ -173,7 +178,10 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(v) => match v.as_i64() {
                 Some(i) if (min..=max).contains(&i) => Ok(Some(i)),
-                _ => Err(StixError::invalid(p, format!("must be an integer from {min} to {max}"))),
+                _ => Err(StixError::invalid(
+                    p,
+                    format!("must be an integer from {min} to {max}"),
+                )),
             },
         }
     }
@@ -183,7 +191,10 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(v) => match v.as_f64() {
                 Some(f) if (min..=max).contains(&f) => Ok(Some(f)),
-                _ => Err(StixError::invalid(p, format!("must be a number from {min} to {max}"))),
+                _ => Err(StixError::invalid(
+                    p,
+                    format!("must be a number from {min} to {max}"),
+                )),
             },
         }
     }
@@ -191,7 +202,9 @@ impl<'a> Obj<'a> {
     fn list(&self, p: &str) -> Result<Option<&'a Vec<Value>>, StixError> {
         match self.get(p) {
             None => Ok(None),
-            Some(Value::Array(a)) if a.is_empty() => Err(StixError::invalid(p, "must not be an empty list")),
+            Some(Value::Array(a)) if a.is_empty() => {
+                Err(StixError::invalid(p, "must not be an empty list"))
+            }
             Some(Value::Array(a)) => Ok(Some(a)),
             Some(_) => Err(StixError::invalid(p, "must be a list")),
         }
@@ -201,7 +214,10 @@ impl<'a> Obj<'a> {
         self.list(p)?
             .map(|a| {
                 a.iter()
-                    .map(|v| v.as_str().ok_or_else(|| StixError::invalid(p, "must be a list of strings")))
+                    .map(|v| {
+                        v.as_str()
+                            .ok_or_else(|| StixError::invalid(p, "must be a list of strings"))
+                    })
                     .collect()
             })
             .transpose()
@@ -209,7 +225,8 @@ impl<'a> Obj<'a> {
 
     fn req_list(&self, p: &str) -> Result<&'a Vec<Value>, StixError> {
         self.require(p)?;
-        self.list(p)?.ok_or_else(|| StixError::missing_for(p, self.ty))
+        self.list(p)?
+            .ok_or_else(|| StixError::missing_for(p, self.ty))
     }
 
     fn dict(&self, p: &str) -> Result<Option<&'a Map<String, Value>>, StixError> {
@@ -222,16 +239,17 @@ impl<'a> Obj<'a> {
 
     /// A reference to an object of one of `types` (any type when empty).
     fn reference(&self, p: &str, types: &[&str]) -> Result<Option<StixId>, StixError> {
-        self.string(p)?
-            .map(|s| check_ref(p, s, types))
-            .transpose()
+        self.string(p)?.map(|s| check_ref(p, s, types)).transpose()
     }
 
     fn ordered(&self, first: &str, second: &str, strict: bool) -> Result<(), StixError> {
         if let (Some(a), Some(b)) = (self.timestamp(first)?, self.timestamp(second)?) {
             if b < a || (strict && b == a) {
                 let rel = if strict { "later than" } else { "at or after" };
-                return Err(StixError::invalid(second, format!("must be {rel} `{first}`")));
+                return Err(StixError::invalid(
+                    second,
+                    format!("must be {rel} `{first}`"),
+                ));
             }
         }
         Ok(())
@@ -252,7 +270,10 @@ impl<'a> Obj<'a> {
 fn check_ref(p: &str, s: &str, types: &[&str]) -> Result<StixId, StixError> {
     let id = StixId::parse_property(p, s)?;
     if !types.is_empty() && !types.contains(&id.object_type()) {
-        return Err(StixError::invalid(p, format!("must refer to a {}, not `{s}`", types.join(" or "))));
+        return Err(StixError::invalid(
+            p,
+            format!("must refer to a {}, not `{s}`", types.join(" or ")),
+        ));
     }
     Ok(id)
 }
@@ -262,7 +283,8 @@ fn check_property_names(map: &Map<String, Value>) -> Result<(), StixError> {
     for k in map.keys() {
         let ok = k == "id"
             || ((3..=250).contains(&k.len())
-                && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+                && k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
         if !ok {
             return Err(StixError::invalid(
                 k,
@@ -277,7 +299,9 @@ fn check_property_names(map: &Map<String, Value>) -> Result<(), StixError> {
 fn check_reference_properties(o: &Obj) -> Result<(), StixError> {
     for (k, v) in o.map {
         if k.ends_with("_ref") {
-            let s = v.as_str().ok_or_else(|| StixError::invalid(k, "must be an identifier"))?;
+            let s = v
+                .as_str()
+                .ok_or_else(|| StixError::invalid(k, "must be an identifier"))?;
             StixId::parse_property(k, s)?;
         } else if k.ends_with("_refs") {
             for s in o.string_list(k)?.unwrap_or_default() {
@@ -291,12 +315,20 @@ fn check_reference_properties(o: &Obj) -> Result<(), StixError> {
 fn check_external_references(o: &Obj) -> Result<(), StixError> {
     let p = "external_references";
     for r in o.list(p)?.into_iter().flatten() {
-        let r = r.as_object().ok_or_else(|| StixError::invalid(p, "each must be an object"))?;
+        let r = r
+            .as_object()
+            .ok_or_else(|| StixError::invalid(p, "each must be an object"))?;
         if !r.get("source_name").is_some_and(Value::is_string) {
             return Err(StixError::invalid(p, "each needs a `source_name` string"));
         }
-        if !["description", "url", "external_id"].iter().any(|k| r.contains_key(*k)) {
-            return Err(StixError::invalid(p, "each needs a `description`, `url` or `external_id` besides `source_name`"));
+        if !["description", "url", "external_id"]
+            .iter()
+            .any(|k| r.contains_key(*k))
+        {
+            return Err(StixError::invalid(
+                p,
+                "each needs a `description`, `url` or `external_id` besides `source_name`",
+            ));
         }
     }
     Ok(())
@@ -311,10 +343,15 @@ fn check_markings(o: &Obj) -> Result<Option<Tlp>, StixError> {
     }
     let p = "granular_markings";
     for g in o.list(p)?.into_iter().flatten() {
-        let g = g.as_object().ok_or_else(|| StixError::invalid(p, "each must be an object"))?;
+        let g = g
+            .as_object()
+            .ok_or_else(|| StixError::invalid(p, "each must be an object"))?;
         let selectors = g.get("selectors").and_then(Value::as_array);
         if selectors.is_none_or(|s| s.is_empty() || !s.iter().all(Value::is_string)) {
-            return Err(StixError::invalid(p, "each needs a non-empty `selectors` list of strings"));
+            return Err(StixError::invalid(
+                p,
+                "each needs a non-empty `selectors` list of strings",
+            ));
         }
         match (g.get("marking_ref"), g.get("lang")) {
             (Some(Value::String(m)), None) => {
@@ -322,7 +359,12 @@ fn check_markings(o: &Obj) -> Result<Option<Tlp>, StixError> {
                 refs.push(m);
             }
             (None, Some(Value::String(_))) => {}
-            _ => return Err(StixError::invalid(p, "each needs exactly one of `marking_ref` and `lang`")),
+            _ => {
+                return Err(StixError::invalid(
+                    p,
+                    "each needs exactly one of `marking_ref` and `lang`",
+                ))
+            }
         }
     }
     Tlp::strictest(refs).map_err(|e| StixError::invalid("object_marking_refs", e.to_string()))
@@ -344,7 +386,9 @@ fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
         } else if !(k.ends_with("-ext") && is_type_name(k)) {
             return Err(StixError::invalid(
                 "extensions",
-                format!("`{k}` is neither an extension-definition id nor a predefined `-ext` extension"),
+                format!(
+                    "`{k}` is neither an extension-definition id nor a predefined `-ext` extension"
+                ),
             ));
         }
         if k == ENTENTE_EXTENSION {
@@ -357,7 +401,10 @@ fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
             }
             for key in v.keys() {
                 if !matches!(key.as_str(), "extension_type" | "audience" | "signature") {
-                    return Err(StixError::invalid("extensions", format!("the Entente extension has no property `{key}`")));
+                    return Err(StixError::invalid(
+                        "extensions",
+                        format!("the Entente extension has no property `{key}`"),
+                    ));
                 }
             }
             if let Some(a) = v.get("audience") {
@@ -365,12 +412,15 @@ fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
                 audience = Some(a).filter(|a| !a.is_empty());
             }
             if let Some(sig) = v.get("signature") {
-                let sig = sig
-                    .as_object()
-                    .ok_or_else(|| StixError::invalid("extensions.signature", "must be an object"))?;
+                let sig = sig.as_object().ok_or_else(|| {
+                    StixError::invalid("extensions.signature", "must be an object")
+                })?;
                 for f in ["alg", "key", "value"] {
                     if !sig.get(f).is_some_and(Value::is_string) {
-                        return Err(StixError::invalid("extensions.signature", format!("needs a `{f}` string")));
+                        return Err(StixError::invalid(
+                            "extensions.signature",
+                            format!("needs a `{f}` string"),
+                        ));
                     }
                 }
             }
@@ -393,7 +443,10 @@ fn check_sdo_common(o: &Obj) -> Result<(Option<Timestamp>, Option<Timestamp>), S
     let created = o.req_timestamp("created")?;
     let modified = o.req_timestamp("modified")?;
     if modified < created {
-        return Err(StixError::invalid("modified", "must not be before `created`"));
+        return Err(StixError::invalid(
+            "modified",
+            "must not be before `created`",
+        ));
     }
     o.reference("created_by_ref", &["identity"])?;
     o.boolean("revoked")?;
@@ -405,8 +458,8 @@ fn check_sdo_common(o: &Obj) -> Result<(Option<Timestamp>, Option<Timestamp>), S
 
 fn check_sdo(o: &Obj) -> Result<(), StixError> {
     match o.ty {
-        "attack-pattern" | "campaign" | "course-of-action" | "identity" | "incident" | "infrastructure"
-        | "intrusion-set" | "threat-actor" | "tool" | "vulnerability" => {
+        "attack-pattern" | "campaign" | "course-of-action" | "identity" | "incident"
+        | "infrastructure" | "intrusion-set" | "threat-actor" | "tool" | "vulnerability" => {
             o.req_string("name")?;
         }
         "grouping" => {
@@ -423,17 +476,25 @@ fn check_sdo(o: &Obj) -> Result<(), StixError> {
             let lat = o.number("latitude", -90.0, 90.0)?;
             let lon = o.number("longitude", -180.0, 180.0)?;
             if lat.is_some() != lon.is_some() {
-                return Err(StixError::invalid("latitude", "`latitude` and `longitude` go together"));
+                return Err(StixError::invalid(
+                    "latitude",
+                    "`latitude` and `longitude` go together",
+                ));
             }
             if o.has("precision") && lat.is_none() {
-                return Err(StixError::invalid("precision", "needs `latitude` and `longitude`"));
+                return Err(StixError::invalid(
+                    "precision",
+                    "needs `latitude` and `longitude`",
+                ));
             }
             if lat.is_none() {
                 o.at_least_one(&["region", "country"])?;
             }
         }
         "malware" => {
-            let family = o.boolean("is_family")?.ok_or_else(|| StixError::missing_for("is_family", o.ty))?;
+            let family = o
+                .boolean("is_family")?
+                .ok_or_else(|| StixError::missing_for("is_family", o.ty))?;
             if family {
                 o.req_string("name")?;
             }
@@ -454,13 +515,27 @@ fn check_sdo(o: &Obj) -> Result<(), StixError> {
             o.integer("number_observed", 1, 999_999_999)?;
             o.at_least_one(&["object_refs", "objects"])?;
             if o.has("object_refs") && o.has("objects") {
-                return Err(StixError::invalid("objects", "give `object_refs` or `objects`, not both"));
+                return Err(StixError::invalid(
+                    "objects",
+                    "give `object_refs` or `objects`, not both",
+                ));
             }
         }
         "opinion" => {
             let op = o.req_string("opinion")?;
-            if !["strongly-disagree", "disagree", "neutral", "agree", "strongly-agree"].contains(&op) {
-                return Err(StixError::invalid("opinion", "must be strongly-disagree, disagree, neutral, agree or strongly-agree"));
+            if ![
+                "strongly-disagree",
+                "disagree",
+                "neutral",
+                "agree",
+                "strongly-agree",
+            ]
+            .contains(&op)
+            {
+                return Err(StixError::invalid(
+                    "opinion",
+                    "must be strongly-disagree, disagree, neutral, agree or strongly-agree",
+                ));
             }
             o.req_list("object_refs")?;
         }
@@ -471,7 +546,11 @@ fn check_sdo(o: &Obj) -> Result<(), StixError> {
         }
         _ => {}
     }
-    if o.ty == "campaign" || o.ty == "intrusion-set" || o.ty == "threat-actor" || o.ty == "infrastructure" {
+    if o.ty == "campaign"
+        || o.ty == "intrusion-set"
+        || o.ty == "threat-actor"
+        || o.ty == "infrastructure"
+    {
         o.ordered("first_seen", "last_seen", false)?;
     }
     Ok(())
@@ -509,7 +588,10 @@ fn check_sco(o: &Obj) -> Result<(), StixError> {
     match o.ty {
         "artifact" => {
             if o.has("payload_bin") == o.has("url") {
-                return Err(StixError::invalid("payload_bin", "an artifact has exactly one of `payload_bin` and `url`"));
+                return Err(StixError::invalid(
+                    "payload_bin",
+                    "an artifact has exactly one of `payload_bin` and `url`",
+                ));
             }
             if o.has("url") && !o.has("hashes") {
                 return Err(StixError::missing_for("hashes", "artifact with a `url`"));
@@ -526,7 +608,8 @@ fn check_sco(o: &Obj) -> Result<(), StixError> {
             o.req_string("value")?;
         }
         "email-message" => {
-            o.boolean("is_multipart")?.ok_or_else(|| StixError::missing_for("is_multipart", o.ty))?;
+            o.boolean("is_multipart")?
+                .ok_or_else(|| StixError::missing_for("is_multipart", o.ty))?;
         }
         "file" => o.at_least_one(&["hashes", "name"])?,
         "mutex" | "software" => {
@@ -540,16 +623,33 @@ fn check_sco(o: &Obj) -> Result<(), StixError> {
             let own = o
                 .map
                 .keys()
-                .filter(|k| !matches!(k.as_str(), "type" | "id" | "spec_version" | "object_marking_refs" | "granular_markings" | "defanged" | "extensions"))
+                .filter(|k| {
+                    !matches!(
+                        k.as_str(),
+                        "type"
+                            | "id"
+                            | "spec_version"
+                            | "object_marking_refs"
+                            | "granular_markings"
+                            | "defanged"
+                            | "extensions"
+                    )
+                })
                 .count();
             if own == 0 {
-                return Err(StixError::invalid("type", format!("a `{}` needs at least one property of its own", o.ty)));
+                return Err(StixError::invalid(
+                    "type",
+                    format!("a `{}` needs at least one property of its own", o.ty),
+                ));
             }
         }
     }
     if let Some(h) = o.dict("hashes")? {
         if h.is_empty() || !h.values().all(Value::is_string) {
-            return Err(StixError::invalid("hashes", "must map hash names to hex strings, at least one"));
+            return Err(StixError::invalid(
+                "hashes",
+                "must map hash names to hex strings, at least one",
+            ));
         }
     }
     Ok(())
@@ -559,15 +659,22 @@ fn check_marking_definition(o: &Obj) -> Result<Option<Timestamp>, StixError> {
     check_spec_version(o, true)?;
     let created = o.req_timestamp("created")?;
     if o.has("modified") {
-        return Err(StixError::invalid("modified", "a marking definition is never versioned"));
+        return Err(StixError::invalid(
+            "modified",
+            "a marking definition is never versioned",
+        ));
     }
     o.reference("created_by_ref", &["identity"])?;
     let classic = o.has("definition_type") || o.has("definition");
     if classic {
         o.req_string("definition_type")?;
-        o.dict("definition")?.ok_or_else(|| StixError::missing_for("definition", o.ty))?;
+        o.dict("definition")?
+            .ok_or_else(|| StixError::missing_for("definition", o.ty))?;
     } else if !o.has("extensions") {
-        return Err(StixError::invalid("definition", "a marking definition needs `definition_type` and `definition`, or an extension"));
+        return Err(StixError::invalid(
+            "definition",
+            "a marking definition needs `definition_type` and `definition`, or an extension",
+        ));
     }
     Ok(Some(created))
 }
@@ -583,7 +690,10 @@ pub fn validate(value: Value) -> Result<ValidObject, StixError> {
         None => return Err(StixError::missing("type")),
     };
     if !is_type_name(ty) {
-        return Err(StixError::invalid("type", format!("`{ty}` is not a valid type name")));
+        return Err(StixError::invalid(
+            "type",
+            format!("`{ty}` is not a valid type name"),
+        ));
     }
     let category = category_of(ty).ok_or_else(|| StixError::UnknownType(ty.to_owned()))?;
     let id_text = map
@@ -593,14 +703,19 @@ pub fn validate(value: Value) -> Result<ValidObject, StixError> {
         .ok_or_else(|| StixError::invalid("id", "must be a string"))?;
     let id = StixId::parse_property("id", id_text)?;
     if id.object_type() != ty {
-        return Err(StixError::invalid("id", format!("`{id}` does not start with the object's type `{ty}--`")));
+        return Err(StixError::invalid(
+            "id",
+            format!("`{id}` does not start with the object's type `{ty}--`"),
+        ));
     }
     let o = Obj { map: &map, ty };
     check_property_names(&map)?;
     let (created, modified) = match category {
-        Category::Sdo | Category::Sro | Category::Custom | Category::LanguageContent | Category::ExtensionDefinition => {
-            check_sdo_common(&o)?
-        }
+        Category::Sdo
+        | Category::Sro
+        | Category::Custom
+        | Category::LanguageContent
+        | Category::ExtensionDefinition => check_sdo_common(&o)?,
         Category::MarkingDefinition => (check_marking_definition(&o)?, None),
         Category::Sco => (None, None),
     };
@@ -612,16 +727,31 @@ pub fn validate(value: Value) -> Result<ValidObject, StixError> {
             o.require("object_ref")?;
             o.reference("object_ref", &[])?;
             o.req_timestamp("object_modified")?;
-            o.dict("contents")?.ok_or_else(|| StixError::missing_for("contents", ty))?;
+            o.dict("contents")?
+                .ok_or_else(|| StixError::missing_for("contents", ty))?;
         }
         Category::ExtensionDefinition => {
             o.require("created_by_ref")?;
             o.req_string("name")?;
             o.req_string("schema")?;
             o.req_string("version")?;
-            for t in o.string_list("extension_types")?.ok_or_else(|| StixError::missing_for("extension_types", ty))? {
-                if !["new-sdo", "new-sco", "new-sro", "property-extension", "toplevel-property-extension"].contains(&t) {
-                    return Err(StixError::invalid("extension_types", format!("`{t}` is not an extension type")));
+            for t in o
+                .string_list("extension_types")?
+                .ok_or_else(|| StixError::missing_for("extension_types", ty))?
+            {
+                if ![
+                    "new-sdo",
+                    "new-sco",
+                    "new-sro",
+                    "property-extension",
+                    "toplevel-property-extension",
+                ]
+                .contains(&t)
+                {
+                    return Err(StixError::invalid(
+                        "extension_types",
+                        format!("`{t}` is not an extension type"),
+                    ));
                 }
             }
         }

@@ -8,10 +8,11 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 
 pub(crate) async fn load_frontier(conn: &mut SqliteConnection) -> Result<Frontier, StoreError> {
     let mut frontier = Frontier::default();
-    let leaves: Vec<Vec<u8>> = sqlx::query_scalar("SELECT leaf_hash FROM audit_entries ORDER BY seq")
-        .fetch_all(conn)
-        .await
-        .map_err(db_err)?;
+    let leaves: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT leaf_hash FROM audit_entries ORDER BY seq")
+            .fetch_all(conn)
+            .await
+            .map_err(db_err)?;
     for l in leaves {
         let l: [u8; 32] = l
             .try_into()
@@ -23,9 +24,18 @@ pub(crate) async fn load_frontier(conn: &mut SqliteConnection) -> Result<Frontie
 
 /// The exact bytes of an entry: a JSON array with a fixed order of fields.
 pub(crate) fn entry_bytes(seq: u64, r: &AuditRecord) -> Vec<u8> {
-    serde_json::json!([seq, r.ts_us, r.principal, r.action, r.collection, r.objects, r.outcome, r.detail])
-        .to_string()
-        .into_bytes()
+    serde_json::json!([
+        seq,
+        r.ts_us,
+        r.principal,
+        r.action,
+        r.collection,
+        r.objects,
+        r.outcome,
+        r.detail
+    ])
+    .to_string()
+    .into_bytes()
 }
 
 pub(crate) async fn append(
@@ -39,7 +49,8 @@ pub(crate) async fn append(
     let leaf = leaf_hash(&entry);
     frontier.push(leaf);
     let root = frontier.root();
-    let size = i64::try_from(frontier.size()).map_err(|_| StoreError::Corrupt("audit log too large".into()))?;
+    let size = i64::try_from(frontier.size())
+        .map_err(|_| StoreError::Corrupt("audit log too large".into()))?;
     let signature = signer.sign(&tree_head_message(frontier.size(), &root, record.ts_us));
     sqlx::query("INSERT INTO audit_entries (seq, entry, leaf_hash) VALUES (?, ?, ?)")
         .bind(size)
@@ -59,13 +70,19 @@ pub(crate) async fn append(
     Ok(())
 }
 
-pub(crate) async fn entries(pool: &SqlitePool, after_seq: i64, limit: usize) -> Result<Vec<StoredAuditEntry>, StoreError> {
-    let rows = sqlx::query("SELECT seq, entry, leaf_hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?")
-        .bind(after_seq)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+pub(crate) async fn entries(
+    pool: &SqlitePool,
+    after_seq: i64,
+    limit: usize,
+) -> Result<Vec<StoredAuditEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, entry, leaf_hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(after_seq)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
     rows.iter()
         .map(|r| {
             Ok(StoredAuditEntry {
@@ -78,10 +95,11 @@ pub(crate) async fn entries(pool: &SqlitePool, after_seq: i64, limit: usize) -> 
 }
 
 pub(crate) async fn heads(pool: &SqlitePool) -> Result<Vec<TreeHead>, StoreError> {
-    let rows = sqlx::query("SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size")
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+    let rows =
+        sqlx::query("SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size")
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
     rows.iter()
         .map(|r| {
             Ok(TreeHead {

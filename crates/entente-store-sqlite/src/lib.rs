@@ -44,7 +44,10 @@ const INSERT_CHUNK: usize = 400;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub async fn open(path: &Path, signer: Arc<dyn TreeHeadSigner>) -> Result<SqliteStore, StoreError> {
+    pub async fn open(
+        path: &Path,
+        signer: Arc<dyn TreeHeadSigner>,
+    ) -> Result<SqliteStore, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -53,7 +56,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
             .pragma("cache_size", "-16000");
-        let mut conn = SqliteConnection::connect_with(&options).await.map_err(db_err)?;
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(db_err)?;
         sqlx::migrate!("./migrations")
             .run(&mut conn)
             .await
@@ -90,7 +95,9 @@ async fn existing_versions(
 ) -> Result<Existing, StoreError> {
     let mut existing: Existing = HashMap::new();
     for chunk in ids.chunks(INSERT_CHUNK * 2) {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT id, version_ns, json FROM objects WHERE collection = ");
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, version_ns, json FROM objects WHERE collection = ",
+        );
         q.push_bind(collection).push(" AND id IN (");
         let mut sep = q.separated(", ");
         for id in chunk {
@@ -99,10 +106,10 @@ async fn existing_versions(
         q.push(")");
         for row in q.build().fetch_all(&mut *conn).await.map_err(db_err)? {
             let id: String = row.try_get(0).map_err(db_err)?;
-            existing
-                .entry(id)
-                .or_default()
-                .push((row.try_get(1).map_err(db_err)?, row.try_get(2).map_err(db_err)?));
+            existing.entry(id).or_default().push((
+                row.try_get(1).map_err(db_err)?,
+                row.try_get(2).map_err(db_err)?,
+            ));
         }
     }
     Ok(existing)
@@ -133,7 +140,9 @@ impl Store for SqliteStore {
         let mut lose_last: Vec<(String, i64)> = Vec::new();
         for (i, o) in objects.iter().enumerate() {
             let known = existing.entry(o.id.clone()).or_default();
-            let same_version = o.version_ns.and_then(|v| known.iter().find(|(kv, _)| *kv == v));
+            let same_version = o
+                .version_ns
+                .and_then(|v| known.iter().find(|(kv, _)| *kv == v));
             if let Some((_, json)) = same_version {
                 outcomes.push(if *json == o.json {
                     InsertOutcome::Duplicate
@@ -219,7 +228,8 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ObjectRow>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
         q.push(rows::columns(filter.with_json));
-        q.push(" FROM objects WHERE collection = ").push_bind(collection);
+        q.push(" FROM objects WHERE collection = ")
+            .push_bind(collection);
         q.push(" AND seq > ").push_bind(after_seq.unwrap_or(0));
         let push_in = |q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]| {
             if !values.is_empty() {
@@ -247,9 +257,13 @@ impl Store for SqliteStore {
             }
             q.push(")");
         }
-        q.push(" ORDER BY seq LIMIT ").push_bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        q.push(" ORDER BY seq LIMIT ")
+            .push_bind(i64::try_from(limit).unwrap_or(i64::MAX));
         let fetched = q.build().fetch_all(&self.pool).await.map_err(db_err)?;
-        fetched.iter().map(|r| rows::object_row(r, filter.with_json)).collect()
+        fetched
+            .iter()
+            .map(|r| rows::object_row(r, filter.with_json))
+            .collect()
     }
 
     async fn versions_of(&self, collection: &str, id: &str) -> Result<Vec<ObjectRow>, StoreError> {
@@ -279,14 +293,16 @@ impl Store for SqliteStore {
         let mut tx = w.conn.begin().await.map_err(db_err)?;
         let mut deleted = 0;
         for v in versions_ns {
-            deleted += sqlx::query("DELETE FROM objects WHERE collection = ? AND id = ? AND version_ns = ?")
-                .bind(collection)
-                .bind(id)
-                .bind(v)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
+            deleted += sqlx::query(
+                "DELETE FROM objects WHERE collection = ? AND id = ? AND version_ns = ?",
+            )
+            .bind(collection)
+            .bind(id)
+            .bind(v)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         }
         // The surviving versions take over the first/last flags.
         for (flag, agg) in [("is_first", "MIN"), ("is_last", "MAX")] {
@@ -306,7 +322,11 @@ impl Store for SqliteStore {
         Ok(deleted)
     }
 
-    async fn all_objects(&self, after_seq: Option<i64>, limit: usize) -> Result<Vec<ObjectRow>, StoreError> {
+    async fn all_objects(
+        &self,
+        after_seq: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ObjectRow>, StoreError> {
         let sql = format!(
             "SELECT {} FROM objects WHERE seq > ? ORDER BY seq LIMIT ?",
             rows::columns(true)
@@ -338,7 +358,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<StoredAuditEntry>, StoreError> {
+    async fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredAuditEntry>, StoreError> {
         audit::entries(&self.pool, after_seq, limit).await
     }
 
@@ -376,13 +400,14 @@ impl Store for SqliteStore {
 
     async fn add_user(&self, user: UserRecord) -> Result<(), StoreError> {
         let mut w = self.writer.lock().await;
-        let done = sqlx::query("INSERT OR IGNORE INTO users (name, role, password_hash) VALUES (?, ?, ?)")
-            .bind(&user.name)
-            .bind(user.role.as_str())
-            .bind(&user.password_hash)
-            .execute(&mut w.conn)
-            .await
-            .map_err(db_err)?;
+        let done =
+            sqlx::query("INSERT OR IGNORE INTO users (name, role, password_hash) VALUES (?, ?, ?)")
+                .bind(&user.name)
+                .bind(user.role.as_str())
+                .bind(&user.password_hash)
+                .execute(&mut w.conn)
+                .await
+                .map_err(db_err)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::AlreadyExists(format!("user `{}`", user.name)));
         }
@@ -399,7 +424,8 @@ impl Store for SqliteStore {
             let role: String = r.try_get(1).map_err(db_err)?;
             Ok(UserRecord {
                 name: r.try_get(0).map_err(db_err)?,
-                role: entente_core::Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                role: entente_core::Role::parse(&role)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 password_hash: r.try_get(2).map_err(db_err)?,
             })
         })

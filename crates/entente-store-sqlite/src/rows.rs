@@ -47,6 +47,10 @@ pub(crate) fn object_row(r: &SqliteRow, with_json: bool) -> Result<ObjectRow, St
         is_last: r.try_get(6).map_err(db_err)?,
         label,
         mac: r.try_get(10).map_err(db_err)?,
-        json: if with_json { r.try_get(11).map_err(db_err)? } else { String::new() },
+        json: if with_json {
+            r.try_get(11).map_err(db_err)?
+        } else {
+            String::new()
+        },
     })
 }

@@ -15,7 +15,9 @@ impl TreeHeadSigner for NoSigner {
 
 async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
-    let s = SqliteStore::open(&dir.path().join("node.db"), Arc::new(NoSigner)).await.unwrap();
+    let s = SqliteStore::open(&dir.path().join("node.db"), Arc::new(NoSigner))
+        .await
+        .unwrap();
     (dir, s)
 }
 
@@ -61,7 +63,16 @@ fn observer() -> Viewer {
 async fn duplicates_equivocation_flags_and_date_added() {
     let (_d, s) = store().await;
     let out = s
-        .insert_objects("c", vec![obj("a", 2, Tlp::Green, "x"), obj("a", 1, Tlp::Green, "y"), obj("a", 3, Tlp::Green, "z")], audit(), 100)
+        .insert_objects(
+            "c",
+            vec![
+                obj("a", 2, Tlp::Green, "x"),
+                obj("a", 1, Tlp::Green, "y"),
+                obj("a", 3, Tlp::Green, "z"),
+            ],
+            audit(),
+            100,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -73,17 +84,41 @@ async fn duplicates_equivocation_flags_and_date_added() {
         ]
     );
     let out = s
-        .insert_objects("c", vec![obj("a", 2, Tlp::Green, "x"), obj("a", 2, Tlp::Green, "forged")], audit(), 50)
+        .insert_objects(
+            "c",
+            vec![
+                obj("a", 2, Tlp::Green, "x"),
+                obj("a", 2, Tlp::Green, "forged"),
+            ],
+            audit(),
+            50,
+        )
         .await
         .unwrap();
-    assert_eq!(out, vec![InsertOutcome::Duplicate, InsertOutcome::Equivocation]);
-    let flags = |rows: Vec<ObjectRow>| rows.iter().map(|r| (r.version_ns, r.is_first, r.is_last)).collect::<Vec<_>>();
-    assert_eq!(flags(s.versions_of("c", "a").await.unwrap()), vec![(2, false, false), (1, true, false), (3, false, true)]);
+    assert_eq!(
+        out,
+        vec![InsertOutcome::Duplicate, InsertOutcome::Equivocation]
+    );
+    let flags = |rows: Vec<ObjectRow>| {
+        rows.iter()
+            .map(|r| (r.version_ns, r.is_first, r.is_last))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        flags(s.versions_of("c", "a").await.unwrap()),
+        vec![(2, false, false), (1, true, false), (3, false, true)]
+    );
     // The clock went backwards; date_added still increases.
-    let out = s.insert_objects("c", vec![obj("a", 4, Tlp::Green, "w")], audit(), 50).await.unwrap();
+    let out = s
+        .insert_objects("c", vec![obj("a", 4, Tlp::Green, "w")], audit(), 50)
+        .await
+        .unwrap();
     assert_eq!(out, vec![InsertOutcome::Stored { date_added_us: 103 }]);
     s.delete_versions("c", "a", &[4, 1], audit()).await.unwrap();
-    assert_eq!(flags(s.versions_of("c", "a").await.unwrap()), vec![(2, true, false), (3, false, true)]);
+    assert_eq!(
+        flags(s.versions_of("c", "a").await.unwrap()),
+        vec![(2, true, false), (3, false, true)]
+    );
     // Every write left one audit entry and one tree head.
     assert_eq!(s.audit_entries(0, 100).await.unwrap().len(), 4);
     assert_eq!(s.tree_heads().await.unwrap().len(), 4);
@@ -92,25 +127,44 @@ async fn duplicates_equivocation_flags_and_date_added() {
 #[tokio::test]
 async fn last_and_first_are_among_visible_versions() {
     let (_d, s) = store().await;
-    s.insert_objects("c", vec![obj("a", 1, Tlp::Green, "x"), obj("a", 2, Tlp::Amber, "y")], audit(), 1)
-        .await
-        .unwrap();
+    s.insert_objects(
+        "c",
+        vec![obj("a", 1, Tlp::Green, "x"), obj("a", 2, Tlp::Amber, "y")],
+        audit(),
+        1,
+    )
+    .await
+    .unwrap();
     let q = Query {
         versions: VersionMatch::last(),
         spec_version_matches: true,
         ..Default::default()
     };
     // An observer may not see the AMBER version: version 1 is the last it can see.
-    let p = page(&s, "c", &observer(), &q, None, 10, true).await.unwrap();
-    assert_eq!(p.rows.iter().map(|r| r.version_ns).collect::<Vec<_>>(), vec![1]);
+    let p = page(&s, "c", &observer(), &q, None, 10, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.rows.iter().map(|r| r.version_ns).collect::<Vec<_>>(),
+        vec![1]
+    );
     let member = Viewer::User {
         user: UserRef::parse("RU:a").unwrap(),
         tier: Tier::Member,
         role: Role::Analyst,
     };
     let p = page(&s, "c", &member, &q, None, 10, true).await.unwrap();
-    assert_eq!(p.rows.iter().map(|r| r.version_ns).collect::<Vec<_>>(), vec![2]);
-    assert_eq!(visible_versions(&s, "c", &observer(), "a").await.unwrap().len(), 1);
+    assert_eq!(
+        p.rows.iter().map(|r| r.version_ns).collect::<Vec<_>>(),
+        vec![2]
+    );
+    assert_eq!(
+        visible_versions(&s, "c", &observer(), "a")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -136,7 +190,9 @@ async fn paging_neither_skips_nor_repeats_while_others_add() {
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let p = page(&s, "c", &observer(), &q, cursor, 7, false).await.unwrap();
+        let p = page(&s, "c", &observer(), &q, cursor, 7, false)
+            .await
+            .unwrap();
         seen.extend(p.rows.iter().map(|r| r.id.clone()));
         cursor = p.rows.last().map(|r| r.seq);
         s.insert_objects("c", add(5), audit(), 1).await.unwrap();
@@ -149,7 +205,10 @@ async fn paging_neither_skips_nor_repeats_while_others_add() {
     unique.dedup();
     assert_eq!(unique.len(), seen.len(), "no repeats");
     // Every GREEN object that existed when its page was read was seen: none skipped.
-    let all_visible = s.scan("c", &ScanFilter::default(), None, 100_000).await.unwrap();
+    let all_visible = s
+        .scan("c", &ScanFilter::default(), None, 100_000)
+        .await
+        .unwrap();
     let expected: Vec<String> = all_visible
         .iter()
         .filter(|r| r.label.marking == Tlp::Green)
@@ -170,12 +229,22 @@ async fn audience_round_trips_through_the_database() {
     });
     s.insert_objects("c", vec![o], audit(), 1).await.unwrap();
     let rows = s.versions_of("c", "r").await.unwrap();
-    assert_eq!(rows[0].label.audience.as_ref().unwrap().users[0].to_string(), "MN:a");
+    assert_eq!(
+        rows[0].label.audience.as_ref().unwrap().users[0].to_string(),
+        "MN:a"
+    );
     // The observer's node receives it (a user of its state is named).
     let q = Query {
         versions: VersionMatch::all(),
         spec_version_matches: true,
         ..Default::default()
     };
-    assert_eq!(page(&s, "c", &observer(), &q, None, 10, true).await.unwrap().rows.len(), 1);
+    assert_eq!(
+        page(&s, "c", &observer(), &q, None, 10, true)
+            .await
+            .unwrap()
+            .rows
+            .len(),
+        1
+    );
 }

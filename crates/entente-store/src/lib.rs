@@ -44,7 +44,9 @@ pub struct ObjectRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InsertOutcome {
-    Stored { date_added_us: i64 },
+    Stored {
+        date_added_us: i64,
+    },
     /// The same version with the same content was already stored: nothing to do.
     Duplicate,
     /// A different object with the same (`id`, version) is stored: refused, a security event.
@@ -152,13 +154,21 @@ pub trait Store: Send + Sync {
     ) -> Result<u64, StoreError>;
 
     /// Every stored object version (for `audit verify`), in `seq` order, after `after_seq`.
-    async fn all_objects(&self, after_seq: Option<i64>, limit: usize) -> Result<Vec<ObjectRow>, StoreError>;
+    async fn all_objects(
+        &self,
+        after_seq: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ObjectRow>, StoreError>;
 
     async fn count_objects(&self) -> Result<i64, StoreError>;
 
     /// Appends an audit entry on its own (reads, refusals), durably.
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
-    async fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<StoredAuditEntry>, StoreError>;
+    async fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredAuditEntry>, StoreError>;
     async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError>;
 
     async fn put_status(&self, status: StatusRecord) -> Result<(), StoreError>;

@@ -79,7 +79,9 @@ pub async fn page(
         let exhausted = rows.len() < batch;
         for row in rows {
             cursor = Some(row.seq);
-            if !may_see(viewer, &row.label) || !version_matches(store, collection, viewer, v, &row).await? {
+            if !may_see(viewer, &row.label)
+                || !version_matches(store, collection, viewer, v, &row).await?
+            {
                 continue;
             }
             out.push(row);

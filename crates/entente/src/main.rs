@@ -1,1 +1,189 @@
-fn main() {}
+//! `entente`: the one binary of an Entente node. `init` makes a node directory, `user` and `peer`
+//! issue credentials, `serve` runs the node, `audit verify` checks its logs and objects, and
+//! `demo` runs a ready node of the demo organization in one command.
+
+mod audit;
+mod config;
+mod demo;
+mod nodedir;
+mod progress;
+mod seed;
+mod serve;
+mod users;
+
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand};
+use entente_core::Role;
+use nodedir::NodeDir;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "entente",
+    version,
+    about = "A node of a federated security-cooperation platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a node directory: key, TLS certificate, database, configuration.
+    Init {
+        #[arg(long)]
+        dir: PathBuf,
+        /// The organization's charter (TOML), e.g. examples/sco.toml.
+        #[arg(long)]
+        charter: PathBuf,
+        /// The party this node belongs to (ISO 3166-1 alpha-2, or SECRETARIAT).
+        #[arg(long)]
+        state: String,
+        /// Extra host names for the TLS certificate (localhost and loopback are always in it).
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+    },
+    /// Run the node.
+    Serve {
+        #[arg(long)]
+        dir: PathBuf,
+        /// Address to listen on; defaults to the configuration's `listen`.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Serve plain HTTP (loopback addresses only).
+        #[arg(long)]
+        plain_http: bool,
+    },
+    /// Run a temporary node of the demo organization, with demo data.
+    Demo {
+        /// Address to listen on (default 127.0.0.1:8443, or a free port if that is taken).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Manage the node's users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the peer nodes allowed to pull from this one.
+    #[command(subcommand)]
+    Peer(PeerCommand),
+    /// Check the audit log and the stored objects.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; prints a generated password and an API token, once.
+    Add {
+        #[arg(long)]
+        dir: PathBuf,
+        name: String,
+        #[arg(long, value_parser = ["analyst", "supervisor", "admin"])]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PeerCommand {
+    /// Allow a state's node to pull from this one; prints the token it authenticates with, once.
+    Add {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        state: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the audit log's signed Merkle tree heads and every stored object's signature.
+    Verify {
+        #[arg(long)]
+        dir: PathBuf,
+    },
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ENTENTE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    init_logging();
+    match Cli::parse().command {
+        Command::Init {
+            dir,
+            charter,
+            state,
+            hosts,
+        } => {
+            let text = std::fs::read_to_string(&charter)
+                .map_err(|e| anyhow::anyhow!("reading the charter {}: {e}", charter.display()))?;
+            let nd = NodeDir::init(&dir, &text, &state, &hosts).await?;
+            let signer = nd.signer()?;
+            println!("Initialised a node of {} in {}.", state, dir.display());
+            println!(
+                "Its public key; add this line to {state}'s entry in the organization's charter:"
+            );
+            println!(
+                "key = \"{}\"",
+                entente_core::CharterKey::encode(signer.verifying_key().as_bytes())
+            );
+            println!("Next: `entente user add --dir {} NAME --role analyst`, then `entente serve --dir {}`.", dir.display(), dir.display());
+        }
+        Command::Serve {
+            dir,
+            listen,
+            plain_http,
+        } => {
+            let nd = NodeDir::open(&dir)?;
+            let node = nd.node().await?;
+            let listen = listen.unwrap_or_else(|| nd.config.listen.clone());
+            serve::serve(&nd, node, &listen, plain_http, |l| {
+                println!("entente: serving {}", l.url);
+            })
+            .await?;
+        }
+        Command::Demo { listen } => demo::run(listen).await?,
+        Command::User(UserCommand::Add { dir, name, role }) => {
+            let nd = NodeDir::open(&dir)?;
+            let node = nd.node().await?;
+            let c = users::add_user(&node, &name, Role::parse(&role)?).await?;
+            println!(
+                "user: {name}\nrole: {role}\npassword: {}\ntoken: {}",
+                c.password, c.token
+            );
+            println!("(shown once: the node keeps only their hashes)");
+        }
+        Command::Peer(PeerCommand::Add { dir, state }) => {
+            let nd = NodeDir::open(&dir)?;
+            let node = nd.node().await?;
+            let token = users::add_peer(&node, &state).await?;
+            println!("peer: {state}\ntoken: {token}");
+            println!("(shown once: give it to {state}'s node operator over a trusted channel)");
+        }
+        Command::Audit(AuditCommand::Verify { dir }) => {
+            let nd = NodeDir::open(&dir)?;
+            let report = audit::verify(&nd, true).await?;
+            println!(
+                "audit log: {} entries, {} signed tree heads; objects: {}",
+                report.entries, report.heads, report.objects
+            );
+            if report.problems.is_empty() {
+                println!("verified: no entry or object was changed, removed or reordered");
+            } else {
+                for p in &report.problems {
+                    println!("PROBLEM: {p}");
+                }
+                bail!("{} problem(s) found", report.problems.len());
+            }
+        }
+    }
+    Ok(())
+}

@@ -12,10 +12,20 @@ fn code(s: &str) -> PartyCode {
 #[test]
 fn the_demo_charter_is_the_sco_of_2019() {
     let c = Charter::parse(SCO).unwrap();
-    let codes = |t: Tier| c.with_tier(t).map(|p| p.code.to_string()).collect::<Vec<_>>();
-    assert_eq!(codes(Tier::Member), ["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"]);
+    let codes = |t: Tier| {
+        c.with_tier(t)
+            .map(|p| p.code.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes(Tier::Member),
+        ["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"]
+    );
     assert_eq!(codes(Tier::Observer), ["AF", "BY", "IR", "MN"]);
-    assert_eq!(codes(Tier::DialoguePartner), ["AM", "AZ", "KH", "LK", "NP", "TR"]);
+    assert_eq!(
+        codes(Tier::DialoguePartner),
+        ["AM", "AZ", "KH", "LK", "NP", "TR"]
+    );
     assert_eq!(codes(Tier::Secretariat), ["SECRETARIAT"]);
     assert_eq!(c.presiding(2018), Some(&code("KG")));
     assert_eq!(c.presiding(2019), Some(&code("RU")));
@@ -43,24 +53,84 @@ fn mistakes_are_refused_with_their_line() {
     assert!(Charter::parse(&with_states(kz)).is_ok());
 
     let cases: Vec<(String, usize, &str)> = vec![
-        (with_states("[[states]]\ncode = \"KZ\"\nname = \"K\"\ntier = \"friend\"\n"), 8, "not a tier"),
+        (
+            with_states("[[states]]\ncode = \"KZ\"\nname = \"K\"\ntier = \"friend\"\n"),
+            8,
+            "not a tier",
+        ),
         (with_states(&format!("{kz}{kz}")), 10, "listed twice"),
-        (with_states(&format!("{kz}key = \"ed25519:AAAA\"\n")), 9, "32 bytes"),
-        (with_states(&format!("{kz}key = \"rsa:AAAA\"\n")), 9, "ed25519:"),
-        (with_states(&format!("{kz}key = \"ed25519:!!\"\n")), 9, "base64"),
-        (with_states("[[states]]\ncode = \"Kaz\"\nname = \"K\"\ntier = \"member\"\n"), 6, "not a state code"),
-        (with_states(&format!("{kz}colour = \"blue\"\n")), 9, "unknown field"),
-        (with_states("[[states]]\ncode = \"KZ\"\nname = \"K\"\ntier = \"secretariat\"\n"), 8, "secretariat"),
-        (with_states(&format!("{kz}[[states]]\ncode = \"CN\"\nname = \"C\"\ntier = \"member\"\n")), 17, "missing from the presidency"),
-        (with_states(&format!("{kz}[[states]]\ncode = \"MN\"\nname = \"M\"\ntier = \"observer\"\n")).replace("[\"KZ\"]", "[\"KZ\", \"MN\"]"), 17, "cannot preside"),
-        (with_states(kz).replace("[\"KZ\"]", "[\"KZ\", \"KZ\"]"), 13, "twice"),
-        (with_states(kz).replace("[\"KZ\"]", "[\"KZ\", \"US\"]"), 13, "not a state of this charter"),
-        (format!("{HEAD}{kz}[presidency]\norder = [\"KZ\"]\nepoch_year = 2018\n"), 12, "no secretariat"),
-        (with_states(kz).replace("name = \"S\"", "name = \"S\"\nname = \"T\""), 12, "duplicate key"),
+        (
+            with_states(&format!("{kz}key = \"ed25519:AAAA\"\n")),
+            9,
+            "32 bytes",
+        ),
+        (
+            with_states(&format!("{kz}key = \"rsa:AAAA\"\n")),
+            9,
+            "ed25519:",
+        ),
+        (
+            with_states(&format!("{kz}key = \"ed25519:!!\"\n")),
+            9,
+            "base64",
+        ),
+        (
+            with_states("[[states]]\ncode = \"Kaz\"\nname = \"K\"\ntier = \"member\"\n"),
+            6,
+            "not a state code",
+        ),
+        (
+            with_states(&format!("{kz}colour = \"blue\"\n")),
+            9,
+            "unknown field",
+        ),
+        (
+            with_states("[[states]]\ncode = \"KZ\"\nname = \"K\"\ntier = \"secretariat\"\n"),
+            8,
+            "secretariat",
+        ),
+        (
+            with_states(&format!(
+                "{kz}[[states]]\ncode = \"CN\"\nname = \"C\"\ntier = \"member\"\n"
+            )),
+            17,
+            "missing from the presidency",
+        ),
+        (
+            with_states(&format!(
+                "{kz}[[states]]\ncode = \"MN\"\nname = \"M\"\ntier = \"observer\"\n"
+            ))
+            .replace("[\"KZ\"]", "[\"KZ\", \"MN\"]"),
+            17,
+            "cannot preside",
+        ),
+        (
+            with_states(kz).replace("[\"KZ\"]", "[\"KZ\", \"KZ\"]"),
+            13,
+            "twice",
+        ),
+        (
+            with_states(kz).replace("[\"KZ\"]", "[\"KZ\", \"US\"]"),
+            13,
+            "not a state of this charter",
+        ),
+        (
+            format!("{HEAD}{kz}[presidency]\norder = [\"KZ\"]\nepoch_year = 2018\n"),
+            12,
+            "no secretariat",
+        ),
+        (
+            with_states(kz).replace("name = \"S\"", "name = \"S\"\nname = \"T\""),
+            12,
+            "duplicate key",
+        ),
     ];
     for (text, line, needle) in cases {
         let (got_line, message) = refused(&text);
-        assert!(message.contains(needle), "{message:?} should say {needle:?}\n{text}");
+        assert!(
+            message.contains(needle),
+            "{message:?} should say {needle:?}\n{text}"
+        );
         assert_eq!(got_line, line, "{message}\n{text}");
     }
 }

@@ -118,12 +118,19 @@ fn every_viewer_tier_role_marking_and_audience() {
                 };
                 for (viewer, is_node) in viewers(&party, tier) {
                     let want = expected(marking, shape, tier, is_node);
-                    assert_eq!(may_see(&viewer, &label), want, "{viewer:?} {marking} {shape:?}");
+                    assert_eq!(
+                        may_see(&viewer, &label),
+                        want,
+                        "{viewer:?} {marking} {shape:?}"
+                    );
                     checked += 1;
                 }
                 // The originator's own node and users see everything they originated.
                 for (viewer, _) in viewers(&originator, Tier::Member) {
-                    assert!(may_see(&viewer, &label), "originator {viewer:?} {marking} {shape:?}");
+                    assert!(
+                        may_see(&viewer, &label),
+                        "originator {viewer:?} {marking} {shape:?}"
+                    );
                     checked += 1;
                 }
                 // The public sees CLEAR only.
@@ -138,7 +145,10 @@ fn every_viewer_tier_role_marking_and_audience() {
 #[test]
 fn red_must_name_users() {
     let kz = code("KZ");
-    assert_eq!(AccessLabel::new(kz.clone(), Tlp::Red, None), Err(CoreError::RedWithoutUsers));
+    assert_eq!(
+        AccessLabel::new(kz.clone(), Tlp::Red, None),
+        Err(CoreError::RedWithoutUsers)
+    );
     let states_only = Audience {
         states: vec![code("CN")],
         ..Default::default()
@@ -186,7 +196,12 @@ fn arb_viewer() -> impl Strategy<Value = Viewer> {
     prop_oneof![
         Just(Viewer::Public),
         (arb_party(), arb_tier()).prop_map(|(party, tier)| Viewer::Node { party, tier }),
-        (arb_party(), arb_tier(), prop::sample::select(vec!["a", "b"]), prop::sample::select(Role::ALL.to_vec()))
+        (
+            arb_party(),
+            arb_tier(),
+            prop::sample::select(vec!["a", "b"]),
+            prop::sample::select(Role::ALL.to_vec())
+        )
             .prop_map(|(p, tier, n, role)| Viewer::User {
                 user: UserRef::new(p, n).unwrap(),
                 tier,

@@ -1,0 +1,124 @@
+//! Errors as the client sees them. One table ([`ApiError::parts`]) gives each error its HTTP
+//! status, a stable code, a type and a message; the body is a TAXII 2.1 error message that also
+//! carries `message`, `code` and `type`. Unexpected errors are logged with their cause and answer
+//! a generic 500 that reveals nothing of the node's internals.
+
+use crate::media::TAXII_MEDIA_TYPE;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated,
+    Forbidden(String),
+    /// Absent and invisible answer alike.
+    NotFound,
+    BadRequest(String),
+    NotAcceptable,
+    UnsupportedMediaType,
+    PayloadTooLarge(String),
+    Internal(String),
+}
+
+impl ApiError {
+    /// The table: status, code, type, title, message.
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, &'static str, String) {
+        use ApiError::*;
+        match self {
+            Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "auth",
+                "Authentication required",
+                "give a user name and password (HTTP Basic) or a token (Authorization: Bearer ...)"
+                    .into(),
+            ),
+            Forbidden(m) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "auth",
+                "Not permitted",
+                m.clone(),
+            ),
+            NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "invalid_request",
+                "Not found",
+                "no such resource".into(),
+            ),
+            BadRequest(m) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "invalid_request",
+                "Bad request",
+                m.clone(),
+            ),
+            NotAcceptable => (
+                StatusCode::NOT_ACCEPTABLE,
+                "not_acceptable",
+                "invalid_request",
+                "Not acceptable",
+                format!("this endpoint answers `{TAXII_MEDIA_TYPE}`: send it in the Accept header"),
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "invalid_request",
+                "Unsupported media type",
+                format!("send the envelope as `Content-Type: {TAXII_MEDIA_TYPE}`"),
+            ),
+            PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "invalid_request",
+                "Request too large",
+                m.clone(),
+            ),
+            Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal",
+                "Internal error",
+                "the node failed to answer; the cause is in its log".into(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let (status, code, kind, title, message) = self.parts();
+        let body = json!({
+            "title": title,
+            "description": message,
+            "http_status": status.as_u16().to_string(),
+            "error_code": code,
+            "message": message,
+            "code": code,
+            "type": kind,
+        });
+        let mut resp = (status, body.to_string()).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(TAXII_MEDIA_TYPE),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"entente\", Bearer realm=\"entente\""),
+            );
+        }
+        resp
+    }
+}
+
+impl From<entente_store::StoreError> for ApiError {
+    fn from(e: entente_store::StoreError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,190 @@
+//! Taking objects in: each object of an envelope is validated, its originator established, and —
+//! when this node originates it — stamped with the node's identity, its default marking if it has
+//! none, and the node's signature. Objects another node signed are checked against the charter's
+//! keys and stored untouched. Each object succeeds or fails on its own; the ones that pass are
+//! stored together in one durable transaction with the audit entry of the request.
+
+use crate::auth::Principal;
+use crate::integrity::mac;
+use crate::node::Node;
+use entente_core::{AccessLabel, Tlp, Viewer};
+use entente_stix::canonical::canonical_json;
+use entente_stix::extension::entente_extension_mut;
+use entente_stix::identity::party_identity_id;
+use entente_stix::validate::Category;
+use entente_stix::{validate, StixError, Timestamp, ValidObject};
+use entente_store::{AuditRecord, InsertOutcome, NewObject, StoreError};
+use serde_json::{json, Value};
+
+/// What became of one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectResult {
+    pub id: String,
+    pub version: Option<String>,
+    pub ok: bool,
+    pub message: String,
+}
+
+/// The id and version an object claims, for reporting even when it is malformed.
+fn claimed(v: &Value) -> (String, Option<String>) {
+    let id = v.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+    let version = v
+        .get("modified")
+        .or_else(|| v.get("created"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    (id, version)
+}
+
+/// Prepares one object for storage, or says why it is refused.
+pub fn prepare(node: &Node, principal: &Principal, value: Value) -> Result<NewObject, String> {
+    let mut valid: ValidObject = validate(value).map_err(|e| e.to_string())?;
+    let originator = if valid.is_signed() {
+        let signer = node
+            .keyring
+            .verify(&valid.object)
+            .map_err(|e| e.to_string())?;
+        if let Some(by) = &valid.created_by_ref {
+            if *by != party_identity_id(&signer) {
+                return Err(format!(
+                    "created_by_ref names `{by}`, but the object is signed with the key of {signer} ({})",
+                    party_identity_id(&signer)
+                ));
+            }
+        }
+        signer
+    } else {
+        if !matches!(principal.viewer, Viewer::User { .. }) {
+            return Err(StixError::Unsigned.to_string());
+        }
+        originate(node, &mut valid)?;
+        node.party.clone()
+    };
+    // A signed object without a TLP marking is AMBER on every node, so all agree on its label.
+    let marking = valid.marking.unwrap_or(Tlp::Amber);
+    let label = AccessLabel::new(originator.clone(), marking, valid.audience.clone())
+        .map_err(|e| e.to_string())?;
+    let json = if originator == node.party && !valid.is_signed() {
+        node.signer
+            .sign_object(&mut valid.object)
+            .map_err(|e| e.to_string())?
+    } else {
+        canonical_json(&Value::Object(valid.object.clone())).map_err(|e| e.to_string())?
+    };
+    if json.len() > node.settings.max_object_bytes {
+        return Err(format!(
+            "the object is {} bytes; this node takes objects of at most {} bytes",
+            json.len(),
+            node.settings.max_object_bytes
+        ));
+    }
+    Ok(NewObject {
+        id: valid.id.to_string(),
+        object_type: valid.object_type().to_owned(),
+        version_ns: valid.version().map(Timestamp::nanos),
+        mac: mac(&node.mac_key, &json),
+        label,
+        json,
+    })
+}
+
+/// Makes this node the originator of an unsigned object a user posted: its identity as creator
+/// (refusing one that claims another), and its default marking when it carries none.
+fn originate(node: &Node, valid: &mut ValidObject) -> Result<(), String> {
+    let own = party_identity_id(&node.party);
+    match &valid.created_by_ref {
+        Some(by) if *by != own => {
+            return Err(format!(
+                "created_by_ref must be this node's identity `{own}` ({}) or absent: a user cannot post in another's name",
+                node.party
+            ))
+        }
+        Some(_) => {}
+        None if valid.category != Category::Sco => {
+            valid.object.insert("created_by_ref".into(), Value::String(own));
+        }
+        None => {}
+    }
+    if valid.marking.is_none() {
+        let default = node.settings.default_marking;
+        let refs = valid
+            .object
+            .entry("object_marking_refs")
+            .or_insert_with(|| json!([]));
+        if let Value::Array(a) = refs {
+            a.push(Value::String(default.marking_ref().to_owned()));
+        }
+        valid.marking = Some(default);
+    }
+    entente_extension_mut(&mut valid.object)
+        .ok_or_else(|| "`extensions` must be an object".to_owned())?;
+    Ok(())
+}
+
+/// Ingests the objects of one envelope on behalf of `principal`; returns one result per object,
+/// in order. Only a database failure fails the whole call, and then nothing was stored.
+pub async fn ingest(
+    node: &Node,
+    principal: &Principal,
+    collection: &str,
+    values: Vec<Value>,
+) -> Result<Vec<ObjectResult>, StoreError> {
+    let mut results: Vec<ObjectResult> = Vec::with_capacity(values.len());
+    let mut prepared = Vec::new();
+    let mut slots = Vec::new();
+    for v in values {
+        let (id, version) = claimed(&v);
+        match prepare(node, principal, v) {
+            Ok(o) => {
+                slots.push(results.len());
+                prepared.push(o);
+                results.push(ObjectResult {
+                    id,
+                    version,
+                    ok: true,
+                    message: String::new(),
+                });
+            }
+            Err(message) => results.push(ObjectResult {
+                id,
+                version,
+                ok: false,
+                message,
+            }),
+        }
+    }
+    let refused = results.iter().filter(|r| !r.ok).count();
+    let audit = AuditRecord {
+        ts_us: node.now_us(),
+        principal: principal.name(),
+        action: "add-objects".into(),
+        collection: Some(collection.to_owned()),
+        objects: prepared
+            .iter()
+            .map(|o| format!("{}@{}", o.id, o.version_ns.unwrap_or_default()))
+            .collect(),
+        outcome: if refused == 0 {
+            "ok".into()
+        } else {
+            "partial".into()
+        },
+        detail: (refused > 0).then(|| format!("{refused} object(s) refused")),
+    };
+    let outcomes = node
+        .store
+        .insert_objects(collection, prepared, audit, node.now_us())
+        .await?;
+    for (slot, outcome) in slots.into_iter().zip(outcomes) {
+        let r = &mut results[slot];
+        match outcome {
+            InsertOutcome::Stored { .. } => r.message = "stored".into(),
+            InsertOutcome::Duplicate => r.message = "already stored".into(),
+            InsertOutcome::Equivocation => {
+                tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
+                r.ok = false;
+                r.message = "a different object with the same id and version is already stored (equivocation): refused".into();
+            }
+        }
+    }
+    Ok(results)
+}

@@ -1,0 +1,103 @@
+//! `Node`: everything a running node holds — its party and tier, the charter, its signing key and
+//! the key ring, the store, and its settings — shared by every request.
+
+use crate::auth::BasicCache;
+use entente_core::{Charter, PartyCode, Tier, Tlp};
+use entente_stix::{KeyRing, NodeSigner};
+use entente_store::{Store, TreeHeadSigner};
+use std::sync::Arc;
+
+/// The one collection a node serves: everything shared with it or by it.
+pub const COLLECTION_ID: &str = "365fed99-08fa-4dcd-a1b3-fb247eb41d01";
+pub const COLLECTION_TITLE: &str = "Shared intelligence";
+
+/// Limits and defaults, from the node's configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The largest request body accepted; larger answers 413.
+    pub max_body_bytes: usize,
+    /// The most objects one envelope may hold.
+    pub max_envelope_objects: usize,
+    /// The largest single object, in bytes of canonical JSON.
+    pub max_object_bytes: usize,
+    /// Page size when a client gives no `limit`, and the most a page ever holds.
+    pub default_page: usize,
+    pub max_page: usize,
+    /// The marking given to objects a user posts without one.
+    pub default_marking: Tlp,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_envelope_objects: 10_000,
+            max_object_bytes: 1024 * 1024,
+            default_page: 1000,
+            max_page: 10_000,
+            default_marking: Tlp::Amber,
+        }
+    }
+}
+
+pub struct Node {
+    pub party: PartyCode,
+    pub tier: Tier,
+    pub charter: Charter,
+    pub signer: Arc<NodeSigner>,
+    pub keyring: KeyRing,
+    pub store: Arc<dyn Store>,
+    pub settings: Settings,
+    pub(crate) mac_key: [u8; 32],
+    pub(crate) basic_cache: BasicCache,
+}
+
+impl Node {
+    /// Assembles a node. The key ring holds every key in the charter and the node's own.
+    pub fn new(
+        charter: Charter,
+        signer: Arc<NodeSigner>,
+        store: Arc<dyn Store>,
+        settings: Settings,
+    ) -> Result<Node, String> {
+        let party = signer.party().clone();
+        let tier = charter
+            .tier_of(&party)
+            .ok_or_else(|| format!("{party} is not a party of the charter"))?;
+        let mut keyring = KeyRing::default();
+        for p in charter.parties() {
+            if let Some(k) = &p.key {
+                if let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k.0) {
+                    keyring.add(p.code.clone(), vk);
+                }
+            }
+        }
+        keyring.add(party.clone(), signer.verifying_key());
+        let mac_key = crate::integrity::mac_key(&signer);
+        Ok(Node {
+            party,
+            tier,
+            charter,
+            signer,
+            keyring,
+            store,
+            settings,
+            mac_key,
+            basic_cache: BasicCache::default(),
+        })
+    }
+
+    /// The node's clock, in microseconds since the Unix epoch.
+    pub fn now_us(&self) -> i64 {
+        chrono::Utc::now().timestamp_micros()
+    }
+}
+
+/// Signs audit tree heads with the node key.
+pub struct NodeTreeHeadSigner(pub Arc<NodeSigner>);
+
+impl TreeHeadSigner for NodeTreeHeadSigner {
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.0.sign_bytes(message).to_vec()
+    }
+}

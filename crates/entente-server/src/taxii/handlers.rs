@@ -1,0 +1,569 @@
+//! The TAXII 2.1 request handlers. Each one: negotiate the media type, extract the principal (the
+//! extractor type says what it may do), parse the query, call the read engine or ingest, audit
+//! reads of marked data, answer.
+
+use super::query::{self, next_token, Params};
+use super::API_ROOT;
+use crate::auth::{Author, Principal, Reader, Supervisor};
+use crate::error::ApiError;
+use crate::ingest::{ingest, ObjectResult};
+use crate::integrity::mac_ok;
+use crate::media::{check_accept, check_content_type, TAXII_MEDIA_TYPE};
+use crate::node::{Node, COLLECTION_ID, COLLECTION_TITLE};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use entente_core::Tlp;
+use entente_stix::{Timestamp, STIX_MEDIA_TYPE};
+use entente_store::read::{self, VersionMatch};
+use entente_store::{AuditRecord, ObjectRow, StatusRecord};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+const ADDED_FIRST: HeaderName = HeaderName::from_static("x-taxii-date-added-first");
+const ADDED_LAST: HeaderName = HeaderName::from_static("x-taxii-date-added-last");
+
+fn taxii(status: StatusCode, body: &Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(TAXII_MEDIA_TYPE),
+    );
+    r
+}
+
+/// Adds the `X-TAXII-Date-Added-First/Last` headers of the rows a response carries.
+fn with_date_headers(mut r: Response, rows: &[ObjectRow]) -> Response {
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        for (name, us) in [
+            (ADDED_FIRST, first.date_added_us),
+            (ADDED_LAST, last.date_added_us),
+        ] {
+            if let Ok(v) = HeaderValue::from_str(&Timestamp::from_micros(us).to_micros_string()) {
+                r.headers_mut().insert(name, v);
+            }
+        }
+    }
+    r
+}
+
+fn check_collection(collection: &str) -> Result<(), ApiError> {
+    if collection == COLLECTION_ID {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn can_write(p: &Principal) -> bool {
+    p.role().is_some()
+}
+
+fn collection_resource(p: &Principal) -> Value {
+    json!({
+        "id": COLLECTION_ID,
+        "title": COLLECTION_TITLE,
+        "description": "Everything this node shares and is shared with: each principal sees what the access policy lets it see.",
+        "can_read": true,
+        "can_write": can_write(p),
+        "media_types": [STIX_MEDIA_TYPE],
+    })
+}
+
+pub async fn discovery(
+    State(node): State<Arc<Node>>,
+    Reader(_): Reader,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    Ok(taxii(
+        StatusCode::OK,
+        &json!({
+            "title": format!("Entente node of {} ({})", node.party, node.charter.abbreviation),
+            "description": format!("A node of the {} security-cooperation federation.", node.charter.name),
+            "default": API_ROOT,
+            "api_roots": [API_ROOT],
+        }),
+    ))
+}
+
+pub async fn api_root(
+    State(node): State<Arc<Node>>,
+    Reader(_): Reader,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    Ok(taxii(
+        StatusCode::OK,
+        &json!({
+            "title": format!("{} intelligence exchange ({})", node.charter.abbreviation, node.party),
+            "description": "Signed STIX 2.1 objects shared between the parties of the organization.",
+            "versions": [TAXII_MEDIA_TYPE],
+            "max_content_length": node.settings.max_body_bytes,
+        }),
+    ))
+}
+
+pub async fn collections(Reader(p): Reader, headers: HeaderMap) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    Ok(taxii(
+        StatusCode::OK,
+        &json!({ "collections": [collection_resource(&p)] }),
+    ))
+}
+
+pub async fn collection(
+    Reader(p): Reader,
+    Path(collection): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    Ok(taxii(StatusCode::OK, &collection_resource(&p)))
+}
+
+/// Drops rows whose stored JSON no longer matches its MAC (changed in the database), logging each.
+async fn intact(
+    node: &Node,
+    p: &Principal,
+    rows: Vec<ObjectRow>,
+) -> Result<Vec<ObjectRow>, ApiError> {
+    let (good, bad): (Vec<ObjectRow>, Vec<ObjectRow>) = rows
+        .into_iter()
+        .partition(|r| mac_ok(&node.mac_key, &r.json, &r.mac));
+    if !bad.is_empty() {
+        let ids: Vec<String> = bad
+            .iter()
+            .map(|r| format!("{}@{}", r.id, r.version_ns))
+            .collect();
+        tracing::error!(objects = ?ids, "stored objects failed their integrity check and were withheld");
+        audit_read(node, p, "integrity-failure", &bad, "withheld").await?;
+    }
+    Ok(good)
+}
+
+/// Records a read in the audit log when it returns anything not TLP:CLEAR.
+async fn audit_read(
+    node: &Node,
+    p: &Principal,
+    action: &str,
+    rows: &[ObjectRow],
+    outcome: &str,
+) -> Result<(), ApiError> {
+    if rows.iter().all(|r| r.label.marking == Tlp::Clear) {
+        return Ok(());
+    }
+    node.store
+        .append_audit(AuditRecord {
+            ts_us: node.now_us(),
+            principal: p.name(),
+            action: action.into(),
+            collection: Some(COLLECTION_ID.into()),
+            objects: rows
+                .iter()
+                .map(|r| format!("{}@{}", r.id, r.version_ns))
+                .collect(),
+            outcome: outcome.into(),
+            detail: None,
+        })
+        .await?;
+    Ok(())
+}
+
+fn parse_objects_query(
+    node: &Node,
+    raw: Option<&str>,
+    allowed: &[&str],
+    default_version: VersionMatch,
+) -> Result<Params, ApiError> {
+    query::parse(
+        raw,
+        allowed,
+        node.settings.default_page,
+        node.settings.max_page,
+        default_version,
+    )
+}
+
+fn envelope(rows: &[ObjectRow], more: bool) -> Result<Value, ApiError> {
+    let mut objects = Vec::with_capacity(rows.len());
+    for r in rows {
+        objects.push(
+            serde_json::from_str::<Value>(&r.json)
+                .map_err(|e| ApiError::Internal(format!("stored JSON of {}: {e}", r.id)))?,
+        );
+    }
+    let mut env = Map::new();
+    env.insert("more".into(), Value::Bool(more));
+    if more {
+        if let Some(last) = rows.last() {
+            env.insert("next".into(), Value::String(next_token(last.seq)));
+        }
+    }
+    if !objects.is_empty() {
+        env.insert("objects".into(), Value::Array(objects));
+    }
+    Ok(Value::Object(env))
+}
+
+fn next_of(page: &read::Page) -> Option<i64> {
+    page.rows.last().filter(|_| page.more).map(|r| r.seq)
+}
+
+pub async fn get_objects(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path(collection): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    let q = parse_objects_query(
+        &node,
+        raw.as_deref(),
+        &["id", "type", "version", "spec_version"],
+        VersionMatch::last(),
+    )?;
+    let page = read::page(
+        node.store.as_ref(),
+        &collection,
+        &p.viewer,
+        &q.query,
+        q.after_seq,
+        q.limit,
+        true,
+    )
+    .await?;
+    let more = page.more;
+    let next = next_of(&page);
+    let rows = intact(&node, &p, page.rows).await?;
+    audit_read(&node, &p, "read-objects", &rows, "ok").await?;
+    let mut env = envelope(&rows, more)?;
+    if let Some(seq) = next {
+        env["next"] = Value::String(next_token(seq));
+    }
+    Ok(with_date_headers(taxii(StatusCode::OK, &env), &rows))
+}
+
+pub async fn get_object(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path((collection, object)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    let mut q = parse_objects_query(
+        &node,
+        raw.as_deref(),
+        &["version", "spec_version"],
+        VersionMatch::last(),
+    )?;
+    q.query.ids = vec![object.clone()];
+    let page = read::page(
+        node.store.as_ref(),
+        &collection,
+        &p.viewer,
+        &q.query,
+        q.after_seq,
+        q.limit,
+        true,
+    )
+    .await?;
+    if page.rows.is_empty()
+        && read::visible_versions(node.store.as_ref(), &collection, &p.viewer, &object)
+            .await?
+            .is_empty()
+    {
+        return Err(ApiError::NotFound);
+    }
+    let more = page.more;
+    let next = next_of(&page);
+    let mut rows = intact(&node, &p, page.rows).await?;
+    // A single object is worth the full signature check as well.
+    rows.retain(|r| {
+        let ok = serde_json::from_str::<Map<String, Value>>(&r.json)
+            .ok()
+            .is_some_and(|o| node.keyring.verify(&o).is_ok_and(|signer| signer == r.label.originator));
+        if !ok {
+            tracing::error!(id = %r.id, "stored object failed its signature check and was withheld");
+        }
+        ok
+    });
+    audit_read(&node, &p, "read-object", &rows, "ok").await?;
+    let mut env = envelope(&rows, more)?;
+    if let Some(seq) = next {
+        env["next"] = Value::String(next_token(seq));
+    }
+    Ok(with_date_headers(taxii(StatusCode::OK, &env), &rows))
+}
+
+pub async fn get_manifest(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path(collection): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    let q = parse_objects_query(
+        &node,
+        raw.as_deref(),
+        &["id", "type", "version", "spec_version"],
+        VersionMatch::last(),
+    )?;
+    let page = read::page(
+        node.store.as_ref(),
+        &collection,
+        &p.viewer,
+        &q.query,
+        q.after_seq,
+        q.limit,
+        false,
+    )
+    .await?;
+    audit_read(&node, &p, "read-manifest", &page.rows, "ok").await?;
+    let records: Vec<Value> = page
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "date_added": Timestamp::from_micros(r.date_added_us).to_micros_string(),
+                "version": version_text(r),
+                "media_type": STIX_MEDIA_TYPE,
+            })
+        })
+        .collect();
+    let mut body = json!({ "more": page.more });
+    if let Some(seq) = next_of(&page) {
+        body["next"] = Value::String(next_token(seq));
+    }
+    if !records.is_empty() {
+        body["objects"] = Value::Array(records);
+    }
+    Ok(with_date_headers(taxii(StatusCode::OK, &body), &page.rows))
+}
+
+fn version_text(r: &ObjectRow) -> String {
+    Timestamp::from_nanos(r.version_ns).to_stix_string()
+}
+
+pub async fn get_versions(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path((collection, object)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    let q = parse_objects_query(
+        &node,
+        raw.as_deref(),
+        &["spec_version"],
+        VersionMatch::all(),
+    )?;
+    let visible =
+        read::visible_versions(node.store.as_ref(), &collection, &p.viewer, &object).await?;
+    if visible.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    let mut rows: Vec<ObjectRow> = visible
+        .into_iter()
+        .filter(|_| q.query.spec_version_matches)
+        .filter(|r| q.query.added_after_us.is_none_or(|a| r.date_added_us > a))
+        .filter(|r| q.after_seq.is_none_or(|s| r.seq > s))
+        .collect();
+    let more = rows.len() > q.limit;
+    rows.truncate(q.limit);
+    audit_read(&node, &p, "read-versions", &rows, "ok").await?;
+    let mut body = json!({ "more": more });
+    if more {
+        if let Some(last) = rows.last() {
+            body["next"] = Value::String(next_token(last.seq));
+        }
+    }
+    if !rows.is_empty() {
+        body["versions"] = Value::Array(
+            rows.iter()
+                .map(|r| Value::String(version_text(r)))
+                .collect(),
+        );
+    }
+    Ok(with_date_headers(taxii(StatusCode::OK, &body), &rows))
+}
+
+pub async fn delete_object(
+    State(node): State<Arc<Node>>,
+    Supervisor(p): Supervisor,
+    Path((collection, object)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    let q = parse_objects_query(
+        &node,
+        raw.as_deref(),
+        &["version", "spec_version"],
+        VersionMatch::all(),
+    )?;
+    let visible =
+        read::visible_versions(node.store.as_ref(), &collection, &p.viewer, &object).await?;
+    if visible.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    let v = &q.query.versions;
+    let first = visible.iter().map(|r| r.version_ns).min();
+    let last = visible.iter().map(|r| r.version_ns).max();
+    let chosen: Vec<&ObjectRow> = visible
+        .iter()
+        .filter(|_| q.query.spec_version_matches)
+        .filter(|r| {
+            v.all
+                || v.at_ns.contains(&r.version_ns)
+                || (v.first && Some(r.version_ns) == first)
+                || (v.last && Some(r.version_ns) == last)
+        })
+        .collect();
+    if chosen.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    if let Some(r) = chosen.iter().find(|r| r.label.originator != node.party) {
+        return Err(ApiError::Forbidden(format!(
+            "{} originated this object; only the originating state can delete it",
+            r.label.originator
+        )));
+    }
+    let versions: Vec<i64> = chosen.iter().map(|r| r.version_ns).collect();
+    let audit = AuditRecord {
+        ts_us: node.now_us(),
+        principal: p.name(),
+        action: "delete-object".into(),
+        collection: Some(collection.clone()),
+        objects: versions.iter().map(|v| format!("{object}@{v}")).collect(),
+        outcome: "ok".into(),
+        detail: None,
+    };
+    node.store
+        .delete_versions(&collection, &object, &versions, audit)
+        .await?;
+    Ok(taxii(StatusCode::OK, &json!({})))
+}
+
+pub async fn add_objects(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(collection): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    check_collection(&collection)?;
+    check_content_type(&headers)?;
+    let limit = node.settings.max_body_bytes;
+    let too_large =
+        || ApiError::PayloadTooLarge(format!("this node takes requests of at most {limit} bytes"));
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if len > limit {
+            return Err(too_large());
+        }
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())?;
+    let envelope: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    let objects = match envelope {
+        Value::Object(mut m) => match m.remove("objects") {
+            Some(Value::Array(a)) => a,
+            None => Vec::new(),
+            Some(_) => {
+                return Err(ApiError::BadRequest(
+                    "`objects` must be a list of STIX objects".into(),
+                ))
+            }
+        },
+        _ => {
+            return Err(ApiError::BadRequest(
+                "the body must be a TAXII envelope: {\"objects\": [...]}".into(),
+            ))
+        }
+    };
+    if objects.len() > node.settings.max_envelope_objects {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "the envelope holds {} objects; this node takes at most {} per request",
+            objects.len(),
+            node.settings.max_envelope_objects
+        )));
+    }
+    let request_timestamp = Timestamp::from_micros(node.now_us()).to_micros_string();
+    let results = ingest(&node, &p, &collection, objects).await?;
+    let status = status_resource(
+        &uuid::Uuid::new_v4().to_string(),
+        &request_timestamp,
+        &results,
+    );
+    node.store
+        .put_status(StatusRecord {
+            id: status["id"].as_str().unwrap_or_default().to_owned(),
+            owner: p.name(),
+            json: status.to_string(),
+        })
+        .await?;
+    Ok(taxii(StatusCode::ACCEPTED, &status))
+}
+
+fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResult]) -> Value {
+    let entry = |r: &ObjectResult| {
+        let mut e = json!({ "id": r.id, "message": r.message });
+        if let Some(v) = &r.version {
+            e["version"] = Value::String(v.clone());
+        }
+        e
+    };
+    let successes: Vec<Value> = results.iter().filter(|r| r.ok).map(entry).collect();
+    let failures: Vec<Value> = results.iter().filter(|r| !r.ok).map(entry).collect();
+    json!({
+        "id": id,
+        "status": "complete",
+        "request_timestamp": request_timestamp,
+        "total_count": results.len(),
+        "success_count": successes.len(),
+        "failure_count": failures.len(),
+        "pending_count": 0,
+        "successes": successes,
+        "failures": failures,
+        "pendings": [],
+    })
+}
+
+pub async fn get_status(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path(status): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_accept(&headers)?;
+    let record = node
+        .store
+        .get_status(&status)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // A status resource belongs to whoever made the request.
+    if record.owner != p.name() {
+        return Err(ApiError::NotFound);
+    }
+    let body: Value =
+        serde_json::from_str(&record.json).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(taxii(StatusCode::OK, &body))
+}

@@ -1,0 +1,178 @@
+//! A node's configuration: one serde struct, read from `DIR/entente.toml`, then overridden by
+//! `ENTENTE_*` environment variables (`__` for nesting: `ENTENTE_LIMITS__MAX_PAGE=500`). Unknown
+//! keys, in the file or the environment, are refused rather than ignored. `ENTENTE_LOG` is the
+//! log filter and not configuration.
+
+use anyhow::{anyhow, Context, Result};
+use entente_core::Tlp;
+use entente_server::Settings;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "entente.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// The party this node belongs to.
+    pub state: String,
+    /// The charter file, relative to the node directory.
+    pub charter: PathBuf,
+    /// The SQLite database, relative to the node directory.
+    pub database: PathBuf,
+    /// Where `serve` listens unless `--listen` says otherwise.
+    pub listen: String,
+    pub tls: TlsConfig,
+    #[serde(default)]
+    pub limits: Limits,
+    /// The marking given to objects posted without one.
+    #[serde(default = "default_marking")]
+    pub default_marking: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_envelope_objects: usize,
+    pub max_object_bytes: usize,
+    pub default_page: usize,
+    pub max_page: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let s = Settings::default();
+        Limits {
+            max_body_bytes: s.max_body_bytes,
+            max_envelope_objects: s.max_envelope_objects,
+            max_object_bytes: s.max_object_bytes,
+            default_page: s.default_page,
+            max_page: s.max_page,
+        }
+    }
+}
+
+fn default_marking() -> String {
+    "amber".into()
+}
+
+impl NodeConfig {
+    pub fn new(state: &str) -> NodeConfig {
+        NodeConfig {
+            state: state.to_owned(),
+            charter: "charter.toml".into(),
+            database: "node.db".into(),
+            listen: "127.0.0.1:8443".into(),
+            tls: TlsConfig {
+                cert: "tls/cert.pem".into(),
+                key: "tls/key.pem".into(),
+            },
+            limits: Limits::default(),
+            default_marking: default_marking(),
+        }
+    }
+
+    /// Reads `DIR/entente.toml` and applies the environment's overrides.
+    pub fn load(dir: &Path) -> Result<NodeConfig> {
+        let path = dir.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "reading {} (is {} a node directory? `entente init` makes one)",
+                path.display(),
+                dir.display()
+            )
+        })?;
+        let mut table: toml::Table =
+            toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
+        apply_env(&mut table, std::env::vars())?;
+        let config: NodeConfig = table
+            .try_into()
+            .with_context(|| format!("in {} or the ENTENTE_ environment", path.display()))?;
+        config.settings()?;
+        Ok(config)
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        let l = &self.limits;
+        Ok(Settings {
+            max_body_bytes: l.max_body_bytes,
+            max_envelope_objects: l.max_envelope_objects,
+            max_object_bytes: l.max_object_bytes,
+            default_page: l.default_page.max(1),
+            max_page: l.max_page.max(1),
+            default_marking: Tlp::parse_name(&self.default_marking)
+                .map_err(|e| anyhow!("default_marking: {e}"))?,
+        })
+    }
+}
+
+/// Sets `ENTENTE_A__B=v` as `a.b = v` in `table`; `v` is read as a TOML value when it is one
+/// (a number, a boolean), else as a string.
+pub fn apply_env(
+    table: &mut toml::Table,
+    vars: impl Iterator<Item = (String, String)>,
+) -> Result<()> {
+    for (key, value) in vars {
+        let Some(rest) = key.strip_prefix("ENTENTE_") else {
+            continue;
+        };
+        if rest == "LOG" {
+            continue;
+        }
+        let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+        let parsed: toml::Value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or(toml::Value::String(value.clone()));
+        let mut cursor = &mut *table;
+        for (i, part) in path.iter().enumerate() {
+            if i + 1 == path.len() {
+                cursor.insert(part.clone(), parsed.clone());
+            } else {
+                let next = cursor
+                    .entry(part.clone())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                cursor = next.as_table_mut().ok_or_else(|| {
+                    anyhow!("{key}: `{part}` is not a section of the configuration")
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_and_unknown_keys_are_refused() {
+        let mut t: toml::Table =
+            toml::from_str(&toml::to_string(&NodeConfig::new("KZ")).unwrap()).unwrap();
+        let vars = vec![
+            ("ENTENTE_LISTEN".to_owned(), "127.0.0.1:9000".to_owned()),
+            ("ENTENTE_LIMITS__MAX_PAGE".to_owned(), "50".to_owned()),
+            ("ENTENTE_LOG".to_owned(), "debug".to_owned()),
+            ("PATH".to_owned(), "/bin".to_owned()),
+        ];
+        apply_env(&mut t, vars.into_iter()).unwrap();
+        let c: NodeConfig = t.clone().try_into().unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9000");
+        assert_eq!(c.limits.max_page, 50);
+        apply_env(
+            &mut t,
+            vec![("ENTENTE_COLOUR".to_owned(), "red".to_owned())].into_iter(),
+        )
+        .unwrap();
+        let err = t.try_into::<NodeConfig>().unwrap_err().to_string();
+        assert!(err.contains("colour"), "{err}");
+    }
+}

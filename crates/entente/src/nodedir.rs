@@ -1,0 +1,152 @@
+//! The node directory: what `entente init` writes and every other command reads — the
+//! configuration, a copy of the charter, the node's key (readable by its owner only), the TLS
+//! certificate and key, and the database — and how a running [`Node`] is assembled from it.
+
+use crate::config::{NodeConfig, CONFIG_FILE};
+use anyhow::{anyhow, bail, Context, Result};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use ed25519_dalek::SigningKey;
+use entente_core::{Charter, PartyCode};
+use entente_server::node::NodeTreeHeadSigner;
+use entente_server::Node;
+use entente_stix::NodeSigner;
+use entente_store::Store;
+use entente_store_sqlite::SqliteStore;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const KEY_FILE: &str = "node.key";
+
+pub struct NodeDir {
+    pub dir: PathBuf,
+    pub config: NodeConfig,
+}
+
+fn write_private(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+impl NodeDir {
+    pub fn open(dir: &Path) -> Result<NodeDir> {
+        Ok(NodeDir {
+            dir: dir.to_owned(),
+            config: NodeConfig::load(dir)?,
+        })
+    }
+
+    pub fn path(&self, p: &Path) -> PathBuf {
+        self.dir.join(p)
+    }
+
+    pub fn party(&self) -> Result<PartyCode> {
+        PartyCode::parse(&self.config.state).map_err(|e| anyhow!("state in {CONFIG_FILE}: {e}"))
+    }
+
+    pub fn charter(&self) -> Result<Charter> {
+        let path = self.path(&self.config.charter);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        Charter::parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+    }
+
+    pub fn signer(&self) -> Result<NodeSigner> {
+        let path = self.dir.join(KEY_FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the node key {}", path.display()))?;
+        let bytes = B64
+            .decode(text.trim())
+            .map_err(|e| anyhow!("{}: not a node key: {e}", path.display()))?;
+        let secret: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| anyhow!("{}: a node key has 32 bytes", path.display()))?;
+        Ok(NodeSigner::new(
+            self.party()?,
+            SigningKey::from_bytes(&secret),
+        ))
+    }
+
+    pub async fn store(&self, signer: Arc<NodeSigner>) -> Result<Arc<SqliteStore>> {
+        let path = self.path(&self.config.database);
+        let store = SqliteStore::open(&path, Arc::new(NodeTreeHeadSigner(signer)))
+            .await
+            .with_context(|| format!("opening the database {}", path.display()))?;
+        Ok(Arc::new(store))
+    }
+
+    /// Everything a running node needs, assembled.
+    pub async fn node(&self) -> Result<Arc<Node>> {
+        let signer = Arc::new(self.signer()?);
+        let charter = self.charter()?;
+        let party = self.party()?;
+        if let Some(k) = charter.party(&party).and_then(|p| p.key.as_ref()) {
+            if k.0 != *signer.verifying_key().as_bytes() {
+                tracing::warn!("the charter lists another key for {party}: peers will refuse this node's objects until the charter is updated");
+            }
+        }
+        let store: Arc<dyn Store> = self.store(signer.clone()).await?;
+        let node =
+            Node::new(charter, signer, store, self.config.settings()?).map_err(|e| anyhow!(e))?;
+        Ok(Arc::new(node))
+    }
+
+    /// Creates a node directory: config, charter copy, key, TLS certificate, database.
+    pub async fn init(
+        dir: &Path,
+        charter_text: &str,
+        state: &str,
+        hosts: &[String],
+    ) -> Result<NodeDir> {
+        let charter = Charter::parse(charter_text).map_err(|e| anyhow!("the charter: {e}"))?;
+        let party = PartyCode::parse(state)?;
+        if charter.party(&party).is_none() {
+            bail!("{party} is not a party of this charter");
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        if dir.join(CONFIG_FILE).exists() {
+            bail!(
+                "{} already holds a node ({CONFIG_FILE} exists)",
+                dir.display()
+            );
+        }
+        let config = NodeConfig::new(state);
+        let signer = NodeSigner::generate(party.clone());
+        write_private(
+            &dir.join(KEY_FILE),
+            &format!("{}\n", B64.encode(signer.secret_bytes())),
+        )?;
+        std::fs::write(dir.join(&config.charter), charter_text)?;
+        let mut names = vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "::1".to_owned(),
+        ];
+        names.extend(hosts.iter().cloned());
+        let cert =
+            rcgen::generate_simple_self_signed(names).context("making the TLS certificate")?;
+        let tls_dir = dir.join("tls");
+        std::fs::create_dir_all(&tls_dir)?;
+        std::fs::write(dir.join(&config.tls.cert), cert.cert.pem())?;
+        write_private(&dir.join(&config.tls.key), &cert.key_pair.serialize_pem())?;
+        std::fs::write(dir.join(CONFIG_FILE), toml::to_string(&config)?)?;
+        let nd = NodeDir {
+            dir: dir.to_owned(),
+            config,
+        };
+        let node = nd.node().await?;
+        crate::seed::publish_identity(&node).await?;
+        Ok(nd)
+    }
+}

@@ -1,0 +1,134 @@
+//! Objects a node publishes of itself (its identity, at `init`) and the demo data: a handful of
+//! realistic objects drawn from the seed reports on the Shanghai Cooperation Organisation.
+
+use anyhow::{bail, Result};
+use entente_core::{Role, UserRef, Viewer};
+use entente_server::auth::Principal;
+use entente_server::ingest::ingest;
+use entente_server::node::COLLECTION_ID;
+use entente_server::Node;
+use entente_stix::identity::party_identity_id;
+use entente_stix::NodeSigner;
+use serde_json::{json, Map, Value};
+
+/// The node itself, acting from the command line.
+pub fn cli_principal(node: &Node) -> Result<Principal> {
+    Ok(Principal {
+        viewer: Viewer::User {
+            user: UserRef::new(node.party.clone(), "entente-cli")?,
+            tier: node.tier,
+            role: Role::Admin,
+        },
+    })
+}
+
+async fn add(node: &Node, objects: Vec<Value>) -> Result<()> {
+    let results = ingest(node, &cli_principal(node)?, COLLECTION_ID, objects).await?;
+    if let Some(bad) = results.iter().find(|r| !r.ok) {
+        bail!("seeding {} failed: {}", bad.id, bad.message);
+    }
+    Ok(())
+}
+
+/// The node's own STIX identity, TLP:CLEAR, so every peer can name it.
+pub async fn publish_identity(node: &Node) -> Result<()> {
+    let name = node
+        .charter
+        .party(&node.party)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| node.party.to_string());
+    let id = party_identity_id(&node.party);
+    add(
+        node,
+        vec![json!({
+            "type": "identity", "spec_version": "2.1", "id": id,
+            "created": "2001-06-15T00:00:00.000Z", "modified": "2001-06-15T00:00:00.000Z",
+            "name": name, "identity_class": "organization", "sectors": ["government-national"],
+            "created_by_ref": id,
+            "object_marking_refs": [entente_core::marking::TLP_CLEAR],
+            "description": format!("The Entente node of {name} ({}).", node.party),
+        })],
+    )
+    .await
+}
+
+const CLEAR: &str = entente_core::marking::TLP_CLEAR;
+const GREEN: &str = entente_core::marking::TLP_GREEN;
+const AMBER: &str = entente_core::marking::TLP_AMBER;
+const RED: &str = entente_core::marking::TLP_RED;
+const EXT: &str = entente_stix::extension::ENTENTE_EXTENSION;
+
+/// The demo's objects, as the KZ node's users would post them, plus one report originated (and
+/// signed) by the CN node, as federation would bring it.
+pub async fn demo_objects(node: &Node, cn: &NodeSigner) -> Result<()> {
+    let imu = "threat-actor--6c3b2a41-3f0e-4d5b-9a61-2b7c1e9d0a11";
+    let etim = "threat-actor--a7f4c2d9-5e13-4b8a-8c0f-3d9e6b1a2c22";
+    let border = "location--0b5e7d3c-9a21-4f6e-b8d4-1c2a3e4f5a33";
+    let tashkent = "location--c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e44";
+    let t = "2019-06-14T08:00:00.000Z";
+    add(
+        node,
+        vec![
+            json!({"type": "location", "spec_version": "2.1", "id": tashkent, "created": t, "modified": t,
+                   "name": "Tashkent", "description": "Seat of the Regional Anti-Terrorist Structure (RATS).",
+                   "country": "UZ", "city": "Tashkent", "latitude": 41.2995, "longitude": 69.2401,
+                   "object_marking_refs": [CLEAR]}),
+            json!({"type": "location", "spec_version": "2.1", "id": border, "created": t, "modified": t,
+                   "name": "Afghanistan-Pakistan border area", "region": "southern-asia",
+                   "object_marking_refs": [GREEN]}),
+            json!({"type": "threat-actor", "spec_version": "2.1", "id": imu, "created": t, "modified": t,
+                   "name": "Islamic Movement of Uzbekistan", "threat_actor_types": ["terrorist"],
+                   "aliases": ["IMU", "Исламское движение Узбекистана"],
+                   "description": "Hiding along the border of Afghanistan and Pakistan; may seek to return after the 2011 troop withdrawal (China Daily, 2011-06-09).",
+                   "object_marking_refs": [GREEN]}),
+            json!({"type": "threat-actor", "spec_version": "2.1", "id": etim, "created": t, "modified": t,
+                   "name": "East Turkestan Islamic Movement", "threat_actor_types": ["terrorist"],
+                   "aliases": ["ETIM", "东突厥斯坦伊斯兰运动"],
+                   "object_marking_refs": [GREEN]}),
+            json!({"type": "relationship", "spec_version": "2.1", "id": "relationship--1f2e3d4c-5b6a-4978-8a1b-2c3d4e5f6a55",
+                   "created": t, "modified": t, "relationship_type": "located-at", "source_ref": imu, "target_ref": border,
+                   "object_marking_refs": [GREEN]}),
+            json!({"type": "report", "spec_version": "2.1", "id": "report--2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c66",
+                   "created": t, "modified": t, "published": t,
+                   "name": "Peace Mission 2010: after-action summary",
+                   "description": "The seventh joint anti-terror drill of the member states, held in Kazakhstan in September 2010.",
+                   "report_types": ["threat-report"], "object_refs": [imu, etim],
+                   "object_marking_refs": [CLEAR]}),
+            json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--3b4c5d6e-7f8a-4b9c-8d1e-2f3a4b5c6d77",
+                   "created": t, "modified": t, "valid_from": t,
+                   "name": "Phishing domain imitating the Bishkek summit registration",
+                   "indicator_types": ["malicious-activity"], "pattern_type": "stix",
+                   "pattern": "[domain-name:value = 'sco-bishkek-summit-registration.example']",
+                   "object_marking_refs": [AMBER]}),
+            json!({"type": "note", "spec_version": "2.1", "id": "note--4c5d6e7f-8a9b-4c1d-9e2f-3a4b5c6d7e88",
+                   "created": t, "modified": t,
+                   "content": "Source reporting on IMU couriers crossing at the Tajik border; handle as TLP:RED.",
+                   "object_refs": [imu],
+                   "object_marking_refs": [RED],
+                   "extensions": {EXT: {"extension_type": "property-extension", "audience": {"users": ["KZ:analyst", "UZ:liaison1"]}}}}),
+            json!({"type": "report", "spec_version": "2.1", "id": "report--5d6e7f8a-9b1c-4d2e-8f3a-4b5c6d7e8f99",
+                   "created": t, "modified": t, "published": t,
+                   "name": "Observer briefing: regional terrorist threat picture",
+                   "description": "Shared with the observer states at the 2019 Bishkek summit.",
+                   "object_refs": [imu, etim], "report_types": ["threat-report"],
+                   "object_marking_refs": [AMBER],
+                   "extensions": {EXT: {"extension_type": "property-extension", "audience": {"tiers": ["observer"], "states": ["KZ"]}}}}),
+        ],
+    )
+    .await?;
+    // One object the CN node originated and signed, as it would arrive from the federation.
+    let mut cn_report: Map<String, Value> = match json!({
+        "type": "report", "spec_version": "2.1", "id": "report--6e7f8a9b-1c2d-4e3f-9a4b-5c6d7e8f9a10",
+        "created": "2011-06-08T08:00:00.000Z", "modified": "2011-06-08T08:00:00.000Z", "published": "2011-06-08T08:00:00.000Z",
+        "name": "Lanting Forum: from joint warnings to joint law enforcement",
+        "description": "Member states should develop effective cooperation from joint warnings to joint law enforcement, and hold regular joint counter-terrorism exercises (Assistant Foreign Minister Cheng Guoping).",
+        "report_types": ["threat-report"], "object_refs": [imu, etim],
+        "created_by_ref": party_identity_id(cn.party()),
+        "object_marking_refs": [GREEN],
+    }) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    cn.sign_object(&mut cn_report)?;
+    add(node, vec![Value::Object(cn_report)]).await
+}

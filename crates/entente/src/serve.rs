@@ -1,0 +1,70 @@
+//! `entente serve`: the node's HTTP interface, over HTTPS with the node's certificate, or plain
+//! HTTP when asked and only on a loopback address. The first line on standard output says where
+//! it listens (with the real port when asked for port 0), so scripts and tests can find it.
+
+use crate::nodedir::NodeDir;
+use anyhow::{bail, Context, Result};
+use entente_server::Node;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+pub struct Listening {
+    pub url: String,
+}
+
+fn install_crypto_provider() {
+    // Installing twice (demo, then serve) is harmless: the second call only reports it is set.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Binds `listen` and serves `node` until interrupted. Calls `ready` once listening.
+pub async fn serve(
+    nd: &NodeDir,
+    node: Arc<Node>,
+    listen: &str,
+    plain_http: bool,
+    ready: impl FnOnce(&Listening),
+) -> Result<()> {
+    let addr: SocketAddr = listen.parse().with_context(|| {
+        format!("`{listen}` is not an address to listen on (e.g. 127.0.0.1:8443)")
+    })?;
+    if plain_http && !addr.ip().is_loopback() {
+        bail!("--plain-http is allowed only on a loopback address (127.0.0.1 or ::1), not {addr}: use HTTPS");
+    }
+    let listener = TcpListener::bind(addr).with_context(|| format!("listening on {addr}"))?;
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    let app = entente_server::router(node);
+    let scheme = if plain_http { "http" } else { "https" };
+    let url = format!("{scheme}://{local}/taxii2/");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if plain_http {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        ready(&Listening { url });
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+    } else {
+        install_crypto_provider();
+        let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+            nd.path(&nd.config.tls.cert),
+            nd.path(&nd.config.tls.key),
+        )
+        .await
+        .context("loading the TLS certificate and key")?;
+        let handle = axum_server::Handle::new();
+        let h = handle.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+        });
+        ready(&Listening { url });
+        axum_server::from_tcp_rustls(listener, tls)
+            .handle(handle)
+            .serve(app.into_make_service())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! `entente user add` and `entente peer add`: credentials, printed once and stored hashed.
+
+use anyhow::{anyhow, bail, Result};
+use entente_core::{audience::is_user_name, PartyCode, Role};
+use entente_server::auth::{hash_password, hash_token, new_password, new_token};
+use entente_server::Node;
+use entente_store::{TokenSubject, UserRecord};
+
+pub struct Credentials {
+    pub password: String,
+    pub token: String,
+}
+
+pub async fn add_user(node: &Node, name: &str, role: Role) -> Result<Credentials> {
+    if !is_user_name(name) || name == "entente-cli" {
+        bail!("`{name}` is not a user name: use 1 to 64 letters, digits, `.`, `_` or `-`");
+    }
+    let password = new_password();
+    let hash = hash_password(&password).map_err(|e| anyhow!("hashing the password: {e}"))?;
+    node.store
+        .add_user(UserRecord {
+            name: name.to_owned(),
+            role,
+            password_hash: hash,
+        })
+        .await?;
+    let token = new_token();
+    node.store
+        .add_token(&hash_token(&token), TokenSubject::User(name.to_owned()))
+        .await?;
+    Ok(Credentials { password, token })
+}
+
+pub async fn add_peer(node: &Node, state: &str) -> Result<String> {
+    let party = PartyCode::parse(state)?;
+    if party == node.party {
+        bail!("{party} is this node's own state");
+    }
+    if node.charter.party(&party).is_none() {
+        bail!("{party} is not a party of the charter");
+    }
+    let token = new_token();
+    node.store
+        .add_token(&hash_token(&token), TokenSubject::Peer(party.to_string()))
+        .await?;
+    Ok(token)
+}
