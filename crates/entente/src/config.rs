@@ -3,7 +3,7 @@
 //! keys, in the file or the environment, are refused rather than ignored. `ENTENTE_LOG` is the
 //! log filter and not configuration.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use entente_core::Tlp;
 use entente_server::Settings;
 use serde::{Deserialize, Serialize};
@@ -128,6 +128,10 @@ pub fn apply_env(
             continue;
         }
         let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+        const SETTINGS: [&str; 7] = ["state", "charter", "database", "listen", "tls", "limits", "default_marking"];
+        if !path.first().is_some_and(|p| SETTINGS.contains(&p.as_str())) {
+            bail!("{key} is not a configuration setting: ENTENTE_ variables set {} (ENTENTE_LOG sets the log filter)", SETTINGS.join(", "));
+        }
         let parsed: toml::Value = toml::from_str::<toml::Table>(&format!("v = {value}"))
             .ok()
             .and_then(|mut t| t.remove("v"))

@@ -28,7 +28,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
         None if std::net::TcpListener::bind("127.0.0.1:8443").is_ok() => "127.0.0.1:8443".into(),
         None => "127.0.0.1:0".into(),
     };
-    let cert = nd.path(&nd.config.tls.cert);
+    let cert = nd.dir.join(crate::tls::CA_FILE);
     crate::serve::serve(&nd, node, &listen, false, |l| {
         let url = &l.url;
         let collection = format!("{url}api/collections/{}/objects/", entente_server::node::COLLECTION_ID);
@@ -39,7 +39,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
         println!("  password             {}", analyst.password);
         println!("  API token            {}", analyst.token);
         println!("  supervisor           supervisor / {}", supervisor.password);
-        println!("  TLS certificate      {}", cert.display());
+        println!("  TLS CA certificate   {}", cert.display());
         println!("  node directory       {}  (removed when the demo stops)", nd.dir.display());
         println!();
         println!("Try:");

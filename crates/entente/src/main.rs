@@ -9,6 +9,7 @@ mod nodedir;
 mod progress;
 mod seed;
 mod serve;
+mod tls;
 mod users;
 
 use anyhow::{bail, Result};

@@ -128,18 +128,13 @@ impl NodeDir {
             &format!("{}\n", B64.encode(signer.secret_bytes())),
         )?;
         std::fs::write(dir.join(&config.charter), charter_text)?;
-        let mut names = vec![
-            "localhost".to_owned(),
-            "127.0.0.1".to_owned(),
-            "::1".to_owned(),
-        ];
+        let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
         names.extend(hosts.iter().cloned());
-        let cert =
-            rcgen::generate_simple_self_signed(names).context("making the TLS certificate")?;
-        let tls_dir = dir.join("tls");
-        std::fs::create_dir_all(&tls_dir)?;
-        std::fs::write(dir.join(&config.tls.cert), cert.cert.pem())?;
-        write_private(&dir.join(&config.tls.key), &cert.key_pair.serialize_pem())?;
+        let tls = crate::tls::issue(&party, names)?;
+        std::fs::create_dir_all(dir.join("tls"))?;
+        std::fs::write(dir.join(crate::tls::CA_FILE), tls.ca_pem)?;
+        std::fs::write(dir.join(&config.tls.cert), tls.cert_pem)?;
+        write_private(&dir.join(&config.tls.key), &tls.key_pem)?;
         std::fs::write(dir.join(CONFIG_FILE), toml::to_string(&config)?)?;
         let nd = NodeDir {
             dir: dir.to_owned(),

@@ -1,0 +1,66 @@
+"""Starts a real Entente node the way a user would (init, user add, serve over HTTPS) for the
+interoperability tests, and hands the tests its URL, credentials and certificate."""
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+COLLECTION = "365fed99-08fa-4dcd-a1b3-fb247eb41d01"
+
+# requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a Session's own `verify` (a known
+# requests behaviour), and taxii2-client sets `verify` on its Session: without this, the node's CA
+# given to the client would be ignored wherever those variables are set.
+for _var in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+    os.environ.pop(_var, None)
+
+
+def entente_bin():
+    path = os.environ.get("TEST_ENTENTE_BIN")
+    if not path or not os.access(path, os.X_OK):
+        pytest.fail("TEST_ENTENTE_BIN must name the built `entente` binary (./scripts/test sets it)")
+    return path
+
+
+def run(*args):
+    out = subprocess.run([entente_bin(), *args], check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+class Node:
+    def __init__(self, url, user, password, token, cert, proc, directory):
+        self.url, self.user, self.password, self.token = url, user, password, token
+        self.cert, self.proc, self.dir = cert, proc, directory
+
+    @property
+    def collection_url(self):
+        return f"{self.url}api/collections/{COLLECTION}/"
+
+
+@pytest.fixture(scope="session")
+def node():
+    tmp = tempfile.mkdtemp(prefix="entente-interop-")
+    d = os.path.join(tmp, "node")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    run("init", "--dir", d, "--charter", os.path.join(root, "examples", "sco.toml"), "--state", "KZ")
+    creds = run("user", "add", "--dir", d, "interop", "--role", "supervisor")
+    password = re.search(r"^password: (\S+)$", creds, re.M).group(1)
+    token = re.search(r"^token: (\S+)$", creds, re.M).group(1)
+    proc = subprocess.Popen(
+        [entente_bin(), "serve", "--dir", d, "--listen", "127.0.0.1:0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    line = proc.stdout.readline()
+    m = re.match(r"entente: serving (\S+)", line)
+    if not m:
+        proc.kill()
+        pytest.fail(f"the node did not start: {line!r}")
+    n = Node(m.group(1), "interop", password, token, os.path.join(d, "tls", "ca.pem"), proc, d)
+    yield n
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
