@@ -128,7 +128,15 @@ pub fn apply_env(
             continue;
         }
         let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
-        const SETTINGS: [&str; 7] = ["state", "charter", "database", "listen", "tls", "limits", "default_marking"];
+        const SETTINGS: [&str; 7] = [
+            "state",
+            "charter",
+            "database",
+            "listen",
+            "tls",
+            "limits",
+            "default_marking",
+        ];
         if !path.first().is_some_and(|p| SETTINGS.contains(&p.as_str())) {
             bail!("{key} is not a configuration setting: ENTENTE_ variables set {} (ENTENTE_LOG sets the log filter)", SETTINGS.join(", "));
         }

@@ -128,7 +128,11 @@ impl NodeDir {
             &format!("{}\n", B64.encode(signer.secret_bytes())),
         )?;
         std::fs::write(dir.join(&config.charter), charter_text)?;
-        let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
+        let mut names = vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "::1".to_owned(),
+        ];
         names.extend(hosts.iter().cloned());
         let tls = crate::tls::issue(&party, names)?;
         std::fs::create_dir_all(dir.join("tls"))?;

@@ -6,7 +6,10 @@
 
 use anyhow::{Context, Result};
 use entente_core::PartyCode;
-use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    KeyUsagePurpose,
+};
 
 pub const CA_FILE: &str = "tls/ca.pem";
 
@@ -23,7 +26,9 @@ pub fn issue(party: &PartyCode, names: Vec<String>) -> Result<IssuedTls> {
     ca.distinguished_name
         .push(DnType::CommonName, format!("Entente node CA ({party})"));
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_cert = ca.self_signed(&ca_key).context("signing the CA certificate")?;
+    let ca_cert = ca
+        .self_signed(&ca_key)
+        .context("signing the CA certificate")?;
 
     let key = KeyPair::generate().context("making the TLS key")?;
     let mut leaf = CertificateParams::new(names).context("the certificate's host names")?;

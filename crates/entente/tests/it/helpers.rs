@@ -1,0 +1,239 @@
+//! `TestNode`: a real `entente` process (init, users, serve on 127.0.0.1:0 over plain HTTP) and a
+//! client for it — the tests' equivalent of zero2prod's `spawn_app`.
+
+use entente_core::PartyCode;
+use entente_stix::NodeSigner;
+use reqwest::{Client, Response};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const TAXII: &str = "application/taxii+json;version=2.1";
+pub const COLLECTION: &str = "365fed99-08fa-4dcd-a1b3-fb247eb41d01";
+pub const SCO: &str = include_str!("../../../../examples/sco.toml");
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_entente")
+}
+
+/// Runs the binary to completion; returns (success, stdout, stderr).
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .env("ENTENTE_LOG", "warn")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn field(text: &str, name: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+        .to_owned()
+}
+
+/// The demo charter with `code`'s key set to `signer`'s.
+pub fn charter_with_key(code: &str, signer: &NodeSigner) -> String {
+    let key = entente_core::CharterKey::encode(signer.verifying_key().as_bytes());
+    SCO.replacen(
+        &format!("code = \"{code}\""),
+        &format!("code = \"{code}\"\nkey = \"{key}\""),
+        1,
+    )
+}
+
+pub fn signer(code: &str) -> NodeSigner {
+    NodeSigner::generate(PartyCode::parse(code).unwrap())
+}
+
+pub struct Creds {
+    pub password: String,
+    pub token: String,
+}
+
+pub struct TestNode {
+    pub _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub url: String,
+    pub child: Option<Child>,
+    pub http: Client,
+    pub env: Vec<(String, String)>,
+}
+
+impl TestNode {
+    pub fn init(charter: &str, state: &str) -> TestNode {
+        let tmp = tempfile::tempdir().unwrap();
+        let charter_path = tmp.path().join("charter.toml");
+        std::fs::write(&charter_path, charter).unwrap();
+        let dir = tmp.path().join("node");
+        let (ok, _, err) = run(&[
+            "init",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--charter",
+            charter_path.to_str().unwrap(),
+            "--state",
+            state,
+        ]);
+        assert!(ok, "init failed: {err}");
+        TestNode {
+            _tmp: tmp,
+            dir,
+            url: String::new(),
+            child: None,
+            http: Client::new(),
+            env: Vec::new(),
+        }
+    }
+
+    pub async fn start(charter: &str, state: &str) -> TestNode {
+        let mut n = TestNode::init(charter, state);
+        n.serve();
+        n
+    }
+
+    pub fn dir_str(&self) -> &str {
+        self.dir.to_str().unwrap()
+    }
+
+    pub fn serve(&mut self) {
+        let mut cmd = Command::new(bin());
+        cmd.args([
+            "serve",
+            "--dir",
+            self.dir_str(),
+            "--listen",
+            "127.0.0.1:0",
+            "--plain-http",
+        ])
+        .env("ENTENTE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("entente: serving ")
+            .unwrap_or_else(|| panic!("node did not start: {line:?}"));
+        self.url = url.to_owned();
+        self.child = Some(child);
+    }
+
+    /// SIGKILL: no chance to flush or close anything.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+    }
+
+    pub fn add_user(&self, name: &str, role: &str) -> Creds {
+        let (ok, out, err) = run(&["user", "add", "--dir", self.dir_str(), name, "--role", role]);
+        assert!(ok, "{err}");
+        Creds {
+            password: field(&out, "password"),
+            token: field(&out, "token"),
+        }
+    }
+
+    pub fn add_peer(&self, state: &str) -> String {
+        let (ok, out, err) = run(&["peer", "add", "--dir", self.dir_str(), "--state", state]);
+        assert!(ok, "{err}");
+        field(&out, "token")
+    }
+
+    pub fn objects_url(&self) -> String {
+        format!("{}api/collections/{COLLECTION}/objects/", self.url)
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.join("node.db")
+    }
+
+    pub async fn get(&self, token: &str, url: &str) -> Response {
+        self.http
+            .get(url)
+            .bearer_auth(token)
+            .header("Accept", TAXII)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, token: &str, objects: &[Value]) -> Response {
+        self.http
+            .post(self.objects_url())
+            .bearer_auth(token)
+            .header("Accept", TAXII)
+            .header("Content-Type", TAXII)
+            .body(serde_json::json!({ "objects": objects }).to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts and asserts every object was stored.
+    pub async fn post_ok(&self, token: &str, objects: &[Value]) -> Value {
+        let r = self.post(token, objects).await;
+        assert_eq!(r.status(), 202);
+        let status: Value = r.json().await.unwrap();
+        assert_eq!(status["failure_count"], 0, "{status}");
+        status
+    }
+
+    /// Every object visible to `token`, through paging.
+    pub async fn all_ids(&self, token: &str, extra: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let mut url = format!("{}?limit=100{extra}", self.objects_url());
+            if let Some(n) = &next {
+                url.push_str(&format!("&next={n}"));
+            }
+            let r = self.get(token, &url).await;
+            assert_eq!(r.status(), 200);
+            let env: Value = r.json().await.unwrap();
+            for o in env["objects"].as_array().into_iter().flatten() {
+                ids.push(o["id"].as_str().unwrap().to_owned());
+            }
+            if env["more"] != true {
+                return ids;
+            }
+            next = Some(env["next"].as_str().unwrap().to_owned());
+        }
+    }
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn note(id_suffix: u32, marking: &str) -> Value {
+    serde_json::json!({
+        "type": "note", "spec_version": "2.1",
+        "id": format!("note--00000000-0000-4000-8000-{id_suffix:012}"),
+        "created": "2019-06-14T08:00:00.000Z", "modified": "2019-06-14T08:00:00.000Z",
+        "content": format!("note {id_suffix}"),
+        "object_refs": ["identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"],
+        "object_marking_refs": [marking],
+    })
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}

@@ -1,0 +1,321 @@
+//! TAXII 2.1 behaviour the Python interop tests do not reach: error statuses and their bodies,
+//! limits, roles, deletion by the originator only, paging while others write.
+
+use crate::helpers::*;
+use entente_core::marking::{TLP_AMBER, TLP_GREEN};
+use serde_json::{json, Value};
+
+async fn error_of(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    assert_eq!(r.headers()["content-type"], TAXII);
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn errors_have_the_right_status_and_say_what_was_wrong() {
+    let mut node = TestNode::init(SCO, "KZ");
+    node.env
+        .push(("ENTENTE_LIMITS__MAX_BODY_BYTES".into(), "20000".into()));
+    node.serve();
+    let creds = node.add_user("analyst", "analyst");
+    let analyst = creds.token.clone();
+    let peer = node.add_peer("RU");
+    let url = node.objects_url();
+    let r = node
+        .http
+        .get(&url)
+        .basic_auth("analyst", Some(&creds.password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "HTTP Basic with the right password");
+
+    let (s, body) = error_of(
+        node.http
+            .get(&url)
+            .header("Accept", TAXII)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, body["code"].as_str()), (401, Some("unauthenticated")));
+    let r = node
+        .http
+        .get(&url)
+        .bearer_auth("ent_not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = node
+        .http
+        .get(&url)
+        .basic_auth("analyst", Some("wrong"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    let r = node
+        .http
+        .get(&url)
+        .bearer_auth(&analyst)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(r).await.0, 406);
+    let r = node
+        .http
+        .post(&url)
+        .bearer_auth(&analyst)
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(r).await.0, 415);
+
+    let big: Vec<Value> = (0..100).map(|i| note(i, TLP_GREEN)).collect();
+    let (s, body) = error_of(node.post(&analyst, &big).await).await;
+    assert_eq!(s, 413);
+    assert!(
+        body["message"].as_str().unwrap().contains("20000 bytes"),
+        "{body}"
+    );
+
+    for (bad, needle) in [
+        ("not json", "not valid JSON"),
+        ("[1]", "TAXII envelope"),
+        ("{\"objects\": 3}", "must be a list"),
+    ] {
+        let r = node
+            .http
+            .post(&url)
+            .bearer_auth(&analyst)
+            .header("Content-Type", TAXII)
+            .body(bad)
+            .send()
+            .await
+            .unwrap();
+        let (s, body) = error_of(r).await;
+        assert_eq!(s, 400);
+        assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
+    }
+    for (q, needle) in [
+        ("limit=0", "limit"),
+        ("next=xyz", "next"),
+        ("added_after=soon", "added_after"),
+        ("match[version]=newest", "newest"),
+        ("match[colour]=red", "not supported"),
+    ] {
+        let (s, body) = error_of(node.get(&analyst, &format!("{url}?{q}")).await).await;
+        assert_eq!(s, 400, "{q}");
+        assert!(
+            body["message"].as_str().unwrap().contains(needle),
+            "{q}: {body}"
+        );
+    }
+    // Peers read; they do not write.
+    let (s, body) = error_of(node.post(&peer, &[note(1, TLP_GREEN)]).await).await;
+    assert_eq!(s, 403, "{body}");
+    let cols: Value = node
+        .get(&peer, &format!("{}api/collections/", node.url))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cols["collections"][0]["can_write"], false);
+    // Unknown collection and paths are 404.
+    assert_eq!(
+        node.get(
+            &analyst,
+            &format!(
+                "{}api/collections/00000000-0000-4000-8000-000000000000/objects/",
+                node.url
+            )
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        node.get(&analyst, &format!("{}nowhere/", node.url))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn only_the_originator_deletes_and_only_a_supervisor() {
+    let cn = signer("CN");
+    let node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    let supervisor = node.add_user("boss", "supervisor").token;
+    let own = note(1, TLP_GREEN);
+    let mut foreign = note(2, TLP_GREEN).as_object().unwrap().clone();
+    cn.sign_object(&mut foreign).unwrap();
+    node.post_ok(&analyst, &[own.clone(), Value::Object(foreign.clone())])
+        .await;
+    let url = |o: &Value| format!("{}{}/", node.objects_url(), o["id"].as_str().unwrap());
+    let del = |token: &str, u: String| {
+        node.http
+            .delete(u)
+            .bearer_auth(token.to_owned())
+            .header("Accept", TAXII)
+            .send()
+    };
+
+    assert_eq!(del(&analyst, url(&own)).await.unwrap().status(), 403);
+    let r = del(&supervisor, url(&Value::Object(foreign.clone())))
+        .await
+        .unwrap();
+    let (s, body) = error_of(r).await;
+    assert_eq!(s, 403);
+    assert!(
+        body["message"].as_str().unwrap().contains("CN originated"),
+        "{body}"
+    );
+    assert_eq!(del(&supervisor, url(&own)).await.unwrap().status(), 200);
+    assert_eq!(node.get(&analyst, &url(&own)).await.status(), 404);
+    assert_eq!(del(&supervisor, url(&own)).await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn versions_and_posting_in_anothers_name() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    let v1 = note(7, TLP_AMBER);
+    let mut v2 = v1.clone();
+    v2["modified"] = json!("2019-06-15T08:00:00.000Z");
+    v2["content"] = json!("updated");
+    node.post_ok(&analyst, &[v2.clone(), v1.clone()]).await;
+    // Posting the same again is a no-op that succeeds.
+    let again = node.post_ok(&analyst, &[v1.clone()]).await;
+    assert_eq!(again["successes"][0]["message"], "already stored");
+    // The node signed them as itself, added its identity, kept the marking.
+    let env: Value = node
+        .get(
+            &analyst,
+            &format!(
+                "{}{}/?match[version]=all",
+                node.objects_url(),
+                v1["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let objs = env["objects"].as_array().unwrap();
+    assert_eq!(objs.len(), 2);
+    let kz =
+        entente_stix::identity::party_identity_id(&entente_core::PartyCode::parse("KZ").unwrap());
+    assert!(objs.iter().all(|o| o["created_by_ref"] == kz.as_str()));
+    let last: Value = node
+        .get(
+            &analyst,
+            &format!("{}{}/", node.objects_url(), v1["id"].as_str().unwrap()),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["objects"][0]["content"], "updated");
+    let versions: Value = node
+        .get(
+            &analyst,
+            &format!(
+                "{}{}/versions/",
+                node.objects_url(),
+                v1["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        versions["versions"],
+        json!(["2019-06-15T08:00:00.000Z", "2019-06-14T08:00:00.000Z"])
+    );
+    // A user cannot post in another state's name, nor with a signature of a key nobody knows.
+    let mut claims_cn = note(8, TLP_AMBER);
+    claims_cn["created_by_ref"] = json!(entente_stix::identity::party_identity_id(
+        &entente_core::PartyCode::parse("CN").unwrap()
+    ));
+    let mut unknown_key = note(9, TLP_AMBER).as_object().unwrap().clone();
+    signer("CN").sign_object(&mut unknown_key).unwrap();
+    let mut forged = note(10, TLP_AMBER).as_object().unwrap().clone();
+    signer("KZ").sign_object(&mut forged).unwrap();
+    let st: Value = node
+        .post(
+            &analyst,
+            &[claims_cn, Value::Object(unknown_key), Value::Object(forged)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let messages: Vec<&str> = st["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 3, "{st}");
+    assert!(messages[0].contains("another's name"), "{}", messages[0]);
+    assert!(
+        messages[1].contains("which the charter does not know"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].contains("which the charter does not know"),
+        "{}",
+        messages[2]
+    );
+}
+
+#[tokio::test]
+async fn paging_under_concurrent_writes_neither_skips_nor_repeats() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    let first: Vec<Value> = (0..300).map(|i| note(i, TLP_GREEN)).collect();
+    node.post_ok(&analyst, &first).await;
+    let writer = {
+        let http = node.http.clone();
+        let url = node.objects_url();
+        let token = analyst.clone();
+        tokio::spawn(async move {
+            for batch in 0..20u32 {
+                let objs: Vec<Value> = (0..25)
+                    .map(|i| note(1000 + batch * 25 + i, TLP_GREEN))
+                    .collect();
+                http.post(&url)
+                    .bearer_auth(&token)
+                    .header("Content-Type", TAXII)
+                    .body(json!({"objects": objs}).to_string())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let seen = node.all_ids(&analyst, "").await;
+    writer.await.unwrap();
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "a page repeated an object");
+    let ids: Vec<String> = first
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        ids.iter().all(|id| seen.contains(id)),
+        "a page skipped an object that was there from the start"
+    );
+}
