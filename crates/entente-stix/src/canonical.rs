@@ -27,7 +27,7 @@ mod tests {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i32>().prop_map(|i| Value::from(i)),
+            any::<i32>().prop_map(Value::from),
             "\\PC{0,8}".prop_map(Value::String),
         ];
         leaf.prop_recursive(3, 24, 4, |inner| {

@@ -179,9 +179,19 @@ mod tests {
         let c: NodeConfig = t.clone().try_into().unwrap();
         assert_eq!(c.listen, "127.0.0.1:9000");
         assert_eq!(c.limits.max_page, 50);
+        let err = apply_env(
+            &mut t,
+            [("ENTENTE_COLOUR".to_owned(), "red".to_owned())].into_iter(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("ENTENTE_COLOUR is not a configuration setting"),
+            "{err}"
+        );
         apply_env(
             &mut t,
-            vec![("ENTENTE_COLOUR".to_owned(), "red".to_owned())].into_iter(),
+            [("ENTENTE_LIMITS__COLOUR".to_owned(), "red".to_owned())].into_iter(),
         )
         .unwrap();
         let err = t.try_into::<NodeConfig>().unwrap_err().to_string();

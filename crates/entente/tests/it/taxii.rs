@@ -193,7 +193,7 @@ async fn versions_and_posting_in_anothers_name() {
     v2["content"] = json!("updated");
     node.post_ok(&analyst, &[v2.clone(), v1.clone()]).await;
     // Posting the same again is a no-op that succeeds.
-    let again = node.post_ok(&analyst, &[v1.clone()]).await;
+    let again = node.post_ok(&analyst, std::slice::from_ref(&v1)).await;
     assert_eq!(again["successes"][0]["message"], "already stored");
     // The node signed them as itself, added its identity, kept the marking.
     let env: Value = node
