@@ -8,6 +8,29 @@ use entente_server::Node;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
+/// Resolves on Ctrl-C or SIGTERM, so that a stopped node (or demo) shuts down cleanly.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 pub struct Listening {
     pub url: String,
 }
@@ -37,9 +60,7 @@ pub async fn serve(
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };
     let url = format!("{scheme}://{local}/taxii2/");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    let shutdown = shutdown_signal();
     if plain_http {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         ready(&Listening { url });

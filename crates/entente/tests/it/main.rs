@@ -7,6 +7,7 @@
 mod helpers;
 
 mod cli;
+mod demo;
 mod durability;
 mod tamper;
 mod taxii;
