@@ -4,7 +4,7 @@
 //! The signature covers the canonical JSON of the whole object with the `signature` member taken
 //! out of the project extension, and lives in that extension as `{alg, key, value}`.
 
-use crate::canonical::canonical_json;
+use crate::canonical::canonical_map;
 use crate::error::StixError;
 use crate::extension::{entente_extension, entente_extension_mut, ENTENTE_EXTENSION};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -88,7 +88,7 @@ impl NodeSigner {
         let ext = entente_extension_mut(obj)
             .ok_or_else(|| StixError::invalid("extensions", "must be an object"))?;
         ext.remove("signature");
-        let unsigned = canonical_json(&Value::Object(obj.clone()))?;
+        let unsigned = canonical_map(obj)?;
         let sig = self.key.sign(unsigned.as_bytes());
         let ext = entente_extension_mut(obj)
             .ok_or_else(|| StixError::invalid("extensions", "must be an object"))?;
@@ -96,7 +96,7 @@ impl NodeSigner {
             "signature".into(),
             json!({"alg": "ed25519", "key": self.key_id.as_str(), "value": B64.encode(sig.to_bytes())}),
         );
-        canonical_json(&Value::Object(obj.clone()))
+        canonical_map(obj)
     }
 }
 
@@ -158,7 +158,7 @@ impl KeyRing {
         {
             ext.remove("signature");
         }
-        let message = canonical_json(&Value::Object(unsigned))?;
+        let message = canonical_map(&unsigned)?;
         key.verify_strict(
             message.as_bytes(),
             &ed25519_dalek::Signature::from_bytes(&bytes),

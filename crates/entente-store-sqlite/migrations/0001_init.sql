@@ -12,9 +12,11 @@ CREATE TABLE objects (
     marking       INTEGER NOT NULL,
     audience      TEXT,
     json          TEXT    NOT NULL,
-    mac           BLOB    NOT NULL,
-    UNIQUE (collection, id, version_ns)
+    mac           BLOB    NOT NULL
 );
+-- One version per (id, version); also the index for lookups by id, which queries name with
+-- INDEXED BY because the planner otherwise walks the whole collection in seq order.
+CREATE UNIQUE INDEX objects_by_id ON objects (collection, id, version_ns);
 CREATE INDEX objects_by_collection_seq ON objects (collection, seq);
 CREATE INDEX objects_by_type ON objects (collection, object_type, seq);
 

@@ -186,25 +186,41 @@ fn parse_objects_query(
     )
 }
 
-fn envelope(rows: &[ObjectRow], more: bool) -> Result<Value, ApiError> {
-    let mut objects = Vec::with_capacity(rows.len());
-    for r in rows {
-        objects.push(
-            serde_json::from_str::<Value>(&r.json)
-                .map_err(|e| ApiError::Internal(format!("stored JSON of {}: {e}", r.id)))?,
-        );
+/// A TAXII envelope of stored objects. The stored JSON is canonical and valid, so it is spliced in
+/// as it is rather than parsed and written out again.
+fn envelope(rows: &[ObjectRow], more: bool, next: Option<i64>) -> String {
+    let mut out = String::with_capacity(64 + rows.iter().map(|r| r.json.len() + 1).sum::<usize>());
+    out.push_str(if more {
+        "{\"more\":true"
+    } else {
+        "{\"more\":false"
+    });
+    if let Some(seq) = next.filter(|_| more) {
+        out.push_str(",\"next\":\"");
+        out.push_str(&next_token(seq));
+        out.push('"');
     }
-    let mut env = Map::new();
-    env.insert("more".into(), Value::Bool(more));
-    if more {
-        if let Some(last) = rows.last() {
-            env.insert("next".into(), Value::String(next_token(last.seq)));
+    if !rows.is_empty() {
+        out.push_str(",\"objects\":[");
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&r.json);
         }
+        out.push(']');
     }
-    if !objects.is_empty() {
-        env.insert("objects".into(), Value::Array(objects));
-    }
-    Ok(Value::Object(env))
+    out.push('}');
+    out
+}
+
+fn taxii_text(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(TAXII_MEDIA_TYPE),
+    );
+    r
 }
 
 fn next_of(page: &read::Page) -> Option<i64> {
@@ -240,11 +256,10 @@ pub async fn get_objects(
     let next = next_of(&page);
     let rows = intact(&node, &p, page.rows).await?;
     audit_read(&node, &p, "read-objects", &rows, "ok").await?;
-    let mut env = envelope(&rows, more)?;
-    if let Some(seq) = next {
-        env["next"] = Value::String(next_token(seq));
-    }
-    Ok(with_date_headers(taxii(StatusCode::OK, &env), &rows))
+    Ok(with_date_headers(
+        taxii_text(StatusCode::OK, envelope(&rows, more, next)),
+        &rows,
+    ))
 }
 
 pub async fn get_object(
@@ -294,11 +309,10 @@ pub async fn get_object(
         ok
     });
     audit_read(&node, &p, "read-object", &rows, "ok").await?;
-    let mut env = envelope(&rows, more)?;
-    if let Some(seq) = next {
-        env["next"] = Value::String(next_token(seq));
-    }
-    Ok(with_date_headers(taxii(StatusCode::OK, &env), &rows))
+    Ok(with_date_headers(
+        taxii_text(StatusCode::OK, envelope(&rows, more, next)),
+        &rows,
+    ))
 }
 
 pub async fn get_manifest(

@@ -18,7 +18,10 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     while !out.contains("Press Ctrl-C") {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "demo stopped early: {out}");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "demo stopped early: {out}"
+        );
         out.push_str(&line);
     }
     let value = |label: &str| {
@@ -30,10 +33,18 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
             .unwrap()
             .to_owned()
     };
-    let (url, password, ca, dir) = (value("TAXII 2.1 discovery"), value("password"), value("TLS CA certificate"), value("node directory"));
+    let (url, password, ca, dir) = (
+        value("TAXII 2.1 discovery"),
+        value("password"),
+        value("TLS CA certificate"),
+        value("node directory"),
+    );
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     let cert = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
-    let http = reqwest::Client::builder().add_root_certificate(cert).build().unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(cert)
+        .build()
+        .unwrap();
     let env: Value = http
         .get(format!("{url}api/collections/{COLLECTION}/objects/"))
         .basic_auth("analyst", Some(&password))
@@ -44,13 +55,34 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
         .json()
         .await
         .unwrap();
-    let names: Vec<&str> = env["objects"].as_array().unwrap().iter().filter_map(|o| o["name"].as_str()).collect();
-    assert!(names.contains(&"Islamic Movement of Uzbekistan"), "{names:?}");
-    assert!(names.contains(&"Lanting Forum: from joint warnings to joint law enforcement"), "{names:?}");
+    let names: Vec<&str> = env["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Islamic Movement of Uzbekistan"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"Lanting Forum: from joint warnings to joint law enforcement"),
+        "{names:?}"
+    );
     // The analyst is named in the RED note's audience, so sees it.
-    assert!(env["objects"].as_array().unwrap().iter().any(|o| o["type"] == "note"));
+    assert!(env["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["type"] == "note"));
 
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     child.wait().unwrap();
-    assert!(!std::path::Path::new(&dir).exists(), "the demo left {dir} behind");
+    assert!(
+        !std::path::Path::new(&dir).exists(),
+        "the demo left {dir} behind"
+    );
 }

@@ -1,0 +1,216 @@
+//! A TAXII 2.1 load generator for the benchmarks (`bench/taxii.sh`): the same workload against
+//! any TAXII 2.1 server, so Entente and the OASIS reference server `medallion` are measured alike.
+//!
+//! Phases: ingest `--objects` STIX indicators in envelopes of `--envelope` (with `--concurrency`
+//! posts in flight); page through the whole collection `--page` at a time; fetch `--gets` random
+//! objects by id one after another (median and p99 latency); read the server's peak resident
+//! memory from `/proc/PID/status` when `--pid` is given. Prints one JSON line of figures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const TAXII: &str = "application/taxii+json;version=2.1";
+
+struct Args {
+    collection: String,
+    auth: String,
+    objects: usize,
+    envelope: usize,
+    page: usize,
+    gets: usize,
+    concurrency: usize,
+    pid: Option<u32>,
+    label: String,
+}
+
+fn parse_args() -> Args {
+    let mut a = Args {
+        collection: String::new(),
+        auth: String::new(),
+        objects: 20_000,
+        envelope: 1000,
+        page: 1000,
+        gets: 2000,
+        concurrency: 4,
+        pid: None,
+        label: "server".into(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--collection" => a.collection = v,
+            "--auth" => a.auth = v,
+            "--objects" => a.objects = v.parse().unwrap(),
+            "--envelope" => a.envelope = v.parse().unwrap(),
+            "--page" => a.page = v.parse().unwrap(),
+            "--gets" => a.gets = v.parse().unwrap(),
+            "--concurrency" => a.concurrency = v.parse().unwrap(),
+            "--pid" => a.pid = Some(v.parse().unwrap()),
+            "--label" => a.label = v,
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    assert!(
+        !a.collection.is_empty(),
+        "--collection URL (ending in /) is required"
+    );
+    a
+}
+
+fn indicator(i: usize) -> Value {
+    let id = uuid::Uuid::new_v4();
+    json!({
+        "type": "indicator", "spec_version": "2.1", "id": format!("indicator--{id}"),
+        "created": "2019-06-14T08:00:00.000Z", "modified": "2019-06-14T08:00:00.000Z",
+        "name": format!("C2 address {i}"),
+        "description": "Command-and-control address reported by a member state's CERT.",
+        "indicator_types": ["malicious-activity"],
+        "pattern": format!("[ipv4-addr:value = '10.{}.{}.{}']", (i >> 16) & 255, (i >> 8) & 255, i & 255),
+        "pattern_type": "stix", "valid_from": "2019-06-14T08:00:00Z",
+        "labels": ["c2", "benchmark"],
+        "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
+    })
+}
+
+fn authed(rb: reqwest::RequestBuilder, auth: &str) -> reqwest::RequestBuilder {
+    match auth.split_once(':') {
+        Some(("bearer", t)) => rb.bearer_auth(t),
+        Some(("basic", up)) => {
+            let (u, p) = up.split_once(':').unwrap();
+            rb.basic_auth(u, Some(p))
+        }
+        _ => panic!("--auth is bearer:TOKEN or basic:USER:PASSWORD"),
+    }
+}
+
+fn peak_rss_mb(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = |key: &str| -> Option<f64> {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))?
+            .split_whitespace()
+            .nth(1)?
+            .parse::<f64>()
+            .ok()
+    };
+    Some((kb("VmHWM:")? / 1024.0, kb("VmRSS:")? / 1024.0))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let a = parse_args();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(8)
+        .build()
+        .unwrap();
+    let objects_url = format!("{}objects/", a.collection);
+
+    // Ingest.
+    let mut ids = Vec::with_capacity(a.objects);
+    let mut envelopes = Vec::new();
+    let mut i = 0;
+    while i < a.objects {
+        let n = a.envelope.min(a.objects - i);
+        let objs: Vec<Value> = (i..i + n).map(indicator).collect();
+        ids.extend(objs.iter().map(|o| o["id"].as_str().unwrap().to_owned()));
+        envelopes.push(json!({ "objects": objs }).to_string());
+        i += n;
+    }
+    let started = Instant::now();
+    let mut checkpoints = Vec::new();
+    let mut done = 0usize;
+    // Keep `concurrency` posts in flight, as a client streaming a feed would.
+    use futures::StreamExt;
+    let mut responses = futures::stream::iter(envelopes.iter().map(|body| {
+        authed(http.post(&objects_url), &a.auth)
+            .header("Accept", TAXII)
+            .header("Content-Type", TAXII)
+            .body(body.clone())
+            .send()
+    }))
+    .buffer_unordered(a.concurrency);
+    while let Some(r) = responses.next().await {
+        let r = r.unwrap();
+        assert!(r.status().is_success(), "POST answered {}", r.status());
+        let status: Value = r.json().await.unwrap();
+        assert_eq!(status["failure_count"], 0, "{status}");
+        done += status["success_count"].as_u64().unwrap() as usize;
+        if checkpoints.last().is_none_or(|(n, _)| done >= n + 100_000) {
+            checkpoints.push((done, started.elapsed()));
+        }
+    }
+    let ingest_s = started.elapsed().as_secs_f64();
+    let last_chunk_rate = match checkpoints.as_slice() {
+        [.., (n1, t1), _] if done > *n1 => (done - n1) as f64 / (ingest_s - t1.as_secs_f64()),
+        _ => done as f64 / ingest_s,
+    };
+
+    // Paging through everything.
+    let started = Instant::now();
+    let mut seen = 0usize;
+    let mut next: Option<String> = None;
+    loop {
+        let mut rb = authed(http.get(&objects_url), &a.auth)
+            .header("Accept", TAXII)
+            .query(&[("limit", a.page.to_string())]);
+        if let Some(n) = &next {
+            rb = rb.query(&[("next", n)]);
+        }
+        let env: Value = rb.send().await.unwrap().json().await.unwrap();
+        seen += env["objects"].as_array().map_or(0, Vec::len);
+        match (env["more"].as_bool(), env["next"].as_str()) {
+            (Some(true), Some(n)) => next = Some(n.to_owned()),
+            _ => break,
+        }
+    }
+    let paging_s = started.elapsed().as_secs_f64();
+    assert!(
+        seen >= a.objects,
+        "paging returned {seen} of {} objects",
+        a.objects
+    );
+
+    // GET by id.
+    let mut lat = Vec::with_capacity(a.gets);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..a.gets {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let id = &ids[(x % ids.len() as u64) as usize];
+        let t = Instant::now();
+        let r = authed(http.get(format!("{objects_url}{id}/")), &a.auth)
+            .header("Accept", TAXII)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        let _ = r.bytes().await.unwrap();
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    let rss = a.pid.and_then(peak_rss_mb);
+    let out = json!({
+        "server": a.label,
+        "objects": a.objects,
+        "ingest_objects_per_s": (a.objects as f64 / ingest_s).round(),
+        "ingest_last_100k_objects_per_s": last_chunk_rate.round(),
+        "ingest_s": (ingest_s * 10.0).round() / 10.0,
+        "paging_objects_per_s": (seen as f64 / paging_s).round(),
+        "paging_s": (paging_s * 10.0).round() / 10.0,
+        "get_by_id_median_ms": (percentile(&lat, 0.5) * 1000.0).round() / 1000.0,
+        "get_by_id_p99_ms": (percentile(&lat, 0.99) * 1000.0).round() / 1000.0,
+        "peak_rss_mb": rss.map(|r| r.0.round()),
+        "rss_at_end_mb": rss.map(|r| r.1.round()),
+    });
+    println!("{out}");
+}
