@@ -21,7 +21,7 @@ if [ ! -x "$venv/bin/medallion" ]; then
   python3 -m venv "$venv" && "$venv/bin/pip" install -q -r "$root/bench/requirements.txt"
 fi
 
-entente_run() { # N LABEL
+entente_run() { # N LABEL GETS
   local d="$tmp/node-$2"
   "$bin" init --dir "$d" --charter examples/sco.toml --state KZ >/dev/null
   local token; token=$("$bin" user add --dir "$d" bench --role analyst | sed -n 's/^token: //p')
@@ -30,12 +30,12 @@ entente_run() { # N LABEL
   for _ in $(seq 50); do grep -q serving "$tmp/serve-$2.out" && break; sleep 0.1; done
   local url; url=$(sed -n 's/^entente: serving //p' "$tmp/serve-$2.out")
   "$load" --collection "${url}api/collections/365fed99-08fa-4dcd-a1b3-fb247eb41d01/" \
-    --auth "bearer:$token" --objects "$1" --pid "$pid" --label "entente" | tee "$out/entente-$2.json"
+    --auth "bearer:$token" --objects "$1" --gets "$3" --pid "$pid" --label "entente" | tee "$out/entente-$2.json"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   du -sh "$d/node.db" | sed 's/^/database size: /'
 }
 
-medallion_run() { # N
+medallion_run() { # N GETS
   local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   local col=365fed99-08fa-4dcd-a1b3-fb247eb41d01
   cat > "$tmp/medallion-data.json" <<JSON
@@ -53,17 +53,18 @@ JSON
   local pid=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/taxii2/" && break; sleep 0.1; done
   "$load" --collection "http://127.0.0.1:$port/api1/collections/$col/" --auth "basic:bench:bench" \
-    --objects "$1" --pid "$pid" --label "medallion" | tee "$out/medallion.json"
+    --objects "$1" --gets "$2" --pid "$pid" --label "medallion" | tee "$out/medallion.json"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== scale: $large objects into Entente"
-entente_run "$large" large
+entente_run "$large" large 2000
 [ "$compare" -gt 0 ] || exit 0
 echo "== comparison at $compare objects: Entente and medallion, same workload"
-entente_run "$compare" compare
-medallion_run "$compare"
+# medallion answers a GET by id in ~0.1 s and more as it grows: 200 of them each, for both.
+entente_run "$compare" compare 200
+medallion_run "$compare" 200
 python3 - "$out/entente-compare.json" "$out/medallion.json" <<'PY'
 import json, sys
 e, m = (json.load(open(p)) for p in sys.argv[1:3])

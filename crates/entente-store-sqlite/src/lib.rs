@@ -29,12 +29,26 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
+/// The id index key: the first 64 bits of the id's UUID (random for v4, hashed for v5 ids).
+pub(crate) fn id_key(id: &str) -> i64 {
+    let hex: String = id
+        .rsplit("--")
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(16)
+        .collect();
+    u64::from_str_radix(&hex, 16).map_or(0, |k| k as i64)
+}
+
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
 struct Writer {
     conn: SqliteConnection,
+    wal_path: std::path::PathBuf,
     last_date_added_us: i64,
     frontier: Frontier,
 }
@@ -53,6 +67,27 @@ impl Drop for SqliteStore {
 }
 
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Past this size the writer resets the WAL itself: passive checkpoints copy frames but never
+/// restart a WAL that is written to without pause, and it would grow without bound.
+const WAL_RESET_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Writer {
+    /// Called after each commit, under the write lock: keeps the WAL file bounded.
+    async fn bound_wal(&mut self) {
+        let size = std::fs::metadata(&self.wal_path)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if size > WAL_RESET_BYTES {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut self.conn)
+                .await
+            {
+                tracing::warn!(error = %e, "resetting the WAL failed; will retry after the next write");
+            }
+        }
+    }
+}
 
 /// Copies committed WAL frames into the database in the background, off the write path.
 async fn checkpoint_loop(mut conn: SqliteConnection) {
@@ -117,6 +152,11 @@ impl SqliteStore {
             pool,
             writer: Mutex::new(Writer {
                 conn,
+                wal_path: {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push("-wal");
+                    p.into()
+                },
                 last_date_added_us: last.unwrap_or(0),
                 frontier,
             }),
@@ -137,9 +177,15 @@ async fn existing_versions(
     let mut existing: Existing = HashMap::new();
     for chunk in ids.chunks(INSERT_CHUNK * 2) {
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, version_ns, json FROM objects WHERE collection = ",
+            "SELECT id, version_ns, json FROM objects INDEXED BY objects_by_id WHERE id_key IN (",
         );
-        q.push_bind(collection).push(" AND id IN (");
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(id_key(id));
+        }
+        q.push(") AND collection = ")
+            .push_bind(collection)
+            .push(" AND id IN (");
         let mut sep = q.separated(", ");
         for id in chunk {
             sep.push_bind(*id);
@@ -218,8 +264,9 @@ impl Store for SqliteStore {
         for (flag, rows) in [("is_first", &lose_first), ("is_last", &lose_last)] {
             for (id, version) in rows {
                 sqlx::query(&format!(
-                    "UPDATE objects SET {flag} = 0 WHERE collection = ? AND id = ? AND version_ns = ?"
+                    "UPDATE objects SET {flag} = 0 WHERE id_key = ? AND collection = ? AND id = ? AND version_ns = ?"
                 ))
+                .bind(id_key(id))
                 .bind(collection)
                 .bind(id)
                 .bind(version)
@@ -230,7 +277,7 @@ impl Store for SqliteStore {
         }
         for chunk in to_insert.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO objects (collection, id, object_type, version_ns, date_added_us, is_first, is_last, \
+                "INSERT INTO objects (collection, id, id_key, object_type, version_ns, date_added_us, is_first, is_last, \
                  originator, marking, audience, json, mac) ",
             );
             q.push_values(chunk, |mut b, &(i, version, date_added)| {
@@ -240,6 +287,7 @@ impl Store for SqliteStore {
                 let is_last = known.iter().all(|(v, _)| *v <= version);
                 b.push_bind(collection)
                     .push_bind(&o.id)
+                    .push_bind(id_key(&o.id))
                     .push_bind(&o.object_type)
                     .push_bind(version)
                     .push_bind(date_added)
@@ -255,6 +303,7 @@ impl Store for SqliteStore {
         }
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
         tx.commit().await.map_err(db_err)?;
+        w.bound_wal().await;
         w.last_date_added_us = last_added;
         w.frontier = frontier;
         Ok(outcomes)
@@ -275,6 +324,14 @@ impl Store for SqliteStore {
         }
         q.push(" WHERE collection = ").push_bind(collection);
         q.push(" AND seq > ").push_bind(after_seq.unwrap_or(0));
+        if !filter.ids.is_empty() {
+            q.push(" AND id_key IN (");
+            let mut sep = q.separated(", ");
+            for id in &filter.ids {
+                sep.push_bind(id_key(id));
+            }
+            q.push(")");
+        }
         let push_in = |q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]| {
             if !values.is_empty() {
                 q.push(format!(" AND {column} IN ("));
@@ -312,10 +369,11 @@ impl Store for SqliteStore {
 
     async fn versions_of(&self, collection: &str, id: &str) -> Result<Vec<ObjectRow>, StoreError> {
         let sql = format!(
-            "SELECT {} FROM objects INDEXED BY objects_by_id WHERE collection = ? AND id = ? ORDER BY seq",
+            "SELECT {} FROM objects INDEXED BY objects_by_id WHERE id_key = ? AND collection = ? AND id = ? ORDER BY seq",
             rows::columns(false)
         );
         let fetched = sqlx::query(&sql)
+            .bind(id_key(id))
             .bind(collection)
             .bind(id)
             .fetch_all(&self.pool)
@@ -338,8 +396,9 @@ impl Store for SqliteStore {
         let mut deleted = 0;
         for v in versions_ns {
             deleted += sqlx::query(
-                "DELETE FROM objects WHERE collection = ? AND id = ? AND version_ns = ?",
+                "DELETE FROM objects WHERE id_key = ? AND collection = ? AND id = ? AND version_ns = ?",
             )
+            .bind(id_key(id))
             .bind(collection)
             .bind(id)
             .bind(v)
@@ -351,17 +410,19 @@ impl Store for SqliteStore {
         // The surviving versions take over the first/last flags.
         for (flag, agg) in [("is_first", "MIN"), ("is_last", "MAX")] {
             sqlx::query(&format!(
-                "UPDATE objects SET {flag} = (version_ns = (SELECT {agg}(version_ns) FROM objects WHERE collection = ?1 AND id = ?2)) \
-                 WHERE collection = ?1 AND id = ?2"
+                "UPDATE objects SET {flag} = (version_ns = (SELECT {agg}(version_ns) FROM objects \
+                 WHERE id_key = ?3 AND collection = ?1 AND id = ?2)) WHERE id_key = ?3 AND collection = ?1 AND id = ?2"
             ))
             .bind(collection)
             .bind(id)
+            .bind(id_key(id))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         }
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
         tx.commit().await.map_err(db_err)?;
+        w.bound_wal().await;
         w.frontier = frontier;
         Ok(deleted)
     }
@@ -398,6 +459,7 @@ impl Store for SqliteStore {
         let mut tx = w.conn.begin().await.map_err(db_err)?;
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
         tx.commit().await.map_err(db_err)?;
+        w.bound_wal().await;
         w.frontier = frontier;
         Ok(())
     }
