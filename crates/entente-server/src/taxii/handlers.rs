@@ -25,12 +25,7 @@ const ADDED_FIRST: HeaderName = HeaderName::from_static("x-taxii-date-added-firs
 const ADDED_LAST: HeaderName = HeaderName::from_static("x-taxii-date-added-last");
 
 fn taxii(status: StatusCode, body: &Value) -> Response {
-    let mut r = (status, body.to_string()).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(TAXII_MEDIA_TYPE),
-    );
-    r
+    taxii_text(status, body.to_string())
 }
 
 /// Adds the `X-TAXII-Date-Added-First/Last` headers of the rows a response carries.
@@ -223,6 +218,34 @@ fn taxii_text(status: StatusCode, body: String) -> Response {
     r
 }
 
+/// The visible page a list endpoint (objects, manifest) asks for: its query parsed, the read
+/// engine run over it.
+async fn list_page(
+    node: &Node,
+    p: &Principal,
+    collection: &str,
+    raw: Option<&str>,
+    with_json: bool,
+) -> Result<read::Page, ApiError> {
+    check_collection(collection)?;
+    let q = parse_objects_query(
+        node,
+        raw,
+        &["id", "type", "version", "spec_version"],
+        VersionMatch::last(),
+    )?;
+    Ok(read::page(
+        node.store.as_ref(),
+        collection,
+        &p.viewer,
+        &q.query,
+        q.after_seq,
+        q.limit,
+        with_json,
+    )
+    .await?)
+}
+
 fn next_of(page: &read::Page) -> Option<i64> {
     page.rows.last().filter(|_| page.more).map(|r| r.seq)
 }
@@ -235,23 +258,7 @@ pub async fn get_objects(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
-    check_collection(&collection)?;
-    let q = parse_objects_query(
-        &node,
-        raw.as_deref(),
-        &["id", "type", "version", "spec_version"],
-        VersionMatch::last(),
-    )?;
-    let page = read::page(
-        node.store.as_ref(),
-        &collection,
-        &p.viewer,
-        &q.query,
-        q.after_seq,
-        q.limit,
-        true,
-    )
-    .await?;
+    let page = list_page(&node, &p, &collection, raw.as_deref(), true).await?;
     let more = page.more;
     let next = next_of(&page);
     let rows = intact(&node, &p, page.rows).await?;
@@ -323,23 +330,7 @@ pub async fn get_manifest(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
-    check_collection(&collection)?;
-    let q = parse_objects_query(
-        &node,
-        raw.as_deref(),
-        &["id", "type", "version", "spec_version"],
-        VersionMatch::last(),
-    )?;
-    let page = read::page(
-        node.store.as_ref(),
-        &collection,
-        &p.viewer,
-        &q.query,
-        q.after_seq,
-        q.limit,
-        false,
-    )
-    .await?;
+    let page = list_page(&node, &p, &collection, raw.as_deref(), false).await?;
     audit_read(&node, &p, "read-manifest", &page.rows, "ok").await?;
     let records: Vec<Value> = page
         .rows
