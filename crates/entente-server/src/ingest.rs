@@ -8,7 +8,7 @@ use crate::auth::Principal;
 use crate::integrity::mac;
 use crate::node::Node;
 use entente_core::{AccessLabel, Tlp, Viewer};
-use entente_stix::canonical::canonical_json;
+use entente_stix::canonical::canonical_map;
 use entente_stix::extension::entente_extension_mut;
 use entente_stix::identity::party_identity_id;
 use entente_stix::validate::Category;
@@ -39,7 +39,8 @@ fn claimed(v: &Value) -> (String, Option<String>) {
 /// Prepares one object for storage, or says why it is refused.
 pub fn prepare(node: &Node, principal: &Principal, value: Value) -> Result<NewObject, String> {
     let mut valid: ValidObject = validate(value).map_err(|e| e.to_string())?;
-    let originator = if valid.is_signed() {
+    let signed = valid.is_signed();
+    let originator = if signed {
         let signer = node
             .keyring
             .verify(&valid.object)
@@ -64,12 +65,13 @@ pub fn prepare(node: &Node, principal: &Principal, value: Value) -> Result<NewOb
     let marking = valid.marking.unwrap_or(Tlp::Amber);
     let label = AccessLabel::new(originator.clone(), marking, valid.audience.clone())
         .map_err(|e| e.to_string())?;
-    let json = if originator == node.party && !valid.is_signed() {
+    // Unsigned means this node originates it (checked above), so this node signs it.
+    let json = if signed {
+        canonical_map(&valid.object).map_err(|e| e.to_string())?
+    } else {
         node.signer
             .sign_object(&mut valid.object)
             .map_err(|e| e.to_string())?
-    } else {
-        canonical_json(&Value::Object(valid.object.clone())).map_err(|e| e.to_string())?
     };
     if json.len() > node.settings.max_object_bytes {
         return Err(format!(

@@ -102,6 +102,7 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
             ));
         }
     }
+    let mac_key = entente_server::integrity::mac_key(&node.signer);
     let total = store.count_objects().await?;
     let bar = progress
         .then(|| crate::progress::bar(u64::try_from(total).unwrap_or(0), "verifying objects"));
@@ -113,7 +114,7 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
         for r in &rows {
             report.objects += 1;
             let what = format!("object {} version {}", r.id, r.version_ns);
-            if !entente_server::integrity::mac_ok(&node_mac_key(&node), &r.json, &r.mac) {
+            if !entente_server::integrity::mac_ok(&mac_key, &r.json, &r.mac) {
                 report.problems.push(format!(
                     "{what} was changed in the database (its MAC does not match)"
                 ));
@@ -148,8 +149,4 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
         b.finish_and_clear();
     }
     Ok(report)
-}
-
-fn node_mac_key(node: &entente_server::Node) -> [u8; 32] {
-    entente_server::integrity::mac_key(&node.signer)
 }
