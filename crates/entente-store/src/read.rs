@@ -30,6 +30,14 @@ impl VersionMatch {
             ..Default::default()
         }
     }
+
+    /// Whether `version` is selected, given the first and last versions the viewer may see.
+    pub fn selects(&self, version: i64, first: Option<i64>, last: Option<i64>) -> bool {
+        self.all
+            || self.at_ns.contains(&version)
+            || (self.first && first == Some(version))
+            || (self.last && last == Some(version))
+    }
 }
 
 /// A TAXII object query, parsed.
@@ -121,9 +129,11 @@ async fn version_matches(
         .iter()
         .map(|r| r.version_ns)
         .collect();
-    let first = visible.iter().min() == Some(&row.version_ns);
-    let last = visible.iter().max() == Some(&row.version_ns);
-    Ok((v.first && first) || (v.last && last))
+    Ok(v.selects(
+        row.version_ns,
+        visible.iter().min().copied(),
+        visible.iter().max().copied(),
+    ))
 }
 
 /// The versions of one object the viewer may see, in `seq` order (metadata only).

@@ -429,12 +429,7 @@ pub async fn delete_object(
     let chosen: Vec<&ObjectRow> = visible
         .iter()
         .filter(|_| q.query.spec_version_matches)
-        .filter(|r| {
-            v.all
-                || v.at_ns.contains(&r.version_ns)
-                || (v.first && Some(r.version_ns) == first)
-                || (v.last && Some(r.version_ns) == last)
-        })
+        .filter(|r| v.selects(r.version_ns, first, last))
         .collect();
     if chosen.is_empty() {
         return Err(ApiError::NotFound);
