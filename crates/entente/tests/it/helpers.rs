@@ -173,6 +173,11 @@ impl TestNode {
             .unwrap()
     }
 
+    /// GET, answered with a JSON body.
+    pub async fn get_json(&self, token: &str, url: &str) -> Value {
+        self.get(token, url).await.json().await.unwrap()
+    }
+
     pub async fn post(&self, token: &str, objects: &[Value]) -> Response {
         self.http
             .post(self.objects_url())

@@ -121,11 +121,8 @@ async fn errors_have_the_right_status_and_say_what_was_wrong() {
     let (s, body) = error_of(node.post(&peer, &[note(1, TLP_GREEN)]).await).await;
     assert_eq!(s, 403, "{body}");
     let cols: Value = node
-        .get(&peer, &format!("{}api/collections/", node.url))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&peer, &format!("{}api/collections/", node.url))
+        .await;
     assert_eq!(cols["collections"][0]["can_write"], false);
     // Unknown collection and paths are 404.
     assert_eq!(
@@ -197,7 +194,7 @@ async fn versions_and_posting_in_anothers_name() {
     assert_eq!(again["successes"][0]["message"], "already stored");
     // The node signed them as itself, added its identity, kept the marking.
     let env: Value = node
-        .get(
+        .get_json(
             &analyst,
             &format!(
                 "{}{}/?match[version]=all",
@@ -205,27 +202,21 @@ async fn versions_and_posting_in_anothers_name() {
                 v1["id"].as_str().unwrap()
             ),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let objs = env["objects"].as_array().unwrap();
     assert_eq!(objs.len(), 2);
     let kz =
         entente_stix::identity::party_identity_id(&entente_core::PartyCode::parse("KZ").unwrap());
     assert!(objs.iter().all(|o| o["created_by_ref"] == kz.as_str()));
     let last: Value = node
-        .get(
+        .get_json(
             &analyst,
             &format!("{}{}/", node.objects_url(), v1["id"].as_str().unwrap()),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(last["objects"][0]["content"], "updated");
     let versions: Value = node
-        .get(
+        .get_json(
             &analyst,
             &format!(
                 "{}{}/versions/",
@@ -233,10 +224,7 @@ async fn versions_and_posting_in_anothers_name() {
                 v1["id"].as_str().unwrap()
             ),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         versions["versions"],
         json!(["2019-06-15T08:00:00.000Z", "2019-06-14T08:00:00.000Z"])

@@ -189,17 +189,14 @@ async fn every_principal_sees_exactly_what_the_policy_allows_on_every_endpoint()
     for (who, token) in &tokens {
         let listed: BTreeSet<String> = node.all_ids(token, "").await.into_iter().collect();
         let manifest: Value = node
-            .get(
+            .get_json(
                 token,
                 &format!(
                     "{}api/collections/{COLLECTION}/manifest/?limit=1000",
                     node.url
                 ),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let manifest: BTreeSet<String> = manifest["objects"]
             .as_array()
             .into_iter()
