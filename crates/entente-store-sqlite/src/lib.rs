@@ -13,6 +13,7 @@
 //! Durability is unchanged: a commit is durable once its WAL frames are synced.
 
 mod audit;
+mod id_index;
 mod rows;
 
 use async_trait::async_trait;
@@ -21,13 +22,14 @@ use entente_store::{
     AuditRecord, InsertOutcome, NewObject, ObjectRow, ScanFilter, StatusRecord, Store, StoreError,
     StoredAuditEntry, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
 };
+use id_index::IdIndex;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 
 /// The id index key: the first 64 bits of the id's UUID (random for v4, hashed for v5 ids).
 pub(crate) fn id_key(id: &str) -> i64 {
@@ -50,19 +52,27 @@ struct Writer {
     conn: SqliteConnection,
     wal_path: std::path::PathBuf,
     last_date_added_us: i64,
+    /// The seq the next object row gets (assigned here, so the id index knows it at commit).
+    next_seq: i64,
     frontier: Frontier,
 }
 
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: Mutex<Writer>,
+    writer: Arc<Mutex<Writer>>,
+    ids: Arc<IdIndex>,
+    merge_wanted: Arc<Notify>,
+    /// Tail size that triggers a merge ([`id_index::MERGE_AT`]; smaller in tests).
+    merge_at: usize,
     signer: Arc<dyn TreeHeadSigner>,
     checkpointer: tokio::task::JoinHandle<()>,
+    merger: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for SqliteStore {
     fn drop(&mut self) {
         self.checkpointer.abort();
+        self.merger.abort();
     }
 }
 
@@ -99,6 +109,25 @@ async fn checkpoint_loop(mut conn: SqliteConnection) {
             .await
         {
             tracing::warn!(error = %e, "background checkpoint failed; will retry");
+        }
+    }
+}
+
+/// Merges the id index's tail into its table, under the write lock (see `id_index`).
+async fn merge_ids(writer: &Mutex<Writer>, ids: &IdIndex) -> Result<(), StoreError> {
+    let mut w = writer.lock().await;
+    let through = w.next_seq - 1;
+    ids.merge(&mut w.conn, through).await?;
+    w.bound_wal().await;
+    Ok(())
+}
+
+/// Merges the id index's tail whenever a write asks for it, off the request path.
+async fn merge_loop(writer: Arc<Mutex<Writer>>, ids: Arc<IdIndex>, wanted: Arc<Notify>) {
+    loop {
+        wanted.notified().await;
+        if let Err(e) = merge_ids(&writer, &ids).await {
+            tracing::warn!(error = %e, "merging the id index failed; will retry after the next write");
         }
     }
 }
@@ -147,56 +176,84 @@ impl SqliteStore {
             .fetch_one(&mut conn)
             .await
             .map_err(db_err)?;
+        let last_seq: i64 = sqlx::query_scalar(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'objects'), 0), \
+             COALESCE((SELECT MAX(seq) FROM objects), 0))",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(db_err)?;
         let frontier = audit::load_frontier(&mut conn).await?;
+        let ids = Arc::new(IdIndex::load(&mut conn).await?);
+        let writer = Arc::new(Mutex::new(Writer {
+            conn,
+            wal_path: {
+                let mut p = path.as_os_str().to_owned();
+                p.push("-wal");
+                p.into()
+            },
+            last_date_added_us: last.unwrap_or(0),
+            next_seq: last_seq + 1,
+            frontier,
+        }));
+        let merge_wanted = Arc::new(Notify::new());
         Ok(SqliteStore {
             pool,
-            writer: Mutex::new(Writer {
-                conn,
-                wal_path: {
-                    let mut p = path.as_os_str().to_owned();
-                    p.push("-wal");
-                    p.into()
-                },
-                last_date_added_us: last.unwrap_or(0),
-                frontier,
-            }),
+            merger: tokio::spawn(merge_loop(
+                writer.clone(),
+                ids.clone(),
+                merge_wanted.clone(),
+            )),
+            writer,
+            ids,
+            merge_wanted,
+            merge_at: id_index::MERGE_AT,
             signer,
             checkpointer: tokio::spawn(checkpoint_loop(checkpoint_conn)),
         })
     }
 }
 
-/// What is already stored of the objects of a batch, by id: (version, json).
-type Existing = HashMap<String, Vec<(i64, String)>>;
+/// One stored version of an object: its version, row and JSON.
+struct StoredVersion {
+    version: i64,
+    seq: i64,
+    json: String,
+}
+
+/// What is already stored of the objects of a batch, by id.
+type Existing = HashMap<String, Vec<StoredVersion>>;
+
+/// Pushes ` AND id IN (…)`.
+fn push_ids(q: &mut QueryBuilder<'_, Sqlite>, ids: &[&str]) {
+    q.push(" AND id IN (");
+    let mut sep = q.separated(", ");
+    for id in ids {
+        sep.push_bind(id.to_string());
+    }
+    q.push(")");
+}
 
 async fn existing_versions(
     conn: &mut SqliteConnection,
+    index: &IdIndex,
     collection: &str,
     ids: &[&str],
 ) -> Result<Existing, StoreError> {
     let mut existing: Existing = HashMap::new();
     for chunk in ids.chunks(INSERT_CHUNK * 2) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, version_ns, json FROM objects INDEXED BY objects_by_id WHERE id_key IN (",
-        );
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id_key(id));
-        }
-        q.push(") AND collection = ")
-            .push_bind(collection)
-            .push(" AND id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        q.push(")");
+        let mut q =
+            QueryBuilder::<Sqlite>::new("SELECT id, version_ns, seq, json FROM objects WHERE ");
+        id_index::push_rows_for(&mut q, chunk, &index.tail_seqs(chunk.iter().copied()));
+        q.push(" AND collection = ").push_bind(collection);
+        push_ids(&mut q, chunk);
         for row in q.build().fetch_all(&mut *conn).await.map_err(db_err)? {
             let id: String = row.try_get(0).map_err(db_err)?;
-            existing.entry(id).or_default().push((
-                row.try_get(1).map_err(db_err)?,
-                row.try_get(2).map_err(db_err)?,
-            ));
+            existing.entry(id).or_default().push(StoredVersion {
+                version: row.try_get(1).map_err(db_err)?,
+                seq: row.try_get(2).map_err(db_err)?,
+                json: row.try_get(3).map_err(db_err)?,
+            });
         }
     }
     Ok(existing)
@@ -214,78 +271,81 @@ impl Store for SqliteStore {
         let mut w = self.writer.lock().await;
         let w = &mut *w;
         let mut last_added = w.last_date_added_us;
+        let mut next_seq = w.next_seq;
         let mut frontier = w.frontier.clone();
         let mut tx = w.conn.begin().await.map_err(db_err)?;
 
         let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
-        let mut existing = existing_versions(&mut tx, collection, &ids).await?;
+        let mut existing = existing_versions(&mut tx, &self.ids, collection, &ids).await?;
         let mut outcomes = Vec::with_capacity(objects.len());
-        // (object index, version, date_added) of each version to insert.
-        let mut to_insert: Vec<(usize, i64, i64)> = Vec::new();
-        // Stored rows whose first/last flag a new version takes over: (id, version).
-        let mut lose_first: Vec<(String, i64)> = Vec::new();
-        let mut lose_last: Vec<(String, i64)> = Vec::new();
+        // (object index, version, date_added, seq) of each version to insert.
+        let mut to_insert: Vec<(usize, i64, i64, i64)> = Vec::new();
+        // Stored rows whose first/last flag a new version takes over, by seq.
+        let mut lose_first: Vec<i64> = Vec::new();
+        let mut lose_last: Vec<i64> = Vec::new();
         for (i, o) in objects.iter().enumerate() {
             let known = existing.entry(o.id.clone()).or_default();
             let same_version = o
                 .version_ns
-                .and_then(|v| known.iter().find(|(kv, _)| *kv == v));
-            if let Some((_, json)) = same_version {
-                outcomes.push(if *json == o.json {
+                .and_then(|v| known.iter().find(|k| k.version == v));
+            if let Some(k) = same_version {
+                outcomes.push(if k.json == o.json {
                     InsertOutcome::Duplicate
                 } else {
                     InsertOutcome::Equivocation
                 });
                 continue;
             }
-            if o.version_ns.is_none() && known.iter().any(|(_, j)| *j == o.json) {
+            if o.version_ns.is_none() && known.iter().any(|k| k.json == o.json) {
                 outcomes.push(InsertOutcome::Duplicate);
                 continue;
             }
             let date_added = now_us.max(last_added + 1);
             last_added = date_added;
             let version = o.version_ns.unwrap_or(date_added.saturating_mul(1000));
-            if let Some(&(min, _)) = known.iter().min_by_key(|(v, _)| *v) {
-                if version < min {
-                    lose_first.push((o.id.clone(), min));
+            if let Some(first) = known.iter().min_by_key(|k| k.version) {
+                if version < first.version {
+                    lose_first.push(first.seq);
                 }
             }
-            if let Some(&(max, _)) = known.iter().max_by_key(|(v, _)| *v) {
-                if version > max {
-                    lose_last.push((o.id.clone(), max));
+            if let Some(last) = known.iter().max_by_key(|k| k.version) {
+                if version > last.version {
+                    lose_last.push(last.seq);
                 }
             }
-            known.push((version, o.json.clone()));
-            to_insert.push((i, version, date_added));
+            let seq = next_seq;
+            next_seq += 1;
+            known.push(StoredVersion {
+                version,
+                seq,
+                json: o.json.clone(),
+            });
+            to_insert.push((i, version, date_added, seq));
             outcomes.push(InsertOutcome::Stored {
                 date_added_us: date_added,
             });
         }
-        for (flag, rows) in [("is_first", &lose_first), ("is_last", &lose_last)] {
-            for (id, version) in rows {
-                sqlx::query(&format!(
-                    "UPDATE objects SET {flag} = 0 WHERE id_key = ? AND collection = ? AND id = ? AND version_ns = ?"
-                ))
-                .bind(id_key(id))
-                .bind(collection)
-                .bind(id)
-                .bind(version)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+        for (flag, seqs) in [("is_first", &lose_first), ("is_last", &lose_last)] {
+            for seq in seqs {
+                sqlx::query(&format!("UPDATE objects SET {flag} = 0 WHERE seq = ?"))
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             }
         }
         for chunk in to_insert.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO objects (collection, id, id_key, object_type, version_ns, date_added_us, is_first, is_last, \
-                 originator, marking, audience, json, mac) ",
+                "INSERT INTO objects (seq, collection, id, id_key, object_type, version_ns, date_added_us, is_first, \
+                 is_last, originator, marking, audience, json, mac) ",
             );
-            q.push_values(chunk, |mut b, &(i, version, date_added)| {
+            q.push_values(chunk, |mut b, &(i, version, date_added, seq)| {
                 let o = &objects[i];
                 let known = existing.get(&o.id).map(Vec::as_slice).unwrap_or_default();
-                let is_first = known.iter().all(|(v, _)| *v >= version);
-                let is_last = known.iter().all(|(v, _)| *v <= version);
-                b.push_bind(collection)
+                let is_first = known.iter().all(|k| k.version >= version);
+                let is_last = known.iter().all(|k| k.version <= version);
+                b.push_bind(seq)
+                    .push_bind(collection)
                     .push_bind(&o.id)
                     .push_bind(id_key(&o.id))
                     .push_bind(&o.object_type)
@@ -303,8 +363,17 @@ impl Store for SqliteStore {
         }
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
         tx.commit().await.map_err(db_err)?;
+        self.ids.add(
+            to_insert
+                .iter()
+                .map(|&(i, _, _, seq)| (id_key(&objects[i].id), seq)),
+        );
+        if self.ids.tail_len() >= self.merge_at {
+            self.merge_wanted.notify_one();
+        }
         w.bound_wal().await;
         w.last_date_added_us = last_added;
+        w.next_seq = next_seq;
         w.frontier = frontier;
         Ok(outcomes)
     }
@@ -318,19 +387,13 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ObjectRow>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
         q.push(rows::columns(filter.with_json));
-        q.push(" FROM objects");
-        if !filter.ids.is_empty() {
-            q.push(" INDEXED BY objects_by_id");
-        }
-        q.push(" WHERE collection = ").push_bind(collection);
+        q.push(" FROM objects WHERE collection = ")
+            .push_bind(collection);
         q.push(" AND seq > ").push_bind(after_seq.unwrap_or(0));
         if !filter.ids.is_empty() {
-            q.push(" AND id_key IN (");
-            let mut sep = q.separated(", ");
-            for id in &filter.ids {
-                sep.push_bind(id_key(id));
-            }
-            q.push(")");
+            let ids: Vec<&str> = filter.ids.iter().map(String::as_str).collect();
+            q.push(" AND ");
+            id_index::push_rows_for(&mut q, &ids, &self.ids.tail_seqs(ids.iter().copied()));
         }
         let push_in = |q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]| {
             if !values.is_empty() {
@@ -368,17 +431,12 @@ impl Store for SqliteStore {
     }
 
     async fn versions_of(&self, collection: &str, id: &str) -> Result<Vec<ObjectRow>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM objects INDEXED BY objects_by_id WHERE id_key = ? AND collection = ? AND id = ? ORDER BY seq",
-            rows::columns(false)
-        );
-        let fetched = sqlx::query(&sql)
-            .bind(id_key(id))
-            .bind(collection)
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
+        q.push(rows::columns(false)).push(" FROM objects WHERE ");
+        id_index::push_rows_for(&mut q, &[id], &self.ids.tail_seqs([id]));
+        q.push(" AND collection = ").push_bind(collection);
+        q.push(" AND id = ").push_bind(id).push(" ORDER BY seq");
+        let fetched = q.build().fetch_all(&self.pool).await.map_err(db_err)?;
         fetched.iter().map(|r| rows::object_row(r, false)).collect()
     }
 
@@ -393,38 +451,45 @@ impl Store for SqliteStore {
         let w = &mut *w;
         let mut frontier = w.frontier.clone();
         let mut tx = w.conn.begin().await.map_err(db_err)?;
-        let mut deleted = 0;
-        for v in versions_ns {
-            deleted += sqlx::query(
-                "DELETE FROM objects WHERE id_key = ? AND collection = ? AND id = ? AND version_ns = ?",
-            )
-            .bind(id_key(id))
-            .bind(collection)
-            .bind(id)
-            .bind(v)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
+        let stored = existing_versions(&mut tx, &self.ids, collection, &[id])
+            .await?
+            .remove(id)
+            .unwrap_or_default();
+        let (gone, kept): (Vec<_>, Vec<_>) = stored
+            .into_iter()
+            .partition(|k| versions_ns.contains(&k.version));
+        let gone: Vec<i64> = gone.iter().map(|k| k.seq).collect();
+        for seq in &gone {
+            sqlx::query("DELETE FROM objects WHERE seq = ?")
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("DELETE FROM id_index WHERE id_key = ? AND seq = ?")
+                .bind(id_key(id))
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         // The surviving versions take over the first/last flags.
-        for (flag, agg) in [("is_first", "MIN"), ("is_last", "MAX")] {
-            sqlx::query(&format!(
-                "UPDATE objects SET {flag} = (version_ns = (SELECT {agg}(version_ns) FROM objects \
-                 WHERE id_key = ?3 AND collection = ?1 AND id = ?2)) WHERE id_key = ?3 AND collection = ?1 AND id = ?2"
-            ))
-            .bind(collection)
-            .bind(id)
-            .bind(id_key(id))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let first = kept.iter().map(|k| k.version).min();
+        let last = kept.iter().map(|k| k.version).max();
+        for k in &kept {
+            sqlx::query("UPDATE objects SET is_first = ?, is_last = ? WHERE seq = ?")
+                .bind(Some(k.version) == first)
+                .bind(Some(k.version) == last)
+                .bind(k.seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
         tx.commit().await.map_err(db_err)?;
+        self.ids.remove(id, &gone);
         w.bound_wal().await;
         w.frontier = frontier;
-        Ok(deleted)
+        Ok(gone.len() as u64)
     }
 
     async fn all_objects(

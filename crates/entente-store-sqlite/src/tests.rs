@@ -309,3 +309,157 @@ async fn ids_sharing_an_index_key_stay_distinct() {
     assert!(s.versions_of("c", b).await.unwrap().is_empty());
     assert_eq!(s.versions_of("c", a).await.unwrap().len(), 1);
 }
+
+/// Each id with its versions as (version, is_first, is_last).
+type VersionsById = Vec<(String, Vec<(i64, bool, bool)>)>;
+
+/// Every id's versions with their first/last flags, as the store answers by id and by scan.
+async fn by_id(s: &SqliteStore, ids: &[String]) -> VersionsById {
+    let mut out = Vec::new();
+    for id in ids {
+        let versions: Vec<(i64, bool, bool)> = s
+            .versions_of("c", id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.version_ns, r.is_first, r.is_last))
+            .collect();
+        let f = ScanFilter {
+            ids: vec![id.clone()],
+            with_json: false,
+            ..Default::default()
+        };
+        let scanned: Vec<(i64, bool, bool)> = s
+            .scan("c", &f, None, 100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.version_ns, r.is_first, r.is_last))
+            .collect();
+        assert_eq!(versions, scanned, "{id}: versions_of and scan disagree");
+        out.push((id.clone(), versions));
+    }
+    out
+}
+
+#[tokio::test]
+async fn id_index_answers_alike_from_table_tail_and_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("node.db");
+    let mut s = SqliteStore::open(&path, Arc::new(NoSigner)).await.unwrap();
+    s.merge_at = usize::MAX;
+    let ids: Vec<String> = (0..16)
+        .map(|i| format!("note--{i:08x}-0000-4000-8000-000000000000"))
+        .collect();
+    async fn insert(s: &SqliteStore, ids: &[String], version: i64) {
+        let objects = ids
+            .iter()
+            .map(|id| obj(id, version, Tlp::Green, "x"))
+            .collect();
+        s.insert_objects("c", objects, audit(), 1).await.unwrap();
+    }
+    // Version 2 of 0..10 goes to the table; then version 1 of 0..5 (new first versions), version
+    // 3 of 5..10 (new last versions) and version 2 of 10..16 stay in the tail.
+    insert(&s, &ids[0..10], 2).await;
+    merge_ids(&s.writer, &s.ids).await.unwrap();
+    assert_eq!(s.ids.tail_len(), 0);
+    insert(&s, &ids[0..5], 1).await;
+    insert(&s, &ids[5..10], 3).await;
+    insert(&s, &ids[10..16], 2).await;
+    assert_eq!(s.ids.tail_len(), 16);
+    let expected: VersionsById = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let v = match i {
+                0..5 => vec![(2, false, true), (1, true, false)],
+                5..10 => vec![(2, true, false), (3, false, true)],
+                _ => vec![(2, true, true)],
+            };
+            (id.clone(), v)
+        })
+        .collect();
+    assert_eq!(by_id(&s, &ids).await, expected);
+
+    // Duplicates and equivocation are recognised wherever the stored version is indexed.
+    let out = s
+        .insert_objects(
+            "c",
+            vec![
+                obj(&ids[0], 2, Tlp::Green, "x"),
+                obj(&ids[0], 1, Tlp::Green, "x"),
+                obj(&ids[12], 2, Tlp::Green, "other"),
+            ],
+            audit(),
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        vec![
+            InsertOutcome::Duplicate,
+            InsertOutcome::Duplicate,
+            InsertOutcome::Equivocation
+        ]
+    );
+
+    // Deleting a version indexed in the table and one in the tail; the survivors take the flags.
+    assert_eq!(
+        s.delete_versions("c", &ids[1], &[2], audit())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.delete_versions("c", &ids[6], &[3], audit())
+            .await
+            .unwrap(),
+        1
+    );
+    let mut expected = expected;
+    expected[1].1 = vec![(1, true, true)];
+    expected[6].1 = vec![(2, true, true)];
+    assert_eq!(by_id(&s, &ids).await, expected);
+
+    // Reopened with part of the index in the table and part in the tail: the same answers.
+    drop(s);
+    let s = SqliteStore::open(&path, Arc::new(NoSigner)).await.unwrap();
+    assert_eq!(
+        s.ids.tail_len(),
+        15,
+        "the tail is rebuilt from the rows after the table"
+    );
+    assert_eq!(by_id(&s, &ids).await, expected);
+    merge_ids(&s.writer, &s.ids).await.unwrap();
+    assert_eq!(by_id(&s, &ids).await, expected);
+
+    // New rows after a reopen continue the sequence; the background merge runs once asked.
+    let mut s = s;
+    s.merge_at = 2;
+    let more: Vec<String> = (0..3)
+        .map(|i| format!("note--ffff{i:04x}-0000-4000-8000-000000000000"))
+        .collect();
+    s.insert_objects(
+        "c",
+        more.iter().map(|id| obj(id, 1, Tlp::Green, "y")).collect(),
+        audit(),
+        1,
+    )
+    .await
+    .unwrap();
+    for _ in 0..200 {
+        if s.ids.tail_len() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(s.ids.tail_len(), 0, "the background merge did not run");
+    assert_eq!(by_id(&s, &ids).await, expected);
+    assert_eq!(
+        by_id(&s, &more).await,
+        more.iter()
+            .map(|id| (id.clone(), vec![(1, true, true)]))
+            .collect::<Vec<_>>()
+    );
+}

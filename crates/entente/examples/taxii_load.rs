@@ -100,9 +100,10 @@ fn peak_rss_mb(pid: u32) -> Option<(f64, f64)> {
     Some((kb("VmHWM:")? / 1024.0, kb("VmRSS:")? / 1024.0))
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
+fn percentile(sorted: &[Duration], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let i = (last as f64 * p).round() as usize;
+    Some(sorted[i].as_secs_f64() * 1000.0)
 }
 
 #[tokio::main]
@@ -149,6 +150,10 @@ async fn main() {
         }
     }
     let ingest_s = started.elapsed().as_secs_f64();
+    eprintln!(
+        "ingest: {done} objects in {ingest_s:.1} s ({:.0} objects/s)",
+        done as f64 / ingest_s
+    );
     let last_chunk_rate = match checkpoints.as_slice() {
         [.., (n1, t1), _] if done > *n1 => (done - n1) as f64 / (ingest_s - t1.as_secs_f64()),
         _ => done as f64 / ingest_s,
@@ -207,8 +212,8 @@ async fn main() {
         "ingest_s": (ingest_s * 10.0).round() / 10.0,
         "paging_objects_per_s": (seen as f64 / paging_s).round(),
         "paging_s": (paging_s * 10.0).round() / 10.0,
-        "get_by_id_median_ms": (percentile(&lat, 0.5) * 1000.0).round() / 1000.0,
-        "get_by_id_p99_ms": (percentile(&lat, 0.99) * 1000.0).round() / 1000.0,
+        "get_by_id_median_ms": percentile(&lat, 0.5).map(|ms| (ms * 1000.0).round() / 1000.0),
+        "get_by_id_p99_ms": percentile(&lat, 0.99).map(|ms| (ms * 1000.0).round() / 1000.0),
         "peak_rss_mb": rss.map(|r| r.0.round()),
         "rss_at_end_mb": rss.map(|r| r.1.round()),
     });
