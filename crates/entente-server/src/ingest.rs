@@ -15,6 +15,22 @@ use entente_stix::validate::Category;
 use entente_stix::{validate, StixError, Timestamp, ValidObject};
 use entente_store::{AuditRecord, InsertOutcome, NewObject, StoreError};
 use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Why an envelope could not be ingested at all (objects refused one by one are results).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Pool(String),
+}
+
+impl From<IngestError> for crate::error::ApiError {
+    fn from(e: IngestError) -> Self {
+        crate::error::ApiError::Internal(e.to_string())
+    }
+}
 
 /// What became of one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,19 +140,31 @@ fn originate(node: &Node, valid: &mut ValidObject) -> Result<(), String> {
 }
 
 /// Ingests the objects of one envelope on behalf of `principal`; returns one result per object,
-/// in order. Only a database failure fails the whole call, and then nothing was stored.
+/// in order. Only a database failure fails the whole call, and then nothing was stored. The
+/// objects are prepared in parallel on the node's CPU pool (see [`crate::cpu`]).
 pub async fn ingest(
-    node: &Node,
+    node: &Arc<Node>,
     principal: &Principal,
     collection: &str,
     values: Vec<Value>,
-) -> Result<Vec<ObjectResult>, StoreError> {
-    let mut results: Vec<ObjectResult> = Vec::with_capacity(values.len());
+) -> Result<Vec<ObjectResult>, IngestError> {
+    let each = {
+        let (node, principal) = (node.clone(), principal.clone());
+        crate::cpu::run(&node.clone().cpu, move || {
+            use rayon::prelude::*;
+            values
+                .into_par_iter()
+                .map(|v| (claimed(&v), prepare(&node, &principal, v)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(IngestError::Pool)?
+    };
+    let mut results: Vec<ObjectResult> = Vec::with_capacity(each.len());
     let mut prepared = Vec::new();
     let mut slots = Vec::new();
-    for v in values {
-        let (id, version) = claimed(&v);
-        match prepare(node, principal, v) {
+    for ((id, version), outcome) in each {
+        match outcome {
             Ok(o) => {
                 slots.push(results.len());
                 prepared.push(o);

@@ -6,6 +6,7 @@
 //! every row) or through [`ingest`], and errors become TAXII error messages via [`error::ApiError`].
 
 pub mod auth;
+pub mod cpu;
 pub mod error;
 pub mod ingest;
 pub mod integrity;

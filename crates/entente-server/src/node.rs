@@ -50,6 +50,8 @@ pub struct Node {
     pub settings: Settings,
     pub(crate) mac_key: [u8; 32],
     pub(crate) basic_cache: BasicCache,
+    /// Where CPU-heavy request work runs (see [`crate::cpu`]).
+    pub(crate) cpu: rayon::ThreadPool,
 }
 
 impl Node {
@@ -84,6 +86,7 @@ impl Node {
             settings,
             mac_key,
             basic_cache: BasicCache::default(),
+            cpu: crate::cpu::pool()?,
         })
     }
 

@@ -32,16 +32,25 @@ use std::time::Duration;
 use tokio::sync::{Mutex, Notify};
 
 /// The id index key: the first 64 bits of the id's UUID (random for v4, hashed for v5 ids).
+/// An id without 16 hex digits after its `--` (refused by validation anyway) gets key 0.
 pub(crate) fn id_key(id: &str) -> i64 {
-    let hex: String = id
-        .rsplit("--")
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(16)
-        .collect();
-    u64::from_str_radix(&hex, 16).map_or(0, |k| k as i64)
+    let uuid = id.rsplit_once("--").map_or(id, |(_, u)| u);
+    let mut key: u64 = 0;
+    let mut digits = 0;
+    for c in uuid.bytes() {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => continue,
+        };
+        key = key << 4 | u64::from(d);
+        digits += 1;
+        if digits == 16 {
+            return key as i64;
+        }
+    }
+    0
 }
 
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {

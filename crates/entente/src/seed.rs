@@ -10,6 +10,7 @@ use entente_server::Node;
 use entente_stix::identity::party_identity_id;
 use entente_stix::NodeSigner;
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 /// The node itself, acting from the command line.
 pub fn cli_principal(node: &Node) -> Result<Principal> {
@@ -22,7 +23,7 @@ pub fn cli_principal(node: &Node) -> Result<Principal> {
     })
 }
 
-async fn add(node: &Node, objects: Vec<Value>) -> Result<()> {
+async fn add(node: &Arc<Node>, objects: Vec<Value>) -> Result<()> {
     let results = ingest(node, &cli_principal(node)?, COLLECTION_ID, objects).await?;
     if let Some(bad) = results.iter().find(|r| !r.ok) {
         bail!("seeding {} failed: {}", bad.id, bad.message);
@@ -31,7 +32,7 @@ async fn add(node: &Node, objects: Vec<Value>) -> Result<()> {
 }
 
 /// The node's own STIX identity, TLP:CLEAR, so every peer can name it.
-pub async fn publish_identity(node: &Node) -> Result<()> {
+pub async fn publish_identity(node: &Arc<Node>) -> Result<()> {
     let name = node
         .charter
         .party(&node.party)
@@ -60,7 +61,7 @@ const EXT: &str = entente_stix::extension::ENTENTE_EXTENSION;
 
 /// The demo's objects, as the KZ node's users would post them, plus one report originated (and
 /// signed) by the CN node, as federation would bring it.
-pub async fn demo_objects(node: &Node, cn: &NodeSigner) -> Result<()> {
+pub async fn demo_objects(node: &Arc<Node>, cn: &NodeSigner) -> Result<()> {
     let imu = "threat-actor--6c3b2a41-3f0e-4d5b-9a61-2b7c1e9d0a11";
     let etim = "threat-actor--a7f4c2d9-5e13-4b8a-8c0f-3d9e6b1a2c22";
     let border = "location--0b5e7d3c-9a21-4f6e-b8d4-1c2a3e4f5a33";
