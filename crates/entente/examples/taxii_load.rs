@@ -111,6 +111,15 @@ fn peak_rss_mb(pid: u32) -> Option<(f64, f64)> {
     Some((kb("VmHWM:")? / 1024.0, kb("VmRSS:")? / 1024.0))
 }
 
+/// CPU seconds (user + system) the process has used so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Option<f64> {
     let last = sorted.len().checked_sub(1)?;
     let i = (last as f64 * p).round() as usize;
@@ -137,6 +146,7 @@ async fn main() {
         envelopes.push(json!({ "objects": objs }).to_string());
         i += n;
     }
+    let cpu_before = a.pid.and_then(cpu_seconds);
     let started = Instant::now();
     let mut checkpoints = Vec::new();
     let mut done = 0usize;
@@ -161,8 +171,13 @@ async fn main() {
         }
     }
     let ingest_s = started.elapsed().as_secs_f64();
+    // Server CPU per object ingested: steadier than throughput on a noisy machine.
+    let ingest_cpu_us = match (cpu_before, a.pid.and_then(cpu_seconds)) {
+        (Some(b), Some(e)) if done > 0 => Some(((e - b) * 1e6 / done as f64).round()),
+        _ => None,
+    };
     eprintln!(
-        "ingest: {done} objects in {ingest_s:.1} s ({:.0} objects/s)",
+        "ingest: {done} objects in {ingest_s:.1} s ({:.0} objects/s, server CPU {ingest_cpu_us:?} µs/object)",
         done as f64 / ingest_s
     );
     let last_chunk_rate = match checkpoints.as_slice() {
@@ -222,6 +237,7 @@ async fn main() {
         "ingest_objects_per_s": (a.objects as f64 / ingest_s).round(),
         "ingest_last_100k_objects_per_s": last_chunk_rate.round(),
         "ingest_s": (ingest_s * 10.0).round() / 10.0,
+        "ingest_server_cpu_us_per_object": ingest_cpu_us,
         "paging_objects_per_s": (seen as f64 / paging_s).round(),
         "paging_s": (paging_s * 10.0).round() / 10.0,
         "get_by_id_median_ms": percentile(&lat, 0.5).map(|ms| (ms * 1000.0).round() / 1000.0),
