@@ -62,10 +62,7 @@ mod tests {
         let pool = pool().unwrap();
         let here = own_nice();
         let (name, nice) = run(&pool, || {
-            (
-                std::thread::current().name().map(str::to_owned),
-                own_nice(),
-            )
+            (std::thread::current().name().map(str::to_owned), own_nice())
         })
         .await
         .unwrap();

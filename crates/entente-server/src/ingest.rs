@@ -13,7 +13,7 @@ use entente_stix::extension::entente_extension_mut;
 use entente_stix::identity::party_identity_id;
 use entente_stix::validate::Category;
 use entente_stix::{validate, StixError, Timestamp, ValidObject};
-use entente_store::{AuditRecord, InsertOutcome, NewObject, StoreError};
+use entente_store::{AuditRecord, InsertOutcome, NewObject, StatusDraft, StoreError};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -32,12 +32,29 @@ impl From<IngestError> for crate::error::ApiError {
     }
 }
 
+/// The TAXII status resource an ingest should leave: its id, who may read it, and the time of
+/// the request.
+pub struct StatusRequest {
+    pub id: String,
+    pub owner: String,
+    pub request_timestamp: String,
+}
+
+/// What an ingest did: a result per object, in order, and the status resource's JSON when one
+/// was asked for.
+pub struct Ingested {
+    pub results: Vec<ObjectResult>,
+    pub status_json: Option<String>,
+}
+
 /// What became of one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectResult {
     pub id: String,
     pub version: Option<String>,
     pub ok: bool,
+    /// Refused because another object with the same id and version is stored.
+    pub equivocation: bool,
     pub message: String,
 }
 
@@ -141,13 +158,15 @@ fn originate(node: &Node, valid: &mut ValidObject) -> Result<(), String> {
 
 /// Ingests the objects of one envelope on behalf of `principal`; returns one result per object,
 /// in order. Only a database failure fails the whole call, and then nothing was stored. The
-/// objects are prepared in parallel on the node's CPU pool (see [`crate::cpu`]).
+/// objects are prepared in parallel on the node's CPU pool (see [`crate::cpu`]). With `status`,
+/// the TAXII status resource is stored in the same transaction as the objects.
 pub async fn ingest(
     node: &Arc<Node>,
     principal: &Principal,
     collection: &str,
     values: Vec<Value>,
-) -> Result<Vec<ObjectResult>, IngestError> {
+    status: Option<StatusRequest>,
+) -> Result<Ingested, IngestError> {
     let each = {
         let (node, principal) = (node.clone(), principal.clone());
         crate::cpu::run(&node.clone().cpu, move || {
@@ -172,6 +191,7 @@ pub async fn ingest(
                     id,
                     version,
                     ok: true,
+                    equivocation: false,
                     message: String::new(),
                 });
             }
@@ -179,6 +199,7 @@ pub async fn ingest(
                 id,
                 version,
                 ok: false,
+                equivocation: false,
                 message,
             }),
         }
@@ -200,21 +221,84 @@ pub async fn ingest(
         },
         detail: (refused > 0).then(|| format!("{refused} object(s) refused")),
     };
-    let outcomes = node
-        .store
-        .insert_objects(collection, prepared, audit, node.now_us())
-        .await?;
-    for (slot, outcome) in slots.into_iter().zip(outcomes) {
-        let r = &mut results[slot];
+    let now = node.now_us();
+    let (outcomes, status_json) = match status {
+        None => (
+            node.store
+                .insert_objects(collection, prepared, audit, now)
+                .await?,
+            None,
+        ),
+        Some(request) => {
+            let (mut pending, slots) = (results.clone(), slots.clone());
+            let id = request.id.clone();
+            let timestamp = request.request_timestamp;
+            let render = move |outcomes: &[InsertOutcome]| {
+                apply_outcomes(&mut pending, &slots, outcomes);
+                status_resource(&request.id, &timestamp, &pending).to_string()
+            };
+            let draft = StatusDraft {
+                id,
+                owner: request.owner,
+                render: Box::new(render),
+            };
+            let (outcomes, json) = node
+                .store
+                .insert_objects_with_status(collection, prepared, audit, now, draft)
+                .await?;
+            (outcomes, Some(json))
+        }
+    };
+    apply_outcomes(&mut results, &slots, &outcomes);
+    for r in results.iter().filter(|r| r.equivocation) {
+        tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
+    }
+    Ok(Ingested {
+        results,
+        status_json,
+    })
+}
+
+/// Completes the results of the objects that reached the store (`slots[i]` is the result of the
+/// `i`th stored object) with what the store did with each.
+fn apply_outcomes(results: &mut [ObjectResult], slots: &[usize], outcomes: &[InsertOutcome]) {
+    for (&slot, outcome) in slots.iter().zip(outcomes) {
+        let Some(r) = results.get_mut(slot) else {
+            continue;
+        };
         match outcome {
             InsertOutcome::Stored { .. } => r.message = "stored".into(),
             InsertOutcome::Duplicate => r.message = "already stored".into(),
             InsertOutcome::Equivocation => {
-                tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
                 r.ok = false;
+                r.equivocation = true;
                 r.message = "a different object with the same id and version is already stored (equivocation): refused".into();
             }
         }
     }
-    Ok(results)
+}
+
+/// The TAXII 2.1 status resource of a completed request.
+pub fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResult]) -> Value {
+    let entry = |r: &ObjectResult| {
+        let mut e = json!({ "id": r.id, "message": r.message });
+        if let Some(v) = &r.version {
+            e["version"] = Value::String(v.clone());
+        }
+        e
+    };
+    let successes: Vec<Value> = results.iter().filter(|r| r.ok).map(entry).collect();
+    let failures: Vec<Value> = results.iter().filter(|r| !r.ok).map(entry).collect();
+    json!({
+        "id": id,
+        "status": "complete",
+        "request_timestamp": request_timestamp,
+        "total_count": results.len(),
+        "success_count": successes.len(),
+        "failure_count": failures.len(),
+        "pending_count": 0,
+        "successes": successes,
+        "failures": failures,
+        "pendings": [],
+    })
 }

@@ -19,8 +19,8 @@ mod rows;
 use async_trait::async_trait;
 use entente_core::audit::Frontier;
 use entente_store::{
-    AuditRecord, InsertOutcome, NewObject, ObjectRow, ScanFilter, StatusRecord, Store, StoreError,
-    StoredAuditEntry, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
+    AuditRecord, InsertOutcome, NewObject, ObjectRow, ScanFilter, StatusDraft, StatusRecord, Store,
+    StoreError, StoredAuditEntry, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
 };
 use id_index::IdIndex;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -268,15 +268,16 @@ async fn existing_versions(
     Ok(existing)
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn insert_objects(
+impl SqliteStore {
+    /// Inserts a batch (see [`Store::insert_objects`]), with the request's status if given.
+    async fn insert(
         &self,
         collection: &str,
         objects: Vec<NewObject>,
         audit_record: AuditRecord,
         now_us: i64,
-    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        status: Option<StatusDraft>,
+    ) -> Result<(Vec<InsertOutcome>, Option<String>), StoreError> {
         let mut w = self.writer.lock().await;
         let w = &mut *w;
         let mut last_added = w.last_date_added_us;
@@ -371,6 +372,20 @@ impl Store for SqliteStore {
             q.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        let status_json = match status {
+            Some(draft) => {
+                let json = (draft.render)(&outcomes);
+                sqlx::query("INSERT OR REPLACE INTO statuses (id, owner, json) VALUES (?, ?, ?)")
+                    .bind(&draft.id)
+                    .bind(&draft.owner)
+                    .bind(&json)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                Some(json)
+            }
+            None => None,
+        };
         tx.commit().await.map_err(db_err)?;
         self.ids.add(
             to_insert
@@ -384,7 +399,37 @@ impl Store for SqliteStore {
         w.last_date_added_us = last_added;
         w.next_seq = next_seq;
         w.frontier = frontier;
+        Ok((outcomes, status_json))
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_objects(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit_record: AuditRecord,
+        now_us: i64,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        let (outcomes, _) = self
+            .insert(collection, objects, audit_record, now_us, None)
+            .await?;
         Ok(outcomes)
+    }
+
+    async fn insert_objects_with_status(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit_record: AuditRecord,
+        now_us: i64,
+        status: StatusDraft,
+    ) -> Result<(Vec<InsertOutcome>, String), StoreError> {
+        let (outcomes, json) = self
+            .insert(collection, objects, audit_record, now_us, Some(status))
+            .await?;
+        Ok((outcomes, json.unwrap_or_default()))
     }
 
     async fn scan(
@@ -548,18 +593,6 @@ impl Store for SqliteStore {
 
     async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError> {
         audit::heads(&self.pool).await
-    }
-
-    async fn put_status(&self, status: StatusRecord) -> Result<(), StoreError> {
-        let mut w = self.writer.lock().await;
-        sqlx::query("INSERT OR REPLACE INTO statuses (id, owner, json) VALUES (?, ?, ?)")
-            .bind(&status.id)
-            .bind(&status.owner)
-            .bind(&status.json)
-            .execute(&mut w.conn)
-            .await
-            .map_err(db_err)?;
-        Ok(())
     }
 
     async fn get_status(&self, id: &str) -> Result<Option<StatusRecord>, StoreError> {

@@ -120,6 +120,18 @@ pub struct StatusRecord {
     pub json: String,
 }
 
+/// Renders a status resource's JSON from what became of each object.
+pub type RenderStatus = Box<dyn FnOnce(&[InsertOutcome]) -> String + Send>;
+
+/// The TAXII status resource of a write, stored in the same transaction as its objects (so a
+/// status is never lost once answered, and costs no commit of its own). Its JSON depends on
+/// what became of each object, so the store asks `render` for it once the outcomes are known.
+pub struct StatusDraft {
+    pub id: String,
+    pub owner: String,
+    pub render: RenderStatus,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Stores a batch of object versions and the audit entry of the request in one transaction,
@@ -131,6 +143,17 @@ pub trait Store: Send + Sync {
         audit: AuditRecord,
         now_us: i64,
     ) -> Result<Vec<InsertOutcome>, StoreError>;
+
+    /// As [`Store::insert_objects`], storing the request's status resource in the same
+    /// transaction; returns the outcomes and the status JSON.
+    async fn insert_objects_with_status(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit: AuditRecord,
+        now_us: i64,
+        status: StatusDraft,
+    ) -> Result<(Vec<InsertOutcome>, String), StoreError>;
 
     /// Rows after `after_seq` matching `filter`, in `seq` order, at most `limit`.
     async fn scan(
@@ -171,7 +194,6 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<StoredAuditEntry>, StoreError>;
     async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError>;
 
-    async fn put_status(&self, status: StatusRecord) -> Result<(), StoreError>;
     async fn get_status(&self, id: &str) -> Result<Option<StatusRecord>, StoreError>;
 
     async fn add_user(&self, user: UserRecord) -> Result<(), StoreError>;

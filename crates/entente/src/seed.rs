@@ -24,7 +24,9 @@ pub fn cli_principal(node: &Node) -> Result<Principal> {
 }
 
 async fn add(node: &Arc<Node>, objects: Vec<Value>) -> Result<()> {
-    let results = ingest(node, &cli_principal(node)?, COLLECTION_ID, objects).await?;
+    let results = ingest(node, &cli_principal(node)?, COLLECTION_ID, objects, None)
+        .await?
+        .results;
     if let Some(bad) = results.iter().find(|r| !r.ok) {
         bail!("seeding {} failed: {}", bad.id, bad.message);
     }

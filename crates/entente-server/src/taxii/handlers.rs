@@ -6,7 +6,7 @@ use super::query::{self, next_token, Params};
 use super::API_ROOT;
 use crate::auth::{Author, Principal, Reader, Supervisor};
 use crate::error::ApiError;
-use crate::ingest::{ingest, ObjectResult};
+use crate::ingest::{ingest, StatusRequest};
 use crate::integrity::mac_ok;
 use crate::media::{check_accept, check_content_type, TAXII_MEDIA_TYPE};
 use crate::node::{Node, COLLECTION_ID, COLLECTION_TITLE};
@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use entente_core::Tlp;
 use entente_stix::{Timestamp, STIX_MEDIA_TYPE};
 use entente_store::read::{self, VersionMatch};
-use entente_store::{AuditRecord, ObjectRow, StatusRecord};
+use entente_store::{AuditRecord, ObjectRow};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -506,45 +506,16 @@ pub async fn add_objects(
             node.settings.max_envelope_objects
         )));
     }
-    let request_timestamp = Timestamp::from_micros(node.now_us()).to_micros_string();
-    let results = ingest(&node, &p, &collection, objects).await?;
-    let status = status_resource(
-        &uuid::Uuid::new_v4().to_string(),
-        &request_timestamp,
-        &results,
-    );
-    node.store
-        .put_status(StatusRecord {
-            id: status["id"].as_str().unwrap_or_default().to_owned(),
-            owner: p.name(),
-            json: status.to_string(),
-        })
-        .await?;
-    Ok(taxii(StatusCode::ACCEPTED, &status))
-}
-
-fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResult]) -> Value {
-    let entry = |r: &ObjectResult| {
-        let mut e = json!({ "id": r.id, "message": r.message });
-        if let Some(v) = &r.version {
-            e["version"] = Value::String(v.clone());
-        }
-        e
+    let request = StatusRequest {
+        id: uuid::Uuid::new_v4().to_string(),
+        owner: p.name(),
+        request_timestamp: Timestamp::from_micros(node.now_us()).to_micros_string(),
     };
-    let successes: Vec<Value> = results.iter().filter(|r| r.ok).map(entry).collect();
-    let failures: Vec<Value> = results.iter().filter(|r| !r.ok).map(entry).collect();
-    json!({
-        "id": id,
-        "status": "complete",
-        "request_timestamp": request_timestamp,
-        "total_count": results.len(),
-        "success_count": successes.len(),
-        "failure_count": failures.len(),
-        "pending_count": 0,
-        "successes": successes,
-        "failures": failures,
-        "pendings": [],
-    })
+    let done = ingest(&node, &p, &collection, objects, Some(request)).await?;
+    Ok(taxii_text(
+        StatusCode::ACCEPTED,
+        done.status_json.unwrap_or_default(),
+    ))
 }
 
 pub async fn get_status(

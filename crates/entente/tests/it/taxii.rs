@@ -307,3 +307,49 @@ async fn paging_under_concurrent_writes_neither_skips_nor_repeats() {
         "a page skipped an object that was there from the start"
     );
 }
+
+#[tokio::test]
+async fn the_status_resource_is_stored_with_the_objects_and_reads_back_as_answered() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    let first = note(1, TLP_GREEN);
+    node.post_ok(&analyst, std::slice::from_ref(&first)).await;
+    // The same envelope again holds a duplicate of a stored object, a new one, a different
+    // object under a stored id and version (equivocation), and a malformed one.
+    let mut equivocating = first.clone();
+    equivocating["content"] = json!("something else");
+    let malformed = json!({"type": "note", "id": "note--nonsense"});
+    let answered: Value = node
+        .post(
+            &analyst,
+            &[first.clone(), note(2, TLP_GREEN), equivocating, malformed],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answered["total_count"], 4, "{answered}");
+    assert_eq!(answered["success_count"], 2, "{answered}");
+    assert_eq!(answered["failure_count"], 2, "{answered}");
+    let messages: Vec<&str> = answered["successes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(answered["failures"].as_array().unwrap())
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages[0], "already stored");
+    assert_eq!(messages[1], "stored");
+    assert!(messages[2].contains("equivocation"), "{}", messages[2]);
+    assert!(
+        messages[3].contains("does not end in a lowercase RFC 4122 UUID"),
+        "{}",
+        messages[3]
+    );
+    let url = format!(
+        "{}api/status/{}/",
+        node.url,
+        answered["id"].as_str().unwrap()
+    );
+    assert_eq!(node.get_json(&analyst, &url).await, answered);
+}
