@@ -2,7 +2,7 @@
 //! Unix epoch so that versions compare and index as integers.
 
 use crate::error::StixError;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,8 +23,13 @@ impl Timestamp {
         if !shape_ok {
             return Err(bad());
         }
-        let naive = NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f")
-            .map_err(|_| bad())?;
+        // Digits read directly (chrono's format parser was 2% of ingest); anything the direct
+        // reading does not take, a leap second for one, goes through chrono.
+        let naive = match read_digits(b) {
+            Some(naive) => naive,
+            None => NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f")
+                .map_err(|_| bad())?,
+        };
         let nanos = naive.and_utc().timestamp_nanos_opt().ok_or_else(|| {
             format!("`{s}` is outside the years 1677 to 2262 this node can store")
         })?;
@@ -79,6 +84,24 @@ impl Timestamp {
     }
 }
 
+/// Reads `YYYY-MM-DDTHH:MM:SS[.fffffffff]Z` (shape already checked) when every field is digits
+/// and in range; `None` otherwise.
+fn read_digits(b: &[u8]) -> Option<NaiveDateTime> {
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 7)?, num(8, 10)?)?;
+    let nanos = if b.len() == 20 {
+        0
+    } else {
+        let digits = b.len() - 21;
+        num(20, b.len() - 1)? * 10u32.pow(9 - u32::try_from(digits).ok()?)
+    };
+    date.and_hms_nano_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?, nanos)
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_micros_string())
@@ -116,6 +139,19 @@ mod tests {
             "2016-04-06T20:03:48.1234567890Z",
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+        // A leap second is left to chrono, as before.
+        assert!(Timestamp::parse("2016-12-31T23:59:60.500Z").is_ok());
+    }
+
+    proptest::proptest! {
+        /// Reading the digits directly agrees with chrono's parser on every well-shaped input.
+        #[test]
+        fn direct_reading_agrees_with_chrono(
+            s in "[0-9]{4}-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?Z"
+        ) {
+            let chrono = NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f").ok();
+            proptest::prop_assert_eq!(read_digits(s.as_bytes()), chrono);
         }
     }
 }
