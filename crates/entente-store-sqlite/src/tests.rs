@@ -463,3 +463,64 @@ async fn id_index_answers_alike_from_table_tail_and_after_reopening() {
             .collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn a_database_of_the_first_schema_keeps_its_objects_findable_by_id() {
+    // A node created before the id index moved to its own table (migration 0002).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("node.db");
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+    let mut first = sqlx::migrate!("./migrations");
+    first.migrations = first
+        .migrations
+        .iter()
+        .filter(|m| m.version == 1)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    first.run(&mut conn).await.unwrap();
+    let ids: Vec<String> = (0..5)
+        .map(|i| format!("note--{i:08x}-1111-4000-8000-000000000000"))
+        .collect();
+    for (seq, id) in ids.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO objects (seq, collection, id, id_key, object_type, version_ns, date_added_us, \
+             is_first, is_last, originator, marking, audience, json, mac) \
+             VALUES (?, 'c', ?, ?, 'note', 7, ?, 1, 1, 'KZ', 1, NULL, '{}', x'01')",
+        )
+        .bind(seq as i64 + 1)
+        .bind(id)
+        .bind(id_key(id))
+        .bind(seq as i64 + 1)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    drop(conn);
+
+    let s = SqliteStore::open(&path, Arc::new(NoSigner)).await.unwrap();
+    assert_eq!(
+        s.ids.tail_len(),
+        0,
+        "migrated rows are in the table, not the tail"
+    );
+    for id in &ids {
+        assert_eq!(
+            by_id(&s, std::slice::from_ref(id)).await[0].1,
+            vec![(7, true, true)]
+        );
+    }
+    // New rows continue after the old ones.
+    let out = s
+        .insert_objects("c", vec![obj(&ids[0], 8, Tlp::Green, "x")], audit(), 1)
+        .await
+        .unwrap();
+    assert!(matches!(out[0], InsertOutcome::Stored { .. }));
+    assert_eq!(
+        by_id(&s, &ids[..1]).await[0].1,
+        vec![(7, true, false), (8, false, true)]
+    );
+}
