@@ -2,11 +2,41 @@
 //! and organizations. No I/O: the CLI and the node feed it.
 //!
 //! So far: [`normalize`] (the comparable form of a name) and [`cyrillic`] (Latin keys of a
-//! Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with the Central Asian letters). To come
-//! (issue 3): Chinese, Arabic and Persian, romanization variants, the candidate index, and scoring
-//! with explanations.
+//! Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with the Central Asian letters) and
+//! [`variants`] (one key for the romanizations of one sound). To come (issue 3): Chinese, Arabic
+//! and Persian, the candidate index, and scoring with explanations.
 
 pub mod cyrillic;
 pub mod normalize;
+pub mod variants;
 
 pub use normalize::{normalize, parts};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The variant keys of a name's parts, in any order.
+    fn part_keys(latin: &str) -> BTreeSet<String> {
+        latin.split(' ').map(variants::variant_key).collect()
+    }
+
+    #[test]
+    fn cyrillic_names_meet_their_latin_spellings() {
+        for (cyrillic, latin) in [
+            ("Моргулов Игорь", "Igor Morgulov"),
+            ("Евгений Сысоев", "Yevgeny Sysoyev"),
+            ("Юрий Хабаров", "Iurii Habarov"),
+            ("Қасым-Жомарт Тоқаев", "Kassym-Jomart Tokayev"),
+            ("Рахмон Эмомали", "Emomali Rakhmon"),
+            ("Ғайратжон Қодиров", "Gairatjon Kodirov"),
+        ] {
+            let wanted = part_keys(&normalize(latin));
+            let found = cyrillic::latin_keys(&normalize(cyrillic))
+                .iter()
+                .any(|k| part_keys(k) == wanted);
+            assert!(found, "{cyrillic} does not meet {latin} ({wanted:?})");
+        }
+    }
+}
