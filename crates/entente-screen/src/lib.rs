@@ -3,11 +3,13 @@
 //!
 //! So far: [`normalize`] (the comparable form of a name) and [`cyrillic`] (Latin keys of a
 //! Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with the Central Asian letters) and
-//! [`variants`] (one key for the romanizations of one sound). To come (issue 3): Chinese, Arabic
-//! and Persian, the candidate index, and scoring with explanations.
+//! [`variants`] (one key for the romanizations of one sound), and [`parts`] (a name's parts, with
+//! honorifics and legal forms set aside and patronymics marked). To come (issue 3): Chinese,
+//! Arabic and Persian, the candidate index, and scoring with explanations.
 
 pub mod cyrillic;
 pub mod normalize;
+pub mod parts;
 pub mod variants;
 
 pub use normalize::{normalize, parts};
