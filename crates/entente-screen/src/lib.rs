@@ -4,9 +4,11 @@
 //! So far: [`normalize`] (the comparable form of a name) and [`cyrillic`] (Latin keys of a
 //! Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with the Central Asian letters) and
 //! [`variants`] (one key for the romanizations of one sound), and [`parts`] (a name's parts, with
-//! honorifics and legal forms set aside and patronymics marked). To come (issue 3): Chinese,
-//! Arabic and Persian, the candidate index, and scoring with explanations.
+//! honorifics and legal forms set aside and patronymics marked), and [`chinese`] (pinyin keys with
+//! surname readings corrected; Wade-Giles and Cantonese surnames). To come (issue 3): Arabic and
+//! Persian, the candidate index, and scoring with explanations.
 
+pub mod chinese;
 pub mod cyrillic;
 pub mod normalize;
 pub mod parts;
