@@ -154,7 +154,7 @@ pub fn has_han(s: &str) -> bool {
 /// it.
 fn reading(c: char) -> String {
     match c.to_pinyin() {
-        Some(p) => p.plain().replace('ü', "u").replace('v', "u"),
+        Some(p) => p.plain().replace(['ü', 'v'], "u"),
         None => c.to_string(),
     }
 }
