@@ -5,9 +5,11 @@
 //! Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with the Central Asian letters) and
 //! [`variants`] (one key for the romanizations of one sound), and [`parts`] (a name's parts, with
 //! honorifics and legal forms set aside and patronymics marked), and [`chinese`] (pinyin keys with
-//! surname readings corrected; Wade-Giles and Cantonese surnames). To come (issue 3): Arabic and
-//! Persian, the candidate index, and scoring with explanations.
+//! surname readings corrected; Wade-Giles and Cantonese surnames), and [`arabic`] (consonant
+//! skeletons of Arabic-script and Latin names). To come (issue 3): the cross-script name-variant
+//! table, the candidate index, and scoring with explanations.
 
+pub mod arabic;
 pub mod chinese;
 pub mod cyrillic;
 pub mod normalize;

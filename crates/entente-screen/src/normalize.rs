@@ -91,6 +91,8 @@ fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
         '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}'
+            // Zero-width (non-)joiners join the parts of one Persian word (خامنه‌ای).
+            | '\u{200C}' | '\u{200D}'
     )
 }
 
@@ -128,6 +130,7 @@ mod tests {
             ("程国平", "程国平"),
             ("مُحَمَّد", "محمد"),
             ("محـــمد", "محمد"),
+            ("خامنه\u{200C}ای", "خامنهای"),
             ("ΟΔΥΣΣΕΑΣ", "οδυσσεασ"),
             ("J. R. R. Tolkien", "j r r tolkien"),
             ("", ""),
