@@ -1,19 +1,25 @@
 //! `entente-screen`: screening names, in any script, against the register of designated persons
 //! and organizations. No I/O: the CLI and the node feed it.
 //!
-//! So far: [`normalize`] (the comparable form of a name) and [`cyrillic`] (Latin keys of a
-//! Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with the Central Asian letters) and
-//! [`variants`] (one key for the romanizations of one sound), and [`parts`] (a name's parts, with
-//! honorifics and legal forms set aside and patronymics marked), and [`chinese`] (pinyin keys with
-//! surname readings corrected; Wade-Giles and Cantonese surnames), and [`arabic`] (consonant
-//! skeletons of Arabic-script and Latin names). To come (issue 3): the cross-script name-variant
-//! table, the candidate index, and scoring with explanations.
+//! So far, the pieces a name goes through before it is indexed and scored:
+//! - [`normalize`]: the comparable form of a name;
+//! - [`parts`]: its parts, with honorifics and legal forms set aside and patronymics marked;
+//! - [`cyrillic`]: Latin forms of a Cyrillic name in the ICAO, BGN/PCGN and GOST schemes, with
+//!   the Central Asian letters;
+//! - [`chinese`]: pinyin with surname readings corrected; Wade-Giles and Cantonese surnames;
+//! - [`arabic`]: consonant skeletons of Arabic-script and Latin names;
+//! - [`variants`]: one key for the romanizations of one sound;
+//! - [`readings`]: all of the above put together, the Latin readings of a name with a key per part.
+//!
+//! To come (issue 3): the cross-script name-variant table, the candidate index, and scoring with
+//! explanations.
 
 pub mod arabic;
 pub mod chinese;
 pub mod cyrillic;
 pub mod normalize;
 pub mod parts;
+pub mod readings;
 pub mod variants;
 
 pub use normalize::{normalize, parts};

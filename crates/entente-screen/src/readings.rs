@@ -1,0 +1,111 @@
+//! The Latin readings of a name: what the index keys and the scorer compares. A name in Latin
+//! letters has one reading; a Cyrillic name one per romanization scheme ([`crate::cyrillic`]);
+//! a Chinese name its pinyin, given name joined and by syllable ([`crate::chinese`]). Each
+//! reading is a list of parts with their roles ([`crate::parts`]) and the variant key of each
+//! ([`crate::variants`]). Arabic-script names are compared by consonant skeleton instead
+//! ([`crate::arabic`]) and have no Latin reading here.
+
+use crate::parts::{name_parts, Kind, Part, Role};
+use crate::variants::variant_key;
+use crate::{chinese, cyrillic};
+
+/// One part of a reading: its Latin text, role and variant key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadPart {
+    pub text: String,
+    pub role: Role,
+    pub key: String,
+}
+
+/// The distinct Latin readings of a name.
+pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
+    let parts = name_parts(name, kind);
+    let mut out: Vec<Vec<ReadPart>> = Vec::new();
+    let mut add = |reading: Vec<(String, Role)>| {
+        let reading: Vec<ReadPart> = reading
+            .into_iter()
+            .filter(|(t, _)| !t.is_empty())
+            .map(|(text, role)| ReadPart {
+                key: variant_key(&text),
+                text,
+                role,
+            })
+            .collect();
+        if !reading.is_empty() && !out.contains(&reading) {
+            out.push(reading);
+        }
+    };
+    let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
+    if chinese::has_han(&joined) {
+        for key in chinese::latin_keys(&joined) {
+            add(key.split(' ').map(|t| (t.to_owned(), Role::Name)).collect());
+        }
+    } else if parts.iter().any(|p| cyrillic::has_cyrillic(&p.text)) {
+        for scheme in cyrillic::SCHEMES {
+            add(parts
+                .iter()
+                .map(|Part { text, role }| (cyrillic::romanize(text, scheme), *role))
+                .collect());
+        }
+    } else {
+        add(parts.into_iter().map(|p| (p.text, p.role)).collect());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The variant keys of a reading's name parts, as a multiset (order does not matter).
+    fn name_keys(r: &[ReadPart]) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for p in r.iter().filter(|p| p.role == Role::Name) {
+            *m.entry(p.key.clone()).or_default() += 1;
+        }
+        m
+    }
+
+    fn meet(a: &str, b: &str, kind: Kind) -> bool {
+        let (ra, rb) = (readings(a, kind), readings(b, kind));
+        ra.iter()
+            .any(|x| rb.iter().any(|y| name_keys(x) == name_keys(y)))
+    }
+
+    #[test]
+    fn names_meet_their_spellings_in_other_scripts_and_orders() {
+        for (a, b) in [
+            ("Моргулов Игорь Владимирович", "Igor Morgulov"),
+            (
+                "Моргулов Игорь Владимирович",
+                "MORGULOV, Igor Vladimirovich",
+            ),
+            ("程国平", "Cheng Guoping"),
+            ("程国平", "Guoping Cheng"),
+            ("曾庆红", "Zeng Qinghong"),
+            ("Тоқаев Қасым-Жомарт Кемелұлы", "Kassym-Jomart Tokayev"),
+            ("Ғайратжон Қодиров", "Gairatjon Kodirov"),
+            ("Юрий Хабаров", "Yuri Khabarov"),
+            ("Рахмон Эмомали", "Emomali Rahmon"),
+        ] {
+            assert!(meet(a, b, Kind::Person), "{a} / {b}");
+        }
+        assert!(meet(
+            "ООО «Восток Инвест»",
+            "Vostok Invest LLC",
+            Kind::Organization
+        ));
+    }
+
+    #[test]
+    fn different_people_do_not_meet() {
+        for (a, b) in [
+            ("Моргулов Игорь", "Igor Morozov"),
+            ("程国平", "Cheng Guoqiang"),
+            ("Юрий Хабаров", "Yuri Khabibulin"),
+        ] {
+            assert!(!meet(a, b, Kind::Person), "{a} / {b}");
+        }
+    }
+}
