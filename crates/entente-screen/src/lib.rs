@@ -9,14 +9,17 @@
 //! - [`chinese`]: pinyin with surname readings corrected; Wade-Giles and Cantonese surnames;
 //! - [`arabic`]: consonant skeletons of Arabic-script and Latin names;
 //! - [`variants`]: one key for the romanizations of one sound;
-//! - [`readings`]: all of the above put together, the Latin readings of a name with a key per part.
+//! - [`readings`]: all of the above put together, the Latin readings of a name with a key per part;
+//! - [`matcher`]: the register's index (part keys, trigrams, skeletons) and the scorer, with
+//!   rarity weights, date-of-birth and nationality evidence, and a per-part explanation.
 //!
-//! To come (issue 3): the cross-script name-variant table, the candidate index, and scoring with
-//! explanations.
+//! To come (issue 3): the cross-script name-variant table (`rigour`), the CLI, the node's API,
+//! the evaluation set and the benchmarks.
 
 pub mod arabic;
 pub mod chinese;
 pub mod cyrillic;
+pub mod matcher;
 pub mod normalize;
 pub mod parts;
 pub mod readings;

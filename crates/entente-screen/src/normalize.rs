@@ -43,7 +43,9 @@ pub fn normalize(name: &str) -> String {
             after_latin = false;
             continue;
         }
-        after_latin = is_latin(c);
+        // By the letter or its lower case: a capital of a newer Unicode block may lower-case
+        // into an older Latin one (found by the proptest below).
+        after_latin = is_latin(c) || c.to_lowercase().any(is_latin);
         if after_latin {
             decompose_canonical(c, |d| {
                 if !is_combining_mark(d) {
@@ -103,7 +105,9 @@ fn is_arabic_mark(c: char) -> bool {
 
 /// Latin letters, including the extended blocks whose diacritics carry no identity.
 fn is_latin(c: char) -> bool {
-    matches!(c, 'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+    matches!(c,
+        'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}'
+        | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}')
 }
 
 #[cfg(test)]
@@ -145,6 +149,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn a_capital_that_lowercases_into_latin_is_latin(mark in "\\p{Mn}") {
+            let s = format!("\u{A7DC}{mark}");
+            let n = normalize(&s);
+            prop_assert_eq!(normalize(&n), n);
+        }
+
         #[test]
         fn any_input_normalizes_once_and_for_all(s in any::<String>()) {
             let n = normalize(&s);

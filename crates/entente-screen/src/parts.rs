@@ -2,7 +2,8 @@
 //! identify anyone set aside.
 //!
 //! - **Honorifics and titles** (`Mr`, `Dr`, `Sheikh`, `Haji`, `Mullah`, `господин`…) are dropped:
-//!   they say how a person is addressed, not who.
+//!   they say how a person is addressed, not who; so are Arabic articles and filiation particles
+//!   standing as words (`al`, `el`, `bin`, `ibn`).
 //! - **Legal forms** of organizations (`LLC`, `Ltd`, `Co`, `JSC`, `GmbH`, `ООО`, `ТОО`, `АО`,
 //!   `有限公司`, `公司`…) are dropped, as words or, in Chinese, as the end of the name.
 //! - **Patronymics** are kept but marked, so that a name given without one still matches: the
@@ -72,6 +73,12 @@ const HONORIFICS: &[&str] = &[
     "шейх",
     "мулла",
     "хаджи",
+];
+
+/// Arabic articles and filiation particles, dropped from a person's name when other parts remain
+/// (`Abdul Aziz al-Rashid` = `Abdulaziz Rashid`; `Osama bin Laden` = `Osama Laden`).
+const PARTICLES: &[&str] = &[
+    "al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "bin", "ibn", "ben", "bint",
 ];
 
 const LEGAL_FORMS: &[&str] = &[
@@ -169,6 +176,7 @@ pub fn name_parts(name: &str, kind: Kind) -> Vec<Part> {
             .is_some_and(|n| TURKIC_PATRONYMIC_PARTICLES.contains(&n.as_str()));
         let role = match kind {
             Kind::Person if HONORIFICS.contains(&w.as_str()) => continue,
+            Kind::Person if PARTICLES.contains(&w.as_str()) && words.len() > 1 => continue,
             Kind::Person if TURKIC_PATRONYMIC_PARTICLES.contains(&w.as_str()) => continue,
             Kind::Person if next_is_particle || is_patronymic_word(w) => Role::Patronymic,
             Kind::Person => Role::Name,

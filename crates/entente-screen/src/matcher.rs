@@ -1,0 +1,482 @@
+//! The register index and the scorer: which listed names a query may be, and how well each
+//! matches, part by part.
+//!
+//! **Index.** Every listed name is read ([`crate::readings`]) and each part of each reading is
+//! posted under its variant key and under the trigrams of that key; names with Arabic script
+//! are posted under the consonant skeletons of their parts ([`crate::arabic`]), and so are Latin
+//! names (so that an Arabic-script query finds them). A query collects the names that share a
+//! part key or a skeleton with it, or enough trigrams of a part (a typing mistake); it never
+//! scans the register.
+//!
+//! **Score.** A query reading and a listed reading are aligned part to part in any order, and a
+//! pair of parts counts when the similarity of their keys (or texts) — the mean of Jaro-Winkler
+//! and normalized Damerau-Levenshtein — is at least [`PART_MATCH`]. Each part weighs by its rarity in the register (inverse document frequency), so
+//! a match on a common `Muhammad` counts less than one on a rare surname. Parts of the query left
+//! unmatched count in full against the match; listed parts the query lacks count half (a query
+//! may leave out a middle name). Patronymics count only when both sides have one. Two parts may
+//! be one written apart (`Guo Ping` / `Guoping`). Date of birth and nationality then raise or
+//! lower the score ([`Evidence`]). Each match explains itself: which query part met which listed
+//! part, and how well.
+
+use crate::arabic;
+use crate::parts::{Kind, Role};
+use crate::readings::{readings, ReadPart};
+use std::collections::HashMap;
+
+/// Two parts count as the same when their similarity is at least this.
+pub const PART_MATCH: f64 = 0.86;
+
+/// A date of birth as lists give it: a year, perhaps a month, perhaps a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<PartialDate, String> {
+        let bad = || format!("`{s}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
+        let mut it = s.trim().split('-');
+        let num = |x: Option<&str>, len: usize| -> Result<Option<u32>, String> {
+            match x {
+                None => Ok(None),
+                Some(t) if t.len() == len && t.bytes().all(|b| b.is_ascii_digit()) => {
+                    t.parse().map(Some).map_err(|_| bad())
+                }
+                Some(_) => Err(bad()),
+            }
+        };
+        let year = num(it.next(), 4)?.ok_or_else(bad)?;
+        let month = num(it.next(), 2)?;
+        let day = num(it.next(), 2)?;
+        if it.next().is_some()
+            || month.is_some_and(|m| !(1..=12).contains(&m))
+            || day.is_some_and(|d| !(1..=31).contains(&d))
+        {
+            return Err(bad());
+        }
+        Ok(PartialDate {
+            year: u16::try_from(year).map_err(|_| bad())?,
+            month: month.and_then(|m| u8::try_from(m).ok()),
+            day: day.and_then(|d| u8::try_from(d).ok()),
+        })
+    }
+}
+
+/// One entry of the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub kind: Kind,
+    pub names: Vec<String>,
+    pub birth_date: Option<PartialDate>,
+    pub nationality: Vec<String>,
+}
+
+/// A name to screen, with what else is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub name: String,
+    pub birth_date: Option<PartialDate>,
+    pub nationality: Vec<String>,
+}
+
+/// How one query part met one listed part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartMatch {
+    pub query: String,
+    pub listed: String,
+    pub similarity: f64,
+}
+
+/// What the date of birth and nationality said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    Agrees,
+    Differs,
+    Unknown,
+}
+
+/// One match of a query against an entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index of the entry in the register.
+    pub entry: usize,
+    /// The listed name that matched, as listed.
+    pub name: String,
+    pub score: f64,
+    pub parts: Vec<PartMatch>,
+    /// Query parts that met nothing.
+    pub unmatched: Vec<String>,
+    pub birth_date: Evidence,
+    pub nationality: Evidence,
+}
+
+/// One indexed reading of a listed name.
+struct Listed {
+    entry: u32,
+    name: u32,
+    parts: Vec<ReadPart>,
+}
+
+/// The register, indexed.
+pub struct Register {
+    entries: Vec<Entry>,
+    listed: Vec<Listed>,
+    /// Part variant key (or `#` + skeleton) → listed readings.
+    by_key: HashMap<String, Vec<u32>>,
+    /// Trigram of a part key → listed readings.
+    by_gram: HashMap<String, Vec<u32>>,
+    /// Arabic skeleton keys of each listed name: (entry, name) → parts.
+    skeletons: HashMap<(u32, u32), Vec<String>>,
+    /// How many listed readings hold each part key.
+    frequency: HashMap<String, u32>,
+}
+
+fn trigrams(key: &str) -> Vec<String> {
+    let padded: Vec<char> = format!("^{key}$").chars().collect();
+    padded.windows(3).map(|w| w.iter().collect()).collect()
+}
+
+fn post(map: &mut HashMap<String, Vec<u32>>, key: String, id: u32) {
+    let list = map.entry(key).or_default();
+    if list.last() != Some(&id) {
+        list.push(id);
+    }
+}
+
+impl Register {
+    /// Indexes the entries.
+    pub fn new(entries: Vec<Entry>) -> Register {
+        let mut r = Register {
+            entries: Vec::new(),
+            listed: Vec::new(),
+            by_key: HashMap::new(),
+            by_gram: HashMap::new(),
+            skeletons: HashMap::new(),
+            frequency: HashMap::new(),
+        };
+        for (e, entry) in entries.iter().enumerate() {
+            let e = u32::try_from(e).unwrap_or(u32::MAX);
+            for (n, name) in entry.names.iter().enumerate() {
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                for parts in readings(name, entry.kind) {
+                    let id = u32::try_from(r.listed.len()).unwrap_or(u32::MAX);
+                    for p in &parts {
+                        post(&mut r.by_key, p.key.clone(), id);
+                        *r.frequency.entry(p.key.clone()).or_default() += 1;
+                        for g in trigrams(&p.key) {
+                            post(&mut r.by_gram, g, id);
+                        }
+                    }
+                    r.listed.push(Listed {
+                        entry: e,
+                        name: n,
+                        parts,
+                    });
+                }
+                let skeleton = arabic::skeleton_keys(&crate::normalize(name));
+                if !skeleton.is_empty() {
+                    // Skeleton postings point at the name's first reading, or a bare one.
+                    let id = match r.listed.iter().rposition(|l| l.entry == e && l.name == n) {
+                        Some(i) => i,
+                        None => {
+                            r.listed.push(Listed {
+                                entry: e,
+                                name: n,
+                                parts: Vec::new(),
+                            });
+                            r.listed.len() - 1
+                        }
+                    };
+                    let id = u32::try_from(id).unwrap_or(u32::MAX);
+                    for k in &skeleton {
+                        post(&mut r.by_key, format!("#{k}"), id);
+                    }
+                    r.skeletons.insert((e, n), skeleton);
+                }
+            }
+        }
+        r.entries = entries;
+        r
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The weight of a part: rarer parts weigh more.
+    fn weight(&self, key: &str) -> f64 {
+        let total = self.listed.len().max(1) as f64;
+        let df = f64::from(self.frequency.get(key).copied().unwrap_or(0)) + 1.0;
+        (1.0 + (total / df).ln()).max(0.2)
+    }
+
+    /// The best match per entry, best first, at or above `threshold`, at most `limit`.
+    pub fn screen(&self, query: &Query, threshold: f64, limit: usize) -> Vec<Match> {
+        let q_readings = readings(&query.name, Kind::Person);
+        let q_org = readings(&query.name, Kind::Organization);
+        let q_skeleton = arabic::skeleton_keys(&crate::normalize(&query.name));
+        let arabic_query = arabic::has_arabic(&query.name);
+
+        // Candidates: listed readings sharing a key, a skeleton, or enough trigrams of a part.
+        let mut hits: HashMap<u32, u32> = HashMap::new();
+        for r in q_readings.iter().chain(&q_org) {
+            for p in r {
+                for id in self.by_key.get(&p.key).into_iter().flatten() {
+                    *hits.entry(*id).or_default() += 3;
+                }
+                let grams = trigrams(&p.key);
+                let mut gram_hits: HashMap<u32, u32> = HashMap::new();
+                for g in &grams {
+                    for id in self.by_gram.get(g).into_iter().flatten() {
+                        *gram_hits.entry(*id).or_default() += 1;
+                    }
+                }
+                let need = (grams.len() as u32).div_ceil(2).max(2);
+                for (id, n) in gram_hits {
+                    if n >= need {
+                        *hits.entry(id).or_default() += 1;
+                    }
+                }
+            }
+        }
+        if arabic_query {
+            for k in &q_skeleton {
+                for id in self.by_key.get(&format!("#{k}")).into_iter().flatten() {
+                    *hits.entry(*id).or_default() += 3;
+                }
+            }
+        }
+
+        let mut best: HashMap<u32, Match> = HashMap::new();
+        for id in hits.into_keys() {
+            let Some(listed) = self.listed.get(id as usize) else {
+                continue;
+            };
+            let Some(entry) = self.entries.get(listed.entry as usize) else {
+                continue;
+            };
+            let q = if entry.kind == Kind::Organization {
+                &q_org
+            } else {
+                &q_readings
+            };
+            let mut found: Option<(f64, Vec<PartMatch>, Vec<String>)> = None;
+            for qr in q {
+                if listed.parts.is_empty() {
+                    continue;
+                }
+                let (score, pairs, unmatched) = self.align(qr, &listed.parts);
+                if found.as_ref().is_none_or(|f| score > f.0) {
+                    found = Some((score, pairs, unmatched));
+                }
+            }
+            if arabic_query {
+                if let Some(sk) = self.skeletons.get(&(listed.entry, listed.name)) {
+                    let (score, pairs, unmatched) = align_skeletons(&q_skeleton, sk);
+                    // A skeleton says less than a spelling.
+                    let score = score * 0.95;
+                    if found.as_ref().is_none_or(|f| score > f.0) {
+                        found = Some((score, pairs, unmatched));
+                    }
+                }
+            }
+            let Some((name_score, parts, unmatched)) = found else {
+                continue;
+            };
+            let (score, birth_date, nationality) = adjust(name_score, query, entry);
+            if score < threshold {
+                continue;
+            }
+            let m = Match {
+                entry: listed.entry as usize,
+                name: entry
+                    .names
+                    .get(listed.name as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                score,
+                parts,
+                unmatched,
+                birth_date,
+                nationality,
+            };
+            match best.get(&listed.entry) {
+                Some(b) if b.score >= m.score => {}
+                _ => {
+                    best.insert(listed.entry, m);
+                }
+            }
+        }
+        let mut out: Vec<Match> = best.into_values().collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        out.truncate(limit);
+        out
+    }
+
+    /// Aligns a query reading with a listed reading; (score, matched pairs, unmatched query parts).
+    fn align(&self, q: &[ReadPart], l: &[ReadPart]) -> (f64, Vec<PartMatch>, Vec<String>) {
+        let mut best = self.align_once(q, l);
+        // Parts written apart on one side and together on the other (Guo Ping / Guoping).
+        for (a, b) in [(q, l), (l, q)] {
+            if a.len() > b.len() && a.len() >= 2 {
+                for i in 0..a.len() - 1 {
+                    let mut joined: Vec<ReadPart> = a.to_vec();
+                    let next = joined.remove(i + 1);
+                    joined[i].text.push_str(&next.text);
+                    joined[i].key = crate::variants::variant_key(&joined[i].text);
+                    let r = if std::ptr::eq(a, q) {
+                        self.align_once(&joined, l)
+                    } else {
+                        self.align_once(q, &joined)
+                    };
+                    if r.0 > best.0 {
+                        best = r;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    fn align_once(&self, q: &[ReadPart], l: &[ReadPart]) -> (f64, Vec<PartMatch>, Vec<String>) {
+        let both_patronymic = q.iter().any(|p| p.role == Role::Patronymic)
+            && l.iter().any(|p| p.role == Role::Patronymic);
+        let counts = |p: &ReadPart| p.role == Role::Name || both_patronymic;
+        let q: Vec<&ReadPart> = q.iter().filter(|p| counts(p)).collect();
+        let l: Vec<&ReadPart> = l.iter().filter(|p| counts(p)).collect();
+        // Every pair's similarity, best first; pairs taken greedily.
+        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, qp) in q.iter().enumerate() {
+            for (j, lp) in l.iter().enumerate() {
+                let s = part_similarity(qp, lp);
+                if s >= PART_MATCH {
+                    pairs.push((s, i, j));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (mut q_used, mut l_used) = (vec![false; q.len()], vec![false; l.len()]);
+        let (mut got, mut total) = (0.0, 0.0);
+        let mut matched = Vec::new();
+        for (s, i, j) in pairs {
+            if q_used[i] || l_used[j] {
+                continue;
+            }
+            q_used[i] = true;
+            l_used[j] = true;
+            let w = self.weight(&l[j].key).max(self.weight(&q[i].key));
+            got += w * s;
+            total += w;
+            matched.push(PartMatch {
+                query: q[i].text.clone(),
+                listed: l[j].text.clone(),
+                similarity: (s * 1000.0).round() / 1000.0,
+            });
+        }
+        let mut unmatched = Vec::new();
+        for (i, p) in q.iter().enumerate() {
+            if !q_used[i] {
+                total += self.weight(&p.key);
+                unmatched.push(p.text.clone());
+            }
+        }
+        for (j, p) in l.iter().enumerate() {
+            if !l_used[j] {
+                total += 0.5 * self.weight(&p.key);
+            }
+        }
+        let score = if total > 0.0 && !matched.is_empty() {
+            got / total
+        } else {
+            0.0
+        };
+        (score, matched, unmatched)
+    }
+}
+
+fn part_similarity(a: &ReadPart, b: &ReadPart) -> f64 {
+    if a.key == b.key {
+        return 1.0;
+    }
+    // Jaro-Winkler alone rewards a shared beginning too much (guoqiang / guoping 0.91): it is
+    // averaged with the edit distance (transpositions count one), which does not.
+    let similarity = |x: &str, y: &str| {
+        0.5 * strsim::jaro_winkler(x, y) + 0.5 * strsim::normalized_damerau_levenshtein(x, y)
+    };
+    let s = similarity(&a.key, &b.key).max(similarity(&a.text, &b.text));
+    // Short parts must be nearly exact: one letter changes a three-letter name.
+    if a.key.chars().count().min(b.key.chars().count()) <= 3 && s < 0.99 {
+        return s * 0.9;
+    }
+    s
+}
+
+fn align_skeletons(q: &[String], l: &[String]) -> (f64, Vec<PartMatch>, Vec<String>) {
+    let mut used = vec![false; l.len()];
+    let mut matched = Vec::new();
+    let mut unmatched = Vec::new();
+    for qk in q {
+        match l.iter().enumerate().find(|(j, lk)| !used[*j] && *lk == qk) {
+            Some((j, lk)) => {
+                used[j] = true;
+                matched.push(PartMatch {
+                    query: qk.clone(),
+                    listed: lk.clone(),
+                    similarity: 1.0,
+                });
+            }
+            None => unmatched.push(qk.clone()),
+        }
+    }
+    let total = q.len() as f64 + 0.5 * used.iter().filter(|u| !**u).count() as f64;
+    let score = if total > 0.0 {
+        matched.len() as f64 / total
+    } else {
+        0.0
+    };
+    (score, matched, unmatched)
+}
+
+/// Raises or lowers a name score by what the date of birth and nationality say.
+fn adjust(name_score: f64, q: &Query, e: &Entry) -> (f64, Evidence, Evidence) {
+    let mut score = name_score;
+    let birth = match (q.birth_date, e.birth_date) {
+        (Some(a), Some(b)) => {
+            let years = (i32::from(a.year) - i32::from(b.year)).abs();
+            let month_differs = matches!((a.month, b.month), (Some(x), Some(y)) if x != y);
+            let day_differs = matches!((a.day, b.day), (Some(x), Some(y)) if x != y);
+            if years == 0 && !month_differs && !day_differs {
+                score = (score + 0.05).min(1.0);
+                Evidence::Agrees
+            } else if years <= 1 {
+                score -= 0.05;
+                Evidence::Differs
+            } else {
+                score -= (0.1 * f64::from(years)).min(0.4);
+                Evidence::Differs
+            }
+        }
+        _ => Evidence::Unknown,
+    };
+    let nationality = if q.nationality.is_empty() || e.nationality.is_empty() {
+        Evidence::Unknown
+    } else if q.nationality.iter().any(|n| e.nationality.contains(n)) {
+        score = (score + 0.02).min(1.0);
+        Evidence::Agrees
+    } else {
+        score -= 0.03;
+        Evidence::Differs
+    };
+    (
+        (score.max(0.0) * 1000.0).round() / 1000.0,
+        birth,
+        nationality,
+    )
+}
+
+#[cfg(test)]
+mod tests;
