@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod nodedir;
 mod progress;
+mod screen;
 mod seed;
 mod serve;
 mod tls;
@@ -78,6 +79,25 @@ enum Command {
     /// Check the audit log and the stored objects.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Screen names against a list (no node needed): one output line per input line.
+    Screen {
+        /// The list: JSON Lines, one entry a line (`id`, `names`; optional `kind`, `birth_date`,
+        /// `nationality`).
+        #[arg(long)]
+        list: PathBuf,
+        /// The names: CSV with a header (`id,name`; optional `birth_date`, `nationality`) or JSON
+        /// Lines with the same fields.
+        #[arg(long)]
+        input: PathBuf,
+        /// Report matches scoring at least this (0 to 1).
+        #[arg(long, default_value_t = screen::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        /// At most this many matches per name.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: screen::Format,
+    },
 }
 
 #[derive(Subcommand)]
@@ -175,6 +195,22 @@ async fn main() -> Result<()> {
             let token = users::add_peer(&node, &state).await?;
             println!("peer: {state}\ntoken: {token}");
             println!("(shown once: give it to {state}'s node operator over a trusted channel)");
+        }
+        Command::Screen {
+            list,
+            input,
+            threshold,
+            limit,
+            format,
+        } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let s = screen::run(&list, &input, threshold, limit, format, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            eprintln!(
+                "screened {} line(s): {} with matches, {} could not be read",
+                s.inputs, s.flagged, s.errors
+            );
         }
         Command::Audit(AuditCommand::Verify { dir }) => {
             let nd = NodeDir::open(&dir)?;

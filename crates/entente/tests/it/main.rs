@@ -9,6 +9,7 @@ mod helpers;
 mod cli;
 mod demo;
 mod durability;
+mod screen;
 mod tamper;
 mod taxii;
 mod visibility;
