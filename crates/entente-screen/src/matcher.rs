@@ -5,8 +5,9 @@
 //! posted under its variant key and under the trigrams of that key; names with Arabic script
 //! are posted under the consonant skeletons of their parts ([`crate::arabic`]), and so are Latin
 //! names (so that an Arabic-script query finds them). A query collects the names that share a
-//! part key or a skeleton with it, or enough trigrams of a part (a typing mistake); it never
-//! scans the register.
+//! part key or a skeleton with it, or enough trigrams of a part (a typing mistake), credits each
+//! with the rarity of what it shares, and scores only the [`MAX_CANDIDATES`] best in full; it
+//! never scans the register.
 //!
 //! **Score.** A query reading and a listed reading are aligned part to part in any order, and a
 //! pair of parts counts when the similarity of their keys (or texts) — the mean of Jaro-Winkler
@@ -25,6 +26,10 @@ use std::collections::HashMap;
 
 /// Two parts count as the same when their similarity is at least this.
 pub const PART_MATCH: f64 = 0.86;
+
+/// At most this many candidates, those sharing the rarest parts with the query, are scored in
+/// full.
+pub const MAX_CANDIDATES: usize = 256;
 
 /// A date of birth as lists give it: a year, perhaps a month, perhaps a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,10 +212,13 @@ impl Register {
         &self.entries
     }
 
-    /// The weight of a part: rarer parts weigh more.
+    /// The weight of a part (or `#`-skeleton) key: rarer keys weigh more.
     fn weight(&self, key: &str) -> f64 {
         let total = self.listed.len().max(1) as f64;
-        let df = f64::from(self.frequency.get(key).copied().unwrap_or(0)) + 1.0;
+        let df = match self.frequency.get(key) {
+            Some(f) => f64::from(*f),
+            None => self.by_key.get(key).map_or(0.0, |l| l.len() as f64),
+        } + 1.0;
         (1.0 + (total / df).ln()).max(0.2)
     }
 
@@ -221,38 +229,59 @@ impl Register {
         let q_skeleton = arabic::skeleton_keys(&crate::normalize(&query.name));
         let arabic_query = arabic::has_arabic(&query.name);
 
-        // Candidates: listed readings sharing a key, a skeleton, or enough trigrams of a part.
-        let mut hits: HashMap<u32, u32> = HashMap::new();
+        // Candidates: listed readings sharing a key, a skeleton, or enough trigrams of a part,
+        // each credited with the rarity of what it shares; only the best are scored in full.
+        let mut hits: HashMap<u32, f64> = HashMap::new();
+        let gram_cap = (self.listed.len() / 50).max(1000);
         for r in q_readings.iter().chain(&q_org) {
             for p in r {
+                let w = self.weight(&p.key);
                 for id in self.by_key.get(&p.key).into_iter().flatten() {
-                    *hits.entry(*id).or_default() += 3;
+                    *hits.entry(*id).or_default() += w;
                 }
-                let grams = trigrams(&p.key);
+                // Trigrams find a part with a typing mistake; grams so common that they would
+                // name a large share of the register are left out, and do not count as needed.
+                let grams: Vec<&Vec<u32>> = trigrams(&p.key)
+                    .iter()
+                    .filter_map(|g| self.by_gram.get(g))
+                    .filter(|list| list.len() <= gram_cap)
+                    .collect();
+                if grams.len() < 2 {
+                    continue;
+                }
+                let need = u32::try_from(grams.len().div_ceil(2))
+                    .unwrap_or(u32::MAX)
+                    .max(2);
                 let mut gram_hits: HashMap<u32, u32> = HashMap::new();
-                for g in &grams {
-                    for id in self.by_gram.get(g).into_iter().flatten() {
+                for list in grams {
+                    for id in list {
                         *gram_hits.entry(*id).or_default() += 1;
                     }
                 }
-                let need = (grams.len() as u32).div_ceil(2).max(2);
                 for (id, n) in gram_hits {
                     if n >= need {
-                        *hits.entry(id).or_default() += 1;
+                        *hits.entry(id).or_default() += 0.5 * w;
                     }
                 }
             }
         }
         if arabic_query {
             for k in &q_skeleton {
-                for id in self.by_key.get(&format!("#{k}")).into_iter().flatten() {
-                    *hits.entry(*id).or_default() += 3;
+                let key = format!("#{k}");
+                let w = self.weight(&key);
+                for id in self.by_key.get(&key).into_iter().flatten() {
+                    *hits.entry(*id).or_default() += w;
                 }
             }
         }
+        let mut hits: Vec<(u32, f64)> = hits.into_iter().collect();
+        if hits.len() > MAX_CANDIDATES {
+            hits.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+            hits.truncate(MAX_CANDIDATES);
+        }
 
         let mut best: HashMap<u32, Match> = HashMap::new();
-        for id in hits.into_keys() {
+        for (id, _) in hits {
             let Some(listed) = self.listed.get(id as usize) else {
                 continue;
             };
