@@ -233,11 +233,21 @@ impl Register {
         // each credited with the rarity of what it shares; only the best are scored in full.
         let mut hits: HashMap<u32, f64> = HashMap::new();
         let gram_cap = (self.listed.len() / 50).max(1000);
+        let key_cap = (self.listed.len() / 100).max(1000);
+        let posting_len = |k: &str| self.by_key.get(k).map_or(0, Vec::len);
         for r in q_readings.iter().chain(&q_org) {
+            // A part common to more than 1% of the register is not walked for candidates when
+            // the reading has a rarer part: a listed person shares that one too. (It still
+            // counts in the score.)
+            let has_rare = r
+                .iter()
+                .any(|p| (1..=key_cap).contains(&posting_len(&p.key)));
             for p in r {
                 let w = self.weight(&p.key);
-                for id in self.by_key.get(&p.key).into_iter().flatten() {
-                    *hits.entry(*id).or_default() += w;
+                if !(has_rare && posting_len(&p.key) > key_cap) {
+                    for id in self.by_key.get(&p.key).into_iter().flatten() {
+                        *hits.entry(*id).or_default() += w;
+                    }
                 }
                 // Trigrams find a part with a typing mistake; grams so common that they would
                 // name a large share of the register are left out, and do not count as needed.
