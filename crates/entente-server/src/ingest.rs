@@ -167,18 +167,18 @@ pub async fn ingest(
     values: Vec<Value>,
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
-    let each = {
+    let each = crate::cpu::run(&node.cpu, {
         let (node, principal) = (node.clone(), principal.clone());
-        crate::cpu::run(&node.clone().cpu, move || {
+        move || {
             use rayon::prelude::*;
             values
                 .into_par_iter()
                 .map(|v| (claimed(&v), prepare(&node, &principal, v)))
                 .collect::<Vec<_>>()
-        })
-        .await
-        .map_err(IngestError::Pool)?
-    };
+        }
+    })
+    .await
+    .map_err(IngestError::Pool)?;
     let mut results: Vec<ObjectResult> = Vec::with_capacity(each.len());
     let mut prepared = Vec::new();
     let mut slots = Vec::new();

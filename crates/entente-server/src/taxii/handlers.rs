@@ -262,10 +262,22 @@ pub async fn get_objects(
     let more = page.more;
     let next = next_of(&page);
     let rows = intact(&node, &p, page.rows).await?;
-    audit_read(&node, &p, "read-objects", &rows, "ok").await?;
+    objects_response(&node, &p, "read-objects", &rows, more, next).await
+}
+
+/// Audits the read of `rows` and answers them as a TAXII envelope with the date headers.
+async fn objects_response(
+    node: &Node,
+    p: &Principal,
+    action: &str,
+    rows: &[ObjectRow],
+    more: bool,
+    next: Option<i64>,
+) -> Result<Response, ApiError> {
+    audit_read(node, p, action, rows, "ok").await?;
     Ok(with_date_headers(
-        taxii_text(StatusCode::OK, envelope(&rows, more, next)),
-        &rows,
+        taxii_text(StatusCode::OK, envelope(rows, more, next)),
+        rows,
     ))
 }
 
@@ -315,11 +327,7 @@ pub async fn get_object(
         }
         ok
     });
-    audit_read(&node, &p, "read-object", &rows, "ok").await?;
-    Ok(with_date_headers(
-        taxii_text(StatusCode::OK, envelope(&rows, more, next)),
-        &rows,
-    ))
+    objects_response(&node, &p, "read-object", &rows, more, next).await
 }
 
 pub async fn get_manifest(
