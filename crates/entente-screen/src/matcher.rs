@@ -167,6 +167,7 @@ impl Register {
             let e = u32::try_from(e).unwrap_or(u32::MAX);
             for (n, name) in entry.names.iter().enumerate() {
                 let n = u32::try_from(n).unwrap_or(u32::MAX);
+                let first_reading = r.listed.len();
                 for parts in readings(name, entry.kind) {
                     let id = u32::try_from(r.listed.len()).unwrap_or(u32::MAX);
                     for p in &parts {
@@ -185,18 +186,14 @@ impl Register {
                 let skeleton = arabic::skeleton_keys(&crate::normalize(name));
                 if !skeleton.is_empty() {
                     // Skeleton postings point at the name's first reading, or a bare one.
-                    let id = match r.listed.iter().rposition(|l| l.entry == e && l.name == n) {
-                        Some(i) => i,
-                        None => {
-                            r.listed.push(Listed {
-                                entry: e,
-                                name: n,
-                                parts: Vec::new(),
-                            });
-                            r.listed.len() - 1
-                        }
-                    };
-                    let id = u32::try_from(id).unwrap_or(u32::MAX);
+                    if r.listed.len() == first_reading {
+                        r.listed.push(Listed {
+                            entry: e,
+                            name: n,
+                            parts: Vec::new(),
+                        });
+                    }
+                    let id = u32::try_from(first_reading).unwrap_or(u32::MAX);
                     for k in &skeleton {
                         post(&mut r.by_key, format!("#{k}"), id);
                     }
@@ -235,7 +232,10 @@ impl Register {
         let gram_cap = (self.listed.len() / 50).max(1000);
         let key_cap = (self.listed.len() / 100).max(1000);
         let posting_len = |k: &str| self.by_key.get(k).map_or(0, Vec::len);
-        for r in q_readings.iter().chain(&q_org) {
+        // A name without honorifics or legal forms reads the same as a person and as an
+        // organization; its postings are walked once.
+        let distinct_org = q_org.iter().filter(|r| !q_readings.contains(r));
+        for r in q_readings.iter().chain(distinct_org) {
             // A part common to more than 1% of the register is not walked for candidates when
             // the reading has a rarer part: a listed person shares that one too. (It still
             // counts in the score.)
@@ -359,23 +359,20 @@ impl Register {
     /// Aligns a query reading with a listed reading; (score, matched pairs, unmatched query parts).
     fn align(&self, q: &[ReadPart], l: &[ReadPart]) -> (f64, Vec<PartMatch>, Vec<String>) {
         let mut best = self.align_once(q, l);
-        // Parts written apart on one side and together on the other (Guo Ping / Guoping).
-        for (a, b) in [(q, l), (l, q)] {
-            if a.len() > b.len() && a.len() >= 2 {
-                for i in 0..a.len() - 1 {
-                    let mut joined: Vec<ReadPart> = a.to_vec();
-                    let next = joined.remove(i + 1);
-                    joined[i].text.push_str(&next.text);
-                    joined[i].key = crate::variants::variant_key(&joined[i].text);
-                    let r = if std::ptr::eq(a, q) {
-                        self.align_once(&joined, l)
-                    } else {
-                        self.align_once(q, &joined)
-                    };
-                    if r.0 > best.0 {
-                        best = r;
-                    }
-                }
+        // Parts written apart on one side and together on the other (Guo Ping / Guoping): on
+        // the side with more parts, try each pair of neighbours joined.
+        let mut consider = |r: (f64, Vec<PartMatch>, Vec<String>)| {
+            if r.0 > best.0 {
+                best = r;
+            }
+        };
+        if q.len() > l.len() {
+            for i in 0..q.len() - 1 {
+                consider(self.align_once(&joined_at(q, i), l));
+            }
+        } else if l.len() > q.len() {
+            for i in 0..l.len() - 1 {
+                consider(self.align_once(q, &joined_at(l, i)));
             }
         }
         best
@@ -435,6 +432,15 @@ impl Register {
         };
         (score, matched, unmatched)
     }
+}
+
+/// The parts with part `i` and the next written as one.
+fn joined_at(parts: &[ReadPart], i: usize) -> Vec<ReadPart> {
+    let mut joined = parts.to_vec();
+    let next = joined.remove(i + 1);
+    joined[i].text.push_str(&next.text);
+    joined[i].key = crate::variants::variant_key(&joined[i].text);
+    joined
 }
 
 fn part_similarity(a: &ReadPart, b: &ReadPart) -> f64 {
