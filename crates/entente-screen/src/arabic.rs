@@ -155,17 +155,12 @@ fn latin_part(part: &str, keys: &mut Vec<String>) {
     {
         classes.pop();
     }
-    let key: String = classes
+    let mut consonants: Vec<char> = classes
         .into_iter()
         .filter(|c| !is_latin_vowel(*c) && *c != 'w' && *c != 'y')
-        .collect::<String>();
-    let mut key_dedup = String::with_capacity(key.len());
-    for c in key.chars() {
-        if !key_dedup.ends_with(c) {
-            key_dedup.push(c);
-        }
-    }
-    push_key(keys, key_dedup);
+        .collect();
+    consonants.dedup();
+    push_key(keys, consonants.into_iter().collect());
 }
 
 fn is_latin_vowel(c: char) -> bool {
