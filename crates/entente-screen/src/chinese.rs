@@ -160,28 +160,28 @@ fn reading(c: char) -> Option<String> {
 /// `surname given name` (by syllable); empty when it holds no Chinese character the dictionary
 /// knows. Other characters are left out.
 pub fn latin_keys(s: &str) -> Vec<String> {
-    let han: Vec<char> = s
+    // Each character the dictionary knows, with its reading, looked up once.
+    let han: Vec<(char, String)> = s
         .chars()
-        .filter(|c| is_han(*c) && reading(*c).is_some())
+        .filter(|c| is_han(*c))
+        .filter_map(|c| reading(c).map(|r| (c, r)))
         .collect();
     if han.is_empty() {
         return Vec::new();
     }
-    let first_two: String = han.iter().take(2).collect();
+    let first_two: String = han.iter().take(2).map(|(c, _)| c).collect();
     let (surname, given) = match COMPOUND_SURNAMES.iter().find(|(h, _)| *h == first_two) {
         Some((_, latin)) if han.len() > 2 => ((*latin).to_owned(), &han[2..]),
         _ => {
-            let first = han[0];
+            let (first, common) = &han[0];
             let latin = SURNAME_READINGS
                 .iter()
-                .find(|(h, _)| *h == first)
-                .map(|(_, l)| (*l).to_owned())
-                .or_else(|| reading(first))
-                .unwrap_or_default();
+                .find(|(h, _)| h == first)
+                .map_or_else(|| common.clone(), |(_, l)| (*l).to_owned());
             (latin, &han[1..])
         }
     };
-    let syllables: Vec<String> = given.iter().filter_map(|c| reading(*c)).collect();
+    let syllables: Vec<&str> = given.iter().map(|(_, r)| r.as_str()).collect();
     if syllables.is_empty() {
         return vec![surname];
     }
