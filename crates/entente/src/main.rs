@@ -8,6 +8,7 @@ mod demo;
 mod nodedir;
 mod progress;
 mod screen;
+mod screen_eval;
 mod seed;
 mod serve;
 mod tls;
@@ -97,6 +98,20 @@ enum Command {
         limit: usize,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: screen::Format,
+    },
+    /// Measure screening on a labelled set: recall and false-positive rate by category.
+    ScreenEval {
+        /// The list the cases were written against.
+        #[arg(long, default_value = "bench/screening/register.jsonl")]
+        list: PathBuf,
+        /// The labelled cases: `entente screen` input lines with `category` and `expect`.
+        #[arg(long, default_value = "bench/screening/cases.jsonl")]
+        cases: PathBuf,
+        #[arg(long, default_value_t = screen::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        /// Also print recall and false-positive rate at thresholds from 0.60 to 0.95.
+        #[arg(long)]
+        sweep: bool,
     },
 }
 
@@ -211,6 +226,16 @@ async fn main() -> Result<()> {
                 "screened {} line(s): {} with matches, {} could not be read",
                 s.inputs, s.flagged, s.errors
             );
+        }
+        Command::ScreenEval {
+            list,
+            cases,
+            threshold,
+            sweep,
+        } => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            screen_eval::run(&list, &cases, threshold, sweep, &mut out)?;
         }
         Command::Audit(AuditCommand::Verify { dir }) => {
             let nd = NodeDir::open(&dir)?;

@@ -62,7 +62,7 @@ impl Nationality {
 }
 
 #[derive(Deserialize)]
-struct InputLine {
+pub(crate) struct InputLine {
     id: String,
     name: String,
     birth_date: Option<String>,
@@ -100,7 +100,7 @@ fn entry(line: ListLine) -> Result<Entry, String> {
 }
 
 /// Reads the list; lines that cannot be read are reported on stderr and left out.
-fn read_list(path: &Path) -> Result<Vec<Entry>> {
+pub(crate) fn read_list(path: &Path) -> Result<Vec<Entry>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the list {}", path.display()))?;
     let mut entries = Vec::new();
@@ -125,7 +125,7 @@ fn read_list(path: &Path) -> Result<Vec<Entry>> {
 /// One input line: its line number and the query, or why it could not be read.
 type InputItem = (usize, Result<(String, Query), String>);
 
-fn query(line: InputLine) -> Result<(String, Query), String> {
+pub(crate) fn query(line: InputLine) -> Result<(String, Query), String> {
     if line.name.trim().is_empty() {
         return Err("`name` is empty".into());
     }

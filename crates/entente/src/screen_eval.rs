@@ -1,0 +1,198 @@
+//! `entente screen-eval`: recall and false-positive rate of screening on a labelled set.
+//!
+//! The set (`bench/screening/cases.jsonl`, built by `bench/screening/make_eval.py` against
+//! `bench/screening/register.jsonl`) is input lines of `entente screen` with two more fields:
+//! `category` (what variation the query holds) and `expect` (the entry a correct screener
+//! returns, or `null` for a hard negative, which must match nothing). A positive counts as found
+//! when its entry is among the matches at the threshold; a negative counts as a false positive
+//! when anything matches. Each query is screened once, at a floor below every threshold
+//! reported, so the sweep of thresholds costs nothing more.
+
+use anyhow::{bail, Context, Result};
+use entente_screen::matcher::{Match, Query, Register};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Deserialize)]
+struct CaseLine {
+    category: String,
+    expect: Option<String>,
+    #[serde(flatten)]
+    input: crate::screen::InputLine,
+}
+
+struct Case {
+    category: String,
+    expect: Option<String>,
+    query: Query,
+}
+
+/// What screening gave for one case: the expected entry's score (positives), or the best score
+/// of anything (negatives); `None` when nothing reached the floor.
+struct Outcome {
+    positive: bool,
+    category: String,
+    score: Option<f64>,
+    /// The expected entry came first (positives).
+    first: bool,
+}
+
+/// Scores below this are not collected; the sweep starts above it.
+const FLOOR: f64 = 0.5;
+
+fn read_cases(path: &Path) -> Result<Vec<Case>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the cases {}", path.display()))?;
+    let mut cases = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let c: CaseLine = serde_json::from_str(line)
+            .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        let (_, query) = crate::screen::query(c.input)
+            .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", path.display(), n + 1))?;
+        cases.push(Case {
+            category: c.category,
+            expect: c.expect,
+            query,
+        });
+    }
+    if cases.is_empty() {
+        bail!("{} holds no case", path.display());
+    }
+    Ok(cases)
+}
+
+fn outcome(register: &Register, case: &Case) -> Outcome {
+    let matches: Vec<Match> = register.screen(&case.query, FLOOR, 10);
+    let id = |m: &Match| register.entries().get(m.entry).map(|e| e.id.as_str());
+    match &case.expect {
+        Some(want) => {
+            let hit = matches.iter().position(|m| id(m) == Some(want.as_str()));
+            Outcome {
+                positive: true,
+                category: case.category.clone(),
+                score: hit.and_then(|i| matches.get(i)).map(|m| m.score),
+                first: hit == Some(0),
+            }
+        }
+        None => Outcome {
+            positive: false,
+            category: case.category.clone(),
+            score: matches.first().map(|m| m.score),
+            first: false,
+        },
+    }
+}
+
+/// Per category at one threshold: (cases, flagged, first).
+fn tally(outcomes: &[Outcome], threshold: f64) -> BTreeMap<(bool, &str), (usize, usize, usize)> {
+    let mut t: BTreeMap<(bool, &str), (usize, usize, usize)> = BTreeMap::new();
+    for o in outcomes {
+        let e = t.entry((o.positive, o.category.as_str())).or_default();
+        e.0 += 1;
+        if o.score.is_some_and(|s| s >= threshold) {
+            e.1 += 1;
+            if o.first {
+                e.2 += 1;
+            }
+        }
+    }
+    t
+}
+
+/// (recall, false-positive rate, lowest per-category recall) at a threshold.
+fn summary(outcomes: &[Outcome], threshold: f64) -> (f64, f64, f64) {
+    let t = tally(outcomes, threshold);
+    let (mut pos, mut found, mut neg, mut flagged) = (0, 0, 0, 0);
+    let mut worst = 1.0f64;
+    for ((positive, _), (n, hit, _)) in &t {
+        if *positive {
+            pos += n;
+            found += hit;
+            worst = worst.min(*hit as f64 / (*n).max(1) as f64);
+        } else {
+            neg += n;
+            flagged += hit;
+        }
+    }
+    (
+        found as f64 / pos.max(1) as f64,
+        flagged as f64 / neg.max(1) as f64,
+        worst,
+    )
+}
+
+/// Runs the evaluation and prints the table, and a sweep of thresholds when asked.
+pub fn run(
+    list: &Path,
+    cases: &Path,
+    threshold: f64,
+    sweep: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    if !(FLOOR..=1.0).contains(&threshold) {
+        bail!("--threshold must be between {FLOOR} and 1, not {threshold}");
+    }
+    let started = std::time::Instant::now();
+    let register = Register::new(crate::screen::read_list(list)?);
+    let built = started.elapsed();
+    let cases = read_cases(cases)?;
+    let started = std::time::Instant::now();
+    let outcomes: Vec<Outcome> = cases.par_iter().map(|c| outcome(&register, c)).collect();
+    let screened = started.elapsed();
+    writeln!(
+        out,
+        "register: {} entries (indexed in {:.2} s); {} cases screened in {:.2} s",
+        register.entries().len(),
+        built.as_secs_f64(),
+        cases.len(),
+        screened.as_secs_f64()
+    )?;
+    writeln!(out, "threshold {threshold}")?;
+    writeln!(
+        out,
+        "{:<28} {:>6} {:>8} {:>8}",
+        "positives", "cases", "recall", "first"
+    )?;
+    let t = tally(&outcomes, threshold);
+    for ((positive, category), (n, hit, first)) in t.iter().filter(|(k, _)| k.0) {
+        let _ = positive;
+        writeln!(
+            out,
+            "{category:<28} {n:>6} {:>8.3} {:>8.3}",
+            *hit as f64 / (*n).max(1) as f64,
+            *first as f64 / (*n).max(1) as f64
+        )?;
+    }
+    writeln!(out, "{:<28} {:>6} {:>8}", "hard negatives", "cases", "FPR")?;
+    for ((_, category), (n, hit, _)) in t.iter().filter(|(k, _)| !k.0) {
+        writeln!(
+            out,
+            "{category:<28} {n:>6} {:>8.3}",
+            *hit as f64 / (*n).max(1) as f64
+        )?;
+    }
+    let (recall, fpr, worst) = summary(&outcomes, threshold);
+    writeln!(
+        out,
+        "overall: recall {recall:.3}, false-positive rate {fpr:.3}, lowest category recall {worst:.3}"
+    )?;
+    if sweep {
+        writeln!(
+            out,
+            "\n{:>9} {:>8} {:>8} {:>14}",
+            "threshold", "recall", "FPR", "lowest recall"
+        )?;
+        for step in 60..=95 {
+            let th = f64::from(step) / 100.0;
+            let (r, f, w) = summary(&outcomes, th);
+            writeln!(out, "{th:>9.2} {r:>8.3} {f:>8.3} {w:>14.3}")?;
+        }
+    }
+    Ok(())
+}
