@@ -19,6 +19,7 @@
 pub mod arabic;
 pub mod chinese;
 pub mod cyrillic;
+pub mod groups;
 pub mod matcher;
 pub mod normalize;
 pub mod parts;

@@ -20,9 +20,11 @@
 //! part, and how well.
 
 use crate::arabic;
+use crate::groups::{share, NameGroups};
 use crate::parts::{Kind, Role};
 use crate::readings::{readings, ReadPart};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Two parts count as the same when their similarity is at least this.
 pub const PART_MATCH: f64 = 0.86;
@@ -124,6 +126,15 @@ struct Listed {
     entry: u32,
     name: u32,
     parts: Vec<ReadPart>,
+    /// The name groups of each part ([`crate::groups`]), by position.
+    groups: Vec<Box<[u32]>>,
+}
+
+/// A part with its name groups, as the scorer compares them.
+#[derive(Clone)]
+struct Scored<'a> {
+    part: &'a ReadPart,
+    groups: &'a [u32],
 }
 
 /// The register, indexed.
@@ -138,6 +149,8 @@ pub struct Register {
     skeletons: HashMap<(u32, u32), Vec<String>>,
     /// How many listed readings hold each part key.
     frequency: HashMap<String, u32>,
+    /// Spellings of one name that no rule derives ([`crate::groups`]).
+    groups: Arc<NameGroups>,
 }
 
 fn trigrams(key: &str) -> Vec<String> {
@@ -153,8 +166,13 @@ fn post(map: &mut HashMap<String, Vec<u32>>, key: String, id: u32) {
 }
 
 impl Register {
-    /// Indexes the entries.
+    /// Indexes the entries, without a name-group table.
     pub fn new(entries: Vec<Entry>) -> Register {
+        Register::with_groups(entries, Arc::new(NameGroups::default()))
+    }
+
+    /// Indexes the entries; parts in one group of `groups` match whatever their spellings.
+    pub fn with_groups(entries: Vec<Entry>, groups: Arc<NameGroups>) -> Register {
         let mut r = Register {
             entries: Vec::new(),
             listed: Vec::new(),
@@ -162,6 +180,7 @@ impl Register {
             by_gram: HashMap::new(),
             skeletons: HashMap::new(),
             frequency: HashMap::new(),
+            groups,
         };
         for (e, entry) in entries.iter().enumerate() {
             let e = u32::try_from(e).unwrap_or(u32::MAX);
@@ -170,17 +189,24 @@ impl Register {
                 let first_reading = r.listed.len();
                 for parts in readings(name, entry.kind) {
                     let id = u32::try_from(r.listed.len()).unwrap_or(u32::MAX);
+                    let mut part_groups = Vec::with_capacity(parts.len());
                     for p in &parts {
                         post(&mut r.by_key, p.key.clone(), id);
                         *r.frequency.entry(p.key.clone()).or_default() += 1;
                         for g in trigrams(&p.key) {
                             post(&mut r.by_gram, g, id);
                         }
+                        let groups: Box<[u32]> = r.groups.of(&p.text).into();
+                        for g in groups.iter() {
+                            post(&mut r.by_key, format!("@{g}"), id);
+                        }
+                        part_groups.push(groups);
                     }
                     r.listed.push(Listed {
                         entry: e,
                         name: n,
                         parts,
+                        groups: part_groups,
                     });
                 }
                 let skeleton = arabic::skeleton_keys(&crate::normalize(name));
@@ -191,6 +217,7 @@ impl Register {
                             entry: e,
                             name: n,
                             parts: Vec::new(),
+                            groups: Vec::new(),
                         });
                     }
                     let id = u32::try_from(first_reading).unwrap_or(u32::MAX);
@@ -246,6 +273,15 @@ impl Register {
                 let w = self.weight(&p.key);
                 if !(has_rare && posting_len(&p.key) > key_cap) {
                     for id in self.by_key.get(&p.key).into_iter().flatten() {
+                        *hits.entry(*id).or_default() += w;
+                    }
+                }
+                for g in self.groups.of(&p.text) {
+                    let key = format!("@{g}");
+                    if has_rare && posting_len(&key) > key_cap {
+                        continue;
+                    }
+                    for id in self.by_key.get(&key).into_iter().flatten() {
                         *hits.entry(*id).or_default() += w;
                     }
                 }
@@ -308,7 +344,7 @@ impl Register {
                 if listed.parts.is_empty() {
                     continue;
                 }
-                let (score, pairs, unmatched) = self.align(qr, &listed.parts);
+                let (score, pairs, unmatched) = self.align(qr, listed);
                 if found.as_ref().is_none_or(|f| score > f.0) {
                     found = Some((score, pairs, unmatched));
                 }
@@ -357,8 +393,11 @@ impl Register {
     }
 
     /// Aligns a query reading with a listed reading; (score, matched pairs, unmatched query parts).
-    fn align(&self, q: &[ReadPart], l: &[ReadPart]) -> (f64, Vec<PartMatch>, Vec<String>) {
-        let mut best = self.align_once(q, l);
+    fn align(&self, q: &[ReadPart], listed: &Listed) -> (f64, Vec<PartMatch>, Vec<String>) {
+        let q_groups: Vec<&[u32]> = q.iter().map(|p| self.groups.of(&p.text)).collect();
+        let l_groups: Vec<&[u32]> = listed.groups.iter().map(|g| &g[..]).collect();
+        let l = &listed.parts;
+        let mut best = self.align_once(&scored(q, &q_groups), &scored(l, &l_groups));
         // Parts written apart on one side and together on the other (Guo Ping / Guoping): on
         // the side with more parts, try each pair of neighbours joined.
         let mut consider = |r: (f64, Vec<PartMatch>, Vec<String>)| {
@@ -368,27 +407,31 @@ impl Register {
         };
         if q.len() > l.len() {
             for i in 0..q.len() - 1 {
-                consider(self.align_once(&joined_at(q, i), l));
+                let joined = joined_at(q, i);
+                let groups: Vec<&[u32]> = joined.iter().map(|p| self.groups.of(&p.text)).collect();
+                consider(self.align_once(&scored(&joined, &groups), &scored(l, &l_groups)));
             }
         } else if l.len() > q.len() {
             for i in 0..l.len() - 1 {
-                consider(self.align_once(q, &joined_at(l, i)));
+                let joined = joined_at(l, i);
+                let groups: Vec<&[u32]> = joined.iter().map(|p| self.groups.of(&p.text)).collect();
+                consider(self.align_once(&scored(q, &q_groups), &scored(&joined, &groups)));
             }
         }
         best
     }
 
-    fn align_once(&self, q: &[ReadPart], l: &[ReadPart]) -> (f64, Vec<PartMatch>, Vec<String>) {
-        let both_patronymic = q.iter().any(|p| p.role == Role::Patronymic)
-            && l.iter().any(|p| p.role == Role::Patronymic);
-        let counts = |p: &ReadPart| p.role == Role::Name || both_patronymic;
-        let q: Vec<&ReadPart> = q.iter().filter(|p| counts(p)).collect();
-        let l: Vec<&ReadPart> = l.iter().filter(|p| counts(p)).collect();
+    fn align_once(&self, q: &[Scored<'_>], l: &[Scored<'_>]) -> (f64, Vec<PartMatch>, Vec<String>) {
+        let both_patronymic = q.iter().any(|p| p.part.role == Role::Patronymic)
+            && l.iter().any(|p| p.part.role == Role::Patronymic);
+        let counts = |p: &&Scored<'_>| p.part.role == Role::Name || both_patronymic;
+        let q: Vec<&Scored<'_>> = q.iter().filter(counts).collect();
+        let l: Vec<&Scored<'_>> = l.iter().filter(counts).collect();
         // Every pair's similarity, best first; pairs taken greedily.
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
         for (i, qp) in q.iter().enumerate() {
             for (j, lp) in l.iter().enumerate() {
-                let s = part_similarity(qp, lp);
+                let s = self.part_similarity(qp, lp);
                 if s >= PART_MATCH {
                     pairs.push((s, i, j));
                 }
@@ -404,25 +447,29 @@ impl Register {
             }
             q_used[i] = true;
             l_used[j] = true;
-            let w = self.weight(&l[j].key).max(self.weight(&q[i].key));
+            let w = self.weight(&l[j].part.key).max(self.weight(&q[i].part.key));
             got += w * s;
             total += w;
             matched.push(PartMatch {
-                query: q[i].text.clone(),
-                listed: l[j].text.clone(),
+                query: q[i].part.text.clone(),
+                listed: l[j].part.text.clone(),
                 similarity: (s * 1000.0).round() / 1000.0,
             });
         }
         let mut unmatched = Vec::new();
         for (i, p) in q.iter().enumerate() {
             if !q_used[i] {
-                total += self.weight(&p.key);
-                unmatched.push(p.text.clone());
+                total += self.weight(&p.part.key);
+                unmatched.push(p.part.text.clone());
             }
         }
+        let last = l.len().saturating_sub(1);
         for (j, p) in l.iter().enumerate() {
             if !l_used[j] {
-                total += 0.5 * self.weight(&p.key);
+                // A query may leave out a listed middle name (a father's name, a second given
+                // name) more often than a first or last one.
+                let share = if j > 0 && j < last { 0.25 } else { 0.5 };
+                total += share * self.weight(&p.part.key);
             }
         }
         let score = if total > 0.0 && !matched.is_empty() {
@@ -432,6 +479,53 @@ impl Register {
         };
         (score, matched, unmatched)
     }
+
+    /// How alike two parts are, 0 to 1.
+    fn part_similarity(&self, a: &Scored<'_>, b: &Scored<'_>) -> f64 {
+        let (ap, bp) = (a.part, b.part);
+        let known_apart =
+            !a.groups.is_empty() && !b.groups.is_empty() && !share(a.groups, b.groups);
+        if ap.key == bp.key {
+            // One key, but the table knows them as two names (Zhu, Zhou).
+            if known_apart && ap.text != bp.text {
+                return 0.8;
+            }
+            return 1.0;
+        }
+        if share(a.groups, b.groups) {
+            return 0.95;
+        }
+        if known_apart {
+            return 0.8;
+        }
+        // Jaro-Winkler alone rewards a shared beginning too much (guoqiang / guoping 0.91): it is
+        // averaged with the edit distance (transpositions count one), which does not.
+        let similarity = |x: &str, y: &str| {
+            0.5 * strsim::jaro_winkler(x, y) + 0.5 * strsim::normalized_damerau_levenshtein(x, y)
+        };
+        let mut s = similarity(&ap.key, &bp.key).max(similarity(&ap.text, &bp.text));
+        let shorter = ap.key.chars().count().min(bp.key.chars().count());
+        // Short parts must be nearly exact: one letter changes a three-letter name.
+        if shorter <= 3 && s < 0.99 {
+            return s * 0.9;
+        }
+        // One typing mistake in a part of four letters or more, when the query's spelling is
+        // not a name of its own in the register or the table, is a typing mistake.
+        let unknown = a.groups.is_empty() && !self.frequency.contains_key(&ap.key);
+        if unknown && strsim::damerau_levenshtein(&ap.text, &bp.text) == 1 && shorter >= 4 {
+            s = s.max(0.9);
+        }
+        s
+    }
+}
+
+/// The parts with their groups, for the scorer.
+fn scored<'a>(parts: &'a [ReadPart], groups: &[&'a [u32]]) -> Vec<Scored<'a>> {
+    parts
+        .iter()
+        .zip(groups.iter().copied().chain(std::iter::repeat(&[][..])))
+        .map(|(part, groups)| Scored { part, groups })
+        .collect()
 }
 
 /// The parts with part `i` and the next written as one.
@@ -441,23 +535,6 @@ fn joined_at(parts: &[ReadPart], i: usize) -> Vec<ReadPart> {
     joined[i].text.push_str(&next.text);
     joined[i].key = crate::variants::variant_key(&joined[i].text);
     joined
-}
-
-fn part_similarity(a: &ReadPart, b: &ReadPart) -> f64 {
-    if a.key == b.key {
-        return 1.0;
-    }
-    // Jaro-Winkler alone rewards a shared beginning too much (guoqiang / guoping 0.91): it is
-    // averaged with the edit distance (transpositions count one), which does not.
-    let similarity = |x: &str, y: &str| {
-        0.5 * strsim::jaro_winkler(x, y) + 0.5 * strsim::normalized_damerau_levenshtein(x, y)
-    };
-    let s = similarity(&a.key, &b.key).max(similarity(&a.text, &b.text));
-    // Short parts must be nearly exact: one letter changes a three-letter name.
-    if a.key.chars().count().min(b.key.chars().count()) <= 3 && s < 0.99 {
-        return s * 0.9;
-    }
-    s
 }
 
 fn align_skeletons(q: &[String], l: &[String]) -> (f64, Vec<PartMatch>, Vec<String>) {

@@ -98,6 +98,13 @@ enum Command {
         limit: usize,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: screen::Format,
+        /// The name-variant table (rigour's person_names.txt format); default: the file
+        /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
+        #[arg(long)]
+        variants: Option<PathBuf>,
+        /// Screen without a name-variant table.
+        #[arg(long, conflicts_with = "variants")]
+        no_variants: bool,
     },
     /// Measure screening on a labelled set: recall and false-positive rate by category.
     ScreenEval {
@@ -112,6 +119,16 @@ enum Command {
         /// Also print recall and false-positive rate at thresholds from 0.60 to 0.95.
         #[arg(long)]
         sweep: bool,
+        /// Also list every missed positive and flagged negative.
+        #[arg(long)]
+        misses: bool,
+        /// The name-variant table (rigour's person_names.txt format); default: the file
+        /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
+        #[arg(long)]
+        variants: Option<PathBuf>,
+        /// Screen without a name-variant table.
+        #[arg(long, conflicts_with = "variants")]
+        no_variants: bool,
     },
 }
 
@@ -217,10 +234,13 @@ async fn main() -> Result<()> {
             threshold,
             limit,
             format,
+            variants,
+            no_variants,
         } => {
+            let groups = screen::load_groups(variants.as_deref(), no_variants)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let s = screen::run(&list, &input, threshold, limit, format, &mut out)?;
+            let s = screen::run(&list, &input, threshold, limit, format, groups, &mut out)?;
             std::io::Write::flush(&mut out)?;
             eprintln!(
                 "screened {} line(s): {} with matches, {} could not be read",
@@ -232,10 +252,14 @@ async fn main() -> Result<()> {
             cases,
             threshold,
             sweep,
+            misses,
+            variants,
+            no_variants,
         } => {
+            let groups = screen::load_groups(variants.as_deref(), no_variants)?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            screen_eval::run(&list, &cases, threshold, sweep, &mut out)?;
+            screen_eval::run(&list, &cases, threshold, sweep, misses, groups, &mut out)?;
         }
         Command::Audit(AuditCommand::Verify { dir }) => {
             let nd = NodeDir::open(&dir)?;

@@ -38,6 +38,9 @@ struct Outcome {
     score: Option<f64>,
     /// The expected entry came first (positives).
     first: bool,
+    /// The query and the best match, for `--misses`.
+    query: String,
+    best: Option<(String, f64)>,
 }
 
 /// Scores below this are not collected; the sweep starts above it.
@@ -70,6 +73,8 @@ fn read_cases(path: &Path) -> Result<Vec<Case>> {
 fn outcome(register: &Register, case: &Case) -> Outcome {
     let matches: Vec<Match> = register.screen(&case.query, FLOOR, 10);
     let id = |m: &Match| register.entries().get(m.entry).map(|e| e.id.as_str());
+    let best = matches.first().map(|m| (m.name.clone(), m.score));
+    let query = case.query.name.clone();
     match &case.expect {
         Some(want) => {
             let hit = matches.iter().position(|m| id(m) == Some(want.as_str()));
@@ -78,6 +83,8 @@ fn outcome(register: &Register, case: &Case) -> Outcome {
                 category: case.category.clone(),
                 score: hit.and_then(|i| matches.get(i)).map(|m| m.score),
                 first: hit == Some(0),
+                query,
+                best,
             }
         }
         None => Outcome {
@@ -85,6 +92,8 @@ fn outcome(register: &Register, case: &Case) -> Outcome {
             category: case.category.clone(),
             score: matches.first().map(|m| m.score),
             first: false,
+            query,
+            best,
         },
     }
 }
@@ -133,13 +142,16 @@ pub fn run(
     cases: &Path,
     threshold: f64,
     sweep: bool,
+    misses: bool,
+    groups: std::sync::Arc<entente_screen::groups::NameGroups>,
     out: &mut impl Write,
 ) -> Result<()> {
     if !(FLOOR..=1.0).contains(&threshold) {
         bail!("--threshold must be between {FLOOR} and 1, not {threshold}");
     }
     let started = std::time::Instant::now();
-    let register = Register::new(crate::screen::read_list(list)?);
+    let table = groups.size();
+    let register = Register::with_groups(crate::screen::read_list(list)?, groups);
     let built = started.elapsed();
     let cases = read_cases(cases)?;
     let started = std::time::Instant::now();
@@ -153,7 +165,11 @@ pub fn run(
         cases.len(),
         screened.as_secs_f64()
     )?;
-    writeln!(out, "threshold {threshold}")?;
+    writeln!(
+        out,
+        "name-variant table: {} groups, {} forms; threshold {threshold}",
+        table.0, table.1
+    )?;
     writeln!(
         out,
         "{:<28} {:>6} {:>8} {:>8}",
@@ -182,6 +198,24 @@ pub fn run(
         out,
         "overall: recall {recall:.3}, false-positive rate {fpr:.3}, lowest category recall {worst:.3}"
     )?;
+    if misses {
+        writeln!(out, "\nmissed positives and flagged negatives:")?;
+        for o in &outcomes {
+            let flagged = o.score.is_some_and(|s| s >= threshold);
+            if o.positive != flagged {
+                let best = o
+                    .best
+                    .as_ref()
+                    .map_or("nothing".to_owned(), |(n, s)| format!("{n} ({s})"));
+                let what = if o.positive { "missed" } else { "flagged" };
+                writeln!(
+                    out,
+                    "{what} [{}] {} -> best: {best}, expected at {:?}",
+                    o.category, o.query, o.score
+                )?;
+            }
+        }
+    }
     if sweep {
         writeln!(
             out,
