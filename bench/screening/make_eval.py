@@ -178,12 +178,12 @@ AR_FAMILY = [
     ("الجبوري", ["al-Jubouri", "Al Jaburi"]), ("الدوسري", ["al-Dosari", "Al Dossary"]),
 ]
 FA_GIVEN = [
-    ("رضا", ["Reza"]), ("مهدی", ["Mehdi", "Mahdi"]), ("حسین", ["Hossein", "Hosein"]),
+    ("رضا", ["Reza"]), ("مهدی", ["Mehdi", "Mahdi"]), ("کوروش", ["Kourosh", "Kurosh"]),
     ("محمدرضا", ["Mohammadreza", "Mohammad Reza"]), ("مجید", ["Majid", "Madjid"]),
     ("بهروز", ["Behrouz", "Behruz"]), ("فرهاد", ["Farhad"]),
 ]
 FA_SURNAME = [
-    ("احمدی", ["Ahmadi"]), ("حسینی", ["Hosseini", "Husseini"]), ("رضایی", ["Rezaei", "Rezai"]),
+    ("احمدی", ["Ahmadi"]), ("تهرانی", ["Tehrani"]), ("رضایی", ["Rezaei", "Rezai"]),
     ("کریمی", ["Karimi"]), ("موسوی", ["Mousavi", "Musavi"]), ("جعفری", ["Jafari", "Jafary"]),
     ("صادقی", ["Sadeghi", "Sadeqi"]), ("نوروزی", ["Nowruzi", "Norouzi"]),
 ]
@@ -466,7 +466,8 @@ def organizations():
             case("organization", eid, latin.replace(w, typo(w), 1) + f" {legal}")
         # Hard negatives: another firm sharing a word.
         other = rng.choice([g for g in ORG_GENERIC if g.lower() not in latin.lower()])
-        case("organization_shared_word", None, f"{words[0]} {other} {legal}")
+        first = next(w for w in words if w.lower() not in ("al", "dar"))
+        case("organization_shared_word", None, f"{first} {other} {legal}")
         if len(words) >= 2:
             case("organization_shared_word", None, f"{rng.choice(ORG_GENERIC)} {words[-1]} {legal}")
 

@@ -11,14 +11,27 @@
 //! Two uses: two parts that share a group are the same name whatever their spellings; and two
 //! parts that are both in the table but share no group are *different* names (`Zhu` and
 //! `Zhou`, `Hongmei` and `Hongwei`), which the scorer must not take for a typing mistake.
+//!
+//! Groups of the readings of one Chinese character gather the readings of one character in every dialect
+//! and language (陈: `chen`, `chan`, `tan`, `tran`, `deng`...): they say that a spelling is a
+//! name, but not that two Latin spellings are the same name. They never make two parts the
+//! same; pinyin readings of characters ([`crate::chinese`]) do that instead.
 
 use std::collections::HashMap;
 
 /// The name groups, by normalized form.
 #[derive(Default)]
 pub struct NameGroups {
-    by_form: HashMap<Box<str>, Box<[u32]>>,
+    /// Form → (groups that make its spellings one name, groups that only say it is a name).
+    by_form: HashMap<Box<str>, Groups>,
     groups: u32,
+}
+
+/// The groups of one form.
+#[derive(Default, Clone)]
+struct Groups {
+    same: Box<[u32]>,
+    known: bool,
 }
 
 /// Why a table could not be read.
@@ -37,7 +50,7 @@ impl std::fmt::Display for TableError {
 impl NameGroups {
     /// Reads a table; blank lines and lines starting with `#` are skipped.
     pub fn parse(text: &str) -> Result<NameGroups, TableError> {
-        let mut by_form: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut by_form: HashMap<Box<str>, (Vec<u32>, bool)> = HashMap::new();
         let mut groups = 0u32;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -55,14 +68,23 @@ impl NameGroups {
                 line: n + 1,
                 message: "too many groups".into(),
             })?;
+            // A group of the readings of one character: a form that is one Chinese character,
+            // alone or with 姓/氏 ("the surname"). Transcriptions of other names into
+            // characters (安德烈 for Andrei) do not make a group one of those.
+            let han = forms.split(',').any(|f| {
+                let f = f.trim().trim_end_matches(['姓', '氏']);
+                let mut chars = f.chars();
+                chars.next().is_some_and(crate::chinese::is_han) && chars.next().is_none()
+            });
             for form in forms.split(',') {
                 let form = crate::normalize(form);
                 if form.is_empty() {
                     continue;
                 }
                 let mut add = |f: &str| {
-                    let list = by_form.entry(f.into()).or_default();
-                    if list.last() != Some(&group) {
+                    let (list, known) = by_form.entry(f.into()).or_default();
+                    *known = true;
+                    if !han && list.last() != Some(&group) {
                         list.push(group);
                     }
                 };
@@ -75,15 +97,29 @@ impl NameGroups {
         Ok(NameGroups {
             by_form: by_form
                 .into_iter()
-                .map(|(k, v)| (k, v.into_boxed_slice()))
+                .map(|(k, (same, known))| {
+                    (
+                        k,
+                        Groups {
+                            same: same.into_boxed_slice(),
+                            known,
+                        },
+                    )
+                })
                 .collect(),
             groups,
         })
     }
 
-    /// The groups a normalized part belongs to (empty when the table does not know it).
+    /// The groups that make a normalized part's spellings one name (empty when the table does
+    /// not know it, or knows it only from Chinese-character groups).
     pub fn of(&self, part: &str) -> &[u32] {
-        self.by_form.get(part).map_or(&[], |g| g)
+        self.by_form.get(part).map_or(&[], |g| &g.same)
+    }
+
+    /// Whether the table knows the part as a name at all.
+    pub fn knows(&self, part: &str) -> bool {
+        self.by_form.get(part).is_some_and(|g| g.known)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -112,6 +148,9 @@ reza, رضا => Q2
 abdul rahman, abdulrahman, عبد الرحمن => Q3
 zhou, 周 => Q4
 zhu, 朱 => Q5
+chen, deng, 陈姓 => Q6
+andrei, andrey, 安德烈 => Q8
+deng, 邓 => Q7
 ";
 
     #[test]
@@ -129,7 +168,16 @@ zhu, 朱 => Q5
         ));
         assert!(!share(g.of("zhou"), g.of("zhu")));
         assert!(g.of("morgulov").is_empty());
-        assert_eq!(g.size().0, 5);
+        assert!(!g.knows("morgulov"));
+        assert_eq!(g.size().0, 8);
+    }
+
+    #[test]
+    fn readings_of_one_character_are_names_but_not_one_name() {
+        let g = NameGroups::parse(TABLE).unwrap();
+        assert!(g.knows("chen") && g.knows("deng"));
+        assert!(!share(g.of("chen"), g.of("deng")));
+        assert!(share(g.of("andrei"), g.of("andrey")));
     }
 
     #[test]

@@ -483,19 +483,21 @@ impl Register {
     /// How alike two parts are, 0 to 1.
     fn part_similarity(&self, a: &Scored<'_>, b: &Scored<'_>) -> f64 {
         let (ap, bp) = (a.part, b.part);
-        let known_apart =
-            !a.groups.is_empty() && !b.groups.is_empty() && !share(a.groups, b.groups);
+        // The table knows both as names and not as one: both in groups of spellings that share
+        // none, or both known only as readings of Chinese characters (Xu, Hu).
+        let han_only = |p: &Scored<'_>| p.groups.is_empty() && self.groups.knows(&p.part.text);
+        let chinese_apart = han_only(a) && han_only(b) && ap.text != bp.text;
         if ap.key == bp.key {
-            // One key, but the table knows them as two names (Zhu, Zhou).
-            if known_apart && ap.text != bp.text {
-                return 0.8;
-            }
-            return 1.0;
+            // One key, but two Chinese names (Xu, Hu). Other spellings with one key are one
+            // name even where the table has two groups for them (Andrei, Andrey).
+            return if chinese_apart { 0.8 } else { 1.0 };
         }
         if share(a.groups, b.groups) {
             return 0.95;
         }
-        if known_apart {
+        if chinese_apart
+            || (!a.groups.is_empty() && !b.groups.is_empty() && !share(a.groups, b.groups))
+        {
             return 0.8;
         }
         // Jaro-Winkler alone rewards a shared beginning too much (guoqiang / guoping 0.91): it is
@@ -504,14 +506,14 @@ impl Register {
             0.5 * strsim::jaro_winkler(x, y) + 0.5 * strsim::normalized_damerau_levenshtein(x, y)
         };
         let mut s = similarity(&ap.key, &bp.key).max(similarity(&ap.text, &bp.text));
-        let shorter = ap.key.chars().count().min(bp.key.chars().count());
+        let shorter = ap.text.chars().count().min(bp.text.chars().count());
         // Short parts must be nearly exact: one letter changes a three-letter name.
         if shorter <= 3 && s < 0.99 {
             return s * 0.9;
         }
         // One typing mistake in a part of four letters or more, when the query's spelling is
         // not a name of its own in the register or the table, is a typing mistake.
-        let unknown = a.groups.is_empty() && !self.frequency.contains_key(&ap.key);
+        let unknown = !self.groups.knows(&ap.text) && !self.frequency.contains_key(&ap.key);
         if unknown && strsim::damerau_levenshtein(&ap.text, &bp.text) == 1 && shorter >= 4 {
             s = s.max(0.9);
         }
