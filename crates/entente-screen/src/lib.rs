@@ -25,6 +25,7 @@ pub mod normalize;
 pub mod parts;
 pub mod readings;
 pub mod variants;
+pub mod wade_giles;
 
 pub use normalize::{normalize, parts};
 

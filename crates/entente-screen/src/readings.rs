@@ -48,6 +48,13 @@ pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
                 .collect());
         }
     } else {
+        // A Chinese name in Wade-Giles or a Hong Kong spelling also reads as pinyin.
+        if kind == Kind::Person {
+            let texts: Vec<String> = parts.iter().map(|p| p.text.clone()).collect();
+            for r in crate::wade_giles::readings(&texts) {
+                add(r.into_iter().map(|t| (t, Role::Name)).collect());
+            }
+        }
         add(parts.into_iter().map(|p| (p.text, p.role)).collect());
     }
     out
