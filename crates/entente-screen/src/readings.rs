@@ -37,8 +37,18 @@ pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
     };
     let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
     if chinese::has_han(&joined) {
-        for key in chinese::latin_keys(&joined) {
+        let keys = chinese::latin_keys(&joined);
+        for key in &keys {
             add(key.split(' ').map(|t| (t.to_owned(), Role::Name)).collect());
+        }
+        // A firm's name is words of two characters as a rule (天山 贸易: Tianshan Maoyi).
+        if kind == Kind::Organization {
+            if let Some(syllables) = keys.last().map(|k| k.split(' ').collect::<Vec<_>>()) {
+                add(syllables
+                    .chunks(2)
+                    .map(|pair| (pair.concat(), Role::Name))
+                    .collect());
+            }
         }
     } else if parts.iter().any(|p| cyrillic::has_cyrillic(&p.text)) {
         for scheme in cyrillic::SCHEMES {

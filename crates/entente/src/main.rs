@@ -122,6 +122,10 @@ enum Command {
         /// Also list every missed positive and flagged negative.
         #[arg(long)]
         misses: bool,
+        /// Fail unless recall >= 0.97 overall and >= 0.9 in every category, and the
+        /// false-positive rate <= 2%.
+        #[arg(long)]
+        check: bool,
         /// The name-variant table (rigour's person_names.txt format); default: the file
         /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
         #[arg(long)]
@@ -253,13 +257,16 @@ async fn main() -> Result<()> {
             threshold,
             sweep,
             misses,
+            check,
             variants,
             no_variants,
         } => {
             let groups = screen::load_groups(variants.as_deref(), no_variants)?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            screen_eval::run(&list, &cases, threshold, sweep, misses, groups, &mut out)?;
+            screen_eval::run(
+                &list, &cases, threshold, sweep, misses, check, groups, &mut out,
+            )?;
         }
         Command::Audit(AuditCommand::Verify { dir }) => {
             let nd = NodeDir::open(&dir)?;

@@ -43,6 +43,11 @@ struct Outcome {
     best: Option<(String, f64)>,
 }
 
+/// The quality targets `--check` holds the screener to (issue 3).
+const TARGET_RECALL: f64 = 0.97;
+const TARGET_CATEGORY_RECALL: f64 = 0.9;
+const TARGET_FPR: f64 = 0.02;
+
 /// Scores below this are not collected; the sweep starts above it.
 const FLOOR: f64 = 0.5;
 
@@ -143,6 +148,7 @@ pub fn run(
     threshold: f64,
     sweep: bool,
     misses: bool,
+    check: bool,
     groups: std::sync::Arc<entente_screen::groups::NameGroups>,
     out: &mut impl Write,
 ) -> Result<()> {
@@ -198,6 +204,24 @@ pub fn run(
         out,
         "overall: recall {recall:.3}, false-positive rate {fpr:.3}, lowest category recall {worst:.3}"
     )?;
+    if check {
+        let mut failed = Vec::new();
+        if recall < TARGET_RECALL {
+            failed.push(format!("overall recall {recall:.3} < {TARGET_RECALL}"));
+        }
+        if worst < TARGET_CATEGORY_RECALL {
+            failed.push(format!(
+                "a category's recall {worst:.3} < {TARGET_CATEGORY_RECALL}"
+            ));
+        }
+        if fpr > TARGET_FPR {
+            failed.push(format!("false-positive rate {fpr:.3} > {TARGET_FPR}"));
+        }
+        if !failed.is_empty() {
+            bail!("screening quality below target: {}", failed.join("; "));
+        }
+        writeln!(out, "targets met (recall >= {TARGET_RECALL}, every category >= {TARGET_CATEGORY_RECALL}, FPR <= {TARGET_FPR})")?;
+    }
     if misses {
         writeln!(out, "\nmissed positives and flagged negatives:")?;
         for o in &outcomes {
