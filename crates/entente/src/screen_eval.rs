@@ -141,17 +141,32 @@ fn summary(outcomes: &[Outcome], threshold: f64) -> (f64, f64, f64) {
     )
 }
 
+/// What to print, and whether to hold the screener to the targets.
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub threshold: f64,
+    /// Recall and false-positive rate at thresholds from 0.60 to 0.95.
+    pub sweep: bool,
+    /// Every missed positive and flagged negative.
+    pub misses: bool,
+    /// Fail unless the targets are met.
+    pub check: bool,
+}
+
 /// Runs the evaluation and prints the table, and a sweep of thresholds when asked.
 pub fn run(
     list: &Path,
     cases: &Path,
-    threshold: f64,
-    sweep: bool,
-    misses: bool,
-    check: bool,
+    options: &Options,
     groups: std::sync::Arc<entente_screen::groups::NameGroups>,
     out: &mut impl Write,
 ) -> Result<()> {
+    let Options {
+        threshold,
+        sweep,
+        misses,
+        check,
+    } = *options;
     if !(FLOOR..=1.0).contains(&threshold) {
         bail!("--threshold must be between {FLOOR} and 1, not {threshold}");
     }
