@@ -265,7 +265,16 @@ async fn main() -> Result<()> {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             screen_eval::run(
-                &list, &cases, threshold, sweep, misses, check, groups, &mut out,
+                &list,
+                &cases,
+                &screen_eval::Options {
+                    threshold,
+                    sweep,
+                    misses,
+                    check,
+                },
+                groups,
+                &mut out,
             )?;
         }
         Command::Audit(AuditCommand::Verify { dir }) => {
