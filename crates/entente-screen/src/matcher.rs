@@ -248,6 +248,18 @@ impl Register {
 
     /// The best match per entry, best first, at or above `threshold`, at most `limit`.
     pub fn screen(&self, query: &Query, threshold: f64, limit: usize) -> Vec<Match> {
+        self.screen_where(query, threshold, limit, &|_| true)
+    }
+
+    /// As [`Register::screen`], among the entries `include` admits (by index): an entry left
+    /// out is never scored, so it neither appears nor takes the place of one that would.
+    pub fn screen_where(
+        &self,
+        query: &Query,
+        threshold: f64,
+        limit: usize,
+        include: &dyn Fn(usize) -> bool,
+    ) -> Vec<Match> {
         let q_readings = readings(&query.name, Kind::Person);
         let q_org = readings(&query.name, Kind::Organization);
         let q_skeleton = arabic::skeleton_keys(&crate::normalize(&query.name));
@@ -320,7 +332,14 @@ impl Register {
                 }
             }
         }
-        let mut hits: Vec<(u32, f64)> = hits.into_iter().collect();
+        let mut hits: Vec<(u32, f64)> = hits
+            .into_iter()
+            .filter(|(id, _)| {
+                self.listed
+                    .get(*id as usize)
+                    .is_some_and(|l| include(l.entry as usize))
+            })
+            .collect();
         if hits.len() > MAX_CANDIDATES {
             hits.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
             hits.truncate(MAX_CANDIDATES);
@@ -331,6 +350,9 @@ impl Register {
             let Some(listed) = self.listed.get(id as usize) else {
                 continue;
             };
+            if !include(listed.entry as usize) {
+                continue;
+            }
             let Some(entry) = self.entries.get(listed.entry as usize) else {
                 continue;
             };

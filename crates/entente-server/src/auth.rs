@@ -119,7 +119,8 @@ async fn authenticate(node: &Arc<Node>, parts: &Parts) -> Result<Principal, ApiE
         .ok_or(ApiError::Unauthenticated)?;
     let (scheme, credentials) = value.split_once(' ').ok_or(ApiError::Unauthenticated)?;
     let credentials = credentials.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
+    // `ApiKey` is how clients written for yente send their key (see `crate::screening`).
+    if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("apikey") {
         let subject = node
             .store
             .token_subject(&hash_token(credentials))
@@ -222,7 +223,7 @@ impl FromRequestParts<Arc<Node>> for Supervisor {
         match p.role() {
             Some(Role::Supervisor | Role::Admin) => Ok(Supervisor(p)),
             _ => Err(ApiError::Forbidden(
-                "deleting objects needs a supervisor or admin of this node".into(),
+                "this needs a supervisor or admin of this node".into(),
             )),
         }
     }

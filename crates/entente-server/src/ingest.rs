@@ -205,6 +205,9 @@ pub async fn ingest(
         }
     }
     let refused = results.iter().filter(|r| !r.ok).count();
+    let register_changes = prepared
+        .iter()
+        .any(|o| o.object_type == crate::screening::REGISTER_TYPE);
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -250,6 +253,13 @@ pub async fn ingest(
         }
     };
     apply_outcomes(&mut results, &slots, &outcomes);
+    if register_changes
+        && outcomes
+            .iter()
+            .any(|o| matches!(o, InsertOutcome::Stored { .. }))
+    {
+        node.screening.changed();
+    }
     for r in results.iter().filter(|r| r.equivocation) {
         tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
     }

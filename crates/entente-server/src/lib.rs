@@ -1,4 +1,6 @@
-//! The HTTP face of an Entente node (axum): TAXII 2.1 under `/taxii2/`, health at `/healthz`.
+//! The HTTP face of an Entente node (axum): TAXII 2.1 under `/taxii2/`, the node's own REST API
+//! under `/api/v1/` (register, screening) with a yente-compatible `/match/{dataset}` ([`rest`]),
+//! health at `/healthz`.
 //!
 //! Handlers are thin: an extractor establishes who is asking and what they may do
 //! ([`auth::Reader`], [`auth::Author`], [`auth::Supervisor`] — the permission is in the signature),
@@ -12,6 +14,8 @@ pub mod ingest;
 pub mod integrity;
 pub mod media;
 pub mod node;
+pub mod rest;
+pub mod screening;
 pub mod taxii;
 
 pub use node::{Node, Settings};
@@ -25,6 +29,7 @@ pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(taxii::routes())
+        .merge(rest::routes())
         .fallback(|| async { error::ApiError::NotFound })
         .with_state(node)
 }

@@ -52,6 +52,8 @@ pub struct Node {
     pub(crate) basic_cache: BasicCache,
     /// Where CPU-heavy request work runs (see [`crate::cpu`]).
     pub(crate) cpu: rayon::ThreadPool,
+    /// The register index screening asks (see [`crate::screening`]).
+    pub screening: crate::screening::Screening,
 }
 
 impl Node {
@@ -87,6 +89,7 @@ impl Node {
             mac_key,
             basic_cache: BasicCache::default(),
             cpu: crate::cpu::pool()?,
+            screening: crate::screening::Screening::default(),
         })
     }
 

@@ -28,6 +28,12 @@ pub struct NodeConfig {
     /// The marking given to objects posted without one.
     #[serde(default = "default_marking")]
     pub default_marking: String,
+    /// The cross-script name-variant table screening uses (rigour's `person_names.txt`, fetched
+    /// by `scripts/fetch-name-variants`), relative to the node directory. Unset: the file
+    /// `ENTENTE_NAME_VARIANTS` names, else `data/name-variants/person_names.txt` under the
+    /// working directory if it is there, else none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_variants: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -77,6 +83,7 @@ impl NodeConfig {
             },
             limits: Limits::default(),
             default_marking: default_marking(),
+            name_variants: None,
         }
     }
 

@@ -10,7 +10,7 @@
 
 use anyhow::{bail, Context, Result};
 use entente_screen::groups::NameGroups;
-use entente_screen::matcher::{Entry, Evidence, Match, PartialDate, Query, Register};
+use entente_screen::matcher::{Entry, Match, PartialDate, Query, Register};
 use entente_screen::parts::Kind;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -237,34 +237,6 @@ fn read_input(path: &Path) -> Result<Vec<InputItem>> {
     Ok(items)
 }
 
-fn evidence(e: Evidence) -> &'static str {
-    match e {
-        Evidence::Agrees => "agrees",
-        Evidence::Differs => "differs",
-        Evidence::Unknown => "unknown",
-    }
-}
-
-fn match_json(register: &Register, m: &Match) -> Value {
-    let entry = register
-        .entries()
-        .get(m.entry)
-        .map_or("", |e| e.id.as_str());
-    json!({
-        "entry": entry,
-        "score": m.score,
-        "name": m.name,
-        "explanation": {
-            "parts": m.parts.iter().map(|p| json!({
-                "query": p.query, "listed": p.listed, "similarity": p.similarity,
-            })).collect::<Vec<_>>(),
-            "unmatched": m.unmatched,
-            "birth_date": evidence(m.birth_date),
-            "nationality": evidence(m.nationality),
-        },
-    })
-}
-
 /// What a run did, for the closing line on stderr.
 pub struct Summary {
     pub inputs: usize,
@@ -326,7 +298,10 @@ pub fn run(
                 if !matches.is_empty() {
                     summary.flagged += 1;
                 }
-                let all: Vec<Value> = matches.iter().map(|m| match_json(&register, m)).collect();
+                let all: Vec<Value> = matches
+                    .iter()
+                    .map(|m| entente_server::screening::match_json(&register, m))
+                    .collect();
                 match csv_out.as_mut() {
                     None => writeln!(out, "{}", json!({"id": id, "matches": all}))?,
                     Some(w) => {

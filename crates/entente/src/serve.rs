@@ -57,6 +57,9 @@ pub async fn serve(
     let listener = TcpListener::bind(addr).with_context(|| format!("listening on {addr}"))?;
     listener.set_nonblocking(true)?;
     let local = listener.local_addr()?;
+    let variants = nd.config.name_variants.as_ref().map(|p| nd.dir.join(p));
+    node.screening
+        .set_groups(crate::screen::load_groups(variants.as_deref(), false)?);
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };
     let url = format!("{scheme}://{local}/taxii2/");
