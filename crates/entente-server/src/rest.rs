@@ -203,7 +203,8 @@ async fn create_entry(
         object["object_marking_refs"] = json!([tlp.marking_ref()]);
     }
     if let Some(a) = e.audience {
-        object["extensions"][ENTENTE_EXTENSION] = json!({"audience": a});
+        object["extensions"][ENTENTE_EXTENSION] =
+            json!({"extension_type": "property-extension", "audience": a});
     }
     let stored = store_one(&node, &p, object).await?;
     let mut answer = stored;
@@ -236,7 +237,9 @@ async fn latest_entry(node: &Node, p: &Principal, id: &str) -> Result<Value, Api
     let row = page.rows.into_iter().next().ok_or(ApiError::NotFound)?;
     if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
         tracing::error!(id = %row.id, "a stored register entry fails its integrity check");
-        return Err(ApiError::Internal("a stored object failed its integrity check".into()));
+        return Err(ApiError::Internal(
+            "a stored object failed its integrity check".into(),
+        ));
     }
     serde_json::from_str(&row.json).map_err(|e| ApiError::Internal(e.to_string()))
 }
@@ -342,11 +345,18 @@ fn query_of(q: ScreenQuery) -> Result<Query, String> {
             .filter(|d| !d.is_empty())
             .map(PartialDate::parse)
             .transpose()?,
-        nationality: q.nationality.iter().map(|n| n.trim().to_uppercase()).collect(),
+        nationality: q
+            .nationality
+            .iter()
+            .map(|n| n.trim().to_uppercase())
+            .collect(),
     })
 }
 
-fn threshold_and_limit(threshold: Option<f64>, limit: Option<usize>) -> Result<(f64, usize), ApiError> {
+fn threshold_and_limit(
+    threshold: Option<f64>,
+    limit: Option<usize>,
+) -> Result<(f64, usize), ApiError> {
     let threshold = threshold.unwrap_or(DEFAULT_THRESHOLD);
     if !(0.0..=1.0).contains(&threshold) {
         return Err(ApiError::BadRequest(format!(
@@ -532,7 +542,11 @@ fn schema_kind(schema: &str) -> Option<&'static str> {
 
 fn strings_of(props: &Map<String, Value>, key: &str) -> Vec<String> {
     match props.get(key) {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -546,7 +560,10 @@ fn yente_queries(q: &Value) -> Result<Vec<Query>, String> {
         .ok_or("a query needs `schema`")?;
     schema_kind(schema).ok_or_else(|| format!("schema `{schema}` cannot be matched here"))?;
     let empty = Map::new();
-    let props = q.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+    let props = q
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let mut names = strings_of(props, "name");
     for alias in ["alias", "weakAlias", "previousName"] {
         names.extend(strings_of(props, alias));
@@ -562,7 +579,10 @@ fn yente_queries(q: &Value) -> Result<Vec<Query>, String> {
         .transpose()?;
     let mut nationality: Vec<String> = strings_of(props, "nationality");
     nationality.extend(strings_of(props, "country"));
-    let nationality: Vec<String> = nationality.iter().map(|n| n.trim().to_uppercase()).collect();
+    let nationality: Vec<String> = nationality
+        .iter()
+        .map(|n| n.trim().to_uppercase())
+        .collect();
     Ok(names
         .into_iter()
         .map(|name| Query {
@@ -581,7 +601,11 @@ fn yente_result(index: &Indexed, m: &Match, threshold: f64, dataset: &str) -> Va
     let (id, schema, names, birth, nationality) = match entry {
         Some(e) => (
             e.id.clone(),
-            if e.kind == Kind::Person { "Person" } else { "Organization" },
+            if e.kind == Kind::Person {
+                "Person"
+            } else {
+                "Organization"
+            },
             e.names.clone(),
             e.birth_date.map(|d| match (d.month, d.day) {
                 (Some(mo), Some(da)) => format!("{:04}-{mo:02}-{da:02}", d.year),
@@ -608,7 +632,10 @@ fn yente_result(index: &Indexed, m: &Match, threshold: f64, dataset: &str) -> Va
         properties["birthDate"] = json!([b]);
     }
     if !nationality.is_empty() {
-        properties["nationality"] = json!(nationality.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>());
+        properties["nationality"] = json!(nationality
+            .iter()
+            .map(|n| n.to_lowercase())
+            .collect::<Vec<_>>());
     }
     json!({
         "id": id,
@@ -652,7 +679,12 @@ async fn yente_match(
     let queries = request
         .get("queries")
         .and_then(Value::as_object)
-        .ok_or_else(|| ApiError::BadRequest("the body needs `queries`: {\"key\": {\"schema\": ..., \"properties\": {...}}}".into()))?;
+        .ok_or_else(|| {
+            ApiError::BadRequest(
+                "the body needs `queries`: {\"key\": {\"schema\": ..., \"properties\": {...}}}"
+                    .into(),
+            )
+        })?;
     if queries.len() > MAX_QUERIES {
         return Err(ApiError::PayloadTooLarge(format!(
             "{} queries; at most {MAX_QUERIES} per request",
@@ -674,7 +706,9 @@ async fn yente_match(
                 "total": {"value": matches.len(), "relation": "eq"},
                 "query": echo,
             }),
-            Err(e) => json!({"status": 400, "detail": e, "results": [], "total": {"value": 0, "relation": "eq"}, "query": echo}),
+            Err(e) => {
+                json!({"status": 400, "detail": e, "results": [], "total": {"value": 0, "relation": "eq"}, "query": echo})
+            }
         };
         responses.insert(key, answer);
     }

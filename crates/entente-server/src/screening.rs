@@ -98,11 +98,10 @@ impl Screening {
         // index older than the counter, and the next request rebuilds again.
         let generation = self.generation.load(Ordering::SeqCst);
         let (entries, labels, modified) = load_entries(node).await?;
-        let groups = self
-            .groups
-            .read()
-            .map(|g| Arc::clone(&g))
-            .map_err(|_| ApiError::Internal("the name-variant table lock is poisoned".into()))?;
+        let groups =
+            self.groups.read().map(|g| Arc::clone(&g)).map_err(|_| {
+                ApiError::Internal("the name-variant table lock is poisoned".into())
+            })?;
         let register = crate::cpu::run(&node.cpu, move || Register::with_groups(entries, groups))
             .await
             .map_err(ApiError::Internal)?;
@@ -126,11 +125,16 @@ impl Screening {
 
 impl Indexed {
     /// The entries matching `query` that `viewer` may see, best first.
-    pub fn screen(&self, viewer: &Viewer, query: &Query, threshold: f64, limit: usize) -> Vec<Match> {
-        self.register
-            .screen_where(query, threshold, limit, &|i| {
-                self.labels.get(i).is_some_and(|l| may_see(viewer, l))
-            })
+    pub fn screen(
+        &self,
+        viewer: &Viewer,
+        query: &Query,
+        threshold: f64,
+        limit: usize,
+    ) -> Vec<Match> {
+        self.register.screen_where(query, threshold, limit, &|i| {
+            self.labels.get(i).is_some_and(|l| may_see(viewer, l))
+        })
     }
 }
 
@@ -147,7 +151,10 @@ async fn load_entries(
     let mut latest: HashMap<String, (i64, Option<Entry>, AccessLabel, String)> = HashMap::new();
     let mut cursor = None;
     loop {
-        let rows = node.store.scan(COLLECTION_ID, &filter, cursor, 2000).await?;
+        let rows = node
+            .store
+            .scan(COLLECTION_ID, &filter, cursor, 2000)
+            .await?;
         let exhausted = rows.len() < 2000;
         for row in rows {
             cursor = Some(row.seq);

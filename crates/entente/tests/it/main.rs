@@ -10,6 +10,7 @@ mod cli;
 mod demo;
 mod durability;
 mod screen;
+mod screening_api;
 mod tamper;
 mod taxii;
 mod visibility;
