@@ -78,7 +78,10 @@ pub fn variant_key(part: &str) -> String {
             i += 1;
             continue;
         }
-        if let Some((pat, key)) = rules.iter().find(|(pat, _)| starts(i, pat)) {
+        if let Some((pat, key)) = rules
+            .iter()
+            .find(|(pat, _)| pat.as_bytes().first() == Some(&b[i]) && starts(i, pat))
+        {
             out.extend_from_slice(key);
             i += pat.len();
             continue;
