@@ -26,6 +26,11 @@ from pathlib import Path
 args = argparse.ArgumentParser()
 args.add_argument("--seed", type=int, default=20261123)
 args.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+args.add_argument("--filler", type=int, default=20000,
+                  help="how many unrelated people to add to the register (default 20,000)")
+args.add_argument("--filler-names", type=Path,
+                  help="draw the filler's names from this rigour person_names.txt (real names of every"
+                       " origin, minus every group holding a name of the tables above) instead of syllables")
 args = args.parse_args()
 HERE = args.out
 HERE.mkdir(parents=True, exist_ok=True)
@@ -491,10 +496,44 @@ FILL_SYL = ["ka", "ro", "ti", "ma", "su", "le", "no", "va", "de", "bi", "zu", "f
             "ja", "pu", "ne", "wo", "xa", "ye"]
 
 
-def filler(n):
+def table_names():
+    """Every Latin spelling in the tables above, lower-case."""
+    out = set()
+    for pool in (RU_GIVEN, RU_SURNAME, KZ_GIVEN, KZ_SURNAME, UZ_GIVEN, UZ_SURNAME, TJ_GIVEN, TJ_SURNAME,
+                 KG_GIVEN, KG_SURNAME, AR_GIVEN, AR_FAMILY, FA_GIVEN, FA_SURNAME):
+        for item in pool:
+            for latin in item[1]:
+                out.update(w.lower().replace("'", "") for w in latin.replace("-", " ").split())
+    for item in ZH_SURNAME + ZH_GIVEN:
+        out.update(w.lower() for w in " ".join(item[1:]).replace("-", " ").split())
+    for latin, _, _ in ORGS:
+        out.update(w.lower() for w in latin.split())
+    return out
+
+
+def real_name_pool(path):
+    """Single-word ASCII spellings from the rigour table, leaving out every group that holds a
+    name of our tables (so no filler person is a spelling of a listed one)."""
+    ours = table_names() | {w.lower() for e in register for n in e["names"] for w in n.split()}
+    pool = set()
+    for line in open(path, encoding="utf-8"):
+        forms = [f.strip() for f in line.rsplit("=>", 1)[0].split(",")]
+        if any(f in ours for f in forms):
+            continue
+        for f in forms:
+            if f.isascii() and f.isalpha() and 3 <= len(f) <= 12 and f not in ours:
+                pool.add(f.capitalize())
+    return sorted(pool)
+
+
+def filler(n, names_path=None):
+    pool = real_name_pool(names_path) if names_path else None
     for _ in range(n):
-        g = "".join(rng.choice(FILL_SYL) for _ in range(rng.randrange(2, 4))).capitalize()
-        s = "".join(rng.choice(FILL_SYL) for _ in range(rng.randrange(3, 5))).capitalize()
+        if pool:
+            g, s = rng.choice(pool), rng.choice(pool)
+        else:
+            g = "".join(rng.choice(FILL_SYL) for _ in range(rng.randrange(2, 4))).capitalize()
+            s = "".join(rng.choice(FILL_SYL) for _ in range(rng.randrange(3, 5))).capitalize()
         add_entry("person", [f"{g} {s}"], birth() if rng.random() < 0.7 else None)
 
 
@@ -507,10 +546,11 @@ chinese_people(110)
 arabic_people(AR_GIVEN, AR_FAMILY, ["SY", "IQ", "EG", "SA", "JO"], 90, True)
 arabic_people(FA_GIVEN, FA_SURNAME, ["IR", "AF"], 30, False)
 organizations()
-filler(20000)
+listed = len(register)
+filler(args.filler, args.filler_names)
 
-names_in_tables = {w.lower() for e in register[: len(register) - 20000] for n in e["names"] for w in n.split()}
-assert not any(w.lower() in names_in_tables for e in register[-20000:] for n in e["names"] for w in n.split()), \
+names_in_tables = {w.lower() for e in register[:listed] for n in e["names"] for w in n.split()}
+assert not any(w.lower() in names_in_tables for e in register[listed:] for n in e["names"] for w in n.split()), \
     "filler shares a name part with the evaluation tables"
 
 with open(HERE / "register.jsonl", "w", encoding="utf-8") as f:

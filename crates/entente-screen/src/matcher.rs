@@ -275,23 +275,43 @@ impl Register {
         // Candidates: listed readings sharing a key, a skeleton, or enough trigrams of a part,
         // each credited with the rarity of what it shares; only the best are scored in full.
         let mut hits: HashMap<u32, f64> = HashMap::default();
-        let gram_cap = (self.listed.len() / 50).max(1000);
+        let gram_cap = (self.listed.len() / 200).max(1000);
         let key_cap = (self.listed.len() / 100).max(1000);
         let posting_len = |k: &str| self.by_key.get(k).map_or(0, Vec::len);
         // A name without honorifics or legal forms reads the same as a person and as an
         // organization; its postings are walked once.
         let distinct_org = q_org.iter().filter(|r| !q_readings.contains(r));
+        // Readings share most parts (three Cyrillic schemes, sixteen Wade-Giles readings): each
+        // key, group and trigram walk is done once per query.
+        let mut walked: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         for r in q_readings.iter().chain(distinct_org) {
             // A part common to more than 1% of the register is not walked for candidates when
             // the reading has a rarer part: a listed person shares that one too. (It still
             // counts in the score.)
-            let has_rare = r
-                .iter()
-                .any(|p| (1..=key_cap).contains(&posting_len(&p.key)));
+            // A part no listed name spells that way is rare too: its trigrams find candidates.
+            // Alone, a common part is walked only as far as `key_cap` postings: a query that is
+            // nothing but `Muhammad` cannot tell a million listed Muhammads apart anyway.
+            let has_rare = r.iter().any(|p| posting_len(&p.key) <= key_cap);
+            // Two neighbouring parts may be one listed part written apart (Guo Ping, Guo-ping
+            // for Guoping): each pair written as one is looked up too.
+            for pair in r.windows(2) {
+                if let [a, b] = pair {
+                    let key = crate::variants::variant_key(&format!("{}{}", a.text, b.text));
+                    if (1..=key_cap).contains(&posting_len(&key)) && walked.insert(key.clone()) {
+                        let w = self.weight(&key);
+                        for id in self.by_key.get(&key).into_iter().flatten() {
+                            *hits.entry(*id).or_default() += w;
+                        }
+                    }
+                }
+            }
             for p in r {
+                if !walked.insert(p.key.clone()) {
+                    continue;
+                }
                 let w = self.weight(&p.key);
                 if !(has_rare && posting_len(&p.key) > key_cap) {
-                    for id in self.by_key.get(&p.key).into_iter().flatten() {
+                    for id in self.by_key.get(&p.key).into_iter().flatten().take(key_cap) {
                         *hits.entry(*id).or_default() += w;
                     }
                 }
@@ -300,7 +320,7 @@ impl Register {
                     if has_rare && posting_len(&key) > key_cap {
                         continue;
                     }
-                    for id in self.by_key.get(&key).into_iter().flatten() {
+                    for id in self.by_key.get(&key).into_iter().flatten().take(key_cap) {
                         *hits.entry(*id).or_default() += w;
                     }
                 }
@@ -391,8 +411,20 @@ impl Register {
                 &q_readings
             };
             let mut found: Option<(f64, Vec<PartMatch>, Vec<String>)> = None;
+            // Many readings (a Wade-Giles name has up to sixteen): only those sharing the most
+            // part keys with this listed reading are aligned in full.
+            let overlap = |qr: &Vec<ReadPart>| {
+                qr.iter()
+                    .filter(|p| listed.parts.iter().any(|l| l.key == p.key))
+                    .count()
+            };
+            let most = if q.len() > 3 {
+                q.iter().map(overlap).max().unwrap_or(0)
+            } else {
+                0
+            };
             for qr in q {
-                if listed.parts.is_empty() {
+                if listed.parts.is_empty() || (most > 0 && overlap(qr) < most) {
                     continue;
                 }
                 let (score, pairs, unmatched) = self.align(qr, listed);
@@ -451,19 +483,27 @@ impl Register {
         let mut best = self.align_once(&scored(q, &q_groups), &scored(l, &l_groups));
         // Parts written apart on one side and together on the other (Guo Ping / Guoping): on
         // the side with more parts, try each pair of neighbours joined.
+        // Joining helps only where the alignment left a part of that side unmatched, and only
+        // name parts are ever one name written apart.
+        let names = |parts: &[ReadPart], i: usize| {
+            parts.get(i).is_some_and(|p| p.role == Role::Name)
+                && parts.get(i + 1).is_some_and(|p| p.role == Role::Name)
+        };
+        let q_unmatched = !best.2.is_empty();
+        let l_unmatched = best.1.len() < l.iter().filter(|p| p.role == Role::Name).count();
         let mut consider = |r: (f64, Vec<PartMatch>, Vec<String>)| {
             if r.0 > best.0 {
                 best = r;
             }
         };
-        if q.len() > l.len() {
-            for i in 0..q.len() - 1 {
+        if q.len() > l.len() && q_unmatched {
+            for i in (0..q.len() - 1).filter(|&i| names(q, i)) {
                 let joined = joined_at(q, i);
                 let groups: Vec<&[u32]> = joined.iter().map(|p| self.groups.of(&p.text)).collect();
                 consider(self.align_once(&scored(&joined, &groups), &scored(l, &l_groups)));
             }
-        } else if l.len() > q.len() {
-            for i in 0..l.len() - 1 {
+        } else if l.len() > q.len() && l_unmatched {
+            for i in (0..l.len() - 1).filter(|&i| names(l, i)) {
                 let joined = joined_at(l, i);
                 let groups: Vec<&[u32]> = joined.iter().map(|p| self.groups.of(&p.text)).collect();
                 consider(self.align_once(&scored(q, &q_groups), &scored(&joined, &groups)));

@@ -126,6 +126,9 @@ enum Command {
         /// false-positive rate <= 2%.
         #[arg(long)]
         check: bool,
+        /// Also time each case alone, on one core: p50, p99 and max.
+        #[arg(long)]
+        latency: bool,
         /// The name-variant table (rigour's person_names.txt format); default: the file
         /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
         #[arg(long)]
@@ -258,6 +261,7 @@ async fn main() -> Result<()> {
             sweep,
             misses,
             check,
+            latency,
             variants,
             no_variants,
         } => {
@@ -272,6 +276,7 @@ async fn main() -> Result<()> {
                     sweep,
                     misses,
                     check,
+                    latency,
                 },
                 groups,
                 &mut out,

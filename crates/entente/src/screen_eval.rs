@@ -151,6 +151,8 @@ pub struct Options {
     pub misses: bool,
     /// Fail unless the targets are met.
     pub check: bool,
+    /// Also time each case alone on one core and print p50/p99/max.
+    pub latency: bool,
 }
 
 /// Runs the evaluation and prints the table, and a sweep of thresholds when asked.
@@ -166,6 +168,7 @@ pub fn run(
         sweep,
         misses,
         check,
+        latency,
     } = *options;
     if !(FLOOR..=1.0).contains(&threshold) {
         bail!("--threshold must be between {FLOOR} and 1, not {threshold}");
@@ -191,6 +194,55 @@ pub fn run(
         "name-variant table: {} groups, {} forms; threshold {threshold}",
         table.0, table.1
     )?;
+    writeln!(
+        out,
+        "batch over {} threads: {:.0} queries/s",
+        rayon::current_num_threads(),
+        cases.len() as f64 / screened.as_secs_f64()
+    )?;
+    if latency {
+        let mut by_category: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut us: Vec<f64> = cases
+            .iter()
+            .map(|c| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(register.screen(&c.query, threshold, 10));
+                let us = t.elapsed().as_secs_f64() * 1e6;
+                by_category.entry(&c.category).or_default().push(us);
+                us
+            })
+            .collect();
+        let slowest = by_category
+            .iter_mut()
+            .map(|(k, v)| {
+                v.sort_by(f64::total_cmp);
+                (v[((v.len() as f64 - 1.0) * 0.99).round() as usize], *k)
+            })
+            .fold(None, |best: Option<(f64, &str)>, x| match best {
+                Some(b) if b.0 >= x.0 => Some(b),
+                _ => Some(x),
+            });
+        us.sort_by(f64::total_cmp);
+        let at = |p: f64| us[((us.len() as f64 - 1.0) * p).round() as usize];
+        writeln!(
+            out,
+            "one query at a time: p50 {:.0} us, p99 {:.0} us, max {:.0} us",
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        )?;
+        if let Some((p99, category)) = slowest {
+            writeln!(out, "slowest category at p99: {category} ({p99:.0} us)")?;
+        }
+        for (category, v) in &by_category {
+            writeln!(
+                out,
+                "  {category:<28} p50 {:>6.0} us  p99 {:>6.0} us",
+                v[v.len() / 2],
+                v[((v.len() as f64 - 1.0) * 0.99).round() as usize]
+            )?;
+        }
+    }
     writeln!(
         out,
         "{:<28} {:>6} {:>8} {:>8}",
