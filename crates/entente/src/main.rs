@@ -129,6 +129,10 @@ enum Command {
         /// Also time each case alone, on one core: p50, p99 and max.
         #[arg(long)]
         latency: bool,
+        /// Write each case's outcome (`id`, the expected entry's score or the best wrong
+        /// one's) to this file, for bench/screening/compare.
+        #[arg(long)]
+        outcomes: Option<PathBuf>,
         /// The name-variant table (rigour's person_names.txt format); default: the file
         /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
         #[arg(long)]
@@ -262,6 +266,7 @@ async fn main() -> Result<()> {
             misses,
             check,
             latency,
+            outcomes,
             variants,
             no_variants,
         } => {
@@ -277,6 +282,7 @@ async fn main() -> Result<()> {
                     misses,
                     check,
                     latency,
+                    outcomes,
                 },
                 groups,
                 &mut out,

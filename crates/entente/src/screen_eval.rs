@@ -25,6 +25,7 @@ struct CaseLine {
 }
 
 struct Case {
+    id: String,
     category: String,
     expect: Option<String>,
     query: Query,
@@ -61,9 +62,10 @@ fn read_cases(path: &Path) -> Result<Vec<Case>> {
         }
         let c: CaseLine = serde_json::from_str(line)
             .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
-        let (_, query) = crate::screen::query(c.input)
+        let (id, query) = crate::screen::query(c.input)
             .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", path.display(), n + 1))?;
         cases.push(Case {
+            id,
             category: c.category,
             expect: c.expect,
             query,
@@ -142,7 +144,7 @@ fn summary(outcomes: &[Outcome], threshold: f64) -> (f64, f64, f64) {
 }
 
 /// What to print, and whether to hold the screener to the targets.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Options {
     pub threshold: f64,
     /// Recall and false-positive rate at thresholds from 0.60 to 0.95.
@@ -153,6 +155,8 @@ pub struct Options {
     pub check: bool,
     /// Also time each case alone on one core and print p50/p99/max.
     pub latency: bool,
+    /// Write each case's outcome here (JSON Lines: `id`, `score`), for comparisons.
+    pub outcomes: Option<std::path::PathBuf>,
 }
 
 /// Runs the evaluation and prints the table, and a sweep of thresholds when asked.
@@ -169,6 +173,7 @@ pub fn run(
         misses,
         check,
         latency,
+        outcomes: ref outcomes_path,
     } = *options;
     if !(FLOOR..=1.0).contains(&threshold) {
         bail!("--threshold must be between {FLOOR} and 1, not {threshold}");
@@ -181,6 +186,15 @@ pub fn run(
     let started = std::time::Instant::now();
     let outcomes: Vec<Outcome> = cases.par_iter().map(|c| outcome(&register, c)).collect();
     let screened = started.elapsed();
+    if let Some(path) = outcomes_path {
+        let mut lines = String::new();
+        for (c, o) in cases.iter().zip(&outcomes) {
+            lines.push_str(&serde_json::json!({"id": c.id, "score": o.score}).to_string());
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)
+            .with_context(|| format!("writing the outcomes to {}", path.display()))?;
+    }
     writeln!(
         out,
         "register: {} entries (indexed in {:.2} s); {} cases screened in {:.2} s",
