@@ -3,7 +3,8 @@
 scored exactly as `entente screen-eval` scores Entente (bench/screening/compare.sh runs both):
 
 - rapidfuzz: `process.extract` with `fuzz.token_sort_ratio` over `anyascii`-transliterated,
-  lower-cased names — the do-it-yourself screener. A scan of the whole register per query.
+  lower-cased names — the do-it-yourself screener. A scan of the whole register per query, on
+  one core (`process.extract` has no `workers`; Entente's figure is over both cores).
 - nomenklatura's LogicV2 (the matcher behind yente's `logic-v2`), offline: without
   Elasticsearch there is no candidate index, so it rescores the best `--candidates` rapidfuzz
   candidates of each query (its time includes that scan). LogicV2 takes tens of milliseconds
@@ -95,8 +96,7 @@ def main():
     def rapidfuzz_candidates(case, limit):
         best = {}
         for _, score, idx in process.extract(
-            ascii_name(case["name"]), names, scorer=fuzz.token_sort_ratio, limit=limit * 3, score_cutoff=40,
-            workers=-1,
+            ascii_name(case["name"]), names, scorer=fuzz.token_sort_ratio, limit=limit * 3, score_cutoff=40
         ):
             eid = owner[idx]
             best[eid] = max(best.get(eid, 0.0), score / 100)

@@ -20,6 +20,7 @@ pub mod arabic;
 pub mod chinese;
 pub mod cyrillic;
 pub mod groups;
+pub mod input;
 pub mod matcher;
 pub mod normalize;
 pub mod parts;

@@ -10,10 +10,9 @@
 
 use anyhow::{bail, Context, Result};
 use entente_screen::groups::NameGroups;
-use entente_screen::matcher::{Entry, Match, PartialDate, Query, Register};
-use entente_screen::parts::Kind;
+use entente_screen::input::{self, InputItem};
+use entente_screen::matcher::{Entry, Match, Register};
 use rayon::prelude::*;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
@@ -66,94 +65,13 @@ pub enum Format {
     Csv,
 }
 
-#[derive(Deserialize)]
-struct ListLine {
-    id: String,
-    names: Vec<String>,
-    kind: Option<String>,
-    birth_date: Option<String>,
-    #[serde(default)]
-    nationality: Nationality,
-}
-
-/// Nationality as a list (`["KZ", "RU"]`) or a string (`"KZ"`, `"KZ;RU"`).
-#[derive(Deserialize, Default)]
-#[serde(untagged)]
-enum Nationality {
-    #[default]
-    None,
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Nationality {
-    fn codes(self) -> Vec<String> {
-        match self {
-            Nationality::None => Vec::new(),
-            Nationality::One(s) => s
-                .split([';', ',', ' '])
-                .filter(|c| !c.is_empty())
-                .map(|c| c.trim().to_uppercase())
-                .collect(),
-            Nationality::Many(v) => v.into_iter().map(|c| c.trim().to_uppercase()).collect(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct InputLine {
-    id: String,
-    name: String,
-    birth_date: Option<String>,
-    #[serde(default)]
-    nationality: Nationality,
-}
-
-fn birth_date(s: Option<String>) -> Result<Option<PartialDate>, String> {
-    match s.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(d) => PartialDate::parse(d).map(Some),
-    }
-}
-
-fn entry(line: ListLine) -> Result<Entry, String> {
-    if line.names.iter().all(|n| n.trim().is_empty()) {
-        return Err("`names` holds no name".into());
-    }
-    let kind = match line.kind.as_deref() {
-        None | Some("person") => Kind::Person,
-        Some("organization") => Kind::Organization,
-        Some(other) => {
-            return Err(format!(
-                "`kind` is `{other}`; it must be `person` or `organization`"
-            ))
-        }
-    };
-    Ok(Entry {
-        id: line.id,
-        kind,
-        names: line.names,
-        birth_date: birth_date(line.birth_date)?,
-        nationality: line.nationality.codes(),
-    })
-}
-
 /// Reads the list; lines that cannot be read are reported on stderr and left out.
 pub(crate) fn read_list(path: &Path) -> Result<Vec<Entry>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the list {}", path.display()))?;
-    let mut entries = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<ListLine>(line)
-            .map_err(|e| e.to_string())
-            .and_then(entry)
-        {
-            Ok(e) => entries.push(e),
-            Err(e) => eprintln!("{}: line {}: {e}; left out", path.display(), n + 1),
-        }
+    let (entries, bad) = input::list(&text);
+    for (n, e) in bad {
+        eprintln!("{}: line {n}: {e}; left out", path.display());
     }
     if entries.is_empty() {
         bail!("the list {} holds no usable entry", path.display());
@@ -161,80 +79,10 @@ pub(crate) fn read_list(path: &Path) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// One input line: its line number and the query, or why it could not be read.
-type InputItem = (usize, Result<(String, Query), String>);
-
-pub(crate) fn query(line: InputLine) -> Result<(String, Query), String> {
-    if line.name.trim().is_empty() {
-        return Err("`name` is empty".into());
-    }
-    Ok((
-        line.id,
-        Query {
-            name: line.name,
-            birth_date: birth_date(line.birth_date)?,
-            nationality: line.nationality.codes(),
-        },
-    ))
-}
-
 fn read_input(path: &Path) -> Result<Vec<InputItem>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the input {}", path.display()))?;
-    let json = text.trim_start().starts_with('{');
-    let mut items = Vec::new();
-    if json {
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let q = serde_json::from_str::<InputLine>(line)
-                .map_err(|e| e.to_string())
-                .and_then(query);
-            items.push((n + 1, q));
-        }
-        return Ok(items);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .with_context(|| format!("reading the header of {}", path.display()))?
-        .clone();
-    for column in ["id", "name"] {
-        if !headers.iter().any(|h| h == column) {
-            bail!(
-                "{}: the CSV header has no `{column}` column (it has: {})",
-                path.display(),
-                headers.iter().collect::<Vec<_>>().join(", ")
-            );
-        }
-    }
-    for (i, record) in reader.records().enumerate() {
-        // The header is line 1.
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
-        let q = record
-            .map_err(|e| e.to_string())
-            .and_then(|r| {
-                if r.len() != headers.len() {
-                    return Err(format!(
-                        "{} fields where the header has {}",
-                        r.len(),
-                        headers.len()
-                    ));
-                }
-                r.deserialize::<InputLine>(Some(&headers))
-                    .map_err(|e| e.to_string())
-            })
-            .and_then(query);
-        items.push((line, q));
-    }
-    Ok(items)
+    input::input(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// What a run did, for the closing line on stderr.

@@ -21,7 +21,7 @@ struct CaseLine {
     category: String,
     expect: Option<String>,
     #[serde(flatten)]
-    input: crate::screen::InputLine,
+    input: entente_screen::input::InputLine,
 }
 
 struct Case {
@@ -62,7 +62,7 @@ fn read_cases(path: &Path) -> Result<Vec<Case>> {
         }
         let c: CaseLine = serde_json::from_str(line)
             .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
-        let (id, query) = crate::screen::query(c.input)
+        let (id, query) = entente_screen::input::query(c.input)
             .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", path.display(), n + 1))?;
         cases.push(Case {
             id,
