@@ -128,13 +128,21 @@ struct Listed {
     parts: Vec<ReadPart>,
     /// The name groups of each part ([`crate::groups`]), by position.
     groups: Vec<Box<[u32]>>,
+    /// Each part's weight and whether the table knows it, by position (set once the whole
+    /// register is read, when the frequencies are final).
+    weights: Vec<f64>,
+    known: Vec<bool>,
 }
 
-/// A part with its name groups, as the scorer compares them.
+/// A part with what the scorer asks of it, looked up once: its name groups, whether the table
+/// knows it as a name, its rarity weight, and whether any listed name spells it so.
 #[derive(Clone)]
 struct Scored<'a> {
     part: &'a ReadPart,
     groups: &'a [u32],
+    known: bool,
+    weight: f64,
+    listed_spelling: bool,
 }
 
 /// The register, indexed.
@@ -214,6 +222,8 @@ impl Register {
                         name: n,
                         parts,
                         groups: part_groups,
+                        weights: Vec::new(),
+                        known: Vec::new(),
                     });
                 }
                 let skeleton = arabic::skeleton_keys(&crate::normalize(name));
@@ -225,6 +235,8 @@ impl Register {
                             name: n,
                             parts: Vec::new(),
                             groups: Vec::new(),
+                            weights: Vec::new(),
+                            known: Vec::new(),
                         });
                     }
                     let id = u32::try_from(first_reading).unwrap_or(u32::MAX);
@@ -235,8 +247,48 @@ impl Register {
                 }
             }
         }
+        let (weights, known): (Vec<Vec<f64>>, Vec<Vec<bool>>) = r
+            .listed
+            .iter()
+            .map(|l| {
+                (
+                    l.parts.iter().map(|p| r.weight(&p.key)).collect(),
+                    l.parts.iter().map(|p| r.groups.knows(&p.text)).collect(),
+                )
+            })
+            .unzip();
+        for ((l, w), k) in r.listed.iter_mut().zip(weights).zip(known) {
+            l.weights = w;
+            l.known = k;
+        }
         r.entries = entries;
         r
+    }
+
+    /// A query part, looked up.
+    fn scored<'a>(&'a self, part: &'a ReadPart) -> Scored<'a> {
+        Scored {
+            part,
+            groups: self.groups.of(&part.text),
+            known: self.groups.knows(&part.text),
+            weight: self.weight(&part.key),
+            listed_spelling: self.frequency.contains_key(&part.key),
+        }
+    }
+
+    /// A listed reading's parts, as looked up when the register was built.
+    fn listed_scored<'a>(&'a self, l: &'a Listed) -> Vec<Scored<'a>> {
+        l.parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| Scored {
+                part,
+                groups: l.groups.get(i).map_or(&[][..], |g| &g[..]),
+                known: l.known.get(i).copied().unwrap_or(false),
+                weight: l.weights.get(i).copied().unwrap_or(1.0),
+                listed_spelling: true,
+            })
+            .collect()
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -394,6 +446,14 @@ impl Register {
             hits.truncate(MAX_CANDIDATES);
         }
 
+        let q_person_scored: Vec<Vec<Scored<'_>>> = q_readings
+            .iter()
+            .map(|r| r.iter().map(|p| self.scored(p)).collect())
+            .collect();
+        let q_org_scored: Vec<Vec<Scored<'_>>> = q_org
+            .iter()
+            .map(|r| r.iter().map(|p| self.scored(p)).collect())
+            .collect();
         let mut best: HashMap<u32, Match> = HashMap::default();
         for (id, _) in hits {
             let Some(listed) = self.listed.get(id as usize) else {
@@ -405,10 +465,10 @@ impl Register {
             let Some(entry) = self.entries.get(listed.entry as usize) else {
                 continue;
             };
-            let q = if entry.kind == Kind::Organization {
-                &q_org
+            let (q, q_scored) = if entry.kind == Kind::Organization {
+                (&q_org, &q_org_scored)
             } else {
-                &q_readings
+                (&q_readings, &q_person_scored)
             };
             let mut found: Option<(f64, Vec<PartMatch>, Vec<String>)> = None;
             // Many readings (a Wade-Giles name has up to sixteen): only those sharing the most
@@ -423,11 +483,11 @@ impl Register {
             } else {
                 0
             };
-            for qr in q {
+            for (qr, qs) in q.iter().zip(q_scored) {
                 if listed.parts.is_empty() || (most > 0 && overlap(qr) < most) {
                     continue;
                 }
-                let (score, pairs, unmatched) = self.align(qr, listed);
+                let (score, pairs, unmatched) = self.align(qr, qs, listed);
                 if found.as_ref().is_none_or(|f| score > f.0) {
                     found = Some((score, pairs, unmatched));
                 }
@@ -476,11 +536,15 @@ impl Register {
     }
 
     /// Aligns a query reading with a listed reading; (score, matched pairs, unmatched query parts).
-    fn align(&self, q: &[ReadPart], listed: &Listed) -> (f64, Vec<PartMatch>, Vec<String>) {
-        let q_groups: Vec<&[u32]> = q.iter().map(|p| self.groups.of(&p.text)).collect();
-        let l_groups: Vec<&[u32]> = listed.groups.iter().map(|g| &g[..]).collect();
+    fn align(
+        &self,
+        q: &[ReadPart],
+        q_scored: &[Scored<'_>],
+        listed: &Listed,
+    ) -> (f64, Vec<PartMatch>, Vec<String>) {
         let l = &listed.parts;
-        let mut best = self.align_once(&scored(q, &q_groups), &scored(l, &l_groups));
+        let l_scored = self.listed_scored(listed);
+        let mut best = self.align_once(q_scored, &l_scored);
         // Parts written apart on one side and together on the other (Guo Ping / Guoping): on
         // the side with more parts, try each pair of neighbours joined.
         // Joining helps only where the alignment left a part of that side unmatched, and only
@@ -499,14 +563,14 @@ impl Register {
         if q.len() > l.len() && q_unmatched {
             for i in (0..q.len() - 1).filter(|&i| names(q, i)) {
                 let joined = joined_at(q, i);
-                let groups: Vec<&[u32]> = joined.iter().map(|p| self.groups.of(&p.text)).collect();
-                consider(self.align_once(&scored(&joined, &groups), &scored(l, &l_groups)));
+                let js: Vec<Scored<'_>> = joined.iter().map(|p| self.scored(p)).collect();
+                consider(self.align_once(&js, &l_scored));
             }
         } else if l.len() > q.len() && l_unmatched {
             for i in (0..l.len() - 1).filter(|&i| names(l, i)) {
                 let joined = joined_at(l, i);
-                let groups: Vec<&[u32]> = joined.iter().map(|p| self.groups.of(&p.text)).collect();
-                consider(self.align_once(&scored(q, &q_groups), &scored(&joined, &groups)));
+                let js: Vec<Scored<'_>> = joined.iter().map(|p| self.scored(p)).collect();
+                consider(self.align_once(q_scored, &js));
             }
         }
         best
@@ -538,7 +602,7 @@ impl Register {
             }
             q_used[i] = true;
             l_used[j] = true;
-            let w = self.weight(&l[j].part.key).max(self.weight(&q[i].part.key));
+            let w = l[j].weight.max(q[i].weight);
             got += w * s;
             total += w;
             matched.push(PartMatch {
@@ -550,7 +614,7 @@ impl Register {
         let mut unmatched = Vec::new();
         for (i, p) in q.iter().enumerate() {
             if !q_used[i] {
-                total += self.weight(&p.part.key);
+                total += p.weight;
                 unmatched.push(p.part.text.clone());
             }
         }
@@ -560,7 +624,7 @@ impl Register {
                 // A query may leave out a listed middle name (a father's name, a second given
                 // name) more often than a first or last one.
                 let share = if j > 0 && j < last { 0.25 } else { 0.5 };
-                total += share * self.weight(&p.part.key);
+                total += share * p.weight;
             }
         }
         let score = if total > 0.0 && !matched.is_empty() {
@@ -576,7 +640,7 @@ impl Register {
         let (ap, bp) = (a.part, b.part);
         // The table knows both as names and not as one: both in groups of spellings that share
         // none, or both known only as readings of Chinese characters (Xu, Hu).
-        let han_only = |p: &Scored<'_>| p.groups.is_empty() && self.groups.knows(&p.part.text);
+        let han_only = |p: &Scored<'_>| p.groups.is_empty() && p.known;
         let chinese_apart = han_only(a) && han_only(b) && ap.text != bp.text;
         if ap.key == bp.key {
             // One key, but two Chinese names (Xu, Hu). Other spellings with one key are one
@@ -603,7 +667,7 @@ impl Register {
         }
         // One typing mistake in a part of four letters or more, when the query's spelling is
         // not a name of its own in the register or the table, is a typing mistake.
-        let unknown = !self.groups.knows(&ap.text) && !self.frequency.contains_key(&ap.key);
+        let unknown = !a.known && !a.listed_spelling;
         if unknown && strsim::osa_distance(&ap.text, &bp.text) == 1 && shorter >= 4 {
             s = s.max(0.9);
         }
@@ -620,15 +684,6 @@ fn normalized_osa(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     1.0 - strsim::osa_distance(a, b) as f64 / longer as f64
-}
-
-/// The parts with their groups, for the scorer.
-fn scored<'a>(parts: &'a [ReadPart], groups: &[&'a [u32]]) -> Vec<Scored<'a>> {
-    parts
-        .iter()
-        .zip(groups.iter().copied().chain(std::iter::repeat(&[][..])))
-        .map(|(part, groups)| Scored { part, groups })
-        .collect()
 }
 
 /// The parts with part `i` and the next written as one.
