@@ -23,6 +23,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     let analyst = add_user(&node, "analyst", Role::Analyst).await?;
     let supervisor = add_user(&node, "supervisor", Role::Supervisor).await?;
     crate::seed::demo_objects(&node, &cn).await?;
+    crate::seed::demo_register(&node).await?;
     let listen = match listen {
         Some(l) => l,
         None if std::net::TcpListener::bind("127.0.0.1:8443").is_ok() => "127.0.0.1:8443".into(),
@@ -45,6 +46,10 @@ pub async fn run(listen: Option<String>) -> Result<()> {
         println!("Try:");
         println!("  curl --cacert {} -u analyst:{} \\", cert.display(), analyst.password);
         println!("       -H 'Accept: application/taxii+json;version=2.1' '{collection}'");
+        println!();
+        let base = url.trim_end_matches("/taxii2/");
+        println!("  curl --cacert {} -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \\", cert.display(), analyst.token);
+        println!("       -d '{{\"name\": \"Сейткали Арман\"}}' '{base}/api/v1/screen'     # screening (3 demo register entries)");
         println!();
         println!("  python3 -c \"from taxii2client.v21 import Server; s = Server('{url}', user='analyst', password='{}', verify='{}'); print([c.title for c in s.default.collections])\"", analyst.password, cert.display());
         println!();

@@ -135,3 +135,50 @@ pub async fn demo_objects(node: &Arc<Node>, cn: &NodeSigner) -> Result<()> {
     cn.sign_object(&mut cn_report)?;
     add(node, vec![Value::Object(cn_report)]).await
 }
+
+/// A few register entries for the demo, so screening has something to find. The people and the
+/// firm are invented.
+pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
+    let def =
+        entente_stix::extension::definition_for_type(entente_server::screening::REGISTER_TYPE)
+            .unwrap_or_default();
+    let entry = |uuid: &str, kind: &str, names: &[&str], birth: &[&str], nat: &[&str]| {
+        json!({
+            "type": entente_server::screening::REGISTER_TYPE, "spec_version": "2.1",
+            "id": format!("{}--{uuid}", entente_server::screening::REGISTER_TYPE),
+            "created": "2024-03-01T09:00:00.000Z", "modified": "2024-03-01T09:00:00.000Z",
+            "kind": kind, "names": names, "birth_dates": birth, "nationalities": nat,
+            "identifiers": [], "status": "designated",
+            "reason": "Demo entry: an invented subject.",
+            "object_marking_refs": [GREEN],
+            "extensions": {def: {"extension_type": "new-sdo"}},
+        })
+    };
+    add(
+        node,
+        vec![
+            entry(
+                "5a0c1f3e-2b4d-4e6f-8a9b-0c1d2e3f4a51",
+                "person",
+                &["Arman Seitkali", "Сейтқали Арман Болатұлы"],
+                &["1984-07"],
+                &["KZ"],
+            ),
+            entry(
+                "6b1d2a4f-3c5e-4f70-9b0c-1d2e3f4a5b62",
+                "person",
+                &["Zhou Jianming", "周建明"],
+                &["1979"],
+                &["CN"],
+            ),
+            entry(
+                "7c2e3b5a-4d6f-4a81-8c1d-2e3f4a5b6c73",
+                "organization",
+                &["Tengri Logistics LLP", "ТОО «Тенгри Логистикс»"],
+                &[],
+                &["KZ"],
+            ),
+        ],
+    )
+    .await
+}
