@@ -12,6 +12,15 @@
 //! | RED | nobody (refused on entry) | the named users only; their states' nodes receive it |
 //!
 //! A role never widens what a user sees: roles govern what a user may *do*.
+//!
+//! A peer node pulling from this one ([`Viewer::Node`]) is a replication feed, not a reader, and
+//! three more rules decide what it receives:
+//! - only the originator's node and the hub (the secretariat's node) pass an object on: a state
+//!   that received an object never relays it (AMBER's "no onward relay by recipients", applied to
+//!   every marking so that each object reaches each node once, by one path);
+//! - a node is never sent what its own state originated: it holds it already;
+//! - the hub receives, to relay, every object addressed to anyone beyond its originator, and its
+//!   own users still see only what names the secretariat or its tier (the rows above).
 
 use crate::audience::{Audience, UserRef};
 use crate::error::CoreError;
@@ -66,8 +75,13 @@ pub enum Viewer {
         tier: Tier,
         role: Role,
     },
-    /// A state's node, pulling on behalf of all that state's users.
-    Node { party: PartyCode, tier: Tier },
+    /// A state's node pulling from the node of `holder`, on behalf of all that state's users
+    /// (or, for the hub, to relay).
+    Node {
+        party: PartyCode,
+        tier: Tier,
+        holder: PartyCode,
+    },
     /// Anyone at all: public export.
     Public,
 }
@@ -117,24 +131,46 @@ impl AccessLabel {
     }
 }
 
-/// Whether `viewer` may see an object labelled `label`. Pure and total.
+/// Whether `viewer` may see an object labelled `label` (for a peer node: whether it is sent the
+/// object). Pure and total.
 pub fn may_see(viewer: &Viewer, label: &AccessLabel) -> bool {
-    if label.marking == Tlp::Clear {
+    match viewer {
+        Viewer::Public => label.marking == Tlp::Clear,
+        Viewer::User { user, tier, .. } => addressed_to(user.party(), *tier, Some(user), label),
+        Viewer::Node {
+            party,
+            tier,
+            holder,
+        } => {
+            if *party == label.originator {
+                return false;
+            }
+            if *holder != label.originator && !holder.is_secretariat() {
+                return false;
+            }
+            if party.is_secretariat() && reaches_beyond_originator(label) {
+                return true;
+            }
+            addressed_to(party, *tier, None, label)
+        }
+    }
+}
+
+/// Whether the marking and audience let a principal of `party` and `tier` see the object: `user`
+/// is the user asking, or `None` for the party's node, which receives what names any of its
+/// users, to show it to them alone.
+fn addressed_to(
+    party: &PartyCode,
+    tier: Tier,
+    user: Option<&UserRef>,
+    label: &AccessLabel,
+) -> bool {
+    if label.marking == Tlp::Clear || *party == label.originator {
         return true;
     }
-    let (party, tier) = match viewer {
-        Viewer::Public => return false,
-        Viewer::User { user, tier, .. } => (user.party(), *tier),
-        Viewer::Node { party, tier } => (party, *tier),
-    };
-    if *party == label.originator {
-        return true;
-    }
-    let named_user = |aud: &Audience| match viewer {
-        Viewer::User { user, .. } => aud.names_user(user),
-        // A node receives what names one of its users, to show it to them alone.
-        Viewer::Node { party, .. } => aud.names_a_user_of(party),
-        Viewer::Public => false,
+    let named_user = |aud: &Audience| match user {
+        Some(user) => aud.names_user(user),
+        None => aud.names_a_user_of(party),
     };
     match (label.marking, &label.audience) {
         (Tlp::Clear, _) => true,
@@ -144,6 +180,24 @@ pub fn may_see(viewer: &Viewer, label: &AccessLabel) -> bool {
         (Tlp::Amber | Tlp::AmberStrict, None) => tier == Tier::Member,
         (Tlp::Green | Tlp::Amber | Tlp::AmberStrict, Some(aud)) => {
             aud.names_party(party) || aud.names_tier(tier) || named_user(aud)
+        }
+    }
+}
+
+/// Whether anyone beyond the originating state is addressed: what the hub must receive to relay.
+/// A named tier counts even if only the originator holds it; the hub then holds an object no one
+/// pulls, which costs space, not secrecy.
+fn reaches_beyond_originator(label: &AccessLabel) -> bool {
+    let other = |p: &PartyCode| *p != label.originator;
+    match (label.marking, &label.audience) {
+        (Tlp::Clear, _) => true,
+        (Tlp::Red, None) => false,
+        (_, None) => true,
+        (Tlp::Red, Some(aud)) => aud.users.iter().any(|u| other(u.party())),
+        (_, Some(aud)) => {
+            aud.states.iter().any(other)
+                || !aud.tiers.is_empty()
+                || aud.users.iter().any(|u| other(u.party()))
         }
     }
 }

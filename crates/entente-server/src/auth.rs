@@ -7,7 +7,8 @@
 //!
 //! The extractors carry the permission in the handler's signature: [`Reader`] (any authenticated
 //! principal), [`Author`] (a user of this node: may post objects the node will originate),
-//! [`Supervisor`] (a supervisor or admin of this node: may delete what the node originated).
+//! [`Supervisor`] (a supervisor or admin of this node: may delete what the node originated),
+//! [`Admin`] (an admin of this node: sees its security events), [`Peer`] (a peer state's node).
 
 use crate::error::ApiError;
 use crate::node::Node;
@@ -142,7 +143,11 @@ async fn authenticate(node: &Arc<Node>, parts: &Parts) -> Result<Principal, ApiE
                     .tier_of(&party)
                     .ok_or(ApiError::Unauthenticated)?;
                 Ok(Principal {
-                    viewer: Viewer::Node { party, tier },
+                    viewer: Viewer::Node {
+                        party,
+                        tier,
+                        holder: node.party.clone(),
+                    },
                 })
             }
         };
@@ -224,6 +229,37 @@ impl FromRequestParts<Arc<Node>> for Supervisor {
             Some(Role::Supervisor | Role::Admin) => Ok(Supervisor(p)),
             _ => Err(ApiError::Forbidden(
                 "this needs a supervisor or admin of this node".into(),
+            )),
+        }
+    }
+}
+
+/// An admin of this node.
+pub struct Admin(pub Principal);
+
+impl FromRequestParts<Arc<Node>> for Admin {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, node: &Arc<Node>) -> Result<Self, ApiError> {
+        let p = authenticate(node, parts).await?;
+        match p.role() {
+            Some(Role::Admin) => Ok(Admin(p)),
+            _ => Err(ApiError::Forbidden(
+                "this needs an admin of this node".into(),
+            )),
+        }
+    }
+}
+
+/// A peer state's node, authenticated by the token this node issued to it.
+pub struct Peer(pub PartyCode);
+
+impl FromRequestParts<Arc<Node>> for Peer {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, node: &Arc<Node>) -> Result<Self, ApiError> {
+        match authenticate(node, parts).await?.viewer {
+            Viewer::Node { party, .. } => Ok(Peer(party)),
+            _ => Err(ApiError::Forbidden(
+                "only a peer node, with the token this node issued to it, may do this".into(),
             )),
         }
     }

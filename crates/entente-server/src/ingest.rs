@@ -7,13 +7,15 @@
 use crate::auth::Principal;
 use crate::integrity::mac;
 use crate::node::Node;
-use entente_core::{AccessLabel, Tlp, Viewer};
+use entente_core::{may_see, AccessLabel, PartyCode, Tlp, Viewer};
 use entente_stix::canonical::canonical_map;
 use entente_stix::extension::entente_extension_mut;
 use entente_stix::identity::party_identity_id;
 use entente_stix::validate::Category;
 use entente_stix::{validate, StixError, Timestamp, ValidObject};
-use entente_store::{AuditRecord, InsertOutcome, NewObject, StatusDraft, StoreError};
+use entente_store::{
+    AuditRecord, InsertOutcome, NewObject, PullCommit, SecurityEvent, StatusDraft, StoreError,
+};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -24,7 +26,13 @@ pub enum IngestError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Pool(String),
+    #[error("{0} is not a party of this node's charter")]
+    UnknownPeer(PartyCode),
 }
+
+/// Why an equivocation is refused, as the status resource and the pull's results say it.
+const EQUIVOCATION: &str =
+    "a different object with the same id and version is already stored (equivocation): refused";
 
 impl From<IngestError> for crate::error::ApiError {
     fn from(e: IngestError) -> Self {
@@ -253,13 +261,7 @@ pub async fn ingest(
         }
     };
     apply_outcomes(&mut results, &slots, &outcomes);
-    if register_changes
-        && outcomes
-            .iter()
-            .any(|o| matches!(o, InsertOutcome::Stored { .. }))
-    {
-        node.screening.changed();
-    }
+    stored_signals(node, register_changes, &outcomes);
     for r in results.iter().filter(|r| r.equivocation) {
         tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
     }
@@ -267,6 +269,169 @@ pub async fn ingest(
         results,
         status_json,
     })
+}
+
+/// Tells the rest of the node that objects were stored: screening (when a register entry was)
+/// and the federation, which pokes the peers.
+fn stored_signals(node: &Node, register_changes: bool, outcomes: &[InsertOutcome]) {
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, InsertOutcome::Stored { .. }))
+    {
+        if register_changes {
+            node.screening.changed();
+        }
+        node.signals.stored();
+    }
+}
+
+/// What one page pulled from a peer came to.
+#[derive(Debug, Default)]
+pub struct PulledPage {
+    pub stored: usize,
+    pub duplicates: usize,
+    /// The objects refused (each also a security event), with the reason.
+    pub refused: Vec<ObjectResult>,
+}
+
+/// Prepares an object a peer sent: checked as any signed object is (valid STIX, a signature that
+/// verifies against its originator's charter key, `created_by_ref` naming the signer), and
+/// refused if the policy would not have had the peer send it to this node — a peer relaying what
+/// it may not relay, or sending what this node's state may not see, is misbehaving, and what it
+/// sent is kept out.
+fn prepare_pulled(node: &Node, peer: &Principal, value: Value) -> Result<NewObject, String> {
+    let o = prepare(node, peer, value)?;
+    let Viewer::Node { party, .. } = &peer.viewer else {
+        return Err("not pulled from a peer".into());
+    };
+    let here = Viewer::Node {
+        party: node.party.clone(),
+        tier: node.tier,
+        holder: party.clone(),
+    };
+    // What this node originated may come back (say, after a restore); the store keeps it once.
+    if o.label.originator != node.party && !may_see(&here, &o.label) {
+        return Err(format!(
+            "{party} sent an object of {} ({}) that {party} may not pass to {}: only the originator's node and the hub relay, and only to the states the marking and audience allow",
+            o.label.originator, o.label.marking, node.party
+        ));
+    }
+    Ok(o)
+}
+
+/// Ingests one page of objects pulled from the node of `peer`, advancing the peer's cursor to
+/// `cursor` in the same transaction. Each object is checked on its own ([`prepare_pulled`]); one
+/// refused is recorded as a security event naming it and why, and the rest are stored.
+pub async fn ingest_pulled(
+    node: &Arc<Node>,
+    peer: &PartyCode,
+    collection: &str,
+    values: Vec<Value>,
+    cursor: String,
+) -> Result<PulledPage, IngestError> {
+    let tier = node
+        .charter
+        .tier_of(peer)
+        .ok_or_else(|| IngestError::UnknownPeer(peer.clone()))?;
+    let principal = Principal {
+        viewer: Viewer::Node {
+            party: peer.clone(),
+            tier,
+            holder: node.party.clone(),
+        },
+    };
+    let each = crate::cpu::run(&node.cpu, {
+        let (node, principal) = (node.clone(), principal.clone());
+        move || {
+            use rayon::prelude::*;
+            values
+                .into_par_iter()
+                .map(|v| (claimed(&v), prepare_pulled(&node, &principal, v)))
+                .collect::<Vec<_>>()
+        }
+    })
+    .await
+    .map_err(IngestError::Pool)?;
+    let now = node.now_us();
+    let mut page = PulledPage::default();
+    let mut prepared = Vec::new();
+    let mut events = Vec::new();
+    for ((id, version), outcome) in each {
+        match outcome {
+            Ok(o) => prepared.push(o),
+            Err(message) => {
+                tracing::warn!(%peer, %id, ?version, %message, "refused an object from a peer");
+                events.push(SecurityEvent {
+                    ts_us: now,
+                    kind: "refused-from-peer".into(),
+                    source: principal.name(),
+                    object: Some(match &version {
+                        Some(v) => format!("{id}@{v}"),
+                        None => id.clone(),
+                    }),
+                    detail: message.clone(),
+                });
+                page.refused.push(ObjectResult {
+                    id,
+                    version,
+                    ok: false,
+                    equivocation: false,
+                    message,
+                });
+            }
+        }
+    }
+    let register_changes = prepared
+        .iter()
+        .any(|o| o.object_type == crate::screening::REGISTER_TYPE);
+    let audit = AuditRecord {
+        ts_us: now,
+        principal: principal.name(),
+        action: "pull-objects".into(),
+        collection: Some(collection.to_owned()),
+        objects: prepared
+            .iter()
+            .map(|o| format!("{}@{}", o.id, o.version_ns.unwrap_or_default()))
+            .collect(),
+        outcome: if page.refused.is_empty() {
+            "ok".into()
+        } else {
+            "partial".into()
+        },
+        detail: (!page.refused.is_empty())
+            .then(|| format!("{} object(s) refused", page.refused.len())),
+    };
+    let ids: Vec<(String, Option<i64>)> = prepared
+        .iter()
+        .map(|o| (o.id.clone(), o.version_ns))
+        .collect();
+    let pull = PullCommit {
+        peer: peer.to_string(),
+        cursor,
+        events,
+    };
+    let outcomes = node
+        .store
+        .insert_pulled(collection, prepared, audit, now, pull)
+        .await?;
+    for ((id, version), outcome) in ids.into_iter().zip(&outcomes) {
+        match outcome {
+            InsertOutcome::Stored { .. } => page.stored += 1,
+            InsertOutcome::Duplicate => page.duplicates += 1,
+            InsertOutcome::Equivocation => {
+                tracing::warn!(%peer, %id, ?version, "equivocation refused");
+                page.refused.push(ObjectResult {
+                    id,
+                    version: version.map(|v| v.to_string()),
+                    ok: false,
+                    equivocation: true,
+                    message: EQUIVOCATION.into(),
+                });
+            }
+        }
+    }
+    stored_signals(node, register_changes, &outcomes);
+    Ok(page)
 }
 
 /// Completes the results of the objects that reached the store (`slots[i]` is the result of the
@@ -282,7 +447,7 @@ fn apply_outcomes(results: &mut [ObjectResult], slots: &[usize], outcomes: &[Ins
             InsertOutcome::Equivocation => {
                 r.ok = false;
                 r.equivocation = true;
-                r.message = "a different object with the same id and version is already stored (equivocation): refused".into();
+                r.message = EQUIVOCATION.into();
             }
         }
     }

@@ -10,12 +10,14 @@
 pub mod auth;
 pub mod cpu;
 pub mod error;
+pub mod federation_api;
 pub mod ingest;
 pub mod integrity;
 pub mod media;
 pub mod node;
 pub mod rest;
 pub mod screening;
+pub mod signals;
 pub mod taxii;
 
 pub use node::{Node, Settings};
@@ -30,6 +32,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(taxii::routes())
         .merge(rest::routes())
+        .merge(federation_api::routes())
         .fallback(|| async { error::ApiError::NotFound })
         .with_state(node)
 }

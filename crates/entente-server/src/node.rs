@@ -54,6 +54,8 @@ pub struct Node {
     pub(crate) cpu: rayon::ThreadPool,
     /// The register index screening asks (see [`crate::screening`]).
     pub screening: crate::screening::Screening,
+    /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
+    pub signals: crate::signals::Signals,
 }
 
 impl Node {
@@ -90,6 +92,7 @@ impl Node {
             basic_cache: BasicCache::default(),
             cpu: crate::cpu::pool()?,
             screening: crate::screening::Screening::default(),
+            signals: crate::signals::Signals::default(),
         })
     }
 

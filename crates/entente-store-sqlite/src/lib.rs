@@ -19,8 +19,9 @@ mod rows;
 use async_trait::async_trait;
 use entente_core::audit::Frontier;
 use entente_store::{
-    AuditRecord, InsertOutcome, NewObject, ObjectRow, ScanFilter, StatusDraft, StatusRecord, Store,
-    StoreError, StoredAuditEntry, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
+    AuditRecord, InsertOutcome, NewObject, ObjectRow, PeerLink, PullCommit, ScanFilter,
+    SecurityEvent, StatusDraft, StatusRecord, Store, StoreError, StoredAuditEntry,
+    StoredSecurityEvent, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
 };
 use id_index::IdIndex;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -268,15 +269,44 @@ async fn existing_versions(
     Ok(existing)
 }
 
+/// What a write of objects also writes in its transaction.
+enum Also {
+    Nothing,
+    /// The TAXII status resource of the request.
+    Status(StatusDraft),
+    /// A peer's cursor and the pull's security events.
+    Pull(PullCommit),
+}
+
+async fn insert_security_events(
+    conn: &mut SqliteConnection,
+    events: &[SecurityEvent],
+) -> Result<(), StoreError> {
+    for e in events {
+        sqlx::query(
+            "INSERT INTO security_events (ts_us, kind, source, object, detail) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(e.ts_us)
+        .bind(&e.kind)
+        .bind(&e.source)
+        .bind(&e.object)
+        .bind(&e.detail)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
 impl SqliteStore {
-    /// Inserts a batch (see [`Store::insert_objects`]), with the request's status if given.
+    /// Inserts a batch (see [`Store::insert_objects`]), with what else the write carries.
     async fn insert(
         &self,
         collection: &str,
         objects: Vec<NewObject>,
         audit_record: AuditRecord,
         now_us: i64,
-        status: Option<StatusDraft>,
+        also: Also,
     ) -> Result<(Vec<InsertOutcome>, Option<String>), StoreError> {
         let mut w = self.writer.lock().await;
         let w = &mut *w;
@@ -371,9 +401,44 @@ impl SqliteStore {
             });
             q.build().execute(&mut *tx).await.map_err(db_err)?;
         }
+        let equivocations: Vec<SecurityEvent> = objects
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| **o == InsertOutcome::Equivocation)
+            .map(|(o, _)| SecurityEvent {
+                ts_us: now_us,
+                kind: "equivocation".into(),
+                source: audit_record.principal.clone(),
+                object: Some(match o.version_ns {
+                    Some(v) => format!("{}@{v}", o.id),
+                    None => o.id.clone(),
+                }),
+                detail: "a different object with the same id and version is already stored: \
+                         the newcomer was refused"
+                    .into(),
+            })
+            .collect();
+        insert_security_events(&mut tx, &equivocations).await?;
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
-        let status_json = match status {
-            Some(draft) => {
+        let status_json = match also {
+            Also::Nothing => None,
+            Also::Pull(pull) => {
+                insert_security_events(&mut tx, &pull.events).await?;
+                let done = sqlx::query("UPDATE peer_links SET cursor = ? WHERE party = ?")
+                    .bind(&pull.cursor)
+                    .bind(&pull.peer)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Corrupt(format!(
+                        "no link to peer {} to advance the cursor of",
+                        pull.peer
+                    )));
+                }
+                None
+            }
+            Also::Status(draft) => {
                 let json = (draft.render)(&outcomes);
                 sqlx::query("INSERT OR REPLACE INTO statuses (id, owner, json) VALUES (?, ?, ?)")
                     .bind(&draft.id)
@@ -384,7 +449,6 @@ impl SqliteStore {
                     .map_err(db_err)?;
                 Some(json)
             }
-            None => None,
         };
         tx.commit().await.map_err(db_err)?;
         self.ids.add(
@@ -413,7 +477,21 @@ impl Store for SqliteStore {
         now_us: i64,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
         let (outcomes, _) = self
-            .insert(collection, objects, audit_record, now_us, None)
+            .insert(collection, objects, audit_record, now_us, Also::Nothing)
+            .await?;
+        Ok(outcomes)
+    }
+
+    async fn insert_pulled(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit_record: AuditRecord,
+        now_us: i64,
+        pull: PullCommit,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        let (outcomes, _) = self
+            .insert(collection, objects, audit_record, now_us, Also::Pull(pull))
             .await?;
         Ok(outcomes)
     }
@@ -427,7 +505,13 @@ impl Store for SqliteStore {
         status: StatusDraft,
     ) -> Result<(Vec<InsertOutcome>, String), StoreError> {
         let (outcomes, json) = self
-            .insert(collection, objects, audit_record, now_us, Some(status))
+            .insert(
+                collection,
+                objects,
+                audit_record,
+                now_us,
+                Also::Status(status),
+            )
             .await?;
         Ok((outcomes, json.unwrap_or_default()))
     }
@@ -677,6 +761,73 @@ impl Store for SqliteStore {
             }
         })
         .transpose()
+    }
+
+    async fn set_peer_link(&self, link: PeerLink) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().await;
+        sqlx::query(
+            "INSERT INTO peer_links (party, url, token, ca_pem, cursor) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (party) DO UPDATE SET url = excluded.url, token = excluded.token, \
+             ca_pem = excluded.ca_pem",
+        )
+        .bind(&link.party)
+        .bind(&link.url)
+        .bind(&link.token)
+        .bind(&link.ca_pem)
+        .bind(&link.cursor)
+        .execute(&mut w.conn)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn peer_links(&self) -> Result<Vec<PeerLink>, StoreError> {
+        let rows =
+            sqlx::query("SELECT party, url, token, ca_pem, cursor FROM peer_links ORDER BY party")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PeerLink {
+                    party: r.try_get(0).map_err(db_err)?,
+                    url: r.try_get(1).map_err(db_err)?,
+                    token: r.try_get(2).map_err(db_err)?,
+                    ca_pem: r.try_get(3).map_err(db_err)?,
+                    cursor: r.try_get(4).map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn security_events(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredSecurityEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, ts_us, kind, source, object, detail FROM security_events \
+             WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after_seq)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredSecurityEvent {
+                    seq: r.try_get(0).map_err(db_err)?,
+                    event: SecurityEvent {
+                        ts_us: r.try_get(1).map_err(db_err)?,
+                        kind: r.try_get(2).map_err(db_err)?,
+                        source: r.try_get(3).map_err(db_err)?,
+                        object: r.try_get(4).map_err(db_err)?,
+                        detail: r.try_get(5).map_err(db_err)?,
+                    },
+                })
+            })
+            .collect()
     }
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {

@@ -56,6 +56,7 @@ fn observer() -> Viewer {
     Viewer::Node {
         party: PartyCode::parse("MN").unwrap(),
         tier: Tier::Observer,
+        holder: PartyCode::parse("KZ").unwrap(),
     }
 }
 
@@ -99,6 +100,12 @@ async fn duplicates_equivocation_flags_and_date_added() {
         out,
         vec![InsertOutcome::Duplicate, InsertOutcome::Equivocation]
     );
+    // The refused equivocation is a security event, written in the same transaction.
+    let events = s.security_events(0, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event.kind, "equivocation");
+    assert_eq!(events[0].event.object.as_deref(), Some("a@2"));
+    assert_eq!(events[0].event.source, "test");
     let flags = |rows: Vec<ObjectRow>| {
         rows.iter()
             .map(|r| (r.version_ns, r.is_first, r.is_last))
@@ -523,4 +530,78 @@ async fn a_database_of_the_first_schema_keeps_its_objects_findable_by_id() {
         by_id(&s, &ids[..1]).await[0].1,
         vec![(7, true, false), (8, false, true)]
     );
+}
+
+fn link(party: &str, cursor: Option<&str>) -> PeerLink {
+    PeerLink {
+        party: party.into(),
+        url: format!("http://{party}.example/"),
+        token: "secret".into(),
+        ca_pem: None,
+        cursor: cursor.map(str::to_owned),
+    }
+}
+
+fn pull(peer: &str, cursor: &str, events: Vec<SecurityEvent>) -> PullCommit {
+    PullCommit {
+        peer: peer.into(),
+        cursor: cursor.into(),
+        events,
+    }
+}
+
+#[tokio::test]
+async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
+    let (_d, s) = store().await;
+    s.set_peer_link(link("CN", None)).await.unwrap();
+    let refused = SecurityEvent {
+        ts_us: 7,
+        kind: "refused-from-peer".into(),
+        source: "peer:CN".into(),
+        object: Some("b".into()),
+        detail: "the signature does not verify".into(),
+    };
+    let out = s
+        .insert_pulled(
+            "c",
+            vec![obj("a", 1, Tlp::Green, "x")],
+            audit(),
+            10,
+            pull("CN", "2019-06-14T08:00:00.000001Z", vec![refused.clone()]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out, vec![InsertOutcome::Stored { date_added_us: 10 }]);
+    let links = s.peer_links().await.unwrap();
+    assert_eq!(
+        links[0].cursor.as_deref(),
+        Some("2019-06-14T08:00:00.000001Z")
+    );
+    assert_eq!(s.security_events(0, 10).await.unwrap()[0].event, refused);
+    // Re-adding the link (a new URL or token) keeps how far the pull has come.
+    let mut moved = link("CN", None);
+    moved.url = "http://cn2.example/".into();
+    s.set_peer_link(moved).await.unwrap();
+    let links = s.peer_links().await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].url, "http://cn2.example/");
+    assert_eq!(
+        links[0].cursor.as_deref(),
+        Some("2019-06-14T08:00:00.000001Z")
+    );
+    assert!(!format!("{:?}", links[0]).contains("secret"));
+    // A pull from a peer with no link is refused whole: nothing of it is stored.
+    let err = s
+        .insert_pulled(
+            "c",
+            vec![obj("z", 1, Tlp::Green, "x")],
+            audit(),
+            20,
+            pull("RU", "x", vec![refused]),
+        )
+        .await;
+    assert!(err.is_err());
+    assert!(s.versions_of("c", "z").await.unwrap().is_empty());
+    assert_eq!(s.security_events(0, 10).await.unwrap().len(), 1);
+    assert_eq!(s.count_objects().await.unwrap(), 1);
 }

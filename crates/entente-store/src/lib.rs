@@ -132,6 +132,60 @@ pub struct StatusDraft {
     pub render: RenderStatus,
 }
 
+/// A peer node this node pulls from: where it is, the token it issued to this node, the CA its
+/// TLS certificate chains to (when not a public one), and how far the pull has come. Its `Debug`
+/// hides the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PeerLink {
+    pub party: String,
+    /// The peer's base URL (`https://host:port/`).
+    pub url: String,
+    pub token: String,
+    pub ca_pem: Option<String>,
+    /// The `date_added` of the last object received from the peer, as it wrote it.
+    pub cursor: Option<String>,
+}
+
+impl std::fmt::Debug for PeerLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PeerLink")
+            .field("party", &self.party)
+            .field("url", &self.url)
+            .field("token", &"<hidden>")
+            .field("ca_pem", &self.ca_pem.as_ref().map(|_| "<pem>"))
+            .field("cursor", &self.cursor)
+            .finish()
+    }
+}
+
+/// Something administrators must look at: an equivocation, an object a peer sent that was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityEvent {
+    pub ts_us: i64,
+    /// `equivocation`, `refused-from-peer`.
+    pub kind: String,
+    /// Who sent what raised it, named as in the audit log (`peer:CN`).
+    pub source: String,
+    /// The object concerned, as `id@version` (nanoseconds) or `id`.
+    pub object: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSecurityEvent {
+    pub seq: i64,
+    pub event: SecurityEvent,
+}
+
+/// What a pull from a peer writes in the transaction of the objects it brought: the peer's new
+/// cursor (so a crash neither loses nor repeats anything) and the events the pull raised.
+#[derive(Debug, Clone)]
+pub struct PullCommit {
+    pub peer: String,
+    pub cursor: String,
+    pub events: Vec<SecurityEvent>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Stores a batch of object versions and the audit entry of the request in one transaction,
@@ -154,6 +208,17 @@ pub trait Store: Send + Sync {
         now_us: i64,
         status: StatusDraft,
     ) -> Result<(Vec<InsertOutcome>, String), StoreError>;
+
+    /// As [`Store::insert_objects`] for objects pulled from a peer: the peer's cursor advances and
+    /// the pull's security events are recorded in the same transaction as the objects.
+    async fn insert_pulled(
+        &self,
+        collection: &str,
+        objects: Vec<NewObject>,
+        audit: AuditRecord,
+        now_us: i64,
+        pull: PullCommit,
+    ) -> Result<Vec<InsertOutcome>, StoreError>;
 
     /// Rows after `after_seq` matching `filter`, in `seq` order, at most `limit`.
     async fn scan(
@@ -200,6 +265,18 @@ pub trait Store: Send + Sync {
     async fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn add_token(&self, token_hash: &[u8], subject: TokenSubject) -> Result<(), StoreError>;
     async fn token_subject(&self, token_hash: &[u8]) -> Result<Option<TokenSubject>, StoreError>;
+
+    /// Adds or replaces the link to a peer; a replaced link keeps its cursor.
+    async fn set_peer_link(&self, link: PeerLink) -> Result<(), StoreError>;
+    async fn peer_links(&self) -> Result<Vec<PeerLink>, StoreError>;
+
+    /// Security events after `after_seq`, oldest first. Every equivocation a store refuses is
+    /// recorded as one, in the transaction that refused it.
+    async fn security_events(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredSecurityEvent>, StoreError>;
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError>;

@@ -34,6 +34,56 @@ pub struct NodeConfig {
     /// working directory if it is there, else none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_variants: Option<PathBuf>,
+    /// How this node pulls from its peers (`entente peer add --url`).
+    #[serde(default)]
+    pub federation: Federation,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Federation {
+    /// Seconds between pulls from a peer that has not poked (pokes make pulls immediate).
+    pub poll_seconds: f64,
+    /// Objects asked for per page.
+    pub page_size: usize,
+    /// Seconds one request to a peer may take.
+    pub request_timeout_seconds: f64,
+}
+
+impl Default for Federation {
+    fn default() -> Self {
+        let s = entente_federation::Settings::default();
+        Federation {
+            poll_seconds: s.poll_interval.as_secs_f64(),
+            page_size: s.page_size,
+            request_timeout_seconds: s.request_timeout.as_secs_f64(),
+        }
+    }
+}
+
+impl Federation {
+    pub fn settings(&self) -> Result<entente_federation::Settings> {
+        let secs = |name: &str, v: f64| {
+            std::time::Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    anyhow!("federation.{name}: {v} is not a positive number of seconds")
+                })
+        };
+        if !(1..=10_000).contains(&self.page_size) {
+            bail!(
+                "federation.page_size: {} is not between 1 and 10000",
+                self.page_size
+            );
+        }
+        Ok(entente_federation::Settings {
+            poll_interval: secs("poll_seconds", self.poll_seconds)?,
+            page_size: self.page_size,
+            request_timeout: secs("request_timeout_seconds", self.request_timeout_seconds)?,
+            ..Default::default()
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,6 +134,7 @@ impl NodeConfig {
             limits: Limits::default(),
             default_marking: default_marking(),
             name_variants: None,
+            federation: Federation::default(),
         }
     }
 
@@ -104,6 +155,7 @@ impl NodeConfig {
             .try_into()
             .with_context(|| format!("in {} or the ENTENTE_ environment", path.display()))?;
         config.settings()?;
+        config.federation.settings()?;
         Ok(config)
     }
 
@@ -135,7 +187,7 @@ pub fn apply_env(
             continue;
         }
         let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
-        const SETTINGS: [&str; 7] = [
+        const SETTINGS: [&str; 9] = [
             "state",
             "charter",
             "database",
@@ -143,6 +195,8 @@ pub fn apply_env(
             "tls",
             "limits",
             "default_marking",
+            "name_variants",
+            "federation",
         ];
         if !path.first().is_some_and(|p| SETTINGS.contains(&p.as_str())) {
             bail!("{key} is not a configuration setting: ENTENTE_ variables set {} (ENTENTE_LOG sets the log filter)", SETTINGS.join(", "));

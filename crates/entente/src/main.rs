@@ -157,12 +157,28 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum PeerCommand {
-    /// Allow a state's node to pull from this one; prints the token it authenticates with, once.
+    /// Without --url: allow a state's node to pull from this one, and print the token it
+    /// authenticates with, once. With --url and --token: make this node pull from that state's
+    /// node, with the token that node issued to this one.
     Add {
         #[arg(long)]
         dir: PathBuf,
         #[arg(long)]
         state: String,
+        /// The peer node's address, e.g. https://kz.example:8443 (http only on loopback).
+        #[arg(long, requires = "token")]
+        url: Option<String>,
+        /// The token the peer's `entente peer add --state <this node's state>` printed.
+        #[arg(long, requires = "url")]
+        token: Option<String>,
+        /// The CA certificate (PEM) the peer's TLS certificate chains to: its `tls/ca.pem`.
+        #[arg(long, requires = "url")]
+        ca: Option<PathBuf>,
+    },
+    /// List the peers this node pulls from, with how far each pull has come.
+    List {
+        #[arg(long)]
+        dir: PathBuf,
     },
 }
 
@@ -232,12 +248,43 @@ async fn main() -> Result<()> {
             );
             println!("(shown once: the node keeps only their hashes)");
         }
-        Command::Peer(PeerCommand::Add { dir, state }) => {
+        Command::Peer(PeerCommand::Add {
+            dir,
+            state,
+            url: None,
+            ..
+        }) => {
             let nd = NodeDir::open(&dir)?;
             let node = nd.node().await?;
             let token = users::add_peer(&node, &state).await?;
             println!("peer: {state}\ntoken: {token}");
             println!("(shown once: give it to {state}'s node operator over a trusted channel)");
+        }
+        Command::Peer(PeerCommand::Add {
+            dir,
+            state,
+            url: Some(url),
+            token,
+            ca,
+        }) => {
+            let nd = NodeDir::open(&dir)?;
+            let node = nd.node().await?;
+            let link =
+                users::link_peer(&node, &state, &url, token.as_deref(), ca.as_deref()).await?;
+            println!("peer: {state}\nurl: {}", link.url);
+            println!("this node pulls from {state}'s node (a running node starts within seconds)");
+        }
+        Command::Peer(PeerCommand::List { dir }) => {
+            let nd = NodeDir::open(&dir)?;
+            let node = nd.node().await?;
+            for l in node.store.peer_links().await? {
+                println!(
+                    "{}\t{}\tcursor {}",
+                    l.party,
+                    l.url,
+                    l.cursor.as_deref().unwrap_or("(nothing pulled yet)")
+                );
+            }
         }
         Command::Screen {
             list,

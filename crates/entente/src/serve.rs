@@ -60,6 +60,7 @@ pub async fn serve(
     let variants = nd.config.name_variants.as_ref().map(|p| nd.dir.join(p));
     node.screening
         .set_groups(crate::screen::load_groups(variants.as_deref(), false)?);
+    let _federation = entente_federation::start(node.clone(), nd.config.federation.settings()?);
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };
     let url = format!("{scheme}://{local}/taxii2/");

@@ -4,7 +4,8 @@ use anyhow::{anyhow, bail, Result};
 use entente_core::{audience::is_user_name, PartyCode, Role};
 use entente_server::auth::{hash_password, hash_token, new_password, new_token};
 use entente_server::Node;
-use entente_store::{TokenSubject, UserRecord};
+use entente_store::{PeerLink, TokenSubject, UserRecord};
+use std::path::Path;
 
 pub struct Credentials {
     pub password: String,
@@ -44,4 +45,33 @@ pub async fn add_peer(node: &Node, state: &str) -> Result<String> {
         .add_token(&hash_token(&token), TokenSubject::Peer(party.to_string()))
         .await?;
     Ok(token)
+}
+
+/// Makes this node pull from `state`'s node at `url`, with the token that node issued to this one.
+pub async fn link_peer(
+    node: &Node,
+    state: &str,
+    url: &str,
+    token: Option<&str>,
+    ca: Option<&Path>,
+) -> Result<PeerLink> {
+    let party = PartyCode::parse(state)?;
+    if party == node.party {
+        bail!("{party} is this node's own state");
+    }
+    if node.charter.party(&party).is_none() {
+        bail!("{party} is not a party of the charter");
+    }
+    let token = token.ok_or_else(|| {
+        anyhow!("--url needs --token: the token {party}'s node issued to this one")
+    })?;
+    let ca_pem = ca
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map_err(|e| anyhow!("reading the CA certificate {}: {e}", p.display()))
+        })
+        .transpose()?;
+    let link = entente_federation::link::new_link(&party, url, token, ca_pem)?;
+    node.store.set_peer_link(link.clone()).await?;
+    Ok(link)
 }

@@ -73,11 +73,27 @@ fn expected(marking: Tlp, shape: Shape, tier: Tier, is_node: bool) -> bool {
     }
 }
 
-fn viewers(party: &PartyCode, tier: Tier) -> Vec<(Viewer, bool)> {
+/// What the hub (the secretariat's node) is sent to relay, written out per DESIGN.md: everything
+/// addressed to anyone beyond the originator KZ. Every shape but `None` names someone who is not
+/// KZ; RED reaches beyond KZ only when it names a user of another state.
+fn expected_hub(marking: Tlp, shape: Shape) -> bool {
+    use Shape::*;
+    match (marking, shape) {
+        (Tlp::Clear, _) => true,
+        (Tlp::Red, None | NamesViewerState | NamesViewerTier) => false,
+        (Tlp::Red, NamesViewerUser | NamesOtherUserOfViewerState | NamesOthersOnly) => true,
+        (Tlp::Green | Tlp::Amber | Tlp::AmberStrict, _) => true,
+    }
+}
+
+/// A node of `party` and the users of that state, each with whether it is a node; nodes pull
+/// from `holder`.
+fn viewers_pulling_from(party: &PartyCode, tier: Tier, holder: &PartyCode) -> Vec<(Viewer, bool)> {
     let mut v = vec![(
         Viewer::Node {
             party: party.clone(),
             tier,
+            holder: holder.clone(),
         },
         true,
     )];
@@ -92,6 +108,11 @@ fn viewers(party: &PartyCode, tier: Tier) -> Vec<(Viewer, bool)> {
         ));
     }
     v
+}
+
+/// As [`viewers_pulling_from`], with nodes pulling from the originator, KZ.
+fn viewers(party: &PartyCode, tier: Tier) -> Vec<(Viewer, bool)> {
+    viewers_pulling_from(party, tier, &code("KZ"))
 }
 
 fn party_of_tier(tier: Tier) -> PartyCode {
@@ -117,7 +138,11 @@ fn every_viewer_tier_role_marking_and_audience() {
                     audience: audience(shape, &party, tier),
                 };
                 for (viewer, is_node) in viewers(&party, tier) {
-                    let want = expected(marking, shape, tier, is_node);
+                    let want = if is_node && party.is_secretariat() {
+                        expected_hub(marking, shape)
+                    } else {
+                        expected(marking, shape, tier, is_node)
+                    };
                     assert_eq!(
                         may_see(&viewer, &label),
                         want,
@@ -125,13 +150,19 @@ fn every_viewer_tier_role_marking_and_audience() {
                     );
                     checked += 1;
                 }
-                // The originator's own node and users see everything they originated.
-                for (viewer, _) in viewers(&originator, Tier::Member) {
-                    assert!(
-                        may_see(&viewer, &label),
-                        "originator {viewer:?} {marking} {shape:?}"
-                    );
-                    checked += 1;
+                // The originator's users see everything their state originated; its node, which
+                // holds it already, is never sent it back, from any holder.
+                for holder in [code("SECRETARIAT"), code("RU")] {
+                    for (viewer, is_node) in
+                        viewers_pulling_from(&originator, Tier::Member, &holder)
+                    {
+                        assert_eq!(
+                            may_see(&viewer, &label),
+                            !is_node,
+                            "originator {viewer:?} {marking} {shape:?}"
+                        );
+                        checked += usize::from(holder == code("RU"));
+                    }
                 }
                 // The public sees CLEAR only.
                 assert_eq!(may_see(&Viewer::Public, &label), marking == Tlp::Clear);
@@ -140,6 +171,84 @@ fn every_viewer_tier_role_marking_and_audience() {
         }
     }
     assert_eq!(checked, 4 * 5 * 6 * 9);
+}
+
+/// Who passes an object on: its originator's node and the hub, never a state that received it.
+/// Every peer kind × holder × marking × audience shape, against the tables above.
+#[test]
+fn a_peer_node_is_sent_objects_only_by_their_originator_or_the_hub() {
+    let originator = code("KZ");
+    let mut checked = 0;
+    for holder in [code("KZ"), code("SECRETARIAT"), code("CN"), code("MN")] {
+        for tier in Tier::ALL {
+            let party = party_of_tier(tier);
+            if party == holder {
+                continue;
+            }
+            for marking in Tlp::ALL {
+                for shape in SHAPES {
+                    let label = AccessLabel {
+                        originator: originator.clone(),
+                        marking,
+                        audience: audience(shape, &party, tier),
+                    };
+                    let viewer = Viewer::Node {
+                        party: party.clone(),
+                        tier,
+                        holder: holder.clone(),
+                    };
+                    let relays = holder == originator || holder.is_secretariat();
+                    let want = relays
+                        && if party.is_secretariat() {
+                            expected_hub(marking, shape)
+                        } else {
+                            expected(marking, shape, tier, true)
+                        };
+                    assert_eq!(
+                        may_see(&viewer, &label),
+                        want,
+                        "{party} pulling from {holder}: {marking} {shape:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // KZ and CN serve all four tiers' parties; SECRETARIAT and MN the other three.
+    assert_eq!(checked, (4 + 3 + 4 + 3) * 5 * 6);
+}
+
+/// The hub is not sent what is addressed to no one beyond its originator.
+#[test]
+fn the_hub_is_not_sent_what_only_its_originator_may_see() {
+    let kz = code("KZ");
+    let hub = Viewer::Node {
+        party: code("SECRETARIAT"),
+        tier: Tier::Secretariat,
+        holder: kz.clone(),
+    };
+    let own_state = Audience {
+        states: vec![kz.clone()],
+        ..Default::default()
+    };
+    let own_user = Audience {
+        users: vec![UserRef::parse("KZ:analyst").unwrap()],
+        ..Default::default()
+    };
+    for marking in Tlp::ALL {
+        for aud in [&own_state, &own_user] {
+            let label = AccessLabel {
+                originator: kz.clone(),
+                marking,
+                audience: Some(aud.clone()),
+            };
+            assert_eq!(
+                may_see(&hub, &label),
+                marking == Tlp::Clear,
+                "{marking} {aud:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -195,7 +304,11 @@ fn arb_audience() -> impl Strategy<Value = Option<Audience>> {
 fn arb_viewer() -> impl Strategy<Value = Viewer> {
     prop_oneof![
         Just(Viewer::Public),
-        (arb_party(), arb_tier()).prop_map(|(party, tier)| Viewer::Node { party, tier }),
+        (arb_party(), arb_tier(), arb_party()).prop_map(|(party, tier, holder)| Viewer::Node {
+            party,
+            tier,
+            holder
+        }),
         (
             arb_party(),
             arb_tier(),
@@ -216,9 +329,19 @@ proptest! {
                          marking in prop::sample::select(Tlp::ALL.to_vec())) {
         let label = AccessLabel { originator: originator.clone(), marking, audience: audience.clone() };
         let sees = may_see(&viewer, &label);
-        if marking == Tlp::Clear { prop_assert!(sees); }
+        let node = match &viewer {
+            Viewer::Node { party, holder, .. } => Some((party, holder)),
+            _ => None,
+        };
+        let relays = node.is_none_or(|(_, h)| *h == originator || h.is_secretariat());
+        if marking == Tlp::Clear && viewer.party() != Some(&originator) && relays {
+            prop_assert!(sees);
+        }
         if viewer == Viewer::Public { prop_assert_eq!(sees, marking == Tlp::Clear); }
-        if viewer.party() == Some(&originator) { prop_assert!(sees); }
+        // An originating state's users see what it originated; its node is never sent it back.
+        if viewer.party() == Some(&originator) { prop_assert_eq!(sees, node.is_none()); }
+        // Only the originator's node and the hub pass objects on.
+        if !relays { prop_assert!(!sees); }
         // A role never changes what a user sees.
         if let Viewer::User { user, tier, .. } = &viewer {
             for role in Role::ALL {
@@ -231,10 +354,14 @@ proptest! {
             let l2 = AccessLabel { marking: stricter, ..label.clone() };
             prop_assert!(!may_see(&viewer, &l2) || sees);
         }
-        // What a user sees, that user's node receives.
+        // What a user sees, that user's node receives from the originator or the hub.
         if let Viewer::User { user, tier, .. } = &viewer {
-            let node = Viewer::Node { party: user.party().clone(), tier: *tier };
-            prop_assert!(!sees || may_see(&node, &label));
+            if *user.party() != originator {
+                for holder in [originator.clone(), PartyCode::parse("SECRETARIAT").unwrap()] {
+                    let node = Viewer::Node { party: user.party().clone(), tier: *tier, holder };
+                    prop_assert!(!sees || may_see(&node, &label));
+                }
+            }
         }
     }
 }

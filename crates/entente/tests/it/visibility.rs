@@ -1,9 +1,11 @@
 //! The access policy on every read endpoint: objects originated and signed by CN, in every
-//! marking × audience shape, stored on a KZ node; every principal kind (KZ users of each role;
-//! the nodes of a member, an observer, a dialogue partner, the secretariat, and the originator)
-//! reads them through every endpoint. The expected audience of each object is written out by hand
-//! from DESIGN.md's table; anything seen that should not be is a leak, and anything not seen that
-//! should be is a failure too. Invisible answers exactly like absent.
+//! marking × audience shape, stored on a node that is not their originator — a state's node (KZ)
+//! and the hub (SECRETARIAT); every principal kind (that node's users of each role; the nodes of a
+//! member, an observer, a dialogue partner, the secretariat or KZ, and the originator) reads them
+//! through every endpoint. The expected audience of each object is written out by hand from
+//! DESIGN.md's table; anything seen that should not be is a leak, and anything not seen that should
+//! be is a failure too. Peer nodes are sent objects only by their originator or the hub, never
+//! their own objects back. Invisible answers exactly like absent.
 
 use crate::helpers::*;
 use entente_core::marking::{TLP_AMBER, TLP_AMBER_STRICT, TLP_CLEAR, TLP_GREEN, TLP_RED};
@@ -11,19 +13,26 @@ use entente_stix::extension::ENTENTE_EXTENSION;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
-const PRINCIPALS: [&str; 8] = [
+const KZ_USERS: [&str; 3] = ["kz-analyst", "kz-supervisor", "kz-admin"];
+const SEC_USERS: [&str; 3] = ["sec-analyst", "sec-supervisor", "sec-admin"];
+const ALL: [&str; 12] = [
     "kz-analyst",
     "kz-supervisor",
     "kz-admin",
+    "sec-analyst",
+    "sec-supervisor",
+    "sec-admin",
     "RU",
     "MN",
     "TR",
     "SECRETARIAT",
+    "KZ",
     "CN",
 ];
-const KZ_USERS: [&str; 3] = ["kz-analyst", "kz-supervisor", "kz-admin"];
 
-/// Audience shapes, and who may see each at GREEN and at AMBER (the originator CN always may).
+/// Audience shapes, and who may see each at GREEN and at AMBER: users of KZ and of the
+/// secretariat, and the nodes of states (when a node that relays holds the object). The
+/// originator CN always may, but its node is not sent its own objects.
 struct Shape {
     name: &'static str,
     audience: Option<Value>,
@@ -38,8 +47,19 @@ fn shapes() -> Vec<Shape> {
         Shape {
             name: "none",
             audience: None,
-            green: &PRINCIPALS,
-            amber: &["kz-analyst", "kz-supervisor", "kz-admin", "RU"],
+            green: &[
+                "kz-analyst",
+                "kz-supervisor",
+                "kz-admin",
+                "sec-analyst",
+                "sec-supervisor",
+                "sec-admin",
+                "RU",
+                "MN",
+                "TR",
+                "KZ",
+            ],
+            amber: &["kz-analyst", "kz-supervisor", "kz-admin", "RU", "KZ"],
             red: None,
         },
         Shape {
@@ -59,9 +79,9 @@ fn shapes() -> Vec<Shape> {
         Shape {
             name: "user KZ:kz-analyst",
             audience: Some(json!({"users": ["KZ:kz-analyst"]})),
-            green: &["kz-analyst"],
-            amber: &["kz-analyst"],
-            red: Some(&["kz-analyst"]),
+            green: &["kz-analyst", "KZ"],
+            amber: &["kz-analyst", "KZ"],
+            red: Some(&["kz-analyst", "KZ"]),
         },
         Shape {
             name: "user MN:liaison",
@@ -73,18 +93,22 @@ fn shapes() -> Vec<Shape> {
         Shape {
             name: "the secretariat",
             audience: Some(json!({"states": ["SECRETARIAT"]})),
-            green: &["SECRETARIAT"],
-            amber: &["SECRETARIAT"],
+            green: &["sec-analyst", "sec-supervisor", "sec-admin"],
+            amber: &["sec-analyst", "sec-supervisor", "sec-admin"],
             red: None,
         },
         Shape {
             name: "tier member",
             audience: Some(json!({"tiers": ["member"]})),
-            green: &["kz-analyst", "kz-supervisor", "kz-admin", "RU"],
-            amber: &["kz-analyst", "kz-supervisor", "kz-admin", "RU"],
+            green: &["kz-analyst", "kz-supervisor", "kz-admin", "RU", "KZ"],
+            amber: &["kz-analyst", "kz-supervisor", "kz-admin", "RU", "KZ"],
             red: None,
         },
     ]
+}
+
+fn is_node(who: &str) -> bool {
+    who.chars().all(|c| c.is_ascii_uppercase())
 }
 
 struct Case {
@@ -94,21 +118,33 @@ struct Case {
 }
 
 #[tokio::test]
-async fn every_principal_sees_exactly_what_the_policy_allows_on_every_endpoint() {
+async fn every_principal_sees_exactly_what_the_policy_allows_on_a_state_node() {
+    every_principal_on_every_endpoint("KZ").await;
+}
+
+#[tokio::test]
+async fn every_principal_sees_exactly_what_the_policy_allows_on_the_hub() {
+    every_principal_on_every_endpoint("SECRETARIAT").await;
+}
+
+async fn every_principal_on_every_endpoint(holder: &str) {
     let cn = signer("CN");
-    let node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
+    let node = TestNode::start(&charter_with_key("CN", &cn), holder).await;
+    let hub = holder == "SECRETARIAT";
+    let users = if hub { SEC_USERS } else { KZ_USERS };
     let mut tokens = Vec::new();
-    for (user, role) in [
-        ("kz-analyst", "analyst"),
-        ("kz-supervisor", "supervisor"),
-        ("kz-admin", "admin"),
-    ] {
-        tokens.push((user, node.add_user(user, role).token));
+    for (user, role) in users.iter().zip(["analyst", "supervisor", "admin"]) {
+        tokens.push((*user, node.add_user(user, role).token));
     }
-    for peer in ["RU", "MN", "TR", "SECRETARIAT", "CN"] {
+    let other = if hub { "KZ" } else { "SECRETARIAT" };
+    for peer in ["RU", "MN", "TR", other, "CN"] {
         tokens.push((peer, node.add_peer(peer)));
     }
     let supervisor = tokens[1].1.clone();
+    // A peer node is sent what the table allows only by the hub, and never its own objects.
+    let sees = |who: &str, allowed: &[&str]| {
+        allowed.contains(&who) && (!is_node(who) || (hub && who != "CN"))
+    };
 
     let mut cases = Vec::new();
     let mut objects = Vec::new();
@@ -129,16 +165,19 @@ async fn every_principal_sees_exactly_what_the_policy_allows_on_every_endpoint()
             }
             cn.sign_object(&mut o).unwrap();
             let expected: Option<&[&str]> = match marking {
-                "CLEAR" => Some(&PRINCIPALS),
+                "CLEAR" => Some(&ALL),
                 "GREEN" => Some(shape.green),
                 "RED" => shape.red,
                 _ => Some(shape.amber),
             };
             let id = o["id"].as_str().unwrap().to_owned();
             match expected {
-                Some(who) => {
-                    let mut expected: BTreeSet<&str> = who.iter().copied().collect();
-                    expected.insert("CN");
+                Some(allowed) => {
+                    let expected: BTreeSet<&str> = tokens
+                        .iter()
+                        .map(|(who, _)| *who)
+                        .filter(|who| sees(who, allowed))
+                        .collect();
                     cases.push(Case {
                         id,
                         label: format!("{marking} / {}", shape.name),
@@ -254,10 +293,17 @@ async fn every_principal_sees_exactly_what_the_policy_allows_on_every_endpoint()
             .status();
         assert_eq!(
             st.as_u16(),
-            if *who == "kz-supervisor" { 200 } else { 404 },
+            if *who == users[1] { 200 } else { 404 },
             "status: {who}"
         );
     }
     assert_eq!(checked, 8 * cases.len() * 5);
-    assert!(KZ_USERS.iter().all(|u| PRINCIPALS.contains(u)));
+    // The table is not empty for anyone who should see something.
+    for who in ["RU", "MN"] {
+        assert_eq!(
+            cases.iter().any(|c| c.expected.contains(who)),
+            hub,
+            "{who} on {holder}"
+        );
+    }
 }
