@@ -61,6 +61,8 @@ pub struct Creds {
 pub struct TestNode {
     pub _tmp: tempfile::TempDir,
     pub dir: PathBuf,
+    /// The node's public key as the charter writes it (`ed25519:...`).
+    pub key: String,
     pub url: String,
     pub child: Option<Child>,
     pub http: Client,
@@ -73,7 +75,7 @@ impl TestNode {
         let charter_path = tmp.path().join("charter.toml");
         std::fs::write(&charter_path, charter).unwrap();
         let dir = tmp.path().join("node");
-        let (ok, _, err) = run(&[
+        let (ok, out, err) = run(&[
             "init",
             "--dir",
             dir.to_str().unwrap(),
@@ -83,9 +85,16 @@ impl TestNode {
             state,
         ]);
         assert!(ok, "init failed: {err}");
+        let key = out
+            .lines()
+            .find_map(|l| l.strip_prefix("key = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("init printed no key: {out}"))
+            .to_owned();
         TestNode {
             _tmp: tmp,
             dir,
+            key,
             url: String::new(),
             child: None,
             http: Client::new(),
@@ -99,18 +108,44 @@ impl TestNode {
         n
     }
 
+    /// The state this node belongs to, from its configuration.
+    pub fn state(&self) -> String {
+        let config = std::fs::read_to_string(self.dir.join("entente.toml")).unwrap();
+        let table: toml::Table = toml::from_str(&config).unwrap();
+        table["state"].as_str().unwrap().to_owned()
+    }
+
     pub fn dir_str(&self) -> &str {
         self.dir.to_str().unwrap()
     }
 
     pub fn serve(&mut self) {
+        self.serve_on("127.0.0.1:0");
+    }
+
+    /// Serves again on the address it served on before (its peers know it by that URL).
+    pub fn restart(&mut self) {
+        let addr = self
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches("/taxii2/")
+            .to_owned();
+        self.serve_on(&addr);
+    }
+
+    /// The node's base URL (`http://127.0.0.1:PORT/`).
+    pub fn base_url(&self) -> String {
+        self.url.trim_end_matches("taxii2/").to_owned()
+    }
+
+    pub fn serve_on(&mut self, listen: &str) {
         let mut cmd = Command::new(bin());
         cmd.args([
             "serve",
             "--dir",
             self.dir_str(),
             "--listen",
-            "127.0.0.1:0",
+            listen,
             "--plain-http",
         ])
         .env("ENTENTE_LOG", "warn")

@@ -9,6 +9,7 @@ mod helpers;
 mod cli;
 mod demo;
 mod durability;
+mod federation;
 mod screen;
 mod screening_api;
 mod tamper;
