@@ -1,11 +1,17 @@
 //! `entente demo`: one command, no arguments. A temporary node of the demo organization (KZ in
 //! the SCO charter), with an analyst, demo data from the seed reports, served over HTTPS on
 //! loopback, and the URL, user and password printed with examples to try.
+//!
+//! `entente demo --federation`: the secretariat's hub and the nodes of KZ, CN (members) and MN (an
+//! observer) in one process, each on its own port over HTTPS with its own CA, peered hub and
+//! spoke with the same `peer add` links an operator would make, each seeding its own demo data,
+//! which then flows between them as the access policy allows.
 
 use crate::nodedir::NodeDir;
-use crate::users::add_user;
-use anyhow::Result;
+use crate::users::{add_peer, add_user, link_peer, Credentials};
+use anyhow::{anyhow, Result};
 use entente_core::{Charter, PartyCode, Role};
+use entente_server::node::COLLECTION_ID;
 use entente_stix::NodeSigner;
 
 pub const DEMO_CHARTER: &str = include_str!("../../../examples/sco.toml");
@@ -58,6 +64,131 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     .await?;
     drop(tmp);
     Ok(())
+}
+
+/// The states of the federation demo: the hub first.
+const FEDERATION: [&str; 4] = ["SECRETARIAT", "KZ", "CN", "MN"];
+
+/// One node of the federation demo, ready to serve.
+struct DemoNode {
+    state: &'static str,
+    nd: NodeDir,
+    listener: std::net::TcpListener,
+    url: String,
+    analyst: Credentials,
+}
+
+pub async fn run_federation() -> Result<()> {
+    let tmp = tempfile::Builder::new()
+        .prefix("entente-demo-federation-")
+        .tempdir()?;
+    let mut charter = format!(
+        "{DEMO_CHARTER}\n# Demo: the keys of the hub's and the states' nodes, so each verifies the others' objects.\n"
+    );
+    let mut nodes = Vec::new();
+    for state in FEDERATION {
+        let dir = tmp.path().join(format!("{}-node", state.to_lowercase()));
+        let nd = NodeDir::init(&dir, DEMO_CHARTER, state, &[]).await?;
+        charter = with_key(&charter, state, &nd.signer()?)?;
+        let listener = crate::serve::bind("127.0.0.1:0", false)?;
+        let url = format!("https://{}/", listener.local_addr()?);
+        nodes.push((state, nd, listener, url));
+    }
+    let mut demo = Vec::new();
+    for (state, nd, listener, url) in nodes {
+        std::fs::write(nd.path(&nd.config.charter), &charter)?;
+        let node = nd.node().await?;
+        let analyst = add_user(&node, "analyst", Role::Analyst).await?;
+        demo.push(DemoNode {
+            state,
+            nd,
+            listener,
+            url,
+            analyst,
+        });
+    }
+    // Hub and spokes: each spoke and the hub pull from each other, with the token the other
+    // issued and the other's CA certificate.
+    let hub = demo.first().ok_or_else(|| anyhow!("no hub"))?;
+    for spoke in &demo[1..] {
+        for (from, to) in [(hub, spoke), (spoke, hub)] {
+            let token = add_peer(&*to.nd.node().await?, from.state).await?;
+            let ca = to.nd.dir.join(crate::tls::CA_FILE);
+            let from_node = from.nd.node().await?;
+            link_peer(&from_node, to.state, &to.url, Some(&token), Some(&ca)).await?;
+        }
+    }
+    for d in &demo {
+        let node = d.nd.node().await?;
+        match d.state {
+            "SECRETARIAT" => crate::seed::hub_objects(&node).await?,
+            "KZ" => {
+                crate::seed::kz_objects(&node).await?;
+                crate::seed::demo_register(&node).await?;
+            }
+            "CN" => crate::seed::cn_objects(&node).await?,
+            _ => {}
+        }
+    }
+    print_federation(&demo);
+    // The accept loops share this task; each connection runs on a task of its own.
+    let serving = demo.into_iter().map(|d| async move {
+        let node = d.nd.node().await?;
+        crate::serve::serve_on(&d.nd, node, d.listener, false, |_| {}).await
+    });
+    for r in futures::future::join_all(serving).await {
+        r?;
+    }
+    drop(tmp);
+    Ok(())
+}
+
+fn print_federation(demo: &[DemoNode]) {
+    println!(
+        "Entente demo: a federation of the SCO charter on this machine: the secretariat's hub"
+    );
+    println!("and the nodes of Kazakhstan (KZ), China (CN) and Mongolia (MN, an observer), peered");
+    println!(
+        "hub and spoke over HTTPS, each with demo data that flows to the others as the access"
+    );
+    println!("policy allows.");
+    println!();
+    for d in demo {
+        println!("{}", d.state);
+        println!("  TAXII 2.1 discovery  {}taxii2/", d.url);
+        println!("  user                 analyst");
+        println!("  password             {}", d.analyst.password);
+        println!("  API token            {}", d.analyst.token);
+        println!(
+            "  TLS CA certificate   {}",
+            d.nd.dir.join(crate::tls::CA_FILE).display()
+        );
+        println!(
+            "  node directory       {}  (removed when the demo stops)",
+            d.nd.dir.display()
+        );
+    }
+    println!();
+    println!("What to look at (each node shows each user what its state may see):");
+    println!("  - CN's GREEN report and the hub's GREEN notice reach every node within a second;");
+    println!("  - KZ's AMBER indicator reaches CN (a member), never MN (an observer); KZ's AMBER");
+    println!("    briefing addressed to observers reaches MN, never CN;");
+    println!("  - KZ's register entries (GREEN) can be screened against on every node.");
+    println!();
+    if let Some(mn) = demo.iter().find(|d| d.state == "MN") {
+        println!("Try, on MN's node:");
+        println!(
+            "  curl --cacert {} -H 'Authorization: Bearer {}' \\",
+            mn.nd.dir.join(crate::tls::CA_FILE).display(),
+            mn.analyst.token
+        );
+        println!(
+            "       -H 'Accept: application/taxii+json;version=2.1' '{}taxii2/api/collections/{COLLECTION_ID}/objects/'",
+            mn.url
+        );
+        println!();
+    }
+    println!("Press Ctrl-C to stop.");
 }
 
 /// Returns the charter text with `key = ...` set for `code`'s entry.

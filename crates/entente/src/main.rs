@@ -68,8 +68,12 @@ enum Command {
     /// Run a temporary node of the demo organization, with demo data.
     Demo {
         /// Address to listen on (default 127.0.0.1:8443, or a free port if that is taken).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "federation")]
         listen: Option<String>,
+        /// Run a federation instead: the secretariat's hub and the nodes of KZ, CN and MN, each
+        /// on a free port, already peered, with demo data flowing between them.
+        #[arg(long)]
+        federation: bool,
     },
     /// Manage the node's users.
     #[command(subcommand)]
@@ -237,7 +241,10 @@ async fn main() -> Result<()> {
             })
             .await?;
         }
-        Command::Demo { listen } => demo::run(listen).await?,
+        Command::Demo {
+            federation: true, ..
+        } => demo::run_federation().await?,
+        Command::Demo { listen, .. } => demo::run(listen).await?,
         Command::User(UserCommand::Add { dir, name, role }) => {
             let nd = NodeDir::open(&dir)?;
             let node = nd.node().await?;

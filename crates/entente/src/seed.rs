@@ -61,11 +61,25 @@ const AMBER: &str = entente_core::marking::TLP_AMBER;
 const RED: &str = entente_core::marking::TLP_RED;
 const EXT: &str = entente_stix::extension::ENTENTE_EXTENSION;
 
+const IMU: &str = "threat-actor--6c3b2a41-3f0e-4d5b-9a61-2b7c1e9d0a11";
+const ETIM: &str = "threat-actor--a7f4c2d9-5e13-4b8a-8c0f-3d9e6b1a2c22";
+
 /// The demo's objects, as the KZ node's users would post them, plus one report originated (and
 /// signed) by the CN node, as federation would bring it.
 pub async fn demo_objects(node: &Arc<Node>, cn: &NodeSigner) -> Result<()> {
-    let imu = "threat-actor--6c3b2a41-3f0e-4d5b-9a61-2b7c1e9d0a11";
-    let etim = "threat-actor--a7f4c2d9-5e13-4b8a-8c0f-3d9e6b1a2c22";
+    kz_objects(node).await?;
+    let mut report = cn_report();
+    report.insert(
+        "created_by_ref".into(),
+        Value::String(party_identity_id(cn.party())),
+    );
+    cn.sign_object(&mut report)?;
+    add(node, vec![Value::Object(report)]).await
+}
+
+/// The KZ node's demo objects, as its users would post them.
+pub async fn kz_objects(node: &Arc<Node>) -> Result<()> {
+    let (imu, etim) = (IMU, ETIM);
     let border = "location--0b5e7d3c-9a21-4f6e-b8d4-1c2a3e4f5a33";
     let tashkent = "location--c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e44";
     let t = "2019-06-14T08:00:00.000Z";
@@ -118,22 +132,42 @@ pub async fn demo_objects(node: &Arc<Node>, cn: &NodeSigner) -> Result<()> {
                    "extensions": {EXT: {"extension_type": "property-extension", "audience": {"tiers": ["observer"], "states": ["KZ"]}}}}),
         ],
     )
-    .await?;
-    // One object the CN node originated and signed, as it would arrive from the federation.
-    let mut cn_report: Map<String, Value> = match json!({
+    .await
+}
+
+/// A report of the CN node's (TLP:GREEN, for every participant).
+fn cn_report() -> Map<String, Value> {
+    match json!({
         "type": "report", "spec_version": "2.1", "id": "report--6e7f8a9b-1c2d-4e3f-9a4b-5c6d7e8f9a10",
         "created": "2011-06-08T08:00:00.000Z", "modified": "2011-06-08T08:00:00.000Z", "published": "2011-06-08T08:00:00.000Z",
         "name": "Lanting Forum: from joint warnings to joint law enforcement",
         "description": "Member states should develop effective cooperation from joint warnings to joint law enforcement, and hold regular joint counter-terrorism exercises (Assistant Foreign Minister Cheng Guoping).",
-        "report_types": ["threat-report"], "object_refs": [imu, etim],
-        "created_by_ref": party_identity_id(cn.party()),
+        "report_types": ["threat-report"], "object_refs": [IMU, ETIM],
         "object_marking_refs": [GREEN],
     }) {
         Value::Object(m) => m,
         _ => Map::new(),
-    };
-    cn.sign_object(&mut cn_report)?;
-    add(node, vec![Value::Object(cn_report)]).await
+    }
+}
+
+/// The CN node's demo objects in a federation: its report, posted on its own node.
+pub async fn cn_objects(node: &Arc<Node>) -> Result<()> {
+    add(node, vec![Value::Object(cn_report())]).await
+}
+
+/// The hub's demo object: a notice of the secretariat's for every participant.
+pub async fn hub_objects(node: &Arc<Node>) -> Result<()> {
+    let t = "2019-06-14T09:00:00.000Z";
+    add(
+        node,
+        vec![json!({"type": "note", "spec_version": "2.1", "id": "note--7f8a9b1c-2d3e-4f4a-8b5c-6d7e8f9a1b21",
+                    "created": t, "modified": t,
+                    "abstract": "RATS Executive Committee: the unified register is open for screening",
+                    "content": "Member states' competent authorities may screen names against the unified register of the Regional Anti-Terrorist Structure through their own node.",
+                    "object_refs": [IMU, ETIM],
+                    "object_marking_refs": [GREEN]})],
+    )
+    .await
 }
 
 /// A few register entries for the demo, so screening has something to find. The people and the

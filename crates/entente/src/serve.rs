@@ -48,6 +48,12 @@ pub async fn serve(
     plain_http: bool,
     ready: impl FnOnce(&Listening),
 ) -> Result<()> {
+    let listener = bind(listen, plain_http)?;
+    serve_on(nd, node, listener, plain_http, ready).await
+}
+
+/// Binds the address a node will listen on, refusing plain HTTP off loopback.
+pub fn bind(listen: &str, plain_http: bool) -> Result<TcpListener> {
     let addr: SocketAddr = listen.parse().with_context(|| {
         format!("`{listen}` is not an address to listen on (e.g. 127.0.0.1:8443)")
     })?;
@@ -56,10 +62,25 @@ pub async fn serve(
     }
     let listener = TcpListener::bind(addr).with_context(|| format!("listening on {addr}"))?;
     listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// Serves `node` on a bound listener until interrupted, pulling from its peers meanwhile. Calls
+/// `ready` once listening.
+pub async fn serve_on(
+    nd: &NodeDir,
+    node: Arc<Node>,
+    listener: TcpListener,
+    plain_http: bool,
+    ready: impl FnOnce(&Listening),
+) -> Result<()> {
     let local = listener.local_addr()?;
     let variants = nd.config.name_variants.as_ref().map(|p| nd.dir.join(p));
-    node.screening
-        .set_groups(crate::screen::load_groups(variants.as_deref(), false)?);
+    // Reading the name table takes a second or two: off the runtime, so other work goes on.
+    let groups =
+        tokio::task::spawn_blocking(move || crate::screen::load_groups(variants.as_deref(), false))
+            .await??;
+    node.screening.set_groups(groups);
     let _federation = entente_federation::start(node.clone(), nd.config.federation.settings()?);
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };

@@ -86,3 +86,132 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
         "the demo left {dir} behind"
     );
 }
+
+/// `entente demo --federation`: one command starts the hub and the nodes of KZ, CN and MN, peered
+/// over HTTPS; what each prints works, and the demo data reaches exactly the nodes it may.
+#[tokio::test]
+async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() {
+    let mut child = Command::new(bin())
+        .args(["demo", "--federation"])
+        .env("ENTENTE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    while !out.contains("Press Ctrl-C") {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "demo stopped early: {out}"
+        );
+        out.push_str(&line);
+    }
+    // state → (discovery URL, token, CA file)
+    let mut nodes = std::collections::BTreeMap::new();
+    let mut current = String::new();
+    let mut fields = std::collections::BTreeMap::new();
+    for line in out.lines() {
+        if ["SECRETARIAT", "KZ", "CN", "MN"].contains(&line) {
+            current = line.to_owned();
+        } else if let Some(rest) = line.strip_prefix("  ") {
+            if current.is_empty() {
+                continue;
+            }
+            for label in ["TAXII 2.1 discovery", "API token", "TLS CA certificate"] {
+                if let Some(v) = rest.strip_prefix(label) {
+                    let v = v.split_whitespace().next().unwrap().to_owned();
+                    fields.insert((current.clone(), label), v);
+                }
+            }
+        } else if line.is_empty() {
+            current.clear();
+        }
+    }
+    for state in ["SECRETARIAT", "KZ", "CN", "MN"] {
+        let f = |label| fields[&(state.to_owned(), label)].clone();
+        let ca = f("TLS CA certificate");
+        let cert = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
+        let http = reqwest::Client::builder()
+            .add_root_certificate(cert)
+            .build()
+            .unwrap();
+        nodes.insert(state, (f("TAXII 2.1 discovery"), f("API token"), http));
+    }
+    let names_on = |state: &'static str| {
+        let (url, token, http) = &nodes[state];
+        let (url, token, http) = (url.clone(), token.clone(), http.clone());
+        async move {
+            let env: Value = http
+                .get(format!("{url}api/collections/{COLLECTION}/objects/"))
+                .bearer_auth(&token)
+                .header("Accept", TAXII)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            env["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o["name"].as_str().or(o["abstract"].as_str()))
+                .map(str::to_owned)
+                .collect::<Vec<String>>()
+        }
+    };
+    let cn_report = "Lanting Forum: from joint warnings to joint law enforcement";
+    let hub_notice = "RATS Executive Committee: the unified register is open for screening";
+    let indicator = "Phishing domain imitating the Bishkek summit registration";
+    let briefing = "Observer briefing: regional terrorist threat picture";
+    let start = std::time::Instant::now();
+    loop {
+        let (kz, cn, mn) = (
+            names_on("KZ").await,
+            names_on("CN").await,
+            names_on("MN").await,
+        );
+        let everywhere = [&kz, &cn, &mn]
+            .iter()
+            .all(|n| n.iter().any(|x| x == cn_report) && n.iter().any(|x| x == hub_notice));
+        if everywhere && cn.iter().any(|x| x == indicator) && mn.iter().any(|x| x == briefing) {
+            assert!(
+                !mn.iter().any(|x| x == indicator),
+                "MN, an observer, got KZ's AMBER indicator"
+            );
+            assert!(
+                !cn.iter().any(|x| x == briefing),
+                "CN got the briefing addressed to observers"
+            );
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the demo data did not flow: KZ {kz:?}, CN {cn:?}, MN {mn:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    // KZ's register entries can be screened against on MN's node.
+    let (url, token, http) = &nodes["MN"];
+    let base = url.trim_end_matches("taxii2/");
+    let answer: Value = http
+        .post(format!("{base}api/v1/screen"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"name": "Arman Seitkali"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        answer.to_string().contains("Seitkali"),
+        "screening on MN: {answer}"
+    );
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+}
