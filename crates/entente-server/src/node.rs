@@ -56,6 +56,8 @@ pub struct Node {
     pub screening: crate::screening::Screening,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
     pub signals: crate::signals::Signals,
+    /// Where each peer's last pull ended (see [`crate::taxii::resume`]).
+    pub(crate) pull_resume: crate::taxii::resume::PullResume,
 }
 
 impl Node {
@@ -93,6 +95,7 @@ impl Node {
             cpu: crate::cpu::pool()?,
             screening: crate::screening::Screening::default(),
             signals: crate::signals::Signals::default(),
+            pull_resume: Default::default(),
         })
     }
 

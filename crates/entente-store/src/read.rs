@@ -55,6 +55,9 @@ pub struct Query {
 pub struct Page {
     pub rows: Vec<ObjectRow>,
     pub more: bool,
+    /// When there is no more: the last row the scan examined, visible or not. A reader that asks
+    /// the same again may start after it, for nothing up to it was for this viewer.
+    pub scanned_to: Option<i64>,
 }
 
 /// The visible rows matching `query` after `after_seq`, at most `limit`, and whether more follow.
@@ -103,7 +106,11 @@ pub async fn page(
     }
     let more = out.len() > limit;
     out.truncate(limit);
-    Ok(Page { rows: out, more })
+    Ok(Page {
+        rows: out,
+        more,
+        scanned_to: cursor.filter(|_| !more),
+    })
 }
 
 async fn version_matches(

@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use entente_core::Tlp;
+use entente_core::{Tlp, Viewer};
 use entente_stix::{Timestamp, STIX_MEDIA_TYPE};
 use entente_store::read::{self, VersionMatch};
 use entente_store::{AuditRecord, ObjectRow};
@@ -219,13 +219,14 @@ fn taxii_text(status: StatusCode, body: String) -> Response {
 }
 
 /// The visible page a list endpoint (objects, manifest) asks for: its query parsed, the read
-/// engine run over it.
+/// engine run over it, from `resume` on when the query gives no `next`.
 async fn list_page(
     node: &Node,
     p: &Principal,
     collection: &str,
     raw: Option<&str>,
     with_json: bool,
+    resume: Option<i64>,
 ) -> Result<read::Page, ApiError> {
     check_collection(collection)?;
     let q = parse_objects_query(
@@ -239,7 +240,7 @@ async fn list_page(
         collection,
         &p.viewer,
         &q.query,
-        q.after_seq,
+        q.after_seq.or(resume),
         q.limit,
         with_json,
     )
@@ -258,7 +259,23 @@ pub async fn get_objects(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
-    let page = list_page(&node, &p, &collection, raw.as_deref(), true).await?;
+    // A peer pulling again with the same query starts where its last scan ended.
+    let peer = match &p.viewer {
+        Viewer::Node { party, .. } => Some(party),
+        _ => None,
+    };
+    let query = raw.as_deref().unwrap_or("");
+    let resumable = !query.split('&').any(|kv| kv.starts_with("next="));
+    let resume = peer
+        .filter(|_| resumable)
+        .and_then(|party| node.pull_resume.get(party, query));
+    let page = list_page(&node, &p, &collection, raw.as_deref(), true, resume).await?;
+    // Only an empty answer: one that returned rows must return them again to the same query.
+    if let (Some(party), Some(scanned_to), true) = (peer, page.scanned_to, resumable) {
+        if page.rows.is_empty() {
+            node.pull_resume.set(party, query, scanned_to);
+        }
+    }
     let more = page.more;
     let next = next_of(&page);
     let rows = intact(&node, &p, page.rows).await?;
@@ -338,7 +355,7 @@ pub async fn get_manifest(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
-    let page = list_page(&node, &p, &collection, raw.as_deref(), false).await?;
+    let page = list_page(&node, &p, &collection, raw.as_deref(), false, None).await?;
     audit_read(&node, &p, "read-manifest", &page.rows, "ok").await?;
     let records: Vec<Value> = page
         .rows

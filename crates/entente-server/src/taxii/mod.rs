@@ -5,6 +5,7 @@
 
 mod handlers;
 pub mod query;
+pub mod resume;
 
 use crate::node::Node;
 use axum::routing::get;

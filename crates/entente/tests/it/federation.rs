@@ -800,3 +800,48 @@ async fn peer_add_refuses_bad_links() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// A peer that pulls again with the same query is answered as a full scan would answer it, even
+/// though the node resumes from where the last empty answer ended: nothing new is missed, and
+/// what was answered is answered again.
+#[tokio::test]
+async fn a_repeated_pull_misses_nothing_new() {
+    let kz = TestNode::start(SCO, "KZ").await;
+    let analyst = kz.add_user("analyst", "analyst").token;
+    let mn = kz.add_peer("MN");
+    let amber: Vec<Value> = (0..50)
+        .map(|n| shared(n, &variants()[2], "2019-06-14T08:00:00.000Z"))
+        .collect();
+    kz.post_ok(&analyst, &amber).await;
+    let pull = "&added_after=2000-01-01T00:00:00Z&match[version]=all";
+    let notes = |ids: Vec<String>| -> Vec<String> {
+        ids.into_iter()
+            .filter(|i| i.starts_with("note--"))
+            .collect()
+    };
+    assert!(
+        notes(kz.all_ids(&mn, pull).await).is_empty(),
+        "MN, an observer, sees AMBER"
+    );
+    assert!(notes(kz.all_ids(&mn, pull).await).is_empty());
+    let green = |n| shared(n, &variants()[1], "2019-06-14T08:00:00.000Z");
+    kz.post_ok(&analyst, &[green(100)]).await;
+    assert_eq!(notes(kz.all_ids(&mn, pull).await), vec![note_id(100)]);
+    kz.post_ok(&analyst, &amber_more(200)).await;
+    kz.post_ok(&analyst, &[green(101)]).await;
+    // The same query again: both GREEN notes, as a full scan gives.
+    assert_eq!(
+        notes(kz.all_ids(&mn, pull).await),
+        vec![note_id(100), note_id(101)]
+    );
+    assert_eq!(
+        notes(kz.all_ids(&mn, pull).await),
+        vec![note_id(100), note_id(101)]
+    );
+}
+
+fn amber_more(first: u64) -> Vec<Value> {
+    (first..first + 10)
+        .map(|n| shared(n, &variants()[2], "2019-06-14T08:00:00.000Z"))
+        .collect()
+}

@@ -1,0 +1,503 @@
+//! Federation benchmarks (`bench/federation.sh`, figures in docs/benchmarks.md). Starts real
+//! `entente serve` processes on loopback, linked hub and spoke with `entente peer add`, and
+//! measures:
+//!
+//! - `latency --nodes N --rounds R`: a GREEN object posted on one state's node (origins rotate),
+//!   until it is stored on every other node of the federation (through the hub: two pokes, two
+//!   pulls). The moment an object became readable on a node is the `date_added` that node gave
+//!   it, read from its database afterwards (every node runs on this machine, on the same clock),
+//!   so measuring adds no load; for one node per round, chosen in turn, the time until a GET by id
+//!   over HTTP answers it is measured too, as a check.
+//! - `catchup --objects N`: KZ's node publishes N objects while the hub and CN's node are stopped;
+//!   then the hub starts and catches up from KZ, then CN's node starts and catches up from the hub.
+//!   Reports each catch-up's objects per second, and each node's peak resident memory.
+//!
+//! Usage: federation_bench latency|catchup [--nodes N] [--rounds R] [--objects N] [--bin PATH]
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::{json, Value};
+use sqlx::{Connection, SqliteConnection};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const TAXII: &str = "application/taxii+json;version=2.1";
+const COLLECTION: &str = "365fed99-08fa-4dcd-a1b3-fb247eb41d01";
+const GREEN: &str = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+const CHARTER: &str = include_str!("../../../examples/sco.toml");
+const STATES: [&str; 12] = [
+    "SECRETARIAT",
+    "KZ",
+    "CN",
+    "RU",
+    "KG",
+    "TJ",
+    "UZ",
+    "IN",
+    "PK",
+    "MN",
+    "BY",
+    "IR",
+];
+
+struct Node {
+    state: &'static str,
+    dir: PathBuf,
+    key: String,
+    token: String,
+    url: String,
+    listen: String,
+    child: Option<Child>,
+}
+
+fn run(bin: &Path, args: &[&str]) -> String {
+    let out = Command::new(bin)
+        .args(args)
+        .env("ENTENTE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "entente {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn field(text: &str, prefix: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"))
+        .trim_matches('"')
+        .to_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Node {
+    fn init(bin: &Path, root: &Path, state: &'static str) -> Node {
+        let dir = root.join(state.to_lowercase());
+        let charter = root.join("charter-in.toml");
+        std::fs::write(&charter, CHARTER).unwrap();
+        let out = run(
+            bin,
+            &[
+                "init",
+                "--dir",
+                dir.to_str().unwrap(),
+                "--charter",
+                charter.to_str().unwrap(),
+                "--state",
+                state,
+            ],
+        );
+        let key = field(&out, "key = ");
+        let token = field(
+            &run(
+                bin,
+                &[
+                    "user",
+                    "add",
+                    "--dir",
+                    dir.to_str().unwrap(),
+                    "bench",
+                    "--role",
+                    "analyst",
+                ],
+            ),
+            "token: ",
+        );
+        let listen = format!("127.0.0.1:{}", free_port());
+        Node {
+            state,
+            url: format!("http://{listen}/"),
+            dir,
+            key,
+            token,
+            listen,
+            child: None,
+        }
+    }
+
+    fn start(&mut self, bin: &Path) {
+        let mut child = Command::new(bin)
+            .args([
+                "serve",
+                "--dir",
+                self.dir.to_str().unwrap(),
+                "--listen",
+                &self.listen,
+                "--plain-http",
+            ])
+            // Errors only: the nodes' warnings as the benchmark stops them are noise here.
+            .env("ENTENTE_LOG", "error")
+            .env("ENTENTE_FEDERATION__POLL_SECONDS", "10")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(
+            line.contains("serving"),
+            "{} did not start: {line}",
+            self.state
+        );
+        self.child = Some(child);
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    async fn db(&self) -> SqliteConnection {
+        SqliteConnection::connect(&format!(
+            "sqlite://{}?mode=ro",
+            self.dir.join("node.db").display()
+        ))
+        .await
+        .unwrap()
+    }
+
+    async fn count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM objects WHERE object_type = 'indicator'")
+            .fetch_one(&mut self.db().await)
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Gives every node the charter with all their keys.
+fn share_keys(nodes: &[Node]) {
+    let mut charter = CHARTER.to_owned();
+    for n in nodes {
+        charter = charter.replacen(
+            &format!("code = \"{}\"", n.state),
+            &format!("code = \"{}\"\nkey = \"{}\"", n.state, n.key),
+            1,
+        );
+    }
+    for n in nodes {
+        std::fs::write(n.dir.join("charter.toml"), &charter).unwrap();
+    }
+}
+
+/// `from` pulls from `to`.
+fn link(bin: &Path, from: &Node, to: &Node) {
+    let token = field(
+        &run(
+            bin,
+            &[
+                "peer",
+                "add",
+                "--dir",
+                to.dir.to_str().unwrap(),
+                "--state",
+                from.state,
+            ],
+        ),
+        "token: ",
+    );
+    run(
+        bin,
+        &[
+            "peer",
+            "add",
+            "--dir",
+            from.dir.to_str().unwrap(),
+            "--state",
+            to.state,
+            "--url",
+            &to.url,
+            "--token",
+            &token,
+        ],
+    );
+}
+
+fn hub_and_spokes(bin: &Path, nodes: &[Node]) {
+    for spoke in &nodes[1..] {
+        link(bin, spoke, &nodes[0]);
+        link(bin, &nodes[0], spoke);
+    }
+}
+
+fn indicator(i: usize) -> Value {
+    json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": format!("indicator--{}", uuid::Uuid::new_v4()),
+        "created": "2019-06-14T08:00:00.000Z", "modified": "2019-06-14T08:00:00.000Z",
+        "name": format!("C2 address {i}"),
+        "description": "Command-and-control address reported by a member state's CERT.",
+        "indicator_types": ["malicious-activity"],
+        "pattern": format!("[ipv4-addr:value = '10.{}.{}.{}']", (i >> 16) & 255, (i >> 8) & 255, i & 255),
+        "pattern_type": "stix", "valid_from": "2019-06-14T08:00:00Z",
+        "object_marking_refs": [GREEN],
+    })
+}
+
+fn now_us() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as i64
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn post(http: &reqwest::Client, node: &Node, objects: &[Value]) {
+    let r = http
+        .post(format!(
+            "{}taxii2/api/collections/{COLLECTION}/objects/",
+            node.url
+        ))
+        .bearer_auth(&node.token)
+        .header("Accept", TAXII)
+        .header("Content-Type", TAXII)
+        .body(json!({ "objects": objects }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let status: Value = r.json().await.unwrap();
+    assert_eq!(status["failure_count"], 0, "{status}");
+}
+
+async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
+    let mut nodes: Vec<Node> = STATES[..n]
+        .iter()
+        .map(|s| Node::init(bin, root, s))
+        .collect();
+    share_keys(&nodes);
+    hub_and_spokes(bin, &nodes);
+    for node in &mut nodes {
+        node.start(bin);
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let http = reqwest::Client::new();
+    let spokes = n - 1;
+    let mut sent = Vec::new();
+    let mut http_ms = Vec::new();
+    for r in 0..rounds + 10 {
+        let origin = &nodes[1 + r % spokes];
+        let object = indicator(r);
+        let id = object["id"].as_str().unwrap().to_owned();
+        let t0 = now_us();
+        let started = Instant::now();
+        post(&http, origin, &[object]).await;
+        // One node per round is also watched over HTTP: GET by id until it answers.
+        let watched = &nodes[(1 + r % spokes + 1 + r / spokes % (n - 1)) % n];
+        let watched = if watched.state == origin.state {
+            &nodes[0]
+        } else {
+            watched
+        };
+        let url = format!(
+            "{}taxii2/api/collections/{COLLECTION}/objects/{id}/",
+            watched.url
+        );
+        loop {
+            let resp = http
+                .get(&url)
+                .bearer_auth(&watched.token)
+                .header("Accept", TAXII)
+                .send()
+                .await
+                .unwrap();
+            if resp.status() == 200 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{id} never reached {}",
+                watched.state
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        if r >= 10 {
+            http_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            sent.push((id, origin.state, t0));
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    // When each object was stored on each node.
+    let mut at: BTreeMap<(&str, String), i64> = BTreeMap::new();
+    for node in &nodes {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT id, date_added_us FROM objects WHERE object_type = 'indicator'")
+                .fetch_all(&mut node.db().await)
+                .await
+                .unwrap();
+        for (id, t) in rows {
+            at.insert((node.state, id), t);
+        }
+    }
+    let mut everywhere = Vec::new();
+    let mut each = Vec::new();
+    for (id, origin, t0) in &sent {
+        let mut worst = 0.0f64;
+        for node in nodes.iter().filter(|x| x.state != *origin) {
+            let t = at
+                .get(&(node.state, id.clone()))
+                .unwrap_or_else(|| panic!("{id} never reached {}", node.state));
+            let ms = (t - t0) as f64 / 1000.0;
+            each.push(ms);
+            worst = worst.max(ms);
+        }
+        everywhere.push(worst);
+    }
+    for v in [&mut everywhere, &mut each, &mut http_ms] {
+        v.sort_by(f64::total_cmp);
+    }
+    let out = json!({
+        "nodes": n, "rounds": sent.len(),
+        "on_every_node_ms": {"p50": pct(&everywhere, 0.5), "p99": pct(&everywhere, 0.99), "max": pct(&everywhere, 1.0)},
+        "on_each_node_ms": {"p50": pct(&each, 0.5), "p99": pct(&each, 0.99)},
+        "get_by_id_answers_ms": {"p50": pct(&http_ms, 0.5), "p99": pct(&http_ms, 0.99)},
+        "peak_rss_mb": nodes.iter().map(|x| (x.state, peak_rss_mb(x.pid()).round())).collect::<BTreeMap<_, _>>(),
+    });
+    println!("{out}");
+}
+
+/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
+async fn wait_for(node: &Node, want: i64) -> f64 {
+    let started = Instant::now();
+    loop {
+        if node.count().await >= want {
+            return started.elapsed().as_secs_f64();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn catchup(bin: &Path, root: &Path, objects: usize) {
+    let mut nodes: Vec<Node> = ["SECRETARIAT", "KZ", "CN"]
+        .iter()
+        .map(|s| Node::init(bin, root, s))
+        .collect();
+    share_keys(&nodes);
+    hub_and_spokes(bin, &nodes);
+    nodes[1].start(bin);
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    use futures::StreamExt;
+    let envelopes: Vec<Vec<Value>> = (0..objects)
+        .collect::<Vec<_>>()
+        .chunks(1000)
+        .map(|c| c.iter().map(|i| indicator(*i)).collect())
+        .collect();
+    let kz = &nodes[1];
+    futures::stream::iter(envelopes.iter().map(|e| post(&http, kz, e)))
+        .buffer_unordered(4)
+        .collect::<Vec<()>>()
+        .await;
+    let publish_s = started.elapsed().as_secs_f64();
+    eprintln!("KZ published {objects} objects in {publish_s:.1} s");
+    let want = objects as i64;
+    let per_object_us = |cpu: f64| (cpu * 1e6 / objects as f64).round();
+    let kz_cpu = cpu_seconds(nodes[1].pid());
+    nodes[0].start(bin);
+    let hub_s = wait_for(&nodes[0], want).await;
+    let (kz_serving, hub_taking) = (
+        per_object_us(cpu_seconds(nodes[1].pid()) - kz_cpu),
+        per_object_us(cpu_seconds(nodes[0].pid())),
+    );
+    eprintln!("the hub caught up from KZ in {hub_s:.1} s (CPU per object: KZ serving {kz_serving} µs, hub taking in {hub_taking} µs)");
+    let hub_cpu = cpu_seconds(nodes[0].pid());
+    nodes[2].start(bin);
+    let cn_s = wait_for(&nodes[2], want).await;
+    let (hub_serving, cn_taking) = (
+        per_object_us(cpu_seconds(nodes[0].pid()) - hub_cpu),
+        per_object_us(cpu_seconds(nodes[2].pid())),
+    );
+    eprintln!("CN caught up from the hub in {cn_s:.1} s (CPU per object: hub serving {hub_serving} µs, CN taking in {cn_taking} µs)");
+    let out = json!({
+        "objects": objects,
+        "publish_objects_per_s": (objects as f64 / publish_s).round(),
+        "hub_catchup_from_kz_objects_per_s": (objects as f64 / hub_s).round(),
+        "cn_catchup_from_hub_objects_per_s": (objects as f64 / cn_s).round(),
+        "hub_catchup_s": (hub_s * 10.0).round() / 10.0,
+        "cn_catchup_s": (cn_s * 10.0).round() / 10.0,
+        "cpu_us_per_object": {"kz_serving": kz_serving, "hub_taking_in": hub_taking, "hub_serving": hub_serving, "cn_taking_in": cn_taking},
+        "peak_rss_mb": nodes.iter().map(|x| (x.state, peak_rss_mb(x.pid()).round())).collect::<BTreeMap<_, _>>(),
+    });
+    println!("{out}");
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let mode = args.next().expect("latency or catchup");
+    let (mut nodes, mut rounds, mut objects) = (10usize, 200usize, 1_000_000usize);
+    let mut bin = PathBuf::from("target/release/entente");
+    while let Some(flag) = args.next() {
+        let v = args
+            .next()
+            .unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--nodes" => nodes = v.parse().unwrap(),
+            "--rounds" => rounds = v.parse().unwrap(),
+            "--objects" => objects = v.parse().unwrap(),
+            "--bin" => bin = v.into(),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    assert!(
+        (2..=STATES.len()).contains(&nodes),
+        "--nodes 2 to {}",
+        STATES.len()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    match mode.as_str() {
+        "latency" => latency(&bin, tmp.path(), nodes, rounds).await,
+        "catchup" => catchup(&bin, tmp.path(), objects).await,
+        other => panic!("unknown mode {other}"),
+    }
+}
