@@ -35,6 +35,20 @@ async fn poke(State(node): State<Arc<Node>>, Peer(party): Peer) -> StatusCode {
     StatusCode::ACCEPTED
 }
 
+/// `id@version`, with a version in nanoseconds (as the store names objects) written as a STIX
+/// timestamp.
+fn readable_object(object: &str) -> String {
+    match object.rsplit_once('@') {
+        Some((id, ns)) if !ns.is_empty() && ns.bytes().all(|b| b.is_ascii_digit()) => {
+            match ns.parse::<i64>() {
+                Ok(ns) => format!("{id}@{}", Timestamp::from_nanos(ns).to_stix_string()),
+                Err(_) => object.to_owned(),
+            }
+        }
+        _ => object.to_owned(),
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventsQuery {
@@ -67,7 +81,7 @@ async fn security_events(
                 "time": Timestamp::from_micros(e.event.ts_us).to_micros_string(),
                 "kind": e.event.kind,
                 "source": e.event.source,
-                "object": e.event.object,
+                "object": e.event.object.as_deref().map(readable_object),
                 "detail": e.event.detail,
             })
         })

@@ -86,6 +86,42 @@ impl Drop for SqliteStore {
     }
 }
 
+/// What a write needs, cloned into the task that runs it. Every write that advances the writer's
+/// in-memory state (sequence numbers, the last `date_added`, the audit frontier) runs on a task of
+/// its own ([`run_write`]): its caller may be dropped at any await — a client that disconnects
+/// drops its request — and a write dropped while SQLite commits would have committed without
+/// advancing that state, so that every later write collided with it (found by a killed peer).
+/// Once started, a write now runs to its end whatever becomes of its caller.
+#[derive(Clone)]
+struct Writes {
+    writer: Arc<Mutex<Writer>>,
+    ids: Arc<IdIndex>,
+    merge_wanted: Arc<Notify>,
+    merge_at: usize,
+    signer: Arc<dyn TreeHeadSigner>,
+}
+
+/// Runs a write to completion on a task of its own and waits for it (see [`Writes`]).
+async fn run_write<T: Send + 'static>(
+    write: impl std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::spawn(write)
+        .await
+        .map_err(|e| StoreError::Database(format!("the write did not finish: {e}")))?
+}
+
+impl SqliteStore {
+    fn writes(&self) -> Writes {
+        Writes {
+            writer: self.writer.clone(),
+            ids: self.ids.clone(),
+            merge_wanted: self.merge_wanted.clone(),
+            merge_at: self.merge_at,
+            signer: self.signer.clone(),
+        }
+    }
+}
+
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// Past this size the writer resets the WAL itself: passive checkpoints copy frames but never
@@ -298,16 +334,17 @@ async fn insert_security_events(
     Ok(())
 }
 
-impl SqliteStore {
+impl Writes {
     /// Inserts a batch (see [`Store::insert_objects`]), with what else the write carries.
     async fn insert(
-        &self,
-        collection: &str,
+        self,
+        collection: String,
         objects: Vec<NewObject>,
         audit_record: AuditRecord,
         now_us: i64,
         also: Also,
     ) -> Result<(Vec<InsertOutcome>, Option<String>), StoreError> {
+        let collection = collection.as_str();
         let mut w = self.writer.lock().await;
         let w = &mut *w;
         let mut last_added = w.last_date_added_us;
@@ -465,6 +502,73 @@ impl SqliteStore {
         w.frontier = frontier;
         Ok((outcomes, status_json))
     }
+
+    /// Deletes versions of an object (see [`Store::delete_versions`]).
+    async fn delete_versions(
+        self,
+        collection: String,
+        id: String,
+        versions_ns: Vec<i64>,
+        audit_record: AuditRecord,
+    ) -> Result<u64, StoreError> {
+        let (collection, id) = (collection.as_str(), id.as_str());
+        let mut w = self.writer.lock().await;
+        let w = &mut *w;
+        let mut frontier = w.frontier.clone();
+        let mut tx = w.conn.begin().await.map_err(db_err)?;
+        let stored = existing_versions(&mut tx, &self.ids, collection, &[id])
+            .await?
+            .remove(id)
+            .unwrap_or_default();
+        let (gone, kept): (Vec<_>, Vec<_>) = stored
+            .into_iter()
+            .partition(|k| versions_ns.contains(&k.version));
+        let gone: Vec<i64> = gone.iter().map(|k| k.seq).collect();
+        for seq in &gone {
+            sqlx::query("DELETE FROM objects WHERE seq = ?")
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("DELETE FROM id_index WHERE id_key = ? AND seq = ?")
+                .bind(id_key(id))
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        // The surviving versions take over the first/last flags.
+        let first = kept.iter().map(|k| k.version).min();
+        let last = kept.iter().map(|k| k.version).max();
+        for k in &kept {
+            sqlx::query("UPDATE objects SET is_first = ?, is_last = ? WHERE seq = ?")
+                .bind(Some(k.version) == first)
+                .bind(Some(k.version) == last)
+                .bind(k.seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        tx.commit().await.map_err(db_err)?;
+        self.ids.remove(id, &gone);
+        w.bound_wal().await;
+        w.frontier = frontier;
+        Ok(gone.len() as u64)
+    }
+
+    /// Appends an audit entry on its own (see [`Store::append_audit`]).
+    async fn append_audit(self, audit_record: AuditRecord) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().await;
+        let w = &mut *w;
+        let mut frontier = w.frontier.clone();
+        let mut tx = w.conn.begin().await.map_err(db_err)?;
+        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        tx.commit().await.map_err(db_err)?;
+        w.bound_wal().await;
+        w.frontier = frontier;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -476,9 +580,14 @@ impl Store for SqliteStore {
         audit_record: AuditRecord,
         now_us: i64,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        let (outcomes, _) = self
-            .insert(collection, objects, audit_record, now_us, Also::Nothing)
-            .await?;
+        let (outcomes, _) = run_write(self.writes().insert(
+            collection.to_owned(),
+            objects,
+            audit_record,
+            now_us,
+            Also::Nothing,
+        ))
+        .await?;
         Ok(outcomes)
     }
 
@@ -490,9 +599,14 @@ impl Store for SqliteStore {
         now_us: i64,
         pull: PullCommit,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        let (outcomes, _) = self
-            .insert(collection, objects, audit_record, now_us, Also::Pull(pull))
-            .await?;
+        let (outcomes, _) = run_write(self.writes().insert(
+            collection.to_owned(),
+            objects,
+            audit_record,
+            now_us,
+            Also::Pull(pull),
+        ))
+        .await?;
         Ok(outcomes)
     }
 
@@ -504,15 +618,14 @@ impl Store for SqliteStore {
         now_us: i64,
         status: StatusDraft,
     ) -> Result<(Vec<InsertOutcome>, String), StoreError> {
-        let (outcomes, json) = self
-            .insert(
-                collection,
-                objects,
-                audit_record,
-                now_us,
-                Also::Status(status),
-            )
-            .await?;
+        let (outcomes, json) = run_write(self.writes().insert(
+            collection.to_owned(),
+            objects,
+            audit_record,
+            now_us,
+            Also::Status(status),
+        ))
+        .await?;
         Ok((outcomes, json.unwrap_or_default()))
     }
 
@@ -585,49 +698,13 @@ impl Store for SqliteStore {
         versions_ns: &[i64],
         audit_record: AuditRecord,
     ) -> Result<u64, StoreError> {
-        let mut w = self.writer.lock().await;
-        let w = &mut *w;
-        let mut frontier = w.frontier.clone();
-        let mut tx = w.conn.begin().await.map_err(db_err)?;
-        let stored = existing_versions(&mut tx, &self.ids, collection, &[id])
-            .await?
-            .remove(id)
-            .unwrap_or_default();
-        let (gone, kept): (Vec<_>, Vec<_>) = stored
-            .into_iter()
-            .partition(|k| versions_ns.contains(&k.version));
-        let gone: Vec<i64> = gone.iter().map(|k| k.seq).collect();
-        for seq in &gone {
-            sqlx::query("DELETE FROM objects WHERE seq = ?")
-                .bind(seq)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            sqlx::query("DELETE FROM id_index WHERE id_key = ? AND seq = ?")
-                .bind(id_key(id))
-                .bind(seq)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        // The surviving versions take over the first/last flags.
-        let first = kept.iter().map(|k| k.version).min();
-        let last = kept.iter().map(|k| k.version).max();
-        for k in &kept {
-            sqlx::query("UPDATE objects SET is_first = ?, is_last = ? WHERE seq = ?")
-                .bind(Some(k.version) == first)
-                .bind(Some(k.version) == last)
-                .bind(k.seq)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
-        tx.commit().await.map_err(db_err)?;
-        self.ids.remove(id, &gone);
-        w.bound_wal().await;
-        w.frontier = frontier;
-        Ok(gone.len() as u64)
+        run_write(self.writes().delete_versions(
+            collection.to_owned(),
+            id.to_owned(),
+            versions_ns.to_vec(),
+            audit_record,
+        ))
+        .await
     }
 
     async fn all_objects(
@@ -656,15 +733,7 @@ impl Store for SqliteStore {
     }
 
     async fn append_audit(&self, audit_record: AuditRecord) -> Result<(), StoreError> {
-        let mut w = self.writer.lock().await;
-        let w = &mut *w;
-        let mut frontier = w.frontier.clone();
-        let mut tx = w.conn.begin().await.map_err(db_err)?;
-        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
-        tx.commit().await.map_err(db_err)?;
-        w.bound_wal().await;
-        w.frontier = frontier;
-        Ok(())
+        run_write(self.writes().append_audit(audit_record)).await
     }
 
     async fn audit_entries(
@@ -798,6 +867,16 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn reset_peer_cursor(&self, party: &str) -> Result<bool, StoreError> {
+        let mut w = self.writer.lock().await;
+        let done = sqlx::query("UPDATE peer_links SET cursor = NULL WHERE party = ?")
+            .bind(party)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn security_events(

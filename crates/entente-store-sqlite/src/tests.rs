@@ -590,6 +590,10 @@ async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
         Some("2019-06-14T08:00:00.000001Z")
     );
     assert!(!format!("{:?}", links[0]).contains("secret"));
+    // A resync starts the pull over.
+    assert!(s.reset_peer_cursor("CN").await.unwrap());
+    assert_eq!(s.peer_links().await.unwrap()[0].cursor, None);
+    assert!(!s.reset_peer_cursor("RU").await.unwrap());
     // A pull from a peer with no link is refused whole: nothing of it is stored.
     let err = s
         .insert_pulled(
@@ -604,4 +608,52 @@ async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
     assert!(s.versions_of("c", "z").await.unwrap().is_empty());
     assert_eq!(s.security_events(0, 10).await.unwrap().len(), 1);
     assert_eq!(s.count_objects().await.unwrap(), 1);
+}
+
+/// A write whose caller goes away (a client that disconnects drops its request's future) still
+/// either happens whole or not at all, and the store keeps working: cancelled at any point —
+/// even while SQLite commits — it must not leave the writer's sequence numbers and audit frontier
+/// behind the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_cancelled_at_any_point_leave_the_store_consistent() {
+    let (_d, s) = store().await;
+    let s = Arc::new(s);
+    for i in 0..400u32 {
+        let s2 = s.clone();
+        let write = async move {
+            s2.insert_objects(
+                "c",
+                vec![obj(&format!("id-{i}"), 1, Tlp::Green, "x")],
+                audit(),
+                i64::from(i),
+            )
+            .await
+        };
+        // Give up on the write after a varying few microseconds, as a vanishing client would.
+        let _ = tokio::time::timeout(Duration::from_micros(u64::from(i % 40) * 25), write).await;
+        let _ = tokio::time::timeout(
+            Duration::from_micros(u64::from(i % 7) * 30),
+            s.append_audit(audit()),
+        )
+        .await;
+    }
+    // Every later write works, and the audit log is whole.
+    s.insert_objects("c", vec![obj("after", 1, Tlp::Green, "x")], audit(), 10_000)
+        .await
+        .unwrap();
+    s.append_audit(audit()).await.unwrap();
+    let entries = s.audit_entries(0, 100_000).await.unwrap();
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(
+            e.seq,
+            i as i64 + 1,
+            "audit entries are numbered without gaps"
+        );
+    }
+    let heads = s.tree_heads().await.unwrap();
+    assert_eq!(heads.last().unwrap().tree_size, entries.len() as i64);
+    let rows = s.all_objects(None, 100_000).await.unwrap();
+    let mut seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+    seqs.dedup();
+    assert_eq!(seqs.len(), rows.len());
 }

@@ -269,6 +269,9 @@ pub trait Store: Send + Sync {
     /// Adds or replaces the link to a peer; a replaced link keeps its cursor.
     async fn set_peer_link(&self, link: PeerLink) -> Result<(), StoreError>;
     async fn peer_links(&self) -> Result<Vec<PeerLink>, StoreError>;
+    /// Moves a link's cursor back to the start, so the next pull takes everything again (what is
+    /// already stored is not stored twice). Whether there was such a link.
+    async fn reset_peer_cursor(&self, party: &str) -> Result<bool, StoreError>;
 
     /// Security events after `after_seq`, oldest first. Every equivocation a store refuses is
     /// recorded as one, in the transaction that refused it.

@@ -184,6 +184,14 @@ enum PeerCommand {
         #[arg(long)]
         dir: PathBuf,
     },
+    /// Pull everything from a peer again, from the start (after its key was added to the charter,
+    /// say). What is already stored is not stored twice.
+    Resync {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        state: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -280,6 +288,15 @@ async fn main() -> Result<()> {
                 users::link_peer(&node, &state, &url, token.as_deref(), ca.as_deref()).await?;
             println!("peer: {state}\nurl: {}", link.url);
             println!("this node pulls from {state}'s node (a running node starts within seconds)");
+        }
+        Command::Peer(PeerCommand::Resync { dir, state }) => {
+            let nd = NodeDir::open(&dir)?;
+            let node = nd.node().await?;
+            let party = entente_core::PartyCode::parse(&state)?;
+            if !node.store.reset_peer_cursor(party.as_str()).await? {
+                bail!("this node has no link to {party}: `entente peer add --url` makes one");
+            }
+            println!("the next pull from {party} starts from the beginning");
         }
         Command::Peer(PeerCommand::List { dir }) => {
             let nd = NodeDir::open(&dir)?;

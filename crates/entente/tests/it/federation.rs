@@ -730,11 +730,49 @@ async fn a_node_refuses_what_a_peer_may_not_send_and_raises_each_as_a_security_e
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    // Versions are written as STIX timestamps.
+    let equivocation = events.iter().find(|e| e["kind"] == "equivocation").unwrap();
+    assert_eq!(
+        equivocation["object"],
+        format!("{}@2019-06-14T08:00:00.000Z", note_id(1))
+    );
     // The pull went on past the refusals: the cursor is where the page ended.
     let (ok, out, _) = run(&["peer", "list", "--dir", kz.dir_str()]);
     assert!(ok);
     assert!(out.contains("2026-01-01T00:00:00.000001Z"), "{out}");
+    // A resync pulls the page again: each refusal is raised again, nothing is stored twice.
+    let (ok, _, err) = run(&["peer", "resync", "--dir", kz.dir_str(), "--state", "CN"]);
+    assert!(ok, "{err}");
+    let start = Instant::now();
+    loop {
+        let body: Value = kz
+            .http
+            .get(&events_url)
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if body["events"].as_array().unwrap().len() >= 2 * events.len() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no second pull: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     kz.kill();
+    let held = held(&kz).await;
+    assert_eq!(
+        held.keys().filter(|(id, _)| *id == note_id(1)).count(),
+        1,
+        "the good object"
+    );
+    let (ok, _, err) = run(&["peer", "resync", "--dir", kz.dir_str(), "--state", "RU"]);
+    assert!(!ok && err.contains("no link to RU"), "{err}");
 }
 
 /// `peer add` refuses what would not work, saying why.
