@@ -14,6 +14,12 @@
 //! transaction (`merge`), which writes each index page once per merge instead of once per commit.
 //! No crate offers this over SQLite; it is a few dozen lines.
 //!
+//! Keys are the first 64 bits of the SHA-256 of the id ([`crate::id_key`]). Databases made before
+//! migration 0004 keyed on the first 64 bits of the id's UUID, which whoever posts an object
+//! chooses: ids made to share them all landed on one key, and each lookup of one walked them all
+//! (quadratic ingest of such a batch). [`rekey`] moves such a database to the new keys when it is
+//! opened.
+//!
 //! Consistency without a lock across the two parts: the writer adds to the tail only after its
 //! commit, and clears the tail only after the merge has committed. A reader reads the tail first
 //! and then runs one SQL statement that takes the union of the table's entries and the tail's
@@ -25,6 +31,68 @@ use entente_store::StoreError;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
+
+/// Moves a database of the first key scheme to SHA-256 keys: every object row's `id_key` and the
+/// whole index table, in one transaction, once. Run at open, before anything else.
+pub(crate) async fn rekey(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    let scheme: i64 = sqlx::query_scalar("SELECT scheme FROM id_index_state WHERE one = 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .unwrap_or(0);
+    if scheme == 1 {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db_err)?;
+    let mut after = 0i64;
+    let mut rows = 0usize;
+    loop {
+        let batch: Vec<(i64, String)> =
+            sqlx::query_as("SELECT seq, id FROM objects WHERE seq > ? ORDER BY seq LIMIT 10000")
+                .bind(after)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let Some((last, _)) = batch.last() else {
+            break;
+        };
+        after = *last;
+        rows += batch.len();
+        for (seq, id) in &batch {
+            sqlx::query("UPDATE objects SET id_key = ? WHERE seq = ?")
+                .bind(id_key(id))
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+    }
+    sqlx::query("DELETE FROM id_index")
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO id_index (id_key, seq) SELECT id_key, seq FROM objects \
+         WHERE seq <= (SELECT upto FROM id_index_state WHERE one = 1) ORDER BY id_key, seq",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("UPDATE id_index_state SET scheme = 1 WHERE one = 1")
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    if rows > 0 {
+        tracing::info!(
+            rows,
+            seconds = started.elapsed().as_secs_f64(),
+            "the id index was rekeyed (SHA-256 of the id)"
+        );
+    }
+    Ok(())
+}
 
 /// Tail size at which the writer merges the tail into the table.
 pub(crate) const MERGE_AT: usize = 32_768;
@@ -149,7 +217,7 @@ impl IdIndex {
 }
 
 /// Pushes `seq IN (…)`: the rows the table and the tail name for these ids. The caller still
-/// matches `id` itself (keys are 64 bits of the UUID, so two ids may share one).
+/// matches `id` itself (keys are 64 bits, so two ids may share one).
 pub(crate) fn push_rows_for(q: &mut QueryBuilder<'_, Sqlite>, ids: &[&str], tail_seqs: &[i64]) {
     q.push("seq IN (SELECT seq FROM id_index WHERE id_key IN (");
     let mut sep = q.separated(", ");

@@ -32,26 +32,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, Notify};
 
-/// The id index key: the first 64 bits of the id's UUID (random for v4, hashed for v5 ids).
-/// An id without 16 hex digits after its `--` (refused by validation anyway) gets key 0.
+/// The id index key: the first 64 bits of the SHA-256 of the id. Not the id's own UUID bits:
+/// those a client chooses, and ids made to share them would all land on one key (see
+/// `id_index::KeyScheme`). Rows are still matched on the full id, for 64 bits may collide.
 pub(crate) fn id_key(id: &str) -> i64 {
-    let uuid = id.rsplit_once("--").map_or(id, |(_, u)| u);
-    let mut key: u64 = 0;
-    let mut digits = 0;
-    for c in uuid.bytes() {
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => continue,
-        };
-        key = key << 4 | u64::from(d);
-        digits += 1;
-        if digits == 16 {
-            return key as i64;
-        }
-    }
-    0
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
 }
 
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
@@ -230,6 +219,7 @@ impl SqliteStore {
         .await
         .map_err(db_err)?;
         let frontier = audit::load_frontier(&mut conn).await?;
+        id_index::rekey(&mut conn).await?;
         let ids = Arc::new(IdIndex::load(&mut conn).await?);
         let writer = Arc::new(Mutex::new(Writer {
             conn,

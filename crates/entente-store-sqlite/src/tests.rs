@@ -6,6 +6,28 @@ use super::*;
 use entente_core::{AccessLabel, Audience, PartyCode, Role, Tier, Tlp, UserRef, Viewer};
 use entente_store::read::{page, visible_versions, Query, VersionMatch};
 
+/// The key of the first scheme: the first 64 bits of the UUID (to make databases as
+/// they were before migration 0004, and ids that shared a key).
+fn uuid_prefix_key(id: &str) -> i64 {
+    let uuid = id.rsplit_once("--").map_or(id, |(_, u)| u);
+    let mut key: u64 = 0;
+    let mut digits = 0;
+    for c in uuid.bytes() {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => continue,
+        };
+        key = key << 4 | u64::from(d);
+        digits += 1;
+        if digits == 16 {
+            return key as i64;
+        }
+    }
+    0
+}
+
 struct NoSigner;
 impl TreeHeadSigner for NoSigner {
     fn sign(&self, _: &[u8]) -> Vec<u8> {
@@ -258,31 +280,60 @@ async fn audience_round_trips_through_the_database() {
 
 #[tokio::test]
 async fn ids_sharing_an_index_key_stay_distinct() {
-    let (_d, s) = store().await;
-    // Same first 64 bits of UUID, different ids (and one of another type).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("node.db");
+    // Same first 64 bits of UUID, different ids (and one of another type): under the first key
+    // scheme they shared a key; now their keys differ.
     let a = "note--11111111-2222-4333-8444-555555555555";
     let b = "note--11111111-2222-4333-9444-666666666666";
     let c = "report--11111111-2222-4333-8444-555555555555";
-    assert_eq!(id_key(a), id_key(b));
-    assert_eq!(id_key(a), id_key(c));
-    let out = s
-        .insert_objects(
-            "c",
-            vec![
-                obj(a, 1, Tlp::Green, "a"),
-                obj(b, 1, Tlp::Green, "b"),
-                obj(c, 1, Tlp::Green, "c"),
-            ],
-            audit(),
-            1,
-        )
-        .await
-        .unwrap();
-    assert!(
-        out.iter()
-            .all(|o| matches!(o, InsertOutcome::Stored { .. })),
-        "{out:?}"
-    );
+    assert_eq!(uuid_prefix_key(a), uuid_prefix_key(b));
+    assert_eq!(uuid_prefix_key(a), uuid_prefix_key(c));
+    assert_ne!(id_key(a), id_key(b));
+    assert_ne!(id_key(a), id_key(c));
+    {
+        let s = SqliteStore::open(&path, Arc::new(NoSigner)).await.unwrap();
+        let out = s
+            .insert_objects(
+                "c",
+                vec![
+                    obj(a, 1, Tlp::Green, "a"),
+                    obj(b, 1, Tlp::Green, "b"),
+                    obj(c, 1, Tlp::Green, "c"),
+                ],
+                audit(),
+                1,
+            )
+            .await
+            .unwrap();
+        assert!(
+            out.iter()
+                .all(|o| matches!(o, InsertOutcome::Stored { .. })),
+            "{out:?}"
+        );
+    }
+    // Make 64-bit keys collide, as they may by chance: the index of `a`'s key also names the
+    // rows of `b` and `c`. Rows must still be matched on the full id.
+    {
+        let mut conn = SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE id_index_state SET upto = (SELECT MAX(seq) FROM objects)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("INSERT OR IGNORE INTO id_index (id_key, seq) SELECT id_key, seq FROM objects")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("INSERT OR IGNORE INTO id_index (id_key, seq) SELECT ?, seq FROM objects")
+            .bind(id_key(a))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let s = SqliteStore::open(&path, Arc::new(NoSigner)).await.unwrap();
+    assert_eq!(s.ids.tail_len(), 0);
     for id in [a, b, c] {
         let v = s.versions_of("c", id).await.unwrap();
         assert_eq!(v.len(), 1);
@@ -473,7 +524,8 @@ async fn id_index_answers_alike_from_table_tail_and_after_reopening() {
 
 #[tokio::test]
 async fn a_database_of_the_first_schema_keeps_its_objects_findable_by_id() {
-    // A node created before the id index moved to its own table (migration 0002).
+    // A node created before the id index moved to its own table (migration 0002), with the keys
+    // of the first scheme (rekeyed on open).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("node.db");
     let options = SqliteConnectOptions::new()
@@ -500,7 +552,7 @@ async fn a_database_of_the_first_schema_keeps_its_objects_findable_by_id() {
         )
         .bind(seq as i64 + 1)
         .bind(id)
-        .bind(id_key(id))
+        .bind(uuid_prefix_key(id))
         .bind(seq as i64 + 1)
         .execute(&mut conn)
         .await
