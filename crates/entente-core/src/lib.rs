@@ -1,6 +1,7 @@
 //! Entente's rules, with no I/O: who the parties of the organization are (the charter), which tier
 //! each holds, how objects are marked and addressed, and the one pure function that decides who
-//! may see what ([`policy::may_see`]). Also the RFC 6962 Merkle tree the audit log is built on.
+//! may see what ([`policy::may_see`]). Also the RFC 6962 Merkle tree the audit log is built on,
+//! the life of a joint warning ([`warning`]) and intelligence grading ([`grading`]).
 //!
 //! Nothing here reads a clock, a file, a socket or a database: callers pass those in. The crate
 //! depends on no async runtime, HTTP or SQL crate, and `./scripts/test` checks that it stays so.
@@ -9,10 +10,12 @@ pub mod audience;
 pub mod audit;
 pub mod charter;
 pub mod error;
+pub mod grading;
 pub mod marking;
 pub mod party;
 pub mod policy;
 pub mod tier;
+pub mod warning;
 
 pub use audience::{Audience, UserRef};
 pub use charter::{Charter, NodeKey as CharterKey};
