@@ -11,6 +11,7 @@ use crate::error::StixError;
 use crate::extension::{definition_for_type, ENTENTE_EXTENSION};
 use crate::id::{is_type_name, StixId};
 use crate::timestamp::Timestamp;
+use entente_core::grading::Grading;
 use entente_core::{Audience, Tlp};
 use serde_json::{Map, Value};
 
@@ -97,6 +98,8 @@ pub struct ValidObject {
     /// The governing TLP marking, when the object carries one (granular markings included).
     pub marking: Option<Tlp>,
     pub audience: Option<Audience>,
+    /// The intelligence grading in the project's extension, when the object carries one.
+    pub grading: Option<Grading>,
     pub created_by_ref: Option<String>,
     pub object: Map<String, Value>,
 }
@@ -371,12 +374,14 @@ fn check_markings(o: &Obj) -> Result<Option<Tlp>, StixError> {
 }
 
 /// Extensions: keys are extension-definition ids or predefined extension names, values objects;
-/// the project's extension must hold a well-formed audience and signature.
-fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
+/// the project's extension must hold a well-formed audience, signature and grading, and a
+/// `warning` member (what the object is in a warning's life) must be an object.
+fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), StixError> {
     let Some(exts) = o.dict("extensions")? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let mut audience = None;
+    let mut grading = None;
     for (k, v) in exts {
         let v = v
             .as_object()
@@ -400,7 +405,10 @@ fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
                 ));
             }
             for key in v.keys() {
-                if !matches!(key.as_str(), "extension_type" | "audience" | "signature") {
+                if !matches!(
+                    key.as_str(),
+                    "extension_type" | "audience" | "signature" | "grading" | "warning"
+                ) {
                     return Err(StixError::invalid(
                         "extensions",
                         format!("the Entente extension has no property `{key}`"),
@@ -410,6 +418,18 @@ fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
             if let Some(a) = v.get("audience") {
                 let a = Audience::from_json(a).map_err(|e| StixError::invalid(p, e.to_string()))?;
                 audience = Some(a).filter(|a| !a.is_empty());
+            }
+            if let Some(g) = v.get("grading") {
+                grading = Some(
+                    Grading::from_json(g)
+                        .map_err(|e| StixError::invalid("extensions.grading", e))?,
+                );
+            }
+            if v.get("warning").is_some_and(|w| !w.is_object()) {
+                return Err(StixError::invalid(
+                    "extensions.warning",
+                    "must be an object",
+                ));
             }
             if let Some(sig) = v.get("signature") {
                 let sig = sig.as_object().ok_or_else(|| {
@@ -426,7 +446,7 @@ fn check_extensions(o: &Obj) -> Result<Option<Audience>, StixError> {
             }
         }
     }
-    Ok(audience)
+    Ok((audience, grading))
 }
 
 fn check_spec_version(o: &Obj, required: bool) -> Result<(), StixError> {
@@ -775,7 +795,7 @@ pub fn validate(value: Value) -> Result<ValidObject, StixError> {
     check_reference_properties(&o)?;
     check_external_references(&o)?;
     let marking = check_markings(&o)?;
-    let audience = check_extensions(&o)?;
+    let (audience, grading) = check_extensions(&o)?;
     let created_by_ref = o.string("created_by_ref")?.map(str::to_owned);
     Ok(ValidObject {
         id,
@@ -784,6 +804,7 @@ pub fn validate(value: Value) -> Result<ValidObject, StixError> {
         modified,
         marking,
         audience,
+        grading,
         created_by_ref,
         object: map,
     })

@@ -262,6 +262,30 @@ fn each_mistake_is_refused_naming_the_property() {
             with(
                 ident(),
                 "extensions",
+                json!({ENTENTE_EXTENSION: {"extension_type": "property-extension", "grading": {"source": "Z", "information": "1", "handling": ["H0"]}}}),
+            ),
+            "extensions.grading",
+        ),
+        (
+            with(
+                ident(),
+                "extensions",
+                json!({ENTENTE_EXTENSION: {"extension_type": "property-extension", "grading": {"source": "A", "information": "1", "handling": ["H3"]}}}),
+            ),
+            "restrictions",
+        ),
+        (
+            with(
+                ident(),
+                "extensions",
+                json!({ENTENTE_EXTENSION: {"extension_type": "property-extension", "warning": "review"}}),
+            ),
+            "extensions.warning",
+        ),
+        (
+            with(
+                ident(),
+                "extensions",
                 json!({ENTENTE_EXTENSION: {"extension_type": "property-extension", "colour": 1}}),
             ),
             "no property `colour`",
