@@ -62,6 +62,8 @@ pub struct Charter {
     pub bodies: Vec<Body>,
     pub presidency_order: Vec<PartyCode>,
     pub presidency_epoch_year: i32,
+    /// How far ahead a warning's review date may be (`[warnings]`).
+    pub warning_limits: crate::warning::ReviewLimits,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +75,15 @@ struct RawCharter {
     #[serde(default)]
     bodies: Vec<RawBody>,
     presidency: RawPresidency,
+    warnings: Option<RawWarnings>,
+}
+
+/// The organization's rules for warnings: the longest a review date may be ahead, in days.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWarnings {
+    review_days_person: Option<Spanned<u32>>,
+    review_days_threat: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -262,6 +273,23 @@ impl Charter {
                 ),
             ));
         }
+        let mut warning_limits = crate::warning::ReviewLimits::default();
+        if let Some(w) = &raw.warnings {
+            for (field, target) in [
+                (&w.review_days_person, &mut warning_limits.person_days),
+                (&w.review_days_threat, &mut warning_limits.matter_days),
+            ] {
+                if let Some(days) = field {
+                    if *days.get_ref() == 0 || *days.get_ref() > 10 * 366 {
+                        return Err(at(
+                            days.span().start,
+                            "a review may be 1 to 3,660 days ahead".into(),
+                        ));
+                    }
+                    *target = *days.get_ref();
+                }
+            }
+        }
         Ok(Charter {
             name: raw.organization.name,
             abbreviation: raw.organization.abbreviation,
@@ -270,6 +298,7 @@ impl Charter {
             bodies,
             presidency_order: order,
             presidency_epoch_year: raw.presidency.epoch_year,
+            warning_limits,
         })
     }
 

@@ -15,6 +15,8 @@ pub enum ApiError {
     /// Absent and invisible answer alike.
     NotFound,
     BadRequest(String),
+    /// The action does not fit the resource's state (a warning's life).
+    Conflict(String),
     NotAcceptable,
     UnsupportedMediaType,
     PayloadTooLarge(String),
@@ -53,6 +55,13 @@ impl ApiError {
                 "bad_request",
                 "invalid_request",
                 "Bad request",
+                m.clone(),
+            ),
+            Conflict(m) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "invalid_request",
+                "Not possible now",
                 m.clone(),
             ),
             NotAcceptable => (

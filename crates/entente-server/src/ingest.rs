@@ -77,10 +77,34 @@ fn claimed(v: &Value) -> (String, Option<String>) {
     (id, version)
 }
 
+/// How an object reached the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A TAXII POST (or the command line).
+    Taxii,
+    /// The node's REST API, which enforces the roles and the life of warnings.
+    Api,
+    /// A pull from a peer.
+    Peer,
+}
+
 /// Prepares one object for storage, or says why it is refused.
-pub fn prepare(node: &Node, principal: &Principal, value: Value) -> Result<NewObject, String> {
+pub fn prepare(
+    node: &Node,
+    principal: &Principal,
+    value: Value,
+    via: Via,
+) -> Result<NewObject, String> {
     let mut valid: ValidObject = validate(value).map_err(|e| e.to_string())?;
     let signed = valid.is_signed();
+    if !signed
+        && via == Via::Taxii
+        && crate::warnings::is_workflow_object(valid.object_type(), &valid.object)
+    {
+        return Err(
+            "warnings, their reviews, acknowledgements, hits and follow-ups are made through /api/v1/warnings, which keeps to their life and roles".into(),
+        );
+    }
     let originator = if signed {
         let signer = node
             .keyring
@@ -106,6 +130,12 @@ pub fn prepare(node: &Node, principal: &Principal, value: Value) -> Result<NewOb
     let marking = valid.marking.unwrap_or(Tlp::Amber);
     let label = AccessLabel::new(originator.clone(), marking, valid.audience.clone())
         .map_err(|e| e.to_string())?;
+    if let Some(g) = &valid.grading {
+        g.check_marking(marking)?;
+    }
+    if valid.object_type() == crate::warnings::WARNING_TYPE {
+        crate::warnings::check_version(&valid.object, &label)?;
+    }
     // Unsigned means this node originates it (checked above), so this node signs it.
     let json = if signed {
         canonical_map(&valid.object).map_err(|e| e.to_string())?
@@ -159,8 +189,18 @@ fn originate(node: &Node, valid: &mut ValidObject) -> Result<(), String> {
         }
         valid.marking = Some(default);
     }
-    entente_extension_mut(&mut valid.object)
+    let is_report = valid.object_type() == "report";
+    let ext = entente_extension_mut(&mut valid.object)
         .ok_or_else(|| "`extensions` must be an object".to_owned())?;
+    // A shared report carries a grading; one its author did not grade is graded as unjudged.
+    if is_report && !ext.contains_key("grading") {
+        let unjudged = entente_core::grading::Grading::unjudged();
+        ext.insert(
+            "grading".into(),
+            serde_json::to_value(&unjudged).map_err(|e| e.to_string())?,
+        );
+        valid.grading = Some(unjudged);
+    }
     Ok(())
 }
 
@@ -175,13 +215,54 @@ pub async fn ingest(
     values: Vec<Value>,
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
+    ingest_via(
+        node,
+        principal,
+        collection,
+        values,
+        status,
+        Via::Taxii,
+        "add-objects",
+    )
+    .await
+}
+
+/// As [`ingest`], for objects the REST API makes (warnings and the objects of their life among
+/// them), audited as `action`.
+pub async fn ingest_api(
+    node: &Arc<Node>,
+    principal: &Principal,
+    values: Vec<Value>,
+    action: &str,
+) -> Result<Ingested, IngestError> {
+    ingest_via(
+        node,
+        principal,
+        crate::node::COLLECTION_ID,
+        values,
+        None,
+        Via::Api,
+        action,
+    )
+    .await
+}
+
+async fn ingest_via(
+    node: &Arc<Node>,
+    principal: &Principal,
+    collection: &str,
+    values: Vec<Value>,
+    status: Option<StatusRequest>,
+    via: Via,
+    action: &str,
+) -> Result<Ingested, IngestError> {
     let each = crate::cpu::run(&node.cpu, {
         let (node, principal) = (node.clone(), principal.clone());
         move || {
             use rayon::prelude::*;
             values
                 .into_par_iter()
-                .map(|v| (claimed(&v), prepare(&node, &principal, v)))
+                .map(|v| (claimed(&v), prepare(&node, &principal, v, via)))
                 .collect::<Vec<_>>()
         }
     })
@@ -219,7 +300,7 @@ pub async fn ingest(
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
-        action: "add-objects".into(),
+        action: action.into(),
         collection: Some(collection.to_owned()),
         objects: prepared
             .iter()
@@ -300,7 +381,7 @@ pub struct PulledPage {
 /// it may not relay, or sending what this node's state may not see, is misbehaving, and what it
 /// sent is kept out.
 fn prepare_pulled(node: &Node, peer: &Principal, value: Value) -> Result<NewObject, String> {
-    let o = prepare(node, peer, value)?;
+    let o = prepare(node, peer, value, Via::Peer)?;
     let Viewer::Node { party, .. } = &peer.viewer else {
         return Err("not pulled from a peer".into());
     };

@@ -19,6 +19,8 @@ pub mod rest;
 pub mod screening;
 pub mod signals;
 pub mod taxii;
+pub mod warnings;
+pub mod warnings_api;
 
 pub use node::{Node, Settings};
 
@@ -33,6 +35,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(taxii::routes())
         .merge(rest::routes())
         .merge(federation_api::routes())
+        .merge(warnings_api::routes())
         .fallback(|| async { error::ApiError::NotFound })
         .with_state(node)
 }
