@@ -15,3 +15,4 @@ mod screening_api;
 mod tamper;
 mod taxii;
 mod visibility;
+mod warnings;

@@ -1,0 +1,490 @@
+//! Joint warnings, walked end to end over HTTP across a real federation of node processes (the
+//! hub, KZ, UZ, CN, and MN, an observer): who may do each step, what each state sees, and that a
+//! warning's status is the same on every node that holds it.
+
+use crate::federation::{Fed, HUB};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const STATES: [&str; 5] = [HUB, "KZ", "UZ", "CN", "MN"];
+
+struct Story {
+    fed: Fed,
+    supervisors: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl Story {
+    async fn start() -> Story {
+        let mut fed = Fed::init(&STATES);
+        let mut supervisors = std::collections::BTreeMap::new();
+        for s in STATES {
+            supervisors.insert(s, fed.node(s).add_user("supervisor", "supervisor").token);
+        }
+        fed.start(&[("ENTENTE_FEDERATION__POLL_SECONDS", "1")]);
+        fed.hub_and_spokes();
+        Story { fed, supervisors }
+    }
+
+    fn url(&self, state: &str, path: &str) -> String {
+        format!("{}api/v1/warnings{path}", self.fed.node(state).base_url())
+    }
+
+    fn token(&self, state: &str, role: &str) -> String {
+        match role {
+            "supervisor" => self.supervisors[state].clone(),
+            _ => self.fed.analysts[state].clone(),
+        }
+    }
+
+    /// `method path` on `state`'s node as its `role`; the status and the JSON answer.
+    async fn call(
+        &self,
+        state: &str,
+        role: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let http = &self.fed.node(state).http;
+        let url = self.url(state, path);
+        let rb = match method {
+            "GET" => http.get(url),
+            "PUT" => http.put(url),
+            _ => http.post(url),
+        }
+        .bearer_auth(self.token(state, role));
+        let rb = match body {
+            Some(b) => rb.json(&b),
+            None => rb,
+        };
+        let r = rb.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn ok(
+        &self,
+        state: &str,
+        role: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let (status, v) = self.call(state, role, method, path, body).await;
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path} on {state} as {role}: {status} {v}"
+        );
+        v
+    }
+
+    /// Waits until `state`'s node shows the warning with `field` equal to `want`.
+    async fn until(&self, state: &str, id: &str, field: &str, want: Value) -> Value {
+        let start = Instant::now();
+        loop {
+            let (status, v) = self
+                .call(state, "analyst", "GET", &format!("/{id}"), None)
+                .await;
+            if status == 200 && v[field] == want {
+                return v;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{state} never showed {field} = {want} for {id}: {status} {v}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until a state's node could have received what it was going to (two hops), then checks
+    /// it does not show the warning at all.
+    async fn never_sees(&self, state: &str, id: &str) {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let (status, v) = self
+            .call(state, "analyst", "GET", &format!("/{id}"), None)
+            .await;
+        assert_eq!(status, 404, "{state} sees {id}: {v}");
+        let list = self.ok(state, "analyst", "GET", "?status=all", None).await;
+        assert!(!list.to_string().contains(id), "{state} lists {id}");
+    }
+}
+
+fn in_days(days: i64) -> String {
+    let t = chrono::Utc::now() + chrono::Duration::days(days);
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn in_seconds(s: i64) -> String {
+    let t = chrono::Utc::now() + chrono::Duration::seconds(s);
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// An orange notice: a threat.
+fn orange_notice(review_date: &str) -> Value {
+    json!({
+        "kind": "threat",
+        "title": "Planned attack on the Almaty-Bishkek gas pipeline compressor station",
+        "subject": {"category": "event", "description": "A cell plans to attack compressor station 4 with improvised explosives in the coming weeks."},
+        "legal_basis": "Shanghai Convention (2001), art. 6; Law of the Republic of Kazakhstan on countering terrorism",
+        "issuing_authority": "National Security Committee of the Republic of Kazakhstan",
+        "action_requested": "Raise protection of the pipeline's installations in your territory and report any sighting of the cell.",
+        "contact": "KZ liaison office, +7 7172 00 00 00",
+        "purpose": "Prevent a terrorist attack on critical infrastructure",
+        "source": "Human source, corroborated by intercepted communications",
+        "review_date": review_date,
+        "grading": {"source": "B", "information": "2", "handling": ["H0", "H2"]},
+        "marking": "TLP:AMBER",
+    })
+}
+
+/// A red notice: wanted for arrest.
+fn red_notice() -> Value {
+    json!({
+        "kind": "wanted",
+        "title": "Wanted: leader of an opposition movement",
+        "subject": {"names": ["Aidos Serikbayev", "Айдос Серикбаев"], "birth_dates": ["1975-03"], "nationalities": ["KZ"],
+                    "identifiers": [{"type": "passport", "value": "N0000000"}]},
+        "legal_basis": "Criminal Code, art. 179 (calls to seize power)",
+        "issuing_authority": "Prosecutor General's Office of the Republic of Kazakhstan",
+        "action_requested": "Arrest with a view to extradition",
+        "contact": "KZ liaison office",
+        "purpose": "Prosecution",
+        "source": "Court order",
+        "review_date": in_days(700),
+        "grading": {"source": "A", "information": "1", "handling": ["H0"]},
+        "marking": "TLP:AMBER",
+    })
+}
+
+/// KZ issues an orange notice to the member states; the secretariat reviews and accepts it; KZ
+/// publishes it; the members acknowledge it; UZ finds the subject and reports a hit, which KZ sees
+/// and no one else; KZ and UZ exchange supplementary information that only they see; MN, an
+/// observer, never sees any of it. Every refusal on the way answers the right status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
+    let s = Story::start().await;
+    let created = s
+        .ok(
+            "KZ",
+            "analyst",
+            "POST",
+            "",
+            Some(orange_notice(&in_days(200))),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["status"], "draft");
+    assert_eq!(created["colour"], "orange");
+
+    // Roles: an analyst drafts; only a supervisor submits.
+    let (st, v) = s
+        .call("KZ", "analyst", "POST", &format!("/{id}/submit"), None)
+        .await;
+    assert_eq!(st, 403, "{v}");
+    // The life: a draft cannot be published.
+    let (st, v) = s
+        .call("KZ", "supervisor", "POST", &format!("/{id}/publish"), None)
+        .await;
+    assert_eq!(st, 409, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("draft"), "{v}");
+    s.ok("KZ", "supervisor", "POST", &format!("/{id}/submit"), None)
+        .await;
+
+    // The secretariat sees the submitted warning; the states do not.
+    let at_hub = s.until(HUB, &id, "status", json!("submitted")).await;
+    assert_eq!(at_hub["issuer"], "KZ");
+    s.never_sees("UZ", &id).await;
+    // Only the secretariat reviews, and not twice the same way.
+    let (st, v) = s
+        .call(
+            "KZ",
+            "supervisor",
+            "POST",
+            &format!("/{id}/review"),
+            Some(json!({"verdict": "accepted"})),
+        )
+        .await;
+    assert_eq!(st, 403, "{v}");
+    let (st, v) = s
+        .call(
+            HUB,
+            "analyst",
+            "POST",
+            &format!("/{id}/review"),
+            Some(json!({"verdict": "maybe"})),
+        )
+        .await;
+    assert_eq!(st, 400, "{v}");
+    let reviewed = s
+        .ok(HUB, "analyst", "POST", &format!("/{id}/review"), Some(json!({"verdict": "accepted", "reasons": "Within the Shanghai Convention; lawful."})))
+        .await;
+    assert_eq!(reviewed["status"], "accepted");
+    let (st, _) = s
+        .call(
+            HUB,
+            "analyst",
+            "POST",
+            &format!("/{id}/review"),
+            Some(json!({"verdict": "refused", "reasons": "x"})),
+        )
+        .await;
+    assert_eq!(st, 409);
+
+    // KZ learns of the acceptance and publishes.
+    s.until("KZ", &id, "status", json!("accepted")).await;
+    let published = s
+        .ok("KZ", "supervisor", "POST", &format!("/{id}/publish"), None)
+        .await;
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["active"], true);
+
+    // The members see it published, with the same status; the observer never sees it.
+    for state in ["UZ", "CN"] {
+        let v = s.until(state, &id, "status", json!("published")).await;
+        assert_eq!(v["issuer"], "KZ");
+        assert_eq!(v["reviews"][0]["verdict"], "accepted", "{v}");
+        let active = s.ok(state, "analyst", "GET", "?status=active", None).await;
+        assert!(active.to_string().contains(&id));
+    }
+    s.never_sees("MN", &id).await;
+    // The secretariat's users see it only as submitted and accepted: the published version is
+    // addressed to the members, not to the secretariat.
+    let at_hub = s.ok(HUB, "analyst", "GET", &format!("/{id}"), None).await;
+    assert_eq!(at_hub["status"], "accepted", "{at_hub}");
+
+    // The members acknowledge; KZ sees both acknowledgements; CN does not see UZ's.
+    s.ok("UZ", "analyst", "POST", &format!("/{id}/acknowledge"), None)
+        .await;
+    let (st, _) = s
+        .call("UZ", "analyst", "POST", &format!("/{id}/acknowledge"), None)
+        .await;
+    assert_eq!(st, 409, "acknowledged twice");
+    s.ok("CN", "analyst", "POST", &format!("/{id}/acknowledge"), None)
+        .await;
+    let (st, v) = s
+        .call("KZ", "analyst", "POST", &format!("/{id}/acknowledge"), None)
+        .await;
+    assert_eq!(st, 409, "the issuer acknowledges its own warning: {v}");
+    s.until("KZ", &id, "acknowledged_by", json!(["CN", "UZ"]))
+        .await;
+    let at_cn = s.ok("CN", "analyst", "GET", &format!("/{id}"), None).await;
+    assert_eq!(at_cn["acknowledged_by"], json!(["CN"]));
+
+    // UZ finds the subject and reports a hit: KZ sees it, CN does not.
+    let (st, v) = s
+        .call(
+            "UZ",
+            "analyst",
+            "POST",
+            &format!("/{id}/hits"),
+            Some(json!({"when": "yesterday", "location": "x", "action_taken": "y"})),
+        )
+        .await;
+    assert_eq!(st, 400, "{v}");
+    let hit = s
+        .ok(
+            "UZ",
+            "analyst",
+            "POST",
+            &format!("/{id}/hits"),
+            Some(json!({"when": in_seconds(-3600), "location": "Tashkent, Yunusabad district",
+                        "action_taken": "Two members of the cell detained", "details": "Explosives seized."})),
+        )
+        .await;
+    assert_eq!(hit["hits"], 1);
+    let hit_id = hit["hit_reports"][0]["id"].as_str().unwrap().to_owned();
+    let at_kz = s.until("KZ", &id, "hits", json!(1)).await;
+    assert_eq!(at_kz["hit_reports"][0]["by"], "UZ");
+    assert_eq!(
+        at_kz["hit_reports"][0]["location"],
+        "Tashkent, Yunusabad district"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for state in ["CN"] {
+        let v = s.ok(state, "analyst", "GET", &format!("/{id}"), None).await;
+        assert_eq!(v["hits"], 0, "{state} sees UZ's hit: {v}");
+    }
+    let at_hub = s.ok(HUB, "analyst", "GET", &format!("/{id}"), None).await;
+    assert_eq!(at_hub["hits"], 0);
+
+    // The thread of the hit: KZ and UZ alone.
+    s.ok(
+        "KZ",
+        "analyst",
+        "POST",
+        &format!("/{id}/thread"),
+        Some(json!({"hit": hit_id, "message": "Please send the detainees' fingerprints."})),
+    )
+    .await;
+    let (st, _) = s
+        .call(
+            "CN",
+            "analyst",
+            "POST",
+            &format!("/{id}/thread"),
+            Some(json!({"hit": hit_id, "message": "x"})),
+        )
+        .await;
+    assert_eq!(st, 400, "CN may not see the hit, so cannot name it");
+    let at_uz = s.until("UZ", &id, "thread", json!([])).await;
+    let _ = at_uz;
+    let start = Instant::now();
+    loop {
+        let v = s.ok("UZ", "analyst", "GET", &format!("/{id}"), None).await;
+        if v["thread"].as_array().unwrap().len() == 1 {
+            assert_eq!(v["thread"][0]["by"], "KZ");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "UZ never got the follow-up: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.ok(
+        "UZ",
+        "analyst",
+        "POST",
+        &format!("/{id}/thread"),
+        Some(json!({"hit": hit_id, "message": "Fingerprints sent by courier."})),
+    )
+    .await;
+    let start = Instant::now();
+    loop {
+        let v = s.ok("KZ", "analyst", "GET", &format!("/{id}"), None).await;
+        if v["thread"].as_array().unwrap().len() == 2 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "KZ never got the reply: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let at_cn = s.ok("CN", "analyst", "GET", &format!("/{id}"), None).await;
+    assert_eq!(at_cn["thread"], json!([]));
+    s.never_sees("MN", &id).await;
+}
+
+/// A red notice of a political character is refused in review, with the reasons; it cannot be
+/// published, and no state ever sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_red_notice_of_political_character_is_refused_in_review() {
+    let s = Story::start().await;
+    let created = s.ok("KZ", "analyst", "POST", "", Some(red_notice())).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["colour"], "red");
+    s.ok("KZ", "supervisor", "POST", &format!("/{id}/submit"), None)
+        .await;
+    s.until(HUB, &id, "status", json!("submitted")).await;
+    let (st, v) = s
+        .call(
+            HUB,
+            "analyst",
+            "POST",
+            &format!("/{id}/review"),
+            Some(json!({"verdict": "refused"})),
+        )
+        .await;
+    assert_eq!(st, 400, "a refusal without reasons: {v}");
+    let reasons = "Refused: the request is of a political character (calls to seize power by an opposition leader), which the charter excludes.";
+    s.ok(
+        HUB,
+        "analyst",
+        "POST",
+        &format!("/{id}/review"),
+        Some(json!({"verdict": "refused", "reasons": reasons})),
+    )
+    .await;
+    let at_kz = s.until("KZ", &id, "status", json!("refused")).await;
+    assert_eq!(at_kz["reviews"][0]["reasons"], reasons);
+    let (st, v) = s
+        .call("KZ", "supervisor", "POST", &format!("/{id}/publish"), None)
+        .await;
+    assert_eq!(st, 409, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("refused"), "{v}");
+    for state in ["UZ", "CN", "MN"] {
+        s.never_sees(state, &id).await;
+    }
+    // KZ may revise it into a new draft, or cancel it.
+    let cancelled = s
+        .ok(
+            "KZ",
+            "supervisor",
+            "POST",
+            &format!("/{id}/cancel"),
+            Some(json!({"reason": "Withdrawn after review."})),
+        )
+        .await;
+    assert_eq!(cancelled["status"], "cancelled");
+    let (st, _) = s
+        .call("KZ", "supervisor", "POST", &format!("/{id}/submit"), None)
+        .await;
+    assert_eq!(st, 409, "a cancelled warning is final");
+}
+
+/// A published warning whose review date passes without an extension expires on every node: it
+/// leaves every active view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warning_past_its_review_date_expires_on_every_node() {
+    let s = Story::start().await;
+    let review_date = in_seconds(25);
+    let created = s
+        .ok(
+            "KZ",
+            "analyst",
+            "POST",
+            "",
+            Some(orange_notice(&review_date)),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    s.ok("KZ", "supervisor", "POST", &format!("/{id}/submit"), None)
+        .await;
+    s.until(HUB, &id, "status", json!("submitted")).await;
+    s.ok(
+        HUB,
+        "analyst",
+        "POST",
+        &format!("/{id}/review"),
+        Some(json!({"verdict": "accepted"})),
+    )
+    .await;
+    s.until("KZ", &id, "status", json!("accepted")).await;
+    s.ok("KZ", "supervisor", "POST", &format!("/{id}/publish"), None)
+        .await;
+    for state in ["KZ", "UZ", "CN"] {
+        s.until(state, &id, "status", json!("published")).await;
+        let active = s.ok(state, "analyst", "GET", "?status=active", None).await;
+        assert!(active.to_string().contains(&id), "{state}");
+    }
+    // Past the review date: expired everywhere, out of every active list.
+    for state in ["KZ", "UZ", "CN"] {
+        s.until(state, &id, "status", json!("expired")).await;
+        let active = s.ok(state, "analyst", "GET", "?status=active", None).await;
+        assert!(
+            !active.to_string().contains(&id),
+            "{state} still lists it as active"
+        );
+        let expired = s.ok(state, "analyst", "GET", "?status=expired", None).await;
+        assert!(expired.to_string().contains(&id), "{state}");
+    }
+    let (st, v) = s
+        .call("UZ", "analyst", "POST", &format!("/{id}/acknowledge"), None)
+        .await;
+    assert_eq!(st, 409, "an expired warning is not acknowledged: {v}");
+    let (st, v) = s
+        .call(
+            "KZ",
+            "supervisor",
+            "POST",
+            &format!("/{id}/extend"),
+            Some(json!({"review_date": in_days(30), "justification": "late"})),
+        )
+        .await;
+    assert_eq!(st, 409, "an expired warning is not extended: {v}");
+}
