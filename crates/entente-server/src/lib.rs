@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod cpu;
 pub mod error;
+pub mod events;
 pub mod federation_api;
 pub mod ingest;
 pub mod integrity;
@@ -36,6 +37,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(rest::routes())
         .merge(federation_api::routes())
         .merge(warnings_api::routes())
+        .merge(events::routes())
         .fallback(|| async { error::ApiError::NotFound })
         .with_state(node)
 }

@@ -113,6 +113,90 @@ impl Story {
     }
 }
 
+/// Listens to a node's event stream as `role`; what it received so far, as (event, data).
+struct Listener {
+    got: std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Listener {
+    async fn open(s: &Story, state: &str, role: &str) -> Listener {
+        let url = format!("{}api/v1/events", s.fed.node(state).base_url());
+        let mut resp = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(s.token(state, role))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        let got: std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>> = Default::default();
+        let g = got.clone();
+        let task = tokio::spawn(async move {
+            let mut buf = String::new();
+            while let Ok(Some(chunk)) = resp.chunk().await {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    let field = |name: &str| {
+                        block
+                            .lines()
+                            .find_map(|l| l.strip_prefix(name))
+                            .map(|v| v.trim().to_owned())
+                    };
+                    if let (Some(event), Some(data)) = (field("event:"), field("data:")) {
+                        g.lock()
+                            .unwrap()
+                            .push((event, serde_json::from_str(&data).unwrap()));
+                    }
+                }
+            }
+        });
+        Listener { got, task }
+    }
+
+    fn events(&self, warning: &str) -> Vec<String> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, d)| d["warning"] == warning)
+            .map(|(e, _)| e.clone())
+            .collect()
+    }
+
+    /// Waits until an event of `kind` about `warning` has arrived.
+    async fn until(&self, warning: &str, kind: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            if let Some((_, d)) = self
+                .got
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(e, d)| e == kind && d["warning"] == warning)
+            {
+                return d.clone();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no {kind} event for {warning}: {:?}",
+                self.events(warning)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 fn in_days(days: i64) -> String {
     let t = chrono::Utc::now() + chrono::Duration::days(days);
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -256,6 +340,11 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
     let at_hub = s.ok(HUB, "analyst", "GET", &format!("/{id}"), None).await;
     assert_eq!(at_hub["status"], "accepted", "{at_hub}");
 
+    // Live streams: KZ's users are told at once of what comes back; MN's of nothing of this.
+    let kz_events = Listener::open(&s, "KZ", "analyst").await;
+    let mn_events = Listener::open(&s, "MN", "analyst").await;
+    let cn_events = Listener::open(&s, "CN", "analyst").await;
+
     // The members acknowledge; KZ sees both acknowledgements; CN does not see UZ's.
     s.ok("UZ", "analyst", "POST", &format!("/{id}/acknowledge"), None)
         .await;
@@ -297,6 +386,11 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
         .await;
     assert_eq!(hit["hits"], 1);
     let hit_id = hit["hit_reports"][0]["id"].as_str().unwrap().to_owned();
+    let ack = kz_events.until(&id, "acknowledgement").await;
+    assert!(ack["by"] == "UZ" || ack["by"] == "CN", "{ack}");
+    let hit_event = kz_events.until(&id, "hit").await;
+    assert_eq!(hit_event["by"], "UZ");
+    assert_eq!(hit_event["object"], hit_id.as_str());
     let at_kz = s.until("KZ", &id, "hits", json!(1)).await;
     assert_eq!(at_kz["hit_reports"][0]["by"], "UZ");
     assert_eq!(
@@ -368,6 +462,18 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
     let at_cn = s.ok("CN", "analyst", "GET", &format!("/{id}"), None).await;
     assert_eq!(at_cn["thread"], json!([]));
     s.never_sees("MN", &id).await;
+    kz_events.until(&id, "follow-up").await;
+    // Neither MN nor CN was told of anything they may not see.
+    assert!(
+        mn_events.events(&id).is_empty(),
+        "{:?}",
+        mn_events.events(&id)
+    );
+    let cn_got = cn_events.events(&id);
+    assert!(
+        cn_got.iter().all(|e| e == "acknowledgement"),
+        "CN was told of {cn_got:?}"
+    );
 }
 
 /// A red notice of a political character is refused in review, with the reasons; it cannot be
