@@ -296,7 +296,7 @@ async fn ingest_via(
     let refused = results.iter().filter(|r| !r.ok).count();
     let register_changes = prepared
         .iter()
-        .any(|o| o.object_type == crate::screening::REGISTER_TYPE);
+        .any(|o| crate::screening::affects_screening(&o.object_type));
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -464,7 +464,7 @@ pub async fn ingest_pulled(
     }
     let register_changes = prepared
         .iter()
-        .any(|o| o.object_type == crate::screening::REGISTER_TYPE);
+        .any(|o| crate::screening::affects_screening(&o.object_type));
     let audit = AuditRecord {
         ts_us: now,
         principal: principal.name(),

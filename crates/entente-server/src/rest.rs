@@ -382,6 +382,7 @@ async fn run_queries(
     limit: usize,
 ) -> Result<Vec<Result<Vec<Match>, String>>, ApiError> {
     let viewer = p.viewer.clone();
+    let now_ns = node.now_us().saturating_mul(1000);
     crate::cpu::run(&node.cpu, move || {
         use rayon::prelude::*;
         queries
@@ -391,7 +392,7 @@ async fn run_queries(
                     // Several names of one subject: the best match per entry over all of them.
                     let mut best: HashMap<usize, Match> = HashMap::new();
                     for q in &names {
-                        for m in index.screen(&viewer, q, cutoff, limit) {
+                        for m in index.screen(&viewer, q, cutoff, limit, now_ns) {
                             match best.get(&m.entry) {
                                 Some(b) if b.score >= m.score => {}
                                 _ => {
@@ -503,7 +504,13 @@ async fn screen(
         .map(|(i, (r, id))| match r {
             Ok(matches) => json!({
                 "id": id,
-                "matches": matches.iter().map(|m| match_json(&index.register, m)).collect::<Vec<_>>(),
+                "matches": matches.iter().map(|m| {
+                    let mut j = match_json(&index.register, m);
+                    if let (Some(o), Value::Object(src)) = (j.as_object_mut(), index.source_json(m)) {
+                        o.extend(src);
+                    }
+                    j
+                }).collect::<Vec<_>>(),
             }),
             Err(e) => json!({"index": i, "error": e}),
         })

@@ -52,6 +52,18 @@ pub struct Indexed {
     labels: Vec<AccessLabel>,
     /// When each entry's latest version was made (its `modified`), as the object says it.
     pub modified: Vec<String>,
+    /// For an entry that is the subject of a warning: the warning (`None` for register entries).
+    pub warnings: Vec<Option<WarningSubject>>,
+}
+
+/// The warning whose subject an index entry is.
+#[derive(Debug, Clone)]
+pub struct WarningSubject {
+    pub kind: String,
+    pub title: String,
+    pub issuer: String,
+    /// Its review date: past it, the warning has expired and no longer matches.
+    pub expires_ns: i64,
 }
 
 impl Default for Screening {
@@ -64,6 +76,7 @@ impl Default for Screening {
                 register: Register::new(Vec::new()),
                 labels: Vec::new(),
                 modified: Vec::new(),
+                warnings: Vec::new(),
             })),
             rebuild: tokio::sync::Mutex::new(()),
         }
@@ -97,7 +110,14 @@ impl Screening {
         // Read the generation before the scan: a change stored during the scan leaves the
         // index older than the counter, and the next request rebuilds again.
         let generation = self.generation.load(Ordering::SeqCst);
-        let (entries, labels, modified) = load_entries(node).await?;
+        let (mut entries, mut labels, mut modified) = load_entries(node).await?;
+        let mut warnings = vec![None; entries.len()];
+        for (entry, label, m, w) in load_warning_subjects(node).await? {
+            entries.push(entry);
+            labels.push(label);
+            modified.push(m);
+            warnings.push(Some(w));
+        }
         let groups =
             self.groups.read().map(|g| Arc::clone(&g)).map_err(|_| {
                 ApiError::Internal("the name-variant table lock is poisoned".into())
@@ -110,6 +130,7 @@ impl Screening {
             register,
             labels,
             modified,
+            warnings,
         });
         if let Ok(mut c) = self.current.write() {
             *c = Arc::clone(&built);
@@ -124,18 +145,165 @@ impl Screening {
 }
 
 impl Indexed {
-    /// The entries matching `query` that `viewer` may see, best first.
+    /// The entries matching `query` that `viewer` may see, best first: designated register
+    /// entries, and the subjects of published warnings not past their review date at `now_ns`.
     pub fn screen(
         &self,
         viewer: &Viewer,
         query: &Query,
         threshold: f64,
         limit: usize,
+        now_ns: i64,
     ) -> Vec<Match> {
         self.register.screen_where(query, threshold, limit, &|i| {
             self.labels.get(i).is_some_and(|l| may_see(viewer, l))
+                && self
+                    .warnings
+                    .get(i)
+                    .is_some_and(|w| w.as_ref().is_none_or(|w| now_ns < w.expires_ns))
         })
     }
+
+    /// Says where a match comes from: the register, or which warning.
+    pub fn source_json(&self, m: &Match) -> Value {
+        match self.warnings.get(m.entry).and_then(Option::as_ref) {
+            Some(w) => serde_json::json!({
+                "source": "warning",
+                "warning": {
+                    "id": self.register.entries().get(m.entry).map(|e| e.id.as_str()),
+                    "kind": w.kind, "title": w.title, "issuer": w.issuer,
+                    "colour": entente_core::warning::Kind::parse(&w.kind).map(|k| k.colour()).unwrap_or_default(),
+                },
+            }),
+            None => serde_json::json!({"source": "register"}),
+        }
+    }
+}
+
+/// Whether storing an object of this type may change what screening matches: a register entry,
+/// a warning, or a review (which can make a warning published).
+pub fn affects_screening(object_type: &str) -> bool {
+    matches!(
+        object_type,
+        REGISTER_TYPE | crate::warnings::WARNING_TYPE | "opinion"
+    )
+}
+
+/// The subjects of the published warnings about persons that the node holds, each with its
+/// warning's label and review date. The status is the node's own derivation from every version
+/// and review it holds; each query then keeps only what its asker may see, and what has not
+/// expired.
+async fn load_warning_subjects(
+    node: &Node,
+) -> Result<Vec<(Entry, AccessLabel, String, WarningSubject)>, ApiError> {
+    let filter = ScanFilter {
+        types: vec![
+            crate::warnings::WARNING_TYPE.to_owned(),
+            "opinion".to_owned(),
+        ],
+        with_json: true,
+        ..ScanFilter::default()
+    };
+    let mut files: HashMap<String, crate::warnings::File> = HashMap::new();
+    let mut reviews = Vec::new();
+    let mut cursor = None;
+    loop {
+        let rows = node
+            .store
+            .scan(COLLECTION_ID, &filter, cursor, 2000)
+            .await?;
+        let exhausted = rows.len() < 2000;
+        for row in &rows {
+            cursor = Some(row.seq);
+            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
+                continue;
+            }
+            let Some(part) = crate::warnings::Part::of(row) else {
+                continue;
+            };
+            if row.object_type == crate::warnings::WARNING_TYPE {
+                files.entry(row.id.clone()).or_default().versions.push(part);
+            } else if crate::warnings::role_of(&part.object) == Some("review") {
+                reviews.push(part);
+            }
+        }
+        if exhausted {
+            break;
+        }
+    }
+    for r in reviews {
+        let target = r
+            .object
+            .get("object_refs")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .find(|x| files.contains_key(*x))
+            })
+            .map(str::to_owned);
+        if let Some(file) = target.and_then(|t| files.get_mut(&t)) {
+            file.reviews.push(r);
+        }
+    }
+    let now = node.now_us().saturating_mul(1000);
+    let mut out = Vec::new();
+    let mut ids: Vec<&String> = files.keys().collect();
+    ids.sort();
+    for id in ids {
+        let file = &files[id];
+        let Some(derived) = file.status(now) else {
+            continue;
+        };
+        if derived.status != entente_core::warning::Status::Published {
+            continue;
+        }
+        let Some(latest) = file.latest() else {
+            continue;
+        };
+        let Ok(fields) = crate::warnings::fields_of(&latest.object) else {
+            continue;
+        };
+        if !fields.kind.about_a_person() {
+            continue;
+        }
+        let subject: crate::warnings::Subject = match latest.object.get("subject") {
+            Some(s) => serde_json::from_value(s.clone()).unwrap_or_default(),
+            None => continue,
+        };
+        if subject.names.iter().all(|n| n.trim().is_empty()) {
+            continue;
+        }
+        let entry = Entry {
+            id: id.clone(),
+            kind: Kind::Person,
+            names: subject.names.clone(),
+            birth_date: subject
+                .birth_dates
+                .first()
+                .and_then(|d| PartialDate::parse(d).ok()),
+            nationality: subject.nationalities.clone(),
+        };
+        let w = WarningSubject {
+            kind: fields.kind.as_str().to_owned(),
+            title: latest
+                .object
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            issuer: latest.originator.to_string(),
+            expires_ns: derived.latest.review_date_ns,
+        };
+        let modified = latest
+            .object
+            .get("modified")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        out.push((entry, latest.label.clone(), modified, w));
+    }
+    Ok(out)
 }
 
 /// Reads the latest version of every designated register entry in the store.

@@ -675,7 +675,7 @@ pub struct Part {
 }
 
 impl Part {
-    fn of(row: &ObjectRow) -> Option<Part> {
+    pub fn of(row: &ObjectRow) -> Option<Part> {
         let object: Map<String, Value> = serde_json::from_str(&row.json).ok()?;
         Some(Part {
             originator: row.label.originator.clone(),

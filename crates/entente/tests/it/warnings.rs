@@ -225,6 +225,43 @@ fn orange_notice(review_date: &str) -> Value {
     })
 }
 
+/// A red notice for a bombing suspect, with names in Latin and Cyrillic letters.
+fn wanted_notice(review_date: &str) -> Value {
+    json!({
+        "kind": "wanted",
+        "title": "Wanted: suspect in the bombing of the Osh market",
+        "subject": {"names": ["Rustam Nazarovich Kholmatov", "Холматов Рустам Назарович"], "birth_dates": ["1988-11-02"],
+                    "nationalities": ["KG"], "identifiers": [{"type": "passport", "value": "AC1234567"}]},
+        "legal_basis": "Shanghai Convention (2001), art. 1(1)(b); arrest warrant of the Osh city court",
+        "issuing_authority": "General Prosecutor's Office of the Kyrgyz Republic",
+        "action_requested": "Locate and arrest with a view to extradition",
+        "contact": "KZ liaison office",
+        "purpose": "Prosecution for a terrorist act",
+        "source": "Court order and witness statements",
+        "review_date": review_date,
+        "grading": {"source": "A", "information": "2", "handling": ["H0", "H1"]},
+        "marking": "TLP:AMBER",
+    })
+}
+
+/// Screens one name on a state's node as its analyst; the matches.
+async fn screen(s: &Story, state: &str, name: &str) -> Vec<Value> {
+    let url = format!("{}api/v1/screen", s.fed.node(state).base_url());
+    let r = s
+        .fed
+        .node(state)
+        .http
+        .post(url)
+        .bearer_auth(s.token(state, "analyst"))
+        .json(&json!({"name": name}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    v["matches"].as_array().unwrap().clone()
+}
+
 /// A red notice: wanted for arrest.
 fn red_notice() -> Value {
     json!({
@@ -545,7 +582,7 @@ async fn a_warning_past_its_review_date_expires_on_every_node() {
             "analyst",
             "POST",
             "",
-            Some(orange_notice(&review_date)),
+            Some(wanted_notice(&review_date)),
         )
         .await;
     let id = created["id"].as_str().unwrap().to_owned();
@@ -568,9 +605,26 @@ async fn a_warning_past_its_review_date_expires_on_every_node() {
         let active = s.ok(state, "analyst", "GET", "?status=active", None).await;
         assert!(active.to_string().contains(&id), "{state}");
     }
-    // Past the review date: expired everywhere, out of every active list.
+    // Screening finds the subject, in Cyrillic, on the states the warning reaches.
+    for state in ["UZ", "CN", "KZ"] {
+        let matches = screen(&s, state, "Холматов Рустам").await;
+        let m = matches
+            .iter()
+            .find(|m| m["entry"] == id.as_str())
+            .unwrap_or_else(|| panic!("{state}: the warning's subject was not found: {matches:?}"));
+        assert_eq!(m["source"], "warning");
+        assert_eq!(m["warning"]["colour"], "red");
+        assert_eq!(m["warning"]["issuer"], "KZ");
+    }
+    assert!(screen(&s, "MN", "Холматов Рустам").await.is_empty());
+    // Past the review date: expired everywhere, out of every active list and of screening.
     for state in ["KZ", "UZ", "CN"] {
         s.until(state, &id, "status", json!("expired")).await;
+        let matches = screen(&s, state, "Холматов Рустам").await;
+        assert!(
+            matches.iter().all(|m| m["entry"] != id.as_str()),
+            "{state} still matches the expired warning"
+        );
         let active = s.ok(state, "analyst", "GET", "?status=active", None).await;
         assert!(
             !active.to_string().contains(&id),
