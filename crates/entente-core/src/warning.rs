@@ -390,7 +390,7 @@ impl ReviewLimits {
 }
 
 /// The reminders due for a warning reviewed at `review_date_ns`: each of `remind_days` (days
-/// before the review date) that `now_ns` has reached, latest first. A reminder of `d` days is due
+/// before the review date) that `now_ns` has reached, the most urgent (fewest days) first. A reminder of `d` days is due
 /// from `d` days before the review date until the date itself.
 pub fn reminders_due(review_date_ns: i64, now_ns: i64, remind_days: &[u32]) -> Vec<u32> {
     let mut due: Vec<u32> = remind_days

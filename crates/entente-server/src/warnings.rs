@@ -698,6 +698,8 @@ pub struct File {
     pub acknowledgements: Vec<Part>,
     pub hits: Vec<Part>,
     pub follow_ups: Vec<Part>,
+    /// The issuing node's reminders that the review date nears (they stay on that node).
+    pub reminders: Vec<Part>,
 }
 
 impl File {
@@ -824,6 +826,7 @@ pub async fn load(
             (Some("opinion"), Some("review")) => file.reviews.push(part),
             (Some("note"), Some("acknowledgement")) => file.acknowledgements.push(part),
             (Some("note"), Some("follow-up")) => file.follow_ups.push(part),
+            (Some("note"), Some("reminder")) => file.reminders.push(part),
             (Some("sighting"), _) => file.hits.push(part),
             _ => {}
         }
@@ -881,6 +884,10 @@ pub fn view(id: &str, file: &File, now_ns: i64, detail: bool) -> Option<Value> {
             "action_taken": entente_stix::extension::entente_extension(&h.object).and_then(|e| e.get("warning")).and_then(|w| w.get("action_taken")),
             "description": h.object.get("description"),
         })).collect::<Vec<_>>());
+        v["reminders"] = json!(file.reminders.iter().map(|r| {
+            let w = entente_stix::extension::entente_extension(&r.object).and_then(|e| e.get("warning"));
+            json!({"days": w.and_then(|w| w.get("days")), "review_date": w.and_then(|w| w.get("review_date")), "at": r.object.get("modified")})
+        }).collect::<Vec<_>>());
         let mut thread: Vec<&Part> = file.follow_ups.iter().collect();
         thread.sort_by_key(|p| p.version_ns);
         v["thread"] = json!(thread.iter().map(|f| json!({
@@ -899,4 +906,116 @@ pub fn status_matches(status: Status, filter: &str) -> bool {
         "all" => true,
         other => other.split(',').any(|s| s.trim() == status.as_str()),
     }
+}
+
+/// The node itself, as the author of what it does on its own (reminders).
+pub fn node_principal(node: &Node) -> Option<crate::auth::Principal> {
+    let user = entente_core::UserRef::new(node.party.clone(), NODE_USER).ok()?;
+    Some(crate::auth::Principal {
+        viewer: Viewer::User {
+            user,
+            tier: node.tier,
+            role: entente_core::Role::Admin,
+        },
+    })
+}
+
+/// The name the node acts under when it acts on its own; no user may take it.
+pub const NODE_USER: &str = "entente-node";
+
+/// A reminder to the issuing state that a warning's review date nears: it stays on the issuer's
+/// node (addressed to that state alone).
+pub fn reminder_object(
+    warning_id: &str,
+    issuer: &PartyCode,
+    days: u32,
+    review_date: &str,
+    now: &str,
+) -> Value {
+    json!({
+        "type": "note", "spec_version": "2.1",
+        "id": format!("note--{}", uuid::Uuid::new_v4()),
+        "created": now, "modified": now,
+        "abstract": "Review due",
+        "content": format!("This warning is to be reviewed by {review_date}, in {days} days or less: extend it with the written justification of a new assessment, or it expires on that date on every node."),
+        "object_refs": [warning_id],
+        "object_marking_refs": [Tlp::Amber.marking_ref()],
+        "extensions": workflow_extension(Some(&states(&[issuer])), json!({"role": "reminder", "days": days, "review_date": review_date})),
+    })
+}
+
+/// Tells the issuer of each published warning of this node whose review date nears, once per
+/// threshold of `remind_days` (days before the date; only the most urgent one due is sent, so a
+/// warning published 20 days before its review date gets the 30-day reminder, not a stale
+/// 120-day one). Answers how many reminders it wrote.
+pub async fn send_reminders(
+    node: &std::sync::Arc<Node>,
+    remind_days: &[u32],
+) -> Result<usize, crate::error::ApiError> {
+    let Some(principal) = node_principal(node) else {
+        return Ok(0);
+    };
+    let now = node.now_us().saturating_mul(1000);
+    let files = load(node, &principal.viewer, None).await?;
+    let mut sent = 0;
+    for (id, file) in &files {
+        if file.issuer() != Some(&node.party) {
+            continue;
+        }
+        let Some(derived) = file.status(now) else {
+            continue;
+        };
+        if derived.status != Status::Published {
+            continue;
+        }
+        let Some(latest) = file.latest() else {
+            continue;
+        };
+        let review_date = latest
+            .object
+            .get("review_date")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let Some(&days) =
+            warning::reminders_due(derived.latest.review_date_ns, now, remind_days).first()
+        else {
+            continue;
+        };
+        let already = file.reminders.iter().any(|r| {
+            let w = entente_stix::extension::entente_extension(&r.object)
+                .and_then(|e| e.get("warning"));
+            w.and_then(|w| w.get("days")).and_then(Value::as_u64) == Some(u64::from(days))
+                && w.and_then(|w| w.get("review_date")).and_then(Value::as_str) == Some(review_date)
+        });
+        if already {
+            continue;
+        }
+        let stamp = Timestamp::from_nanos(now).to_micros_string();
+        let object = reminder_object(id, &node.party, days, review_date, &stamp);
+        let done =
+            crate::ingest::ingest_api(node, &principal, vec![object], "warning-review-reminder")
+                .await?;
+        if done.results.iter().all(|r| r.ok) {
+            sent += 1;
+            tracing::info!(warning = %id, days, review_date, "reminded the issuer that the review date nears");
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs [`send_reminders`] every `every`, from now on.
+pub fn spawn_reminders(
+    node: std::sync::Arc<Node>,
+    remind_days: Vec<u32>,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = send_reminders(&node, &remind_days).await {
+                tracing::warn!(error = ?e, "sending review reminders failed; will retry");
+            }
+        }
+    })
 }

@@ -37,6 +37,41 @@ pub struct NodeConfig {
     /// How this node pulls from its peers (`entente peer add --url`).
     #[serde(default)]
     pub federation: Federation,
+    #[serde(default)]
+    pub warnings: Warnings,
+}
+
+/// Joint warnings: when the issuer is reminded that a review date nears.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Warnings {
+    /// Days before a warning's review date at which its issuer is reminded.
+    pub remind_days: Vec<u32>,
+    /// How often the node looks for reminders to send.
+    pub reminder_check_seconds: f64,
+}
+
+impl Default for Warnings {
+    fn default() -> Self {
+        Warnings {
+            remind_days: vec![120, 30],
+            reminder_check_seconds: 3600.0,
+        }
+    }
+}
+
+impl Warnings {
+    pub fn check_every(&self) -> Result<std::time::Duration> {
+        std::time::Duration::try_from_secs_f64(self.reminder_check_seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                anyhow!(
+                    "warnings.reminder_check_seconds: {} is not a positive number of seconds",
+                    self.reminder_check_seconds
+                )
+            })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,6 +170,7 @@ impl NodeConfig {
             default_marking: default_marking(),
             name_variants: None,
             federation: Federation::default(),
+            warnings: Warnings::default(),
         }
     }
 
@@ -156,6 +192,7 @@ impl NodeConfig {
             .with_context(|| format!("in {} or the ENTENTE_ environment", path.display()))?;
         config.settings()?;
         config.federation.settings()?;
+        config.warnings.check_every()?;
         Ok(config)
     }
 
@@ -187,7 +224,7 @@ pub fn apply_env(
             continue;
         }
         let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
-        const SETTINGS: [&str; 9] = [
+        const SETTINGS: [&str; 10] = [
             "state",
             "charter",
             "database",
@@ -197,6 +234,7 @@ pub fn apply_env(
             "default_marking",
             "name_variants",
             "federation",
+            "warnings",
         ];
         if !path.first().is_some_and(|p| SETTINGS.contains(&p.as_str())) {
             bail!("{key} is not a configuration setting: ENTENTE_ variables set {} (ENTENTE_LOG sets the log filter)", SETTINGS.join(", "));

@@ -31,6 +31,15 @@ async fn shutdown_signal() {
     }
 }
 
+/// Stops a background task when the server stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 pub struct Listening {
     pub url: String,
 }
@@ -82,6 +91,12 @@ pub async fn serve_on(
             .await??;
     node.screening.set_groups(groups);
     let _federation = entente_federation::start(node.clone(), nd.config.federation.settings()?);
+    let reminders = entente_server::warnings::spawn_reminders(
+        node.clone(),
+        nd.config.warnings.remind_days.clone(),
+        nd.config.warnings.check_every()?,
+    );
+    let _reminders = AbortOnDrop(reminders);
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };
     let url = format!("{scheme}://{local}/taxii2/");

@@ -20,7 +20,10 @@ impl Story {
         for s in STATES {
             supervisors.insert(s, fed.node(s).add_user("supervisor", "supervisor").token);
         }
-        fed.start(&[("ENTENTE_FEDERATION__POLL_SECONDS", "1")]);
+        fed.start(&[
+            ("ENTENTE_FEDERATION__POLL_SECONDS", "1"),
+            ("ENTENTE_WARNINGS__REMINDER_CHECK_SECONDS", "1"),
+        ]);
         fed.hub_and_spokes();
         Story { fed, supervisors }
     }
@@ -605,6 +608,24 @@ async fn a_warning_past_its_review_date_expires_on_every_node() {
         let active = s.ok(state, "analyst", "GET", "?status=active", None).await;
         assert!(active.to_string().contains(&id), "{state}");
     }
+    // The issuer is reminded that the review date nears (within 30 days: the 30-day reminder,
+    // not a stale 120-day one); the reminder stays on KZ's node.
+    let start = Instant::now();
+    loop {
+        let v = s.ok("KZ", "analyst", "GET", &format!("/{id}"), None).await;
+        if let Some(r) = v["reminders"].as_array().and_then(|r| r.first()) {
+            assert_eq!(r["days"], 30, "{v}");
+            assert_eq!(v["reminders"].as_array().unwrap().len(), 1, "{v}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no reminder: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let at_uz = s.ok("UZ", "analyst", "GET", &format!("/{id}"), None).await;
+    assert_eq!(at_uz["reminders"], json!([]));
     // Screening finds the subject, in Cyrillic, on the states the warning reaches.
     for state in ["UZ", "CN", "KZ"] {
         let matches = screen(&s, state, "Холматов Рустам").await;
