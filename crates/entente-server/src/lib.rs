@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod integrity;
 pub mod media;
 pub mod node;
+pub mod openapi;
 pub mod rest;
 pub mod screening;
 pub mod signals;
@@ -38,6 +39,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(federation_api::routes())
         .merge(warnings_api::routes())
         .merge(events::routes())
+        .merge(openapi::routes())
         .fallback(|| async { error::ApiError::NotFound })
         .with_state(node)
 }
