@@ -669,3 +669,284 @@ async fn a_warning_past_its_review_date_expires_on_every_node() {
         .await;
     assert_eq!(st, 409, "an expired warning is not extended: {v}");
 }
+
+/// On one node: each thing a warning must hold is refused with what was wrong, and nothing is
+/// stored; the objects of a warning's life cannot be made over TAXII; every step the life or the
+/// roles do not allow is refused with the right status; every action is in the audit log.
+#[tokio::test]
+async fn bad_warnings_and_wrong_steps_are_refused_with_what_was_wrong() {
+    use crate::helpers::{note, TestNode, SCO};
+    let mut kz = TestNode::start(SCO, "KZ").await;
+    let analyst = kz.add_user("analyst", "analyst").token;
+    let supervisor = kz.add_user("supervisor", "supervisor").token;
+    let base = format!("{}api/v1/warnings", kz.base_url());
+    let call = |method: &str, path: &str, token: &str, body: Option<Value>| {
+        let http = kz.http.clone();
+        let url = format!("{base}{path}");
+        let (method, token) = (method.to_owned(), token.to_owned());
+        async move {
+            let rb = match method.as_str() {
+                "GET" => http.get(url),
+                "PUT" => http.put(url),
+                _ => http.post(url),
+            }
+            .bearer_auth(token);
+            let rb = match body {
+                Some(b) => rb.json(&b),
+                None => rb,
+            };
+            let r = rb.send().await.unwrap();
+            let status = r.status().as_u16();
+            let v: Value = r.json().await.unwrap_or(Value::Null);
+            (status, v)
+        }
+    };
+    let with = |key: &str, value: Value| {
+        let mut w = orange_notice(&in_days(100));
+        w[key] = value;
+        w
+    };
+    let wanted = |subject: Value| {
+        let mut w = wanted_notice(&in_days(100));
+        w["subject"] = subject;
+        w
+    };
+    let mut no_grading = orange_notice(&in_days(100));
+    no_grading.as_object_mut().unwrap().remove("grading");
+    let mut h2_clear = orange_notice(&in_days(100));
+    h2_clear["marking"] = json!("TLP:CLEAR");
+    for (body, says) in [
+        (with("kind", json!("purple")), "not a kind of warning"),
+        (
+            with("review_date", json!("2001-01-01T00:00:00Z")),
+            "in the future",
+        ),
+        (with("review_date", json!(in_days(400))), "at most 365 days"),
+        (with("review_date", json!("soon")), "review_date"),
+        (no_grading, "grading"),
+        (
+            with(
+                "grading",
+                json!({"source": "A", "information": "1", "handling": ["H3"]}),
+            ),
+            "restrictions",
+        ),
+        (h2_clear, "H2"),
+        (with("marking", json!("TLP:RED")), "cannot be TLP:RED"),
+        (
+            with("subject", json!({"description": "a plan"})),
+            "category",
+        ),
+        (with("legal_basis", json!(" ")), "legal_basis"),
+        (with("colour", json!("orange")), "unknown field"),
+        (with("audience", json!({"states": ["kz"]})), "audience"),
+        (wanted(json!({"names": []})), "names"),
+        (
+            wanted(json!({"names": ["A B"], "nationalities": ["kz"]})),
+            "nationality",
+        ),
+        (
+            wanted(json!({"names": ["A B"], "birth_dates": ["1975-13"]})),
+            "birth date",
+        ),
+        (
+            wanted(json!({"names": ["A B"], "category": "event"})),
+            "category",
+        ),
+    ] {
+        let (st, v) = call("POST", "", &analyst, Some(body.clone())).await;
+        assert_eq!(st, 400, "{body}: {v}");
+        assert!(v["message"].as_str().unwrap().contains(says), "{says}: {v}");
+    }
+    let (_, list) = call("GET", "", &analyst, None).await;
+    assert_eq!(list["warnings"], json!([]), "a refused warning was stored");
+
+    // Over TAXII: the objects of a warning's life are refused, with where to make them.
+    let raw = json!({"type": "x-entente-warning", "spec_version": "2.1",
+        "id": "x-entente-warning--6f0a2b1c-3d4e-4f5a-8b6c-7d8e9f0a1b2c",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+        "stage": "published",
+        "extensions": {"extension-definition--8ca0d952-cb36-568f-ad79-ebadb1b4a9a2": {"extension_type": "new-sdo"}}});
+    let sighting = json!({"type": "sighting", "spec_version": "2.1",
+        "id": "sighting--6f0a2b1c-3d4e-4f5a-8b6c-7d8e9f0a1b2c",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+        "sighting_of_ref": "x-entente-warning--6f0a2b1c-3d4e-4f5a-8b6c-7d8e9f0a1b2c"});
+    let r = kz.post(&supervisor, &[raw, sighting]).await;
+    let status: Value = r.json().await.unwrap();
+    assert_eq!(status["failure_count"], 2, "{status}");
+    for f in status["failures"].as_array().unwrap() {
+        assert!(
+            f["message"].as_str().unwrap().contains("/api/v1/warnings"),
+            "{f}"
+        );
+    }
+
+    // A draft, and the steps its life and the roles do not allow.
+    let (st, draft) = call("POST", "", &analyst, Some(orange_notice(&in_days(100)))).await;
+    assert_eq!(st, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let (st, v) = call("GET", &format!("/{id}"), &analyst, None).await;
+    assert_eq!((st, v["status"].clone()), (200, json!("draft")), "{v}");
+    for (method, path, token, body, want) in [
+        ("POST", format!("/{id}/submit"), &analyst, None, 403),
+        (
+            "POST",
+            format!("/{id}/review"),
+            &supervisor,
+            Some(json!({"verdict": "accepted"})),
+            403,
+        ),
+        ("POST", format!("/{id}/publish"), &supervisor, None, 409),
+        (
+            "POST",
+            format!("/{id}/extend"),
+            &supervisor,
+            Some(json!({"review_date": in_days(200), "justification": "j"})),
+            409,
+        ),
+        (
+            "POST",
+            format!("/{id}/extend"),
+            &supervisor,
+            Some(json!({"review_date": in_days(200), "justification": " "})),
+            400,
+        ),
+        ("POST", format!("/{id}/acknowledge"), &analyst, None, 409),
+        (
+            "POST",
+            format!("/{id}/hits"),
+            &analyst,
+            Some(json!({"when": in_seconds(-60), "location": "x", "action_taken": "y"})),
+            409,
+        ),
+        (
+            "POST",
+            format!("/{id}/cancel"),
+            &supervisor,
+            Some(json!({"reason": ""})),
+            400,
+        ),
+        (
+            "POST",
+            format!("/{id}/cancel"),
+            &analyst,
+            Some(json!({"reason": "no"})),
+            403,
+        ),
+        (
+            "PUT",
+            format!("/{id}"),
+            &analyst,
+            Some(wanted_notice(&in_days(100))),
+            400,
+        ),
+        (
+            "GET",
+            "/x-entente-warning--00000000-0000-4000-8000-000000000000".to_owned(),
+            &analyst,
+            None,
+            404,
+        ),
+        ("GET", "/not-a-warning".to_owned(), &analyst, None, 404),
+        ("GET", "?status=lost".to_owned(), &analyst, None, 400),
+    ] {
+        let (st, v) = call(method, &path, token, body).await;
+        assert_eq!(st, want, "{method} {path}: {v}");
+        assert!(v["message"].is_string(), "{method} {path}: {v}");
+    }
+    let (st, _) = kz
+        .http
+        .get(&base)
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(st, 401);
+    // Revising a draft makes a new version; submitting needs a supervisor; then cancelling.
+    let mut revised = orange_notice(&in_days(100));
+    revised["title"] = json!("Revised title");
+    let (st, v) = call("PUT", &format!("/{id}"), &analyst, Some(revised)).await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["title"], "Revised title");
+    assert_eq!(v["versions"].as_array().unwrap().len(), 2);
+    let (st, v) = call("POST", &format!("/{id}/submit"), &supervisor, None).await;
+    assert_eq!((st, v["status"].clone()), (200, json!("submitted")), "{v}");
+    let (st, v) = call(
+        "POST",
+        &format!("/{id}/cancel"),
+        &supervisor,
+        Some(json!({"reason": "Overtaken by events."})),
+    )
+    .await;
+    assert_eq!((st, v["status"].clone()), (200, json!("cancelled")), "{v}");
+    let (st, _) = call(
+        "PUT",
+        &format!("/{id}"),
+        &analyst,
+        Some(orange_notice(&in_days(100))),
+    )
+    .await;
+    assert_eq!(st, 409);
+
+    // A shared report gets a grading; one that may not be passed on cannot be TLP:CLEAR.
+    let mut report = note(900, entente_core::marking::TLP_GREEN);
+    report["type"] = json!("report");
+    report["id"] = json!("report--6f0a2b1c-3d4e-4f5a-8b6c-7d8e9f0a1b2c");
+    report["name"] = json!("A report");
+    report["published"] = json!("2019-06-14T08:00:00.000Z");
+    report.as_object_mut().unwrap().remove("content");
+    kz.post_ok(&analyst, std::slice::from_ref(&report)).await;
+    let stored = kz
+        .get_json(
+            &analyst,
+            &format!("{}{}/", kz.objects_url(), report["id"].as_str().unwrap()),
+        )
+        .await;
+    let ext = &stored["objects"][0]["extensions"][entente_stix::extension::ENTENTE_EXTENSION];
+    assert_eq!(
+        ext["grading"],
+        json!({"source": "X", "information": "4", "handling": ["H0"]})
+    );
+    let mut clear = report.clone();
+    clear["id"] = json!("report--7f0a2b1c-3d4e-4f5a-8b6c-7d8e9f0a1b2c");
+    clear["object_marking_refs"] = json!([entente_core::marking::TLP_CLEAR]);
+    clear["extensions"] = json!({entente_stix::extension::ENTENTE_EXTENSION: {"extension_type": "property-extension",
+        "grading": {"source": "B", "information": "2", "handling": ["H2"]}}});
+    let r = kz.post(&analyst, &[clear]).await;
+    let status: Value = r.json().await.unwrap();
+    assert!(
+        status["failures"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("H2"),
+        "{status}"
+    );
+
+    // Every action is in the audit log, which verifies.
+    kz.kill();
+    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        kz.db().display()
+    ))
+    .await
+    .unwrap();
+    let entries: Vec<Vec<u8>> = sqlx::query_scalar("SELECT entry FROM audit_entries")
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    let log: String = entries
+        .iter()
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect();
+    for action in [
+        "warning-draft",
+        "warning-edit",
+        "warning-submit",
+        "warning-cancel",
+        "read-warnings",
+    ] {
+        assert!(log.contains(action), "no {action} in the audit log");
+    }
+    let (ok, out, err) = crate::helpers::run(&["audit", "verify", "--dir", kz.dir_str()]);
+    assert!(ok, "{out}{err}");
+}
