@@ -514,6 +514,45 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
         cn_got.iter().all(|e| e == "acknowledgement"),
         "CN was told of {cn_got:?}"
     );
+
+    // KZ updates the published warning (a supervisor's step) and extends its review date with a
+    // written justification; the members see the new version, and the extension is counted.
+    let mut update = orange_notice(&in_days(200));
+    update["action_requested"] = json!("Raise protection; the cell has two more members at large.");
+    let (st, _) = s
+        .call(
+            "KZ",
+            "analyst",
+            "PUT",
+            &format!("/{id}"),
+            Some(update.clone()),
+        )
+        .await;
+    assert_eq!(st, 403, "an analyst updates a published warning");
+    let mut widened = update.clone();
+    widened["audience"] = json!({"tiers": ["member", "observer"]});
+    let (st, v) = s
+        .call("KZ", "supervisor", "PUT", &format!("/{id}"), Some(widened))
+        .await;
+    assert_eq!(st, 400, "the reviewed audience changed: {v}");
+    s.ok("KZ", "supervisor", "PUT", &format!("/{id}"), Some(update))
+        .await;
+    let extended = s
+        .ok("KZ", "supervisor", "POST", &format!("/{id}/extend"),
+            Some(json!({"review_date": in_days(300), "justification": "Assessment of 2026-11: the cell is still active."})))
+        .await;
+    assert_eq!(extended["extensions_count"], 1);
+    assert_eq!(extended["status"], "published");
+    let at_uz = s.until("UZ", &id, "extensions_count", json!(1)).await;
+    assert_eq!(at_uz["status"], "published");
+    assert_eq!(
+        at_uz["warning"]["action_requested"],
+        "Raise protection; the cell has two more members at large."
+    );
+    assert_eq!(
+        at_uz["warning"]["extension_justification"],
+        "Assessment of 2026-11: the cell is still active."
+    );
 }
 
 /// A red notice of a political character is refused in review, with the reasons; it cannot be
