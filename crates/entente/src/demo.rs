@@ -118,6 +118,11 @@ pub async fn run_federation() -> Result<()> {
             link_peer(&from_node, to.state, &to.url, Some(&token), Some(&ca)).await?;
         }
     }
+    let kz = demo
+        .iter()
+        .find(|d| d.state == "KZ")
+        .ok_or_else(|| anyhow!("no KZ"))?;
+    crate::seed::demo_warning(&kz.nd.node().await?, &hub.nd.node().await?).await?;
     for d in &demo {
         let node = d.nd.node().await?;
         match d.state {
@@ -173,8 +178,28 @@ fn print_federation(demo: &[DemoNode]) {
     println!("  - CN's GREEN report and the hub's GREEN notice reach every node within a second;");
     println!("  - KZ's AMBER indicator reaches CN (a member), never MN (an observer); KZ's AMBER");
     println!("    briefing addressed to observers reaches MN, never CN;");
-    println!("  - KZ's register entries (GREEN) can be screened against on every node.");
+    println!("  - KZ's register entries (GREEN) can be screened against on every node;");
+    println!(
+        "  - KZ's orange notice (a threat to a gas pipeline), reviewed by the secretariat and"
+    );
+    println!("    published to the member states: on CN's node at /api/v1/warnings, not on MN's.");
     println!();
+    if let Some(cn) = demo.iter().find(|d| d.state == "CN") {
+        println!("Try, on CN's node (warnings in force, and the live event stream):");
+        println!(
+            "  curl --cacert {} -H 'Authorization: Bearer {}' '{}api/v1/warnings?status=active'",
+            cn.nd.dir.join(crate::tls::CA_FILE).display(),
+            cn.analyst.token,
+            cn.url
+        );
+        println!(
+            "  curl -N --cacert {} -H 'Authorization: Bearer {}' '{}api/v1/events'",
+            cn.nd.dir.join(crate::tls::CA_FILE).display(),
+            cn.analyst.token,
+            cn.url
+        );
+        println!();
+    }
     if let Some(mn) = demo.iter().find(|d| d.state == "MN") {
         println!("Try, on MN's node:");
         println!(

@@ -216,3 +216,77 @@ pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
     )
     .await
 }
+
+/// The federation demo's joint warning: an orange notice of KZ's, submitted, accepted by the
+/// secretariat and published to the member states — written on each node as its users would
+/// through `/api/v1/warnings`, before the nodes serve, so it flows as soon as they do.
+pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
+    use entente_core::warning::{Stage, Verdict};
+    use entente_server::ingest::ingest_api;
+    use entente_server::warnings::{self, VersionMeta, WarningInput};
+    use entente_stix::Timestamp;
+    let now_us = kz.now_us();
+    let review = Timestamp::from_micros(now_us + 180 * 86_400 * 1_000_000).to_stix_string();
+    let input: WarningInput = serde_json::from_value(json!({
+        "kind": "threat",
+        "title": "Planned attack on a compressor station of the Central Asia-China gas pipeline",
+        "subject": {"category": "event", "description": "A cell plans to attack a compressor station on the Kazakh section with improvised explosives."},
+        "legal_basis": "Shanghai Convention on Combating Terrorism, Separatism and Extremism (2001), art. 6",
+        "issuing_authority": "National Security Committee of the Republic of Kazakhstan",
+        "action_requested": "Raise the protection of the pipeline's installations in your territory; report any sighting of the cell.",
+        "contact": "KZ liaison office to the RATS",
+        "purpose": "Prevent a terrorist attack on critical infrastructure",
+        "source": "Human source, corroborated by intercepted communications",
+        "review_date": review,
+        "grading": {"source": "B", "information": "2", "handling": ["H0", "H2"]},
+        "marking": "TLP:AMBER",
+    }))?;
+    let fields = input
+        .fields(&kz.charter.warning_limits, now_us * 1000)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let id = format!(
+        "{}--9a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
+        warnings::WARNING_TYPE
+    );
+    let at = |us: i64| Timestamp::from_micros(us).to_micros_string();
+    let (created, submitted, published) = (at(now_us - 3000), at(now_us - 2000), at(now_us));
+    let version = |modified: &str, stage: Stage| {
+        warnings::version_object(
+            &fields,
+            &VersionMeta {
+                id: &id,
+                created: &created,
+                modified,
+                stage,
+                label_stage: stage,
+                issuer: &kz.party,
+                extensions_count: 0,
+                extension_justification: None,
+                cancellation_reason: None,
+            },
+        )
+    };
+    let store = |node: &Arc<Node>, object: Value, action: &'static str| {
+        let node = node.clone();
+        async move {
+            let done = ingest_api(&node, &cli_principal(&node)?, vec![object], action).await?;
+            if let Some(bad) = done.results.iter().find(|r| !r.ok) {
+                bail!("seeding the demo warning: {}", bad.message);
+            }
+            Ok(())
+        }
+    };
+    store(kz, version(&created, Stage::Draft), "warning-draft").await?;
+    store(kz, version(&submitted, Stage::Submitted), "warning-submit").await?;
+    let review_object = warnings::review_object(
+        &id,
+        &submitted,
+        Verdict::Accepted,
+        "Within the Shanghai Convention; lawful and within the charter.",
+        &at(now_us - 1000),
+        &kz.party,
+        &fields.publication,
+    );
+    store(hub, review_object, "warning-review").await?;
+    store(kz, version(&published, Stage::Published), "warning-publish").await
+}

@@ -209,6 +209,40 @@ async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() 
         answer.to_string().contains("Seitkali"),
         "screening on MN: {answer}"
     );
+    // KZ's orange notice, reviewed and published to the members: in force on CN, absent on MN.
+    let warnings_on = |state: &'static str| {
+        let (url, token, http) = &nodes[state];
+        let base = url.trim_end_matches("taxii2/").to_owned();
+        let (token, http) = (token.clone(), http.clone());
+        async move {
+            let v: Value = http
+                .get(format!("{base}api/v1/warnings?status=active"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["warnings"].as_array().unwrap().clone()
+        }
+    };
+    let start = std::time::Instant::now();
+    loop {
+        let on_cn = warnings_on("CN").await;
+        if let Some(w) = on_cn.first() {
+            assert_eq!(w["issuer"], "KZ");
+            assert_eq!(w["colour"], "orange");
+            assert_eq!(w["status"], "published");
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the demo warning never reached CN"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(warnings_on("MN").await.is_empty());
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
