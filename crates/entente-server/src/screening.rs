@@ -206,31 +206,17 @@ async fn load_warning_subjects(
     };
     let mut files: HashMap<String, crate::warnings::File> = HashMap::new();
     let mut reviews = Vec::new();
-    let mut cursor = None;
-    loop {
-        let rows = node
-            .store
-            .scan(COLLECTION_ID, &filter, cursor, 2000)
-            .await?;
-        let exhausted = rows.len() < 2000;
-        for row in &rows {
-            cursor = Some(row.seq);
-            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
-                continue;
-            }
-            let Some(part) = crate::warnings::Part::of(row) else {
-                continue;
-            };
-            if row.object_type == crate::warnings::WARNING_TYPE {
-                files.entry(row.id.clone()).or_default().versions.push(part);
-            } else if crate::warnings::role_of(&part.object) == Some("review") {
-                reviews.push(part);
-            }
+    each_intact_row(node, &filter, |row| {
+        let Some(part) = crate::warnings::Part::of(&row) else {
+            return;
+        };
+        if row.object_type == crate::warnings::WARNING_TYPE {
+            files.entry(row.id.clone()).or_default().versions.push(part);
+        } else if crate::warnings::role_of(&part.object) == Some("review") {
+            reviews.push(part);
         }
-        if exhausted {
-            break;
-        }
-    }
+    })
+    .await?;
     for r in reviews {
         let target = r
             .object
@@ -306,6 +292,32 @@ async fn load_warning_subjects(
     Ok(out)
 }
 
+/// Hands `visit` every stored row `filter` selects, in insertion order, but those whose MAC fails
+/// (changed in the database: logged and left out). For the index builds, which read every row
+/// whatever its label and keep the label, so each query filters by the access policy.
+async fn each_intact_row(
+    node: &Node,
+    filter: &ScanFilter,
+    mut visit: impl FnMut(entente_store::ObjectRow),
+) -> Result<(), ApiError> {
+    let mut cursor = None;
+    loop {
+        let rows = node.store.scan(COLLECTION_ID, filter, cursor, 2000).await?;
+        let exhausted = rows.len() < 2000;
+        for row in rows {
+            cursor = Some(row.seq);
+            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
+                tracing::error!(id = %row.id, "a stored object fails its integrity check; left out of screening");
+                continue;
+            }
+            visit(row);
+        }
+        if exhausted {
+            return Ok(());
+        }
+    }
+}
+
 /// Reads the latest version of every designated register entry in the store.
 async fn load_entries(
     node: &Node,
@@ -317,47 +329,32 @@ async fn load_entries(
     };
     // id → (version, entry, label, modified) of the latest version seen.
     let mut latest: HashMap<String, (i64, Option<Entry>, AccessLabel, String)> = HashMap::new();
-    let mut cursor = None;
-    loop {
-        let rows = node
-            .store
-            .scan(COLLECTION_ID, &filter, cursor, 2000)
-            .await?;
-        let exhausted = rows.len() < 2000;
-        for row in rows {
-            cursor = Some(row.seq);
-            if latest
-                .get(&row.id)
-                .is_some_and(|(v, ..)| *v >= row.version_ns)
-            {
-                continue;
-            }
-            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
-                tracing::error!(id = %row.id, "a stored register entry fails its integrity check; left out of screening");
-                continue;
-            }
-            let Ok(object) = serde_json::from_str::<Value>(&row.json) else {
-                tracing::warn!(id = %row.id, "a stored register entry is not JSON; left out of screening");
-                continue;
-            };
-            let modified = object
-                .get("modified")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let entry = match entry_of(&object) {
-                Ok(e) => e,
-                Err(why) => {
-                    tracing::warn!(id = %row.id, %why, "a register entry left out of screening");
-                    None
-                }
-            };
-            latest.insert(row.id.clone(), (row.version_ns, entry, row.label, modified));
+    each_intact_row(node, &filter, |row| {
+        if latest
+            .get(&row.id)
+            .is_some_and(|(v, ..)| *v >= row.version_ns)
+        {
+            return;
         }
-        if exhausted {
-            break;
-        }
-    }
+        let Ok(object) = serde_json::from_str::<Value>(&row.json) else {
+            tracing::warn!(id = %row.id, "a stored register entry is not JSON; left out of screening");
+            return;
+        };
+        let modified = object
+            .get("modified")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let entry = match entry_of(&object) {
+            Ok(e) => e,
+            Err(why) => {
+                tracing::warn!(id = %row.id, %why, "a register entry left out of screening");
+                None
+            }
+        };
+        latest.insert(row.id.clone(), (row.version_ns, entry, row.label, modified));
+    })
+    .await?;
     let mut ids: Vec<String> = latest.keys().cloned().collect();
     ids.sort();
     let (mut entries, mut labels, mut modified) = (Vec::new(), Vec::new(), Vec::new());
