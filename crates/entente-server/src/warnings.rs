@@ -841,9 +841,41 @@ pub async fn load(
     Ok(files)
 }
 
+/// The states a published version reaches, by the access policy: every party of the charter but
+/// the issuer and the secretariat whose node the issuer's node would send it to.
+pub fn addressed_states(
+    charter: &entente_core::Charter,
+    issuer: &PartyCode,
+    label: &AccessLabel,
+) -> Vec<String> {
+    charter
+        .parties()
+        .filter(|p| p.code != *issuer && !p.code.is_secretariat())
+        .filter(|p| {
+            entente_core::may_see(
+                &Viewer::Node {
+                    party: p.code.clone(),
+                    tier: p.tier,
+                    holder: issuer.clone(),
+                },
+                label,
+            )
+        })
+        .map(|p| p.code.to_string())
+        .collect()
+}
+
 /// A warning as a principal sees it: its latest visible version, its derived status, and the
-/// parts of its life the principal may see.
-pub fn view(id: &str, file: &File, now_ns: i64, detail: bool) -> Option<Value> {
+/// parts of its life the principal may see. For the issuer, a published warning also says which
+/// addressed states have not acknowledged it yet.
+pub fn view(
+    id: &str,
+    file: &File,
+    now_ns: i64,
+    detail: bool,
+    charter: &entente_core::Charter,
+    viewer: &Viewer,
+) -> Option<Value> {
     let latest = file.latest()?;
     let derived = file.status(now_ns)?;
     let status = derived.status;
@@ -861,6 +893,18 @@ pub fn view(id: &str, file: &File, now_ns: i64, detail: bool) -> Option<Value> {
         "acknowledged_by": file.acknowledgements.iter().map(|a| a.originator.as_str()).collect::<std::collections::BTreeSet<_>>(),
         "hits": file.hits.len(),
     });
+    if status == Status::Published && viewer.party() == Some(&latest.originator) {
+        let acknowledged: Vec<&str> = file
+            .acknowledgements
+            .iter()
+            .map(|a| a.originator.as_str())
+            .collect();
+        v["awaiting_acknowledgement"] =
+            json!(addressed_states(charter, &latest.originator, &latest.label)
+                .into_iter()
+                .filter(|s| !acknowledged.contains(&s.as_str()))
+                .collect::<Vec<_>>());
+    }
     if detail {
         v["warning"] = Value::Object(latest.object.clone());
         v["versions"] = json!(file

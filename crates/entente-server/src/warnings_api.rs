@@ -212,7 +212,15 @@ async fn answer(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let file = file_of(node, p, id).await?;
-    let view = warnings::view(id, &file, node.now_us() * 1000, true).ok_or(ApiError::NotFound)?;
+    let view = warnings::view(
+        id,
+        &file,
+        node.now_us() * 1000,
+        true,
+        &node.charter,
+        &p.viewer,
+    )
+    .ok_or(ApiError::NotFound)?;
     Ok(json_response(status, &view))
 }
 
@@ -280,7 +288,7 @@ async fn list(
     let files = warnings::load(&node, &p.viewer, None).await?;
     let mut out = Vec::new();
     for (id, file) in &files {
-        let Some(view) = warnings::view(id, file, now, false) else {
+        let Some(view) = warnings::view(id, file, now, false, &node.charter, &p.viewer) else {
             continue;
         };
         let status = file.status(now).map(|d| d.status);

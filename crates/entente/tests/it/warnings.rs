@@ -365,6 +365,11 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
         .await;
     assert_eq!(published["status"], "published");
     assert_eq!(published["active"], true);
+    // Every member state is to acknowledge it.
+    assert_eq!(
+        published["awaiting_acknowledgement"],
+        json!(["CN", "IN", "KG", "PK", "RU", "TJ", "UZ"])
+    );
 
     // The members see it published, with the same status; the observer never sees it.
     for state in ["UZ", "CN"] {
@@ -398,8 +403,13 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
         .call("KZ", "analyst", "POST", &format!("/{id}/acknowledge"), None)
         .await;
     assert_eq!(st, 409, "the issuer acknowledges its own warning: {v}");
-    s.until("KZ", &id, "acknowledged_by", json!(["CN", "UZ"]))
+    let at_kz = s
+        .until("KZ", &id, "acknowledged_by", json!(["CN", "UZ"]))
         .await;
+    assert_eq!(
+        at_kz["awaiting_acknowledgement"],
+        json!(["IN", "KG", "PK", "RU", "TJ"])
+    );
     let at_cn = s.ok("CN", "analyst", "GET", &format!("/{id}"), None).await;
     assert_eq!(at_cn["acknowledged_by"], json!(["CN"]));
 
