@@ -4,12 +4,12 @@
 use crate::helpers::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
-#[tokio::test]
-async fn the_demo_serves_its_data_over_https_as_printed() {
+/// Starts `entente ARGS` and reads what it prints until it says it is ready.
+fn start_demo(args: &[&str]) -> (Child, String) {
     let mut child = Command::new(bin())
-        .args(["demo", "--listen", "127.0.0.1:0"])
+        .args(args)
         .env("ENTENTE_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -24,6 +24,21 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
         );
         out.push_str(&line);
     }
+    (child, out)
+}
+
+/// Stops a demo as Ctrl-C would, and waits for it to clean up.
+fn stop_demo(mut child: Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn the_demo_serves_its_data_over_https_as_printed() {
+    let (child, out) = start_demo(&["demo", "--listen", "127.0.0.1:0"]);
     let value = |label: &str| {
         out.lines()
             .find_map(|l| l.trim_start().strip_prefix(label))
@@ -76,11 +91,7 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
         .iter()
         .any(|o| o["type"] == "note"));
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    child.wait().unwrap();
+    stop_demo(child);
     assert!(
         !std::path::Path::new(&dir).exists(),
         "the demo left {dir} behind"
@@ -91,22 +102,7 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
 /// over HTTPS; what each prints works, and the demo data reaches exactly the nodes it may.
 #[tokio::test]
 async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() {
-    let mut child = Command::new(bin())
-        .args(["demo", "--federation"])
-        .env("ENTENTE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = String::new();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    while !out.contains("Press Ctrl-C") {
-        let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "demo stopped early: {out}"
-        );
-        out.push_str(&line);
-    }
+    let (child, out) = start_demo(&["demo", "--federation"]);
     // state → (discovery URL, token, CA file)
     let mut nodes = std::collections::BTreeMap::new();
     let mut current = String::new();
@@ -243,9 +239,5 @@ async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() 
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(warnings_on("MN").await.is_empty());
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    child.wait().unwrap();
+    stop_demo(child);
 }
