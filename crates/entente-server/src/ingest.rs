@@ -247,6 +247,28 @@ pub async fn ingest_api(
     .await
 }
 
+/// What became of each object's preparation, with the id and version it claimed.
+type Prepared = Vec<((String, Option<String>), Result<NewObject, String>)>;
+
+/// Prepares the objects of one request in parallel on the node's CPU pool (see [`crate::cpu`]).
+async fn prepare_all(
+    node: &Arc<Node>,
+    principal: &Principal,
+    values: Vec<Value>,
+    prepare_one: impl Fn(&Node, &Principal, Value) -> Result<NewObject, String> + Send + Sync + 'static,
+) -> Result<Prepared, IngestError> {
+    let (shared, principal) = (node.clone(), principal.clone());
+    crate::cpu::run(&node.cpu, move || {
+        use rayon::prelude::*;
+        values
+            .into_par_iter()
+            .map(|v| (claimed(&v), prepare_one(&shared, &principal, v)))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(IngestError::Pool)
+}
+
 async fn ingest_via(
     node: &Arc<Node>,
     principal: &Principal,
@@ -256,18 +278,10 @@ async fn ingest_via(
     via: Via,
     action: &str,
 ) -> Result<Ingested, IngestError> {
-    let each = crate::cpu::run(&node.cpu, {
-        let (node, principal) = (node.clone(), principal.clone());
-        move || {
-            use rayon::prelude::*;
-            values
-                .into_par_iter()
-                .map(|v| (claimed(&v), prepare(&node, &principal, v, via)))
-                .collect::<Vec<_>>()
-        }
+    let each = prepare_all(node, principal, values, move |n, p, v| {
+        prepare(n, p, v, via)
     })
-    .await
-    .map_err(IngestError::Pool)?;
+    .await?;
     let mut results: Vec<ObjectResult> = Vec::with_capacity(each.len());
     let mut prepared = Vec::new();
     let mut slots = Vec::new();
@@ -421,18 +435,7 @@ pub async fn ingest_pulled(
             holder: node.party.clone(),
         },
     };
-    let each = crate::cpu::run(&node.cpu, {
-        let (node, principal) = (node.clone(), principal.clone());
-        move || {
-            use rayon::prelude::*;
-            values
-                .into_par_iter()
-                .map(|v| (claimed(&v), prepare_pulled(&node, &principal, v)))
-                .collect::<Vec<_>>()
-        }
-    })
-    .await
-    .map_err(IngestError::Pool)?;
+    let each = prepare_all(node, &principal, values, prepare_pulled).await?;
     let now = node.now_us();
     let mut page = PulledPage::default();
     let mut prepared = Vec::new();
