@@ -2,12 +2,14 @@
 //! `entente serve` processes on loopback, linked hub and spoke with `entente peer add`, and
 //! measures:
 //!
-//! - `latency --nodes N --rounds R`: a GREEN object posted on one state's node (origins rotate),
-//!   until it is stored on every other node of the federation (through the hub: two pokes, two
-//!   pulls). The moment an object became readable on a node is the `date_added` that node gave
-//!   it, read from its database afterwards (every node runs on this machine, on the same clock),
-//!   so measuring adds no load; for one node per round, chosen in turn, the time until a GET by id
-//!   over HTTP answers it is measured too, as a check.
+//! - `latency --nodes N --rounds R`: a joint warning issued on one state's node (origins rotate):
+//!   drafted, submitted and accepted by the secretariat beforehand, then published — timed from
+//!   the publish request until the published version is stored on every other node of the
+//!   federation (through the hub: two pokes, two pulls). The moment it became readable on a node
+//!   is the `date_added` that node gave it, read from its database afterwards (every node runs on
+//!   this machine, on the same clock), so measuring adds no load; for one state's node per round,
+//!   chosen in turn, the time until its `/api/v1/warnings/{id}` shows the warning `published` is
+//!   measured too, as a check.
 //! - `catchup --objects N`: KZ's node publishes N objects while the hub and CN's node are stopped;
 //!   then the hub starts and catches up from KZ, then CN's node starts and catches up from the hub.
 //!   Reports each catch-up's objects per second, and each node's peak resident memory.
@@ -48,6 +50,8 @@ struct Node {
     dir: PathBuf,
     key: String,
     token: String,
+    /// A supervisor's token (submits and publishes warnings).
+    boss: String,
     url: String,
     listen: String,
     child: Option<Child>,
@@ -116,6 +120,21 @@ impl Node {
             ),
             "token: ",
         );
+        let boss = field(
+            &run(
+                bin,
+                &[
+                    "user",
+                    "add",
+                    "--dir",
+                    dir.to_str().unwrap(),
+                    "boss",
+                    "--role",
+                    "supervisor",
+                ],
+            ),
+            "token: ",
+        );
         let listen = format!("127.0.0.1:{}", free_port());
         Node {
             state,
@@ -123,6 +142,7 @@ impl Node {
             dir,
             key,
             token,
+            boss,
             listen,
             child: None,
         }
@@ -293,6 +313,85 @@ async fn post(http: &reqwest::Client, node: &Node, objects: &[Value]) {
     assert_eq!(status["failure_count"], 0, "{status}");
 }
 
+/// `POST /api/v1/warnings{path}` on `node` as `token`; the answer, which must be a success.
+async fn api(
+    http: &reqwest::Client,
+    node: &Node,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let mut rb = http
+        .post(format!("{}api/v1/warnings{path}", node.url))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    let r = rb.send().await.unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        status.is_success(),
+        "{path} on {}: {status} {v}",
+        node.state
+    );
+    v
+}
+
+/// Waits until `node`'s API shows the warning with `status`.
+async fn until_status(http: &reqwest::Client, node: &Node, id: &str, status: &str) {
+    let started = Instant::now();
+    loop {
+        let r = http
+            .get(format!("{}api/v1/warnings/{id}", node.url))
+            .bearer_auth(&node.token)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            let v: Value = r.json().await.unwrap();
+            if v["status"] == status {
+                return;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{id} never became {status} on {}",
+            node.state
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// A warning of `origin`'s, addressed to every participant (TLP:GREEN), drafted, submitted and
+/// accepted by the secretariat: ready to be published.
+async fn accepted_warning(http: &reqwest::Client, origin: &Node, hub: &Node, r: usize) -> String {
+    let review = chrono::Utc::now() + chrono::Duration::days(100);
+    let draft = api(http, origin, &origin.token, "", Some(json!({
+        "kind": "threat", "title": format!("Threat {r}: planned attack on a border post"),
+        "subject": {"category": "event", "description": "A cell plans an attack on a border post."},
+        "legal_basis": "Shanghai Convention (2001), art. 6", "issuing_authority": "National security service",
+        "action_requested": "Raise protection of border posts", "contact": "liaison office",
+        "purpose": "Prevent a terrorist attack", "source": "Human source",
+        "review_date": review.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "grading": {"source": "B", "information": "2", "handling": ["H0"]},
+        "marking": "TLP:GREEN",
+    }))).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    api(http, origin, &origin.boss, &format!("/{id}/submit"), None).await;
+    until_status(http, hub, &id, "submitted").await;
+    api(
+        http,
+        hub,
+        &hub.token,
+        &format!("/{id}/review"),
+        Some(json!({"verdict": "accepted"})),
+    )
+    .await;
+    until_status(http, origin, &id, "accepted").await;
+    id
+}
+
 async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
     let mut nodes: Vec<Node> = STATES[..n]
         .iter()
@@ -310,55 +409,37 @@ async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
     let mut http_ms = Vec::new();
     for r in 0..rounds + 10 {
         let origin = &nodes[1 + r % spokes];
-        let object = indicator(r);
-        let id = object["id"].as_str().unwrap().to_owned();
+        // A warning brought to the point of issue: drafted, submitted, accepted by the
+        // secretariat; what is timed is its publication.
+        let id = accepted_warning(&http, origin, &nodes[0], r).await;
         let t0 = now_us();
         let started = Instant::now();
-        post(&http, origin, &[object]).await;
-        // One node per round is also watched over HTTP: GET by id until it answers.
+        api(&http, origin, &origin.boss, &format!("/{id}/publish"), None).await;
+        // One node per round is also watched over HTTP: until its API shows the warning in force.
         let watched = &nodes[(1 + r % spokes + 1 + r / spokes % (n - 1)) % n];
-        let watched = if watched.state == origin.state {
-            &nodes[0]
+        let watched = if watched.state == origin.state || watched.state == "SECRETARIAT" {
+            &nodes[1 + (r + 1) % spokes]
         } else {
             watched
         };
-        let url = format!(
-            "{}taxii2/api/collections/{COLLECTION}/objects/{id}/",
-            watched.url
-        );
-        loop {
-            let resp = http
-                .get(&url)
-                .bearer_auth(&watched.token)
-                .header("Accept", TAXII)
-                .send()
-                .await
-                .unwrap();
-            if resp.status() == 200 {
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "{id} never reached {}",
-                watched.state
-            );
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        until_status(&http, watched, &id, "published").await;
         if r >= 10 {
             http_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             sent.push((id, origin.state, t0));
         }
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    // When each object was stored on each node.
+    // When each warning's published version was stored on each node.
     let mut at: BTreeMap<(&str, String), i64> = BTreeMap::new();
     for node in &nodes {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT id, date_added_us FROM objects WHERE object_type = 'indicator'")
-                .fetch_all(&mut node.db().await)
-                .await
-                .unwrap();
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT id, date_added_us FROM objects WHERE object_type = 'x-entente-warning' \
+             AND json LIKE '%\"stage\":\"published\"%'",
+        )
+        .fetch_all(&mut node.db().await)
+        .await
+        .unwrap();
         for (id, t) in rows {
             at.insert((node.state, id), t);
         }
@@ -384,7 +465,7 @@ async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
         "nodes": n, "rounds": sent.len(),
         "on_every_node_ms": {"p50": pct(&everywhere, 0.5), "p99": pct(&everywhere, 0.99), "max": pct(&everywhere, 1.0)},
         "on_each_node_ms": {"p50": pct(&each, 0.5), "p99": pct(&each, 0.99)},
-        "get_by_id_answers_ms": {"p50": pct(&http_ms, 0.5), "p99": pct(&http_ms, 0.99)},
+        "api_shows_it_published_ms": {"p50": pct(&http_ms, 0.5), "p99": pct(&http_ms, 0.99)},
         "peak_rss_mb": nodes.iter().map(|x| (x.state, peak_rss_mb(x.pid()).round())).collect::<BTreeMap<_, _>>(),
     });
     println!("{out}");
