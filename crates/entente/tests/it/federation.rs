@@ -583,8 +583,9 @@ async fn a_poke_makes_peers_pull_at_once() {
     let mut fed = Fed::init(&[HUB, "KZ", "CN"]);
     fed.start(&[("ENTENTE_FEDERATION__POLL_SECONDS", "60")]);
     fed.hub_and_spokes();
-    // Let the first polls (at start, before the links existed) pass, and the links load.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Let the first polls (at start, before the links existed) pass, and the links load (they
+    // are re-read every 2 s).
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let (objects, expected) = green_burst(&fed, "KZ", 1, 0).await;
     let start = Instant::now();
     publish(&fed, "KZ", &objects).await;
