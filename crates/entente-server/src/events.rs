@@ -96,6 +96,8 @@ impl Follower {
             versions: VersionMatch::all(),
             added_after_us: Some(self.since_us),
             spec_version_matches: true,
+            // Every object of a warning's life names its warning's id.
+            json_contains: Some(format!("{WARNING_TYPE}--")),
             ..Default::default()
         };
         loop {

@@ -221,8 +221,8 @@ async fn latest_entry(node: &Node, p: &Principal, id: &str) -> Result<Value, Api
         ids: vec![id.to_owned()],
         types: vec![REGISTER_TYPE.to_owned()],
         versions: VersionMatch::last(),
-        added_after_us: None,
         spec_version_matches: true,
+        ..Default::default()
     };
     let page = read::page(
         node.store.as_ref(),

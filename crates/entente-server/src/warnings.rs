@@ -764,6 +764,8 @@ pub async fn load(
         types: WORKFLOW_TYPES.iter().map(|t| (*t).to_owned()).collect(),
         versions: VersionMatch::all(),
         spec_version_matches: true,
+        // Every object of a warning's life names its warning's id.
+        json_contains: Some(format!("{WARNING_TYPE}--")),
         ..Default::default()
     };
     let mut after = None;

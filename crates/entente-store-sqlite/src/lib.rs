@@ -651,6 +651,11 @@ impl Store for SqliteStore {
         if let Some(after) = filter.added_after_us {
             q.push(" AND date_added_us > ").push_bind(after);
         }
+        if let Some(text) = &filter.json_contains {
+            q.push(" AND instr(json, ")
+                .push_bind(text.clone())
+                .push(") > 0");
+        }
         if let Some(versions) = &filter.versions_ns {
             q.push(" AND version_ns IN (");
             let mut sep = q.separated(", ");

@@ -709,3 +709,36 @@ async fn writes_cancelled_at_any_point_leave_the_store_consistent() {
     seqs.dedup();
     assert_eq!(seqs.len(), rows.len());
 }
+
+#[tokio::test]
+async fn scans_can_keep_only_rows_whose_json_contains_a_text() {
+    let (_d, s) = store().await;
+    s.insert_objects(
+        "c",
+        vec![
+            obj("a", 1, Tlp::Green, "names x-entente-warning--1"),
+            obj("b", 1, Tlp::Green, "names nothing"),
+            obj("c", 1, Tlp::Green, "x-entente-warning--2 too"),
+        ],
+        audit(),
+        1,
+    )
+    .await
+    .unwrap();
+    let filter = ScanFilter {
+        json_contains: Some("x-entente-warning--".into()),
+        with_json: true,
+        ..Default::default()
+    };
+    let rows = s.scan("c", &filter, None, 10).await.unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        vec!["a", "c"]
+    );
+    // A text with SQL LIKE wildcards is matched as written.
+    let filter = ScanFilter {
+        json_contains: Some("%".into()),
+        ..Default::default()
+    };
+    assert!(s.scan("c", &filter, None, 10).await.unwrap().is_empty());
+}

@@ -61,6 +61,9 @@ pub struct ScanFilter {
     pub added_after_us: Option<i64>,
     /// Only these versions, when set (a `match[version]` made only of timestamps).
     pub versions_ns: Option<Vec<i64>>,
+    /// Only rows whose stored JSON contains this text: a cheap superset filter for readers that
+    /// then check the structure themselves (the objects of warnings' lives all name a warning id).
+    pub json_contains: Option<String>,
     pub with_json: bool,
 }
 

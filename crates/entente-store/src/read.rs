@@ -49,6 +49,8 @@ pub struct Query {
     pub added_after_us: Option<i64>,
     /// `false` when `match[spec_version]` excludes 2.1, the only version the node stores.
     pub spec_version_matches: bool,
+    /// Only objects whose JSON contains this text (see [`ScanFilter::json_contains`]).
+    pub json_contains: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +82,7 @@ pub async fn page(
         types: query.types.clone(),
         added_after_us: query.added_after_us,
         versions_ns: only_timestamps.then(|| v.at_ns.clone()),
+        json_contains: query.json_contains.clone(),
         with_json,
     };
     let batch = (limit + 1).clamp(64, 2000);
