@@ -498,6 +498,26 @@ async fn wait_for(node: &Node, want: i64) -> f64 {
     }
 }
 
+/// Starts node `taker`, which catches up from the running node `server` until it holds `objects`
+/// indicators: the seconds it took, and the CPU per object each spent (serving, taking in).
+async fn catch_up(
+    bin: &Path,
+    nodes: &mut [Node],
+    server: usize,
+    taker: usize,
+    objects: usize,
+) -> (f64, f64, f64) {
+    let server_cpu = cpu_seconds(nodes[server].pid());
+    nodes[taker].start(bin);
+    let s = wait_for(&nodes[taker], objects as i64).await;
+    let per_object_us = |cpu: f64| (cpu * 1e6 / objects as f64).round();
+    (
+        s,
+        per_object_us(cpu_seconds(nodes[server].pid()) - server_cpu),
+        per_object_us(cpu_seconds(nodes[taker].pid())),
+    )
+}
+
 async fn catchup(bin: &Path, root: &Path, objects: usize) {
     let mut nodes: Vec<Node> = ["SECRETARIAT", "KZ", "CN"]
         .iter()
@@ -521,23 +541,9 @@ async fn catchup(bin: &Path, root: &Path, objects: usize) {
         .await;
     let publish_s = started.elapsed().as_secs_f64();
     eprintln!("KZ published {objects} objects in {publish_s:.1} s");
-    let want = objects as i64;
-    let per_object_us = |cpu: f64| (cpu * 1e6 / objects as f64).round();
-    let kz_cpu = cpu_seconds(nodes[1].pid());
-    nodes[0].start(bin);
-    let hub_s = wait_for(&nodes[0], want).await;
-    let (kz_serving, hub_taking) = (
-        per_object_us(cpu_seconds(nodes[1].pid()) - kz_cpu),
-        per_object_us(cpu_seconds(nodes[0].pid())),
-    );
+    let (hub_s, kz_serving, hub_taking) = catch_up(bin, &mut nodes, 1, 0, objects).await;
     eprintln!("the hub caught up from KZ in {hub_s:.1} s (CPU per object: KZ serving {kz_serving} µs, hub taking in {hub_taking} µs)");
-    let hub_cpu = cpu_seconds(nodes[0].pid());
-    nodes[2].start(bin);
-    let cn_s = wait_for(&nodes[2], want).await;
-    let (hub_serving, cn_taking) = (
-        per_object_us(cpu_seconds(nodes[0].pid()) - hub_cpu),
-        per_object_us(cpu_seconds(nodes[2].pid())),
-    );
+    let (cn_s, hub_serving, cn_taking) = catch_up(bin, &mut nodes, 0, 2, objects).await;
     eprintln!("CN caught up from the hub in {cn_s:.1} s (CPU per object: hub serving {hub_serving} µs, CN taking in {cn_taking} µs)");
     let out = json!({
         "objects": objects,

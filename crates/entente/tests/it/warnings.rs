@@ -87,17 +87,34 @@ impl Story {
 
     /// Waits until `state`'s node shows the warning with `field` equal to `want`.
     async fn until(&self, state: &str, id: &str, field: &str, want: Value) -> Value {
+        let what = format!("{field} = {want}");
+        self.until_shows(state, id, &what, Duration::from_secs(60), |v| {
+            v[field] == want
+        })
+        .await
+    }
+
+    /// Waits, at most `within`, until `state`'s node shows the warning as `shows` says (`what`
+    /// names it for the failure message); answers the view that did.
+    async fn until_shows(
+        &self,
+        state: &str,
+        id: &str,
+        what: &str,
+        within: Duration,
+        shows: impl Fn(&Value) -> bool,
+    ) -> Value {
         let start = Instant::now();
         loop {
             let (status, v) = self
                 .call(state, "analyst", "GET", &format!("/{id}"), None)
                 .await;
-            if status == 200 && v[field] == want {
+            if status == 200 && shows(&v) {
                 return v;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "{state} never showed {field} = {want} for {id}: {status} {v}"
+                start.elapsed() < within,
+                "{state} never showed {what} for {id}: {status} {v}"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -474,21 +491,18 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
         )
         .await;
     assert_eq!(st, 400, "CN may not see the hit, so cannot name it");
-    let at_uz = s.until("UZ", &id, "thread", json!([])).await;
-    let _ = at_uz;
-    let start = Instant::now();
-    loop {
-        let v = s.ok("UZ", "analyst", "GET", &format!("/{id}"), None).await;
-        if v["thread"].as_array().unwrap().len() == 1 {
-            assert_eq!(v["thread"][0]["by"], "KZ");
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "UZ never got the follow-up: {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let thread_of =
+        |n: usize| move |v: &Value| v["thread"].as_array().is_some_and(|t| t.len() == n);
+    let at_uz = s
+        .until_shows(
+            "UZ",
+            &id,
+            "the follow-up",
+            Duration::from_secs(30),
+            thread_of(1),
+        )
+        .await;
+    assert_eq!(at_uz["thread"][0]["by"], "KZ");
     s.ok(
         "UZ",
         "analyst",
@@ -497,18 +511,14 @@ async fn an_orange_notice_is_reviewed_published_acknowledged_and_hit() {
         Some(json!({"hit": hit_id, "message": "Fingerprints sent by courier."})),
     )
     .await;
-    let start = Instant::now();
-    loop {
-        let v = s.ok("KZ", "analyst", "GET", &format!("/{id}"), None).await;
-        if v["thread"].as_array().unwrap().len() == 2 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "KZ never got the reply: {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    s.until_shows(
+        "KZ",
+        &id,
+        "the reply",
+        Duration::from_secs(30),
+        thread_of(2),
+    )
+    .await;
     let at_cn = s.ok("CN", "analyst", "GET", &format!("/{id}"), None).await;
     assert_eq!(at_cn["thread"], json!([]));
     s.never_sees("MN", &id).await;
@@ -659,20 +669,13 @@ async fn a_warning_past_its_review_date_expires_on_every_node() {
     }
     // The issuer is reminded that the review date nears (within 30 days: the 30-day reminder,
     // not a stale 120-day one); the reminder stays on KZ's node.
-    let start = Instant::now();
-    loop {
-        let v = s.ok("KZ", "analyst", "GET", &format!("/{id}"), None).await;
-        if let Some(r) = v["reminders"].as_array().and_then(|r| r.first()) {
-            assert_eq!(r["days"], 30, "{v}");
-            assert_eq!(v["reminders"].as_array().unwrap().len(), 1, "{v}");
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "no reminder: {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let v = s
+        .until_shows("KZ", &id, "a reminder", Duration::from_secs(15), |v| {
+            v["reminders"].as_array().is_some_and(|r| !r.is_empty())
+        })
+        .await;
+    assert_eq!(v["reminders"][0]["days"], 30, "{v}");
+    assert_eq!(v["reminders"].as_array().unwrap().len(), 1, "{v}");
     let at_uz = s.ok("UZ", "analyst", "GET", &format!("/{id}"), None).await;
     assert_eq!(at_uz["reminders"], json!([]));
     // Screening finds the subject, in Cyrillic, on the states the warning reaches.
