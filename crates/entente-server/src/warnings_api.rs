@@ -75,6 +75,14 @@ async fn body_of<T: serde::de::DeserializeOwned>(node: &Node, body: Body) -> Res
         .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
 }
 
+/// Refuses, saying `why`, a text a step requires that is empty or blank.
+fn written(text: &str, why: &str) -> Result<(), ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::BadRequest(why.to_owned()));
+    }
+    Ok(())
+}
+
 fn now_string(node: &Node) -> (i64, String) {
     let us = node.now_us();
     (us * 1000, Timestamp::from_micros(us).to_micros_string())
@@ -469,11 +477,7 @@ async fn cancel(
     body: Body,
 ) -> Result<Response, ApiError> {
     let c: Cancellation = body_of(&node, body).await?;
-    if c.reason.trim().is_empty() {
-        return Err(ApiError::BadRequest(
-            "say why the warning is cancelled: `reason`".into(),
-        ));
-    }
+    written(&c.reason, "say why the warning is cancelled: `reason`")?;
     restage(
         &node,
         &p,
@@ -500,11 +504,10 @@ async fn extend(
     body: Body,
 ) -> Result<Response, ApiError> {
     let e: Extension = body_of(&node, body).await?;
-    if e.justification.trim().is_empty() {
-        return Err(ApiError::BadRequest(
-            "an extension needs the written justification of the assessment that found the warning still needed: `justification`".into(),
-        ));
-    }
+    written(
+        &e.justification,
+        "an extension needs the written justification of the assessment that found the warning still needed: `justification`",
+    )?;
     let file = file_of(&node, &p, &id).await?;
     issued_here(&node, &file, "extend")?;
     step(status_of(&node, &file)?, Action::Extend)?;
@@ -561,10 +564,11 @@ async fn review(
             )))
         }
     };
-    if verdict == Verdict::Refused && r.reasons.trim().is_empty() {
-        return Err(ApiError::BadRequest(
-            "a refusal gives its reasons (e.g. the warning is of a political, military, religious or racial character): `reasons`".into(),
-        ));
+    if verdict == Verdict::Refused {
+        written(
+            &r.reasons,
+            "a refusal gives its reasons (e.g. the warning is of a political, military, religious or racial character): `reasons`",
+        )?;
     }
     let file = file_of(&node, &p, &id).await?;
     step(status_of(&node, &file)?, action)?;
@@ -674,9 +678,7 @@ async fn follow_up(
     body: Body,
 ) -> Result<Response, ApiError> {
     let f: FollowUp = body_of(&node, body).await?;
-    if f.message.trim().is_empty() {
-        return Err(ApiError::BadRequest("`message` must not be empty".into()));
-    }
+    written(&f.message, "`message` must not be empty")?;
     let file = file_of(&node, &p, &id).await?;
     let hit = file.hits.iter().find(|h| h.id() == f.hit).ok_or_else(|| {
         ApiError::BadRequest(format!(
