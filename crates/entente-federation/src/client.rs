@@ -106,21 +106,14 @@ impl PeerClient {
                 q.append_pair("next", n);
             }
         }
-        let mut resp = self
+        let resp = self
             .http
             .get(url)
             .bearer_auth(&self.token)
             .header(reqwest::header::ACCEPT, TAXII)
             .send()
             .await?;
-        let status = resp.status();
-        if !status.is_success() {
-            let body = resp.text().await.unwrap_or_default();
-            return Err(FederationError::Refused {
-                status: status.as_u16(),
-                message: error_message(&body),
-            });
-        }
+        let mut resp = succeeded(resp).await?;
         let added_last = resp
             .headers()
             .get(ADDED_LAST)
@@ -170,17 +163,21 @@ impl PeerClient {
             .bearer_auth(&self.token)
             .send()
             .await?;
-        let status = resp.status();
-        if status.is_success() {
-            Ok(())
-        } else {
-            let body = resp.text().await.unwrap_or_default();
-            Err(FederationError::Refused {
-                status: status.as_u16(),
-                message: error_message(&body),
-            })
-        }
+        succeeded(resp).await.map(|_| ())
     }
+}
+
+/// The response if the peer answered success; else the refusal, with the message it gave.
+async fn succeeded(resp: reqwest::Response) -> Result<reqwest::Response, FederationError> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let body = resp.text().await.unwrap_or_default();
+    Err(FederationError::Refused {
+        status: status.as_u16(),
+        message: error_message(&body),
+    })
 }
 
 /// The `message` of an error body, or its first 200 characters.
