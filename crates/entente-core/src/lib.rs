@@ -1,6 +1,6 @@
 //! Entente's rules, with no I/O: who the parties of the organization are (the charter), which tier
 //! each holds, how objects are marked and addressed, and the one pure function that decides who
-//! may see what ([`policy::may_see`]). Also the RFC 6962 Merkle tree the audit log is built on,
+//! may see what ([`policy::may_see`]) and its counterpart, who may write what ([`write::may_write`]). Also the RFC 6962 Merkle tree the audit log is built on,
 //! the life of a joint warning ([`warning`]) and intelligence grading ([`grading`]).
 //!
 //! Nothing here reads a clock, a file, a socket or a database: callers pass those in. The crate
@@ -14,8 +14,10 @@ pub mod grading;
 pub mod marking;
 pub mod party;
 pub mod policy;
+pub mod register;
 pub mod tier;
 pub mod warning;
+pub mod write;
 
 pub use audience::{Audience, UserRef};
 pub use charter::{Charter, NodeKey as CharterKey};
@@ -24,3 +26,4 @@ pub use marking::Tlp;
 pub use party::PartyCode;
 pub use policy::{may_see, AccessLabel, Role, Viewer};
 pub use tier::Tier;
+pub use write::{may_write, WriteRefusal, Writer};

@@ -242,6 +242,35 @@ impl Action {
     }
 }
 
+/// A step taken on a warning, as the write policy sees it: an action of its life (on the warning's
+/// own versions, or the secretariat's review), or one of the objects other states add to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Life(Action),
+    Acknowledge,
+    ReportHit,
+    FollowUp,
+    /// The issuing node's own reminder that the review date nears.
+    Remind,
+}
+
+impl Step {
+    pub const ALL: [Step; 12] = [
+        Step::Life(Action::Edit),
+        Step::Life(Action::Submit),
+        Step::Life(Action::Accept),
+        Step::Life(Action::Refuse),
+        Step::Life(Action::Publish),
+        Step::Life(Action::Update),
+        Step::Life(Action::Extend),
+        Step::Life(Action::Cancel),
+        Step::Acknowledge,
+        Step::ReportHit,
+        Step::FollowUp,
+        Step::Remind,
+    ];
+}
+
 /// The table of the life of a warning: the status an action leads to, or why it may not be taken.
 /// `None` is a warning not yet written; only editing (writing the draft) starts one.
 pub fn transition(from: Option<Status>, action: Action) -> Result<Status, String> {

@@ -136,3 +136,22 @@ impl From<entente_store::StoreError> for ApiError {
         ApiError::Internal(e.to_string())
     }
 }
+
+impl From<entente_core::WriteRefusal> for ApiError {
+    fn from(r: entente_core::WriteRefusal) -> Self {
+        match r {
+            entente_core::WriteRefusal::Forbidden(m) => ApiError::Forbidden(m),
+            entente_core::WriteRefusal::Conflict(m) => ApiError::Conflict(m),
+        }
+    }
+}
+
+/// What became of one object a REST route stored: nothing, or the error that says why it was
+/// refused — 403 or 409 from the write policy, 400 for an object that is not acceptable.
+pub fn stored_or_refused(r: crate::ingest::ObjectResult) -> Result<(), ApiError> {
+    match (r.ok, r.refusal) {
+        (true, _) => Ok(()),
+        (false, Some(refusal)) => Err(refusal.into()),
+        (false, None) => Err(ApiError::BadRequest(r.message)),
+    }
+}

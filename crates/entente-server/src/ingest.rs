@@ -3,18 +3,27 @@
 //! none, and the node's signature. Objects another node signed are checked against the charter's
 //! keys and stored untouched. Each object succeeds or fails on its own; the ones that pass are
 //! stored together in one durable transaction with the audit entry of the request.
+//!
+//! Who may write what is the write policy's (`entente_core::may_write`): [`prepare`] says what
+//! kind of object each is and the step it takes ([`entente_core::write::Class`]), and
+//! [`NodeGuard`] asks the policy about each one under the store's writer lock, with every version
+//! of its id the store holds at that moment — on every path alike: TAXII, the REST API, pulls.
 
 use crate::auth::Principal;
 use crate::integrity::mac;
 use crate::node::Node;
-use entente_core::{may_see, AccessLabel, PartyCode, Tlp, Viewer};
+use entente_core::register::EntryStatus;
+use entente_core::warning::Step;
+use entente_core::write::{self, Class, Operation, Write, Writer, NOT_THE_ORIGINATOR};
+use entente_core::{AccessLabel, PartyCode, Tier, Tlp, Viewer, WriteRefusal};
 use entente_stix::canonical::canonical_map;
 use entente_stix::extension::entente_extension_mut;
 use entente_stix::identity::party_identity_id;
 use entente_stix::validate::Category;
 use entente_stix::{validate, StixError, Timestamp, ValidObject};
 use entente_store::{
-    AuditRecord, InsertOutcome, NewObject, PullCommit, SecurityEvent, StatusDraft, StoreError,
+    AuditRecord, BasedOn, Batch, Guard, HeldVersion, InsertOutcome, NewObject, PullCommit,
+    SecurityEvent, StatusDraft, StoreError, WriteGuard,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -63,7 +72,22 @@ pub struct ObjectResult {
     pub ok: bool,
     /// Refused because another object with the same id and version is stored.
     pub equivocation: bool,
+    /// Refused by the write policy (forbidden, or a conflict with what is held).
+    pub refusal: Option<WriteRefusal>,
     pub message: String,
+}
+
+impl ObjectResult {
+    fn refused(id: String, version: Option<String>, message: String) -> ObjectResult {
+        ObjectResult {
+            id,
+            version,
+            ok: false,
+            equivocation: false,
+            refusal: None,
+            message,
+        }
+    }
 }
 
 /// The id and version an object claims, for reporting even when it is malformed.
@@ -77,34 +101,241 @@ fn claimed(v: &Value) -> (String, Option<String>) {
     (id, version)
 }
 
-/// How an object reached the node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    /// A TAXII POST (or the command line).
-    Taxii,
-    /// The node's REST API, which enforces the roles and the life of warnings.
-    Api,
-    /// A pull from a peer.
-    Peer,
+/// Who a principal is as a writer: a user, the node itself (acting on its own under the reserved
+/// name [`crate::warnings::NODE_USER`]), or a peer's node.
+pub fn writer_of(principal: &Principal) -> Option<Writer> {
+    match &principal.viewer {
+        Viewer::User { user, .. } if user.name() == crate::warnings::NODE_USER => {
+            Some(Writer::Node {
+                party: user.party().clone(),
+            })
+        }
+        Viewer::User { user, role, .. } => Some(Writer::User {
+            party: user.party().clone(),
+            role: *role,
+        }),
+        Viewer::Node { party, .. } => Some(Writer::Peer {
+            party: party.clone(),
+        }),
+        Viewer::Public => None,
+    }
 }
 
-/// Prepares one object for storage, or says why it is refused.
+/// What kind of object a valid object is, for the write policy. `step` is the step of a workflow
+/// the caller took (the REST API's); a path that takes none (TAXII, a pull) passes `None`.
+fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Class, String> {
+    let ty = valid.object_type();
+    if ty == "identity" {
+        if let Some(party) = node.party_identities.get(valid.id.as_str()) {
+            return Ok(Class::PartyIdentity(party.clone()));
+        }
+    }
+    if ty == crate::screening::REGISTER_TYPE {
+        let status = valid
+            .object
+            .get("status")
+            .and_then(Value::as_str)
+            .ok_or("a register entry carries its `status`: proposed, designated or delisted")?;
+        return Ok(Class::RegisterEntry {
+            from: None,
+            to: Some(EntryStatus::parse(status)?),
+        });
+    }
+    if crate::warnings::is_workflow_object(ty, &valid.object) {
+        return Ok(Class::Warning(step));
+    }
+    Ok(Class::Plain)
+}
+
+/// The write guard of a request: the write policy, asked under the store's writer lock about
+/// each object with the versions of its id held at that moment.
+pub struct NodeGuard {
+    writer: Option<Writer>,
+    here: PartyCode,
+    here_tier: Tier,
+}
+
+impl NodeGuard {
+    pub fn for_request(node: &Node, principal: &Principal) -> Guard {
+        Arc::new(NodeGuard {
+            writer: writer_of(principal),
+            here: node.party.clone(),
+            here_tier: node.tier,
+        })
+    }
+}
+
+/// The status of a stored register entry version, if it carries a valid one.
+fn entry_status(json: &str) -> Option<EntryStatus> {
+    let v: Value = serde_json::from_str(json).ok()?;
+    EntryStatus::parse(v.get("status")?.as_str()?).ok()
+}
+
+/// The refusal of a step decided on a version that is no longer the latest.
+pub const STALE: &str = "this object changed since it was read (another step was taken on it first): reload it and try again";
+
+impl WriteGuard for NodeGuard {
+    fn check(&self, object: &NewObject, held: &[HeldVersion<'_>]) -> Result<(), WriteRefusal> {
+        let writer = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| WriteRefusal::Forbidden("the public does not write".into()))?;
+        let latest = held.iter().max_by_key(|h| h.version_ns);
+        let fresh = match object.based_on {
+            BasedOn::Anything => true,
+            BasedOn::Nothing => held.is_empty(),
+            BasedOn::Latest(v) => latest.is_some_and(|l| l.version_ns == v),
+        };
+        if !fresh {
+            return Err(WriteRefusal::Conflict(STALE.into()));
+        }
+        let origins: Option<Vec<PartyCode>> = held
+            .iter()
+            .map(|h| PartyCode::parse(h.originator).ok())
+            .collect();
+        let Some(origins) = origins else {
+            return Err(WriteRefusal::Forbidden(NOT_THE_ORIGINATOR.into()));
+        };
+        let class = match &object.class {
+            Class::RegisterEntry { to, .. } => Class::RegisterEntry {
+                from: latest.and_then(|l| entry_status(l.json)),
+                to: *to,
+            },
+            other => other.clone(),
+        };
+        write::may_write(
+            writer,
+            &Write {
+                operation: Operation::Store,
+                class: &class,
+                label: &object.label,
+                held: &origins,
+                here: &self.here,
+                here_tier: self.here_tier,
+            },
+        )
+    }
+}
+
+/// Asks the write policy whether `principal` may delete the `chosen` versions of `id`, given
+/// every version held (those it may not see included).
+pub async fn may_delete(
+    node: &Node,
+    principal: &Principal,
+    collection: &str,
+    id: &str,
+    chosen: &[&entente_store::ObjectRow],
+) -> Result<(), crate::error::ApiError> {
+    let writer = writer_of(principal).ok_or(crate::error::ApiError::Unauthenticated)?;
+    let Some(first) = chosen.first() else {
+        return Err(crate::error::ApiError::NotFound);
+    };
+    let held = node.store.versions_of(collection, id).await?;
+    let origins: Vec<PartyCode> = held.iter().map(|r| r.label.originator.clone()).collect();
+    let class = match first.object_type.as_str() {
+        "identity" if node.party_identities.contains_key(id) => {
+            Class::PartyIdentity(first.label.originator.clone())
+        }
+        crate::screening::REGISTER_TYPE => Class::RegisterEntry {
+            from: None,
+            to: None,
+        },
+        crate::warnings::WARNING_TYPE => Class::Warning(None),
+        "note" | "opinion" | "sighting" => {
+            // The objects of a warning's life name it; read one to tell.
+            let rows = entente_store::read::page(
+                node.store.as_ref(),
+                collection,
+                &principal.viewer,
+                &entente_store::read::Query {
+                    ids: vec![id.to_owned()],
+                    versions: entente_store::read::VersionMatch::last(),
+                    spec_version_matches: true,
+                    ..Default::default()
+                },
+                None,
+                1,
+                true,
+            )
+            .await?;
+            let of_a_warning = rows.rows.first().is_some_and(|r| {
+                serde_json::from_str::<serde_json::Map<String, Value>>(&r.json)
+                    .is_ok_and(|o| crate::warnings::is_workflow_object(&r.object_type, &o))
+            });
+            if of_a_warning {
+                Class::Warning(None)
+            } else {
+                Class::Plain
+            }
+        }
+        _ => Class::Plain,
+    };
+    for row in chosen {
+        write::may_write(
+            &writer,
+            &Write {
+                operation: Operation::Delete,
+                class: &class,
+                label: &row.label,
+                held: &origins,
+                here: &node.party,
+                here_tier: node.tier,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Why an object was refused before it reached the store: not acceptable as it is, or refused by
+/// the write policy (which the REST API answers 403 or 409).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unprepared {
+    Invalid(String),
+    Policy(WriteRefusal),
+}
+
+impl From<String> for Unprepared {
+    fn from(m: String) -> Self {
+        Unprepared::Invalid(m)
+    }
+}
+
+impl From<&str> for Unprepared {
+    fn from(m: &str) -> Self {
+        Unprepared::Invalid(m.to_owned())
+    }
+}
+
+impl Unprepared {
+    fn into_result(self, id: String, version: Option<String>) -> ObjectResult {
+        match self {
+            Unprepared::Invalid(m) => ObjectResult::refused(id, version, m),
+            Unprepared::Policy(r) => {
+                let mut o = ObjectResult::refused(id, version, r.message().to_owned());
+                o.refusal = Some(r);
+                o
+            }
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Unprepared::Invalid(m) => m,
+            Unprepared::Policy(r) => r.message(),
+        }
+    }
+}
+
+/// Prepares one object for storage, or says why it is refused. `step` is the workflow step the
+/// caller took, if any (see [`class_of`]).
 pub fn prepare(
     node: &Node,
     principal: &Principal,
     value: Value,
-    via: Via,
-) -> Result<NewObject, String> {
+    step: Option<Step>,
+) -> Result<NewObject, Unprepared> {
     let mut valid: ValidObject = validate(value).map_err(|e| e.to_string())?;
     let signed = valid.is_signed();
-    if !signed
-        && via == Via::Taxii
-        && crate::warnings::is_workflow_object(valid.object_type(), &valid.object)
-    {
-        return Err(
-            "warnings, their reviews, acknowledgements, hits and follow-ups are made through /api/v1/warnings, which keeps to their life and roles".into(),
-        );
-    }
     let originator = if signed {
         let signer = node
             .keyring
@@ -115,13 +346,14 @@ pub fn prepare(
                 return Err(format!(
                     "created_by_ref names `{by}`, but the object is signed with the key of {signer} ({})",
                     party_identity_id(&signer)
-                ));
+                )
+                .into());
             }
         }
         signer
     } else {
         if !matches!(principal.viewer, Viewer::User { .. }) {
-            return Err(StixError::Unsigned.to_string());
+            return Err(StixError::Unsigned.to_string().into());
         }
         originate(node, &mut valid)?;
         node.party.clone()
@@ -132,6 +364,23 @@ pub fn prepare(
         .map_err(|e| e.to_string())?;
     if let Some(g) = &valid.grading {
         g.check_marking(marking)?;
+    }
+    let class = class_of(node, &valid, step)?;
+    // What the policy refuses whatever is held is refused now, before the object is checked
+    // further and signed; the guard asks again, with what is held, under the writer lock. (A
+    // register entry's transition depends on what is held: it is asked there only.)
+    if !matches!(class, Class::RegisterEntry { .. }) {
+        if let Some(writer) = writer_of(principal) {
+            let write = Write {
+                operation: Operation::Store,
+                class: &class,
+                label: &label,
+                held: &[],
+                here: &node.party,
+                here_tier: node.tier,
+            };
+            write::may_write(&writer, &write).map_err(Unprepared::Policy)?;
+        }
     }
     if valid.object_type() == crate::warnings::WARNING_TYPE {
         crate::warnings::check_version(&valid.object, &label)?;
@@ -149,7 +398,8 @@ pub fn prepare(
             "the object is {} bytes; this node takes objects of at most {} bytes",
             json.len(),
             node.settings.max_object_bytes
-        ));
+        )
+        .into());
     }
     Ok(NewObject {
         id: valid.id.to_string(),
@@ -158,6 +408,8 @@ pub fn prepare(
         mac: mac(&node.mac_key, &json),
         label,
         json,
+        class,
+        based_on: BasedOn::Anything,
     })
 }
 
@@ -215,47 +467,54 @@ pub async fn ingest(
     values: Vec<Value>,
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
-    ingest_via(
-        node,
-        principal,
-        collection,
-        values,
-        status,
-        Via::Taxii,
-        "add-objects",
-    )
-    .await
+    let each = prepare_all(node, principal, values, |n, p, v| prepare(n, p, v, None)).await?;
+    store_prepared(node, principal, collection, each, status, "add-objects").await
 }
 
-/// As [`ingest`], for objects the REST API makes (warnings and the objects of their life among
-/// them), audited as `action`.
-pub async fn ingest_api(
+/// One object the REST API makes, audited as `action`: `step` is the workflow step it takes (for
+/// a warning and the objects of its life), `based_on` what the step was decided on.
+pub async fn ingest_step(
     node: &Arc<Node>,
     principal: &Principal,
-    values: Vec<Value>,
+    object: Value,
     action: &str,
-) -> Result<Ingested, IngestError> {
-    ingest_via(
+    step: Option<Step>,
+    based_on: BasedOn,
+) -> Result<ObjectResult, IngestError> {
+    let each = prepare_all(node, principal, vec![object], move |n, p, v| {
+        prepare(n, p, v, step).map(|mut o| {
+            o.based_on = based_on;
+            o
+        })
+    })
+    .await?;
+    let done = store_prepared(
         node,
         principal,
         crate::node::COLLECTION_ID,
-        values,
+        each,
         None,
-        Via::Api,
         action,
     )
-    .await
+    .await?;
+    done.results
+        .into_iter()
+        .next()
+        .ok_or_else(|| IngestError::Pool("ingest answered no result".into()))
 }
 
 /// What became of each object's preparation, with the id and version it claimed.
-type Prepared = Vec<((String, Option<String>), Result<NewObject, String>)>;
+type Prepared = Vec<((String, Option<String>), Result<NewObject, Unprepared>)>;
 
 /// Prepares the objects of one request in parallel on the node's CPU pool (see [`crate::cpu`]).
 async fn prepare_all(
     node: &Arc<Node>,
     principal: &Principal,
     values: Vec<Value>,
-    prepare_one: impl Fn(&Node, &Principal, Value) -> Result<NewObject, String> + Send + Sync + 'static,
+    prepare_one: impl Fn(&Node, &Principal, Value) -> Result<NewObject, Unprepared>
+        + Send
+        + Sync
+        + 'static,
 ) -> Result<Prepared, IngestError> {
     let (shared, principal) = (node.clone(), principal.clone());
     crate::cpu::run(&node.cpu, move || {
@@ -269,42 +528,44 @@ async fn prepare_all(
     .map_err(IngestError::Pool)
 }
 
-async fn ingest_via(
+/// Stores what [`prepare_all`] prepared, with the audit entry of the request (and its status).
+async fn store_prepared(
     node: &Arc<Node>,
     principal: &Principal,
     collection: &str,
-    values: Vec<Value>,
+    each: Prepared,
     status: Option<StatusRequest>,
-    via: Via,
     action: &str,
 ) -> Result<Ingested, IngestError> {
-    let each = prepare_all(node, principal, values, move |n, p, v| {
-        prepare(n, p, v, via)
-    })
-    .await?;
     let mut results: Vec<ObjectResult> = Vec::with_capacity(each.len());
     let mut prepared = Vec::new();
     let mut slots = Vec::new();
+    let mut raised = Vec::new();
     for ((id, version), outcome) in each {
         match outcome {
             Ok(o) => {
                 slots.push(results.len());
                 prepared.push(o);
-                results.push(ObjectResult {
-                    id,
-                    version,
-                    ok: true,
-                    equivocation: false,
-                    message: String::new(),
-                });
+                let mut r = ObjectResult::refused(id, version, String::new());
+                r.ok = true;
+                results.push(r);
             }
-            Err(message) => results.push(ObjectResult {
-                id,
-                version,
-                ok: false,
-                equivocation: false,
-                message,
-            }),
+            Err(why) => {
+                // What the write policy forbids is a security event, as under the writer lock.
+                if let Unprepared::Policy(WriteRefusal::Forbidden(m)) = &why {
+                    raised.push(SecurityEvent {
+                        ts_us: node.now_us(),
+                        kind: "refused-write".into(),
+                        source: principal.name(),
+                        object: Some(match &version {
+                            Some(v) => format!("{id}@{v}"),
+                            None => id.clone(),
+                        }),
+                        detail: format!("the write policy refused it: {m}"),
+                    });
+                }
+                results.push(why.into_result(id, version));
+            }
         }
     }
     let refused = results.iter().filter(|r| !r.ok).count();
@@ -327,14 +588,15 @@ async fn ingest_via(
         },
         detail: (refused > 0).then(|| format!("{refused} object(s) refused")),
     };
-    let now = node.now_us();
+    let batch = Batch {
+        objects: prepared,
+        audit,
+        now_us: node.now_us(),
+        guard: NodeGuard::for_request(node, principal),
+        raised,
+    };
     let (outcomes, status_json) = match status {
-        None => (
-            node.store
-                .insert_objects(collection, prepared, audit, now)
-                .await?,
-            None,
-        ),
+        None => (node.store.insert_objects(collection, batch).await?, None),
         Some(request) => {
             let (mut pending, slots) = (results.clone(), slots.clone());
             let id = request.id.clone();
@@ -350,7 +612,7 @@ async fn ingest_via(
             };
             let (outcomes, json) = node
                 .store
-                .insert_objects_with_status(collection, prepared, audit, now, draft)
+                .insert_objects_with_status(collection, batch, draft)
                 .await?;
             (outcomes, Some(json))
         }
@@ -390,28 +652,14 @@ pub struct PulledPage {
 }
 
 /// Prepares an object a peer sent: checked as any signed object is (valid STIX, a signature that
-/// verifies against its originator's charter key, `created_by_ref` naming the signer), and
-/// refused if the policy would not have had the peer send it to this node — a peer relaying what
-/// it may not relay, or sending what this node's state may not see, is misbehaving, and what it
-/// sent is kept out.
-fn prepare_pulled(node: &Node, peer: &Principal, value: Value) -> Result<NewObject, String> {
-    let o = prepare(node, peer, value, Via::Peer)?;
-    let Viewer::Node { party, .. } = &peer.viewer else {
+/// verifies against its originator's charter key, `created_by_ref` naming the signer). Whether the
+/// peer may bring it — a peer relaying what it may not relay, or sending what this node's state
+/// may not see, is misbehaving — is the write policy's, asked by the guard.
+fn prepare_pulled(node: &Node, peer: &Principal, value: Value) -> Result<NewObject, Unprepared> {
+    if !matches!(peer.viewer, Viewer::Node { .. }) {
         return Err("not pulled from a peer".into());
-    };
-    let here = Viewer::Node {
-        party: node.party.clone(),
-        tier: node.tier,
-        holder: party.clone(),
-    };
-    // What this node originated may come back (say, after a restore); the store keeps it once.
-    if o.label.originator != node.party && !may_see(&here, &o.label) {
-        return Err(format!(
-            "{party} sent an object of {} ({}) that {party} may not pass to {}: only the originator's node and the hub relay, and only to the states the marking and audience allow",
-            o.label.originator, o.label.marking, node.party
-        ));
     }
-    Ok(o)
+    prepare(node, peer, value, None)
 }
 
 /// Ingests one page of objects pulled from the node of `peer`, advancing the peer's cursor to
@@ -443,7 +691,8 @@ pub async fn ingest_pulled(
     for ((id, version), outcome) in each {
         match outcome {
             Ok(o) => prepared.push(o),
-            Err(message) => {
+            Err(why) => {
+                let message = why.message().to_owned();
                 tracing::warn!(%peer, %id, ?version, %message, "refused an object from a peer");
                 events.push(SecurityEvent {
                     ts_us: now,
@@ -453,15 +702,9 @@ pub async fn ingest_pulled(
                         Some(v) => format!("{id}@{v}"),
                         None => id.clone(),
                     }),
-                    detail: message.clone(),
+                    detail: message,
                 });
-                page.refused.push(ObjectResult {
-                    id,
-                    version,
-                    ok: false,
-                    equivocation: false,
-                    message,
-                });
+                page.refused.push(why.into_result(id, version));
             }
         }
     }
@@ -496,7 +739,17 @@ pub async fn ingest_pulled(
     };
     let outcomes = node
         .store
-        .insert_pulled(collection, prepared, audit, now, pull)
+        .insert_pulled(
+            collection,
+            Batch {
+                objects: prepared,
+                audit,
+                now_us: now,
+                guard: NodeGuard::for_request(node, &principal),
+                raised: Vec::new(),
+            },
+            pull,
+        )
         .await?;
     for ((id, version), outcome) in ids.into_iter().zip(&outcomes) {
         match outcome {
@@ -504,13 +757,20 @@ pub async fn ingest_pulled(
             InsertOutcome::Duplicate => page.duplicates += 1,
             InsertOutcome::Equivocation => {
                 tracing::warn!(%peer, %id, ?version, "equivocation refused");
-                page.refused.push(ObjectResult {
+                let mut r =
+                    ObjectResult::refused(id, version.map(|v| v.to_string()), EQUIVOCATION.into());
+                r.equivocation = true;
+                page.refused.push(r);
+            }
+            InsertOutcome::Refused(refusal) => {
+                tracing::warn!(%peer, %id, ?version, %refusal, "refused an object from a peer");
+                let mut r = ObjectResult::refused(
                     id,
-                    version: version.map(|v| v.to_string()),
-                    ok: false,
-                    equivocation: true,
-                    message: EQUIVOCATION.into(),
-                });
+                    version.map(|v| v.to_string()),
+                    refusal.message().to_owned(),
+                );
+                r.refusal = Some(refusal.clone());
+                page.refused.push(r);
             }
         }
     }
@@ -533,11 +793,17 @@ fn apply_outcomes(results: &mut [ObjectResult], slots: &[usize], outcomes: &[Ins
                 r.equivocation = true;
                 r.message = EQUIVOCATION.into();
             }
+            InsertOutcome::Refused(refusal) => {
+                r.ok = false;
+                r.message = refusal.message().to_owned();
+                r.refusal = Some(refusal.clone());
+            }
         }
     }
 }
 
-/// The TAXII 2.1 status resource of a completed request.
+/// The TAXII 2.1 status resource of a completed request. Empty `successes`, `failures` and
+/// `pendings` lists are left out: the standard says a list property is never empty.
 pub fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResult]) -> Value {
     let entry = |r: &ObjectResult| {
         let mut e = json!({ "id": r.id, "message": r.message });
@@ -548,7 +814,7 @@ pub fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResul
     };
     let successes: Vec<Value> = results.iter().filter(|r| r.ok).map(entry).collect();
     let failures: Vec<Value> = results.iter().filter(|r| !r.ok).map(entry).collect();
-    json!({
+    let mut status = json!({
         "id": id,
         "status": "complete",
         "request_timestamp": request_timestamp,
@@ -556,8 +822,11 @@ pub fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResul
         "success_count": successes.len(),
         "failure_count": failures.len(),
         "pending_count": 0,
-        "successes": successes,
-        "failures": failures,
-        "pendings": [],
-    })
+    });
+    for (name, list) in [("successes", successes), ("failures", failures)] {
+        if !list.is_empty() {
+            status[name] = Value::Array(list);
+        }
+    }
+    status
 }

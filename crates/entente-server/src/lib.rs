@@ -21,6 +21,7 @@ pub mod rest;
 pub mod screening;
 pub mod signals;
 pub mod taxii;
+pub mod turns;
 pub mod warnings;
 pub mod warnings_api;
 

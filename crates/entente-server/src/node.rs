@@ -58,6 +58,11 @@ pub struct Node {
     pub signals: crate::signals::Signals,
     /// Where each peer's last pull ended (see [`crate::taxii::resume`]).
     pub(crate) pull_resume: crate::taxii::resume::PullResume,
+    /// The identity object id of each party of the charter (`identity--…` derived from its
+    /// code), which only that party's node publishes.
+    pub(crate) party_identities: std::collections::HashMap<String, PartyCode>,
+    /// Steps on one workflow object are taken one at a time (see [`crate::turns`]).
+    pub(crate) turns: crate::turns::Turns,
 }
 
 impl Node {
@@ -82,6 +87,15 @@ impl Node {
         }
         keyring.add(party.clone(), signer.verifying_key());
         let mac_key = crate::integrity::mac_key(&signer);
+        let party_identities = charter
+            .parties()
+            .map(|p| {
+                (
+                    entente_stix::identity::party_identity_id(&p.code),
+                    p.code.clone(),
+                )
+            })
+            .collect();
         Ok(Node {
             party,
             tier,
@@ -96,6 +110,8 @@ impl Node {
             screening: crate::screening::Screening::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),
+            party_identities,
+            turns: Default::default(),
         })
     }
 

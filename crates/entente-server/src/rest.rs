@@ -1,9 +1,13 @@
 //! The node's own REST API under `/api/v1/` (JSON), beside TAXII:
 //!
-//! - `POST /api/v1/register` (supervisors): designate a person or organization — a new
-//!   `x-entente-register-entry`, signed by this node ([`crate::screening`] describes the object);
+//! - `POST /api/v1/register`: designate a person or organization (supervisors), or propose one
+//!   (`"status": "proposed"`, any user) — a new `x-entente-register-entry`, signed by this node
+//!   ([`crate::screening`] describes the object);
 //! - `GET /api/v1/register/{id}`: the latest version of an entry the asker may see;
 //! - `POST /api/v1/register/{id}/delist` (supervisors): a new version with `status: delisted`;
+//!
+//! Who may designate, delist or propose is the write policy's (`entente_core::may_write`), the
+//! same over TAXII: an analyst can no more designate an entry by posting it there.
 //! - `POST /api/v1/screen`: one name (`{"name": ...}`) or a batch (`{"queries": [...]}`) against
 //!   the designated entries the asker may see; the answer has the shape of `entente screen`'s;
 //! - `POST /match/{dataset}`: the request and response shape of OpenSanctions' yente (queries of
@@ -13,9 +17,9 @@
 //!
 //! Every screening request is audited with the entries it returned.
 
-use crate::auth::{Principal, Reader, Supervisor};
+use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
-use crate::ingest::ingest;
+use crate::ingest::ingest_step;
 use crate::node::{Node, COLLECTION_ID};
 use crate::screening::{match_json, Indexed, REGISTER_TYPE};
 use axum::body::Body;
@@ -29,7 +33,7 @@ use entente_screen::matcher::{Match, PartialDate, Query};
 use entente_stix::extension::ENTENTE_EXTENSION;
 use entente_stix::Timestamp;
 use entente_store::read::{self, VersionMatch};
-use entente_store::AuditRecord;
+use entente_store::{AuditRecord, BasedOn};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -119,6 +123,8 @@ struct NewEntry {
     audience: Option<Value>,
     /// Why the entry is designated.
     reason: Option<String>,
+    /// `designated` (the default: a supervisor's step) or `proposed`.
+    status: Option<String>,
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -154,29 +160,35 @@ impl NewEntry {
     }
 }
 
-/// Ingests one object this node originates and answers its id and version, or why it was
-/// refused.
-async fn store_one(node: &Arc<Node>, p: &Principal, object: Value) -> Result<Value, ApiError> {
-    let done = ingest(node, p, COLLECTION_ID, vec![object], None).await?;
-    let r = done
-        .results
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::Internal("ingest answered no result".into()))?;
-    if !r.ok {
-        return Err(ApiError::BadRequest(r.message));
-    }
-    Ok(json!({"id": r.id, "modified": r.version}))
+/// Ingests one object this node originates, as `action`, and answers its id and version, or why
+/// it was refused.
+async fn store_one(
+    node: &Arc<Node>,
+    p: &Principal,
+    object: Value,
+    action: &str,
+    based_on: BasedOn,
+) -> Result<Value, ApiError> {
+    let r = ingest_step(node, p, object, action, None, based_on).await?;
+    let answer = json!({"id": r.id, "modified": r.version});
+    crate::error::stored_or_refused(r)?;
+    Ok(answer)
 }
 
 async fn create_entry(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let e: NewEntry = json_body(&node, &headers, body).await?;
     e.check().map_err(ApiError::BadRequest)?;
+    let status = e.status.clone().unwrap_or_else(|| "designated".into());
+    if !matches!(status.as_str(), "designated" | "proposed") {
+        return Err(ApiError::BadRequest(format!(
+            "`status` is `{status}`: a new entry is `designated` or `proposed`"
+        )));
+    }
     let now = Timestamp::from_micros(node.now_us()).to_micros_string();
     let mut object = json!({
         "type": REGISTER_TYPE,
@@ -189,7 +201,7 @@ async fn create_entry(
         "birth_dates": e.birth_dates,
         "nationalities": e.nationalities,
         "identifiers": e.identifiers,
-        "status": "designated",
+        "status": status,
         "extensions": {
             entente_stix::extension::definition_for_type(REGISTER_TYPE).unwrap_or_default():
                 {"extension_type": "new-sdo"},
@@ -206,14 +218,17 @@ async fn create_entry(
         object["extensions"][ENTENTE_EXTENSION] =
             json!({"extension_type": "property-extension", "audience": a});
     }
-    let stored = store_one(&node, &p, object).await?;
-    let mut answer = stored;
-    answer["status"] = json!("designated");
+    let mut answer = store_one(&node, &p, object, "register-entry", BasedOn::Nothing).await?;
+    answer["status"] = json!(status);
     Ok(json_response(StatusCode::CREATED, &answer))
 }
 
 /// The latest version of a register entry the principal may see, as stored.
-async fn latest_entry(node: &Node, p: &Principal, id: &str) -> Result<Value, ApiError> {
+async fn latest_entry_version(
+    node: &Node,
+    p: &Principal,
+    id: &str,
+) -> Result<(Value, i64), ApiError> {
     if !id.starts_with(&format!("{REGISTER_TYPE}--")) {
         return Err(ApiError::NotFound);
     }
@@ -241,7 +256,13 @@ async fn latest_entry(node: &Node, p: &Principal, id: &str) -> Result<Value, Api
             "a stored object failed its integrity check".into(),
         ));
     }
-    serde_json::from_str(&row.json).map_err(|e| ApiError::Internal(e.to_string()))
+    let entry = serde_json::from_str(&row.json).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((entry, row.version_ns))
+}
+
+/// The latest version of a register entry the principal may see, as stored.
+async fn latest_entry(node: &Node, p: &Principal, id: &str) -> Result<Value, ApiError> {
+    Ok(latest_entry_version(node, p, id).await?.0)
 }
 
 async fn get_entry(
@@ -261,7 +282,7 @@ struct Delisting {
 
 async fn delist_entry(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Body,
@@ -271,15 +292,13 @@ async fn delist_entry(
     } else {
         Delisting::default()
     };
-    let mut entry = latest_entry(&node, &p, &id).await?;
+    let _turn = node.turns.take(&id).await;
+    let (mut entry, version_ns) = latest_entry_version(&node, &p, &id).await?;
     let ours = entente_stix::identity::party_identity_id(&node.party);
     if entry.get("created_by_ref").and_then(Value::as_str) != Some(ours.as_str()) {
         return Err(ApiError::Forbidden(
             "only the node of the state that designated an entry can delist it".into(),
         ));
-    }
-    if entry.get("status").and_then(Value::as_str) == Some("delisted") {
-        return Err(ApiError::BadRequest("the entry is already delisted".into()));
     }
     let obj = entry
         .as_object_mut()
@@ -301,7 +320,8 @@ async fn delist_entry(
     if let Some(reason) = delisting.reason {
         obj.insert("delisting_reason".into(), json!(reason));
     }
-    let mut answer = store_one(&node, &p, entry).await?;
+    let based_on = BasedOn::Latest(version_ns);
+    let mut answer = store_one(&node, &p, entry, "register-delist", based_on).await?;
     answer["status"] = json!("delisted");
     Ok(json_response(StatusCode::OK, &answer))
 }

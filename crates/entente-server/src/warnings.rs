@@ -1038,10 +1038,16 @@ pub async fn send_reminders(
         }
         let stamp = Timestamp::from_nanos(now).to_micros_string();
         let object = reminder_object(id, &node.party, days, review_date, &stamp);
-        let done =
-            crate::ingest::ingest_api(node, &principal, vec![object], "warning-review-reminder")
-                .await?;
-        if done.results.iter().all(|r| r.ok) {
+        let done = crate::ingest::ingest_step(
+            node,
+            &principal,
+            object,
+            "warning-review-reminder",
+            Some(entente_core::warning::Step::Remind),
+            entente_store::BasedOn::Nothing,
+        )
+        .await?;
+        if done.ok {
             sent += 1;
             tracing::info!(warning = %id, days, review_date, "reminded the issuer that the review date nears");
         }

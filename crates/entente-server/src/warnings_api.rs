@@ -14,12 +14,16 @@
 //! | `POST .../{id}/hits` — the subject was found | a user of a state the warning reaches |
 //! | `POST .../{id}/thread` — supplementary information on a hit | the issuer's or the reporting state's users |
 //!
+//! Who may take each step is the write policy's (`entente_core::may_write`), asked with the step
+//! as the objects are stored; the handlers name the step and hold no role rule of their own.
 //! What a principal may not see answers 404, as if absent; a step the warning's life does not allow
-//! now answers 409 with what is allowed; a role that may not take the step answers 403.
+//! now answers 409 with what is allowed, as does a step that lost a race with another on the same
+//! warning (steps on one warning are taken one at a time, and each is refused if the warning
+//! changed since it was read); a role that may not take the step answers 403.
 
-use crate::auth::{Author, Principal, Reader, Supervisor};
+use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
-use crate::ingest::ingest_api;
+use crate::ingest::ingest_step;
 use crate::node::{Node, COLLECTION_ID};
 use crate::warnings::{self, Fields, File, VersionMeta, WarningInput};
 use axum::body::Body;
@@ -29,10 +33,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use entente_core::warning::{transition, Action, Stage, Status, Verdict};
-use entente_core::{PartyCode, Role};
+use entente_core::warning::{transition, Action, Stage, Status, Step, Verdict};
+use entente_core::PartyCode;
 use entente_stix::Timestamp;
-use entente_store::AuditRecord;
+use entente_store::{AuditRecord, BasedOn};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -119,23 +123,35 @@ fn issued_here(node: &Node, file: &File, what: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Refuses, before any work, a step the principal's role may never take (the write policy's
+/// role rules; the policy is asked again as the objects are stored).
+fn may_take(p: &Principal, step: Step) -> Result<(), ApiError> {
+    match &p.viewer {
+        entente_core::Viewer::User { user, role, .. } => {
+            Ok(entente_core::write::may_take(user.party(), *role, step)?)
+        }
+        _ => Err(ApiError::Forbidden(
+            "only users of a node take the steps of a warning".into(),
+        )),
+    }
+}
+
 fn party_of(p: &Principal) -> Result<&PartyCode, ApiError> {
     p.viewer.party().ok_or(ApiError::Unauthenticated)
 }
 
-/// Stores one object made by the API, audited as `action`; answers why it was refused.
+/// Stores one object made by the API for `step`, audited as `action`; answers why it was refused
+/// (403 when the write policy forbids it, 409 when it conflicts with what is held).
 async fn store(
     node: &Arc<Node>,
     p: &Principal,
     object: Value,
     action: &str,
+    step: Step,
+    based_on: BasedOn,
 ) -> Result<(), ApiError> {
-    let done = ingest_api(node, p, vec![object], action).await?;
-    match done.results.into_iter().next() {
-        Some(r) if r.ok => Ok(()),
-        Some(r) => Err(ApiError::BadRequest(r.message)),
-        None => Err(ApiError::Internal("ingest answered no result".into())),
-    }
+    let r = ingest_step(node, p, object, action, Some(step), based_on).await?;
+    crate::error::stored_or_refused(r)
 }
 
 /// A version `modified` strictly after the latest one (clocks may tie at the microsecond).
@@ -147,6 +163,7 @@ fn next_modified(node: &Node, file: &File) -> String {
 
 /// What the next version of a warning is to be.
 struct Next<'a> {
+    step: Step,
     stage: Stage,
     /// The new extension count and its justification, when extending.
     extension: Option<(u32, &'a str)>,
@@ -165,6 +182,7 @@ async fn next_version(
     next: Next<'_>,
 ) -> Result<Response, ApiError> {
     let Next {
+        step,
         stage,
         extension,
         cancellation,
@@ -208,7 +226,8 @@ async fn next_version(
             cancellation_reason: cancellation,
         },
     );
-    store(node, p, object, action).await?;
+    let based_on = BasedOn::Latest(latest.version_ns);
+    store(node, p, object, action, step, based_on).await?;
     answer(node, p, id, StatusCode::OK).await
 }
 
@@ -258,7 +277,15 @@ async fn create(
             cancellation_reason: None,
         },
     );
-    store(&node, &p, object, "warning-draft").await?;
+    store(
+        &node,
+        &p,
+        object,
+        "warning-draft",
+        Step::Life(Action::Edit),
+        BasedOn::Nothing,
+    )
+    .await?;
     answer(&node, &p, &id, StatusCode::CREATED).await
 }
 
@@ -350,6 +377,7 @@ async fn edit(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let _turn = node.turns.take(&id).await;
     let file = file_of(&node, &p, &id).await?;
     issued_here(&node, &file, "revise")?;
     let status = status_of(&node, &file)?;
@@ -367,11 +395,6 @@ async fn edit(
         )));
     }
     let (action, stage) = if status == Status::Published {
-        if !matches!(p.role(), Some(Role::Supervisor | Role::Admin)) {
-            return Err(ApiError::Forbidden(
-                "updating a published warning needs a supervisor of the issuing node".into(),
-            ));
-        }
         if fields.publication != before.publication {
             return Err(ApiError::BadRequest(
                 "the publication marking and audience were reviewed: to address the warning otherwise, cancel it and issue a new one".into(),
@@ -388,6 +411,7 @@ async fn edit(
         "warning-edit"
     };
     let next = Next {
+        step: Step::Life(action),
         stage,
         extension: None,
         cancellation: None,
@@ -406,12 +430,15 @@ async fn restage(
     audit: &str,
     cancellation: Option<&str>,
 ) -> Result<Response, ApiError> {
+    may_take(p, Step::Life(action))?;
+    let _turn = node.turns.take(id).await;
     let file = file_of(node, p, id).await?;
     issued_here(node, &file, action_verb(action))?;
     step(status_of(node, &file)?, action)?;
     let latest = file.latest().ok_or(ApiError::NotFound)?;
     let fields = warnings::fields_of(&latest.object).map_err(ApiError::Internal)?;
     let next = Next {
+        step: Step::Life(action),
         stage,
         extension: None,
         cancellation,
@@ -432,7 +459,7 @@ fn action_verb(a: Action) -> &'static str {
 
 async fn submit(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     restage(
@@ -449,7 +476,7 @@ async fn submit(
 
 async fn publish(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     restage(
@@ -472,7 +499,7 @@ struct Cancellation {
 
 async fn cancel(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -499,7 +526,7 @@ struct Extension {
 
 async fn extend(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -508,6 +535,8 @@ async fn extend(
         &e.justification,
         "an extension needs the written justification of the assessment that found the warning still needed: `justification`",
     )?;
+    may_take(&p, Step::Life(Action::Extend))?;
+    let _turn = node.turns.take(&id).await;
     let file = file_of(&node, &p, &id).await?;
     issued_here(&node, &file, "extend")?;
     step(status_of(&node, &file)?, Action::Extend)?;
@@ -527,6 +556,7 @@ async fn extend(
     fields.review_date = review_date;
     let count = warnings::extensions_count_of(&latest.object) + 1;
     let next = Next {
+        step: Step::Life(Action::Extend),
         stage: Stage::Published,
         extension: Some((count, e.justification.trim())),
         cancellation: None,
@@ -549,11 +579,6 @@ async fn review(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if !node.party.is_secretariat() {
-        return Err(ApiError::Forbidden(
-            "warnings are reviewed by the secretariat's staff, on the secretariat's node".into(),
-        ));
-    }
     let r: ReviewInput = body_of(&node, body).await?;
     let (verdict, action) = match r.verdict.as_str() {
         "accepted" => (Verdict::Accepted, Action::Accept),
@@ -570,6 +595,8 @@ async fn review(
             "a refusal gives its reasons (e.g. the warning is of a political, military, religious or racial character): `reasons`",
         )?;
     }
+    may_take(&p, Step::Life(action))?;
+    let _turn = node.turns.take(&id).await;
     let file = file_of(&node, &p, &id).await?;
     step(status_of(&node, &file)?, action)?;
     let latest = file.latest().ok_or(ApiError::NotFound)?;
@@ -596,7 +623,15 @@ async fn review(
         &issuer,
         &fields.publication,
     );
-    store(&node, &p, object, "warning-review").await?;
+    store(
+        &node,
+        &p,
+        object,
+        "warning-review",
+        Step::Life(action),
+        BasedOn::Nothing,
+    )
+    .await?;
     answer(&node, &p, &id, StatusCode::OK).await
 }
 
@@ -628,6 +663,7 @@ async fn acknowledge(
     Author(p): Author,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let _turn = node.turns.take(&id).await;
     let (file, issuer) = in_force_elsewhere(&node, &p, &id, "acknowledged").await?;
     let me = party_of(&p)?.clone();
     if file.acknowledgements.iter().any(|a| a.originator == me) {
@@ -637,7 +673,15 @@ async fn acknowledge(
     }
     let (_, now) = now_string(&node);
     let object = warnings::acknowledgement_object(&id, &me, &issuer, &now);
-    store(&node, &p, object, "warning-acknowledge").await?;
+    store(
+        &node,
+        &p,
+        object,
+        "warning-acknowledge",
+        Step::Acknowledge,
+        BasedOn::Nothing,
+    )
+    .await?;
     answer(&node, &p, &id, StatusCode::OK).await
 }
 
@@ -651,12 +695,21 @@ async fn report_hit(
     let when = hit
         .check(node.now_us() * 1000)
         .map_err(ApiError::BadRequest)?;
+    let _turn = node.turns.take(&id).await;
     let (_, issuer) = in_force_elsewhere(&node, &p, &id, "reported found").await?;
     let me = party_of(&p)?.clone();
     let (_, now) = now_string(&node);
     let object = warnings::hit_object(&id, &me, &issuer, &hit, when, &now);
     let hit_id = object["id"].as_str().unwrap_or_default().to_owned();
-    store(&node, &p, object, "warning-hit").await?;
+    store(
+        &node,
+        &p,
+        object,
+        "warning-hit",
+        Step::ReportHit,
+        BasedOn::Nothing,
+    )
+    .await?;
     let mut response = answer(&node, &p, &id, StatusCode::CREATED).await?;
     if let Ok(v) = axum::http::HeaderValue::from_str(&hit_id) {
         response.headers_mut().insert("x-entente-hit", v);
@@ -679,6 +732,7 @@ async fn follow_up(
 ) -> Result<Response, ApiError> {
     let f: FollowUp = body_of(&node, body).await?;
     written(&f.message, "`message` must not be empty")?;
+    let _turn = node.turns.take(&id).await;
     let file = file_of(&node, &p, &id).await?;
     let hit = file.hits.iter().find(|h| h.id() == f.hit).ok_or_else(|| {
         ApiError::BadRequest(format!(
@@ -701,6 +755,14 @@ async fn follow_up(
         f.message.trim(),
         &now,
     );
-    store(&node, &p, object, "warning-follow-up").await?;
+    store(
+        &node,
+        &p,
+        object,
+        "warning-follow-up",
+        Step::FollowUp,
+        BasedOn::Nothing,
+    )
+    .await?;
     answer(&node, &p, &id, StatusCode::CREATED).await
 }

@@ -19,7 +19,7 @@ mod rows;
 use async_trait::async_trait;
 use entente_core::audit::Frontier;
 use entente_store::{
-    AuditRecord, InsertOutcome, NewObject, ObjectRow, PeerLink, PullCommit, ScanFilter,
+    AuditRecord, Batch, HeldVersion, InsertOutcome, ObjectRow, PeerLink, PullCommit, ScanFilter,
     SecurityEvent, StatusDraft, StatusRecord, Store, StoreError, StoredAuditEntry,
     StoredSecurityEvent, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
 };
@@ -254,6 +254,7 @@ impl SqliteStore {
 struct StoredVersion {
     version: i64,
     seq: i64,
+    originator: String,
     json: String,
 }
 
@@ -278,8 +279,9 @@ async fn existing_versions(
 ) -> Result<Existing, StoreError> {
     let mut existing: Existing = HashMap::new();
     for chunk in ids.chunks(INSERT_CHUNK * 2) {
-        let mut q =
-            QueryBuilder::<Sqlite>::new("SELECT id, version_ns, seq, json FROM objects WHERE ");
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, version_ns, seq, originator, json FROM objects WHERE ",
+        );
         id_index::push_rows_for(&mut q, chunk, &index.tail_seqs(chunk.iter().copied()));
         q.push(" AND collection = ").push_bind(collection);
         push_ids(&mut q, chunk);
@@ -288,7 +290,8 @@ async fn existing_versions(
             existing.entry(id).or_default().push(StoredVersion {
                 version: row.try_get(1).map_err(db_err)?,
                 seq: row.try_get(2).map_err(db_err)?,
-                json: row.try_get(3).map_err(db_err)?,
+                originator: row.try_get(3).map_err(db_err)?,
+                json: row.try_get(4).map_err(db_err)?,
             });
         }
     }
@@ -329,11 +332,16 @@ impl Writes {
     async fn insert(
         self,
         collection: String,
-        objects: Vec<NewObject>,
-        audit_record: AuditRecord,
-        now_us: i64,
+        batch: Batch,
         also: Also,
     ) -> Result<(Vec<InsertOutcome>, Option<String>), StoreError> {
+        let Batch {
+            objects,
+            audit: audit_record,
+            now_us,
+            guard,
+            mut raised,
+        } = batch;
         let collection = collection.as_str();
         let mut w = self.writer.lock().await;
         let w = &mut *w;
@@ -355,16 +363,26 @@ impl Writes {
             let same_version = o
                 .version_ns
                 .and_then(|v| known.iter().find(|k| k.version == v));
-            if let Some(k) = same_version {
-                outcomes.push(if k.json == o.json {
-                    InsertOutcome::Duplicate
-                } else {
-                    InsertOutcome::Equivocation
-                });
+            if same_version.is_some_and(|k| k.json == o.json)
+                || (o.version_ns.is_none() && known.iter().any(|k| k.json == o.json))
+            {
+                outcomes.push(InsertOutcome::Duplicate);
                 continue;
             }
-            if o.version_ns.is_none() && known.iter().any(|k| k.json == o.json) {
-                outcomes.push(InsertOutcome::Duplicate);
+            let held: Vec<HeldVersion<'_>> = known
+                .iter()
+                .map(|k| HeldVersion {
+                    version_ns: k.version,
+                    originator: &k.originator,
+                    json: &k.json,
+                })
+                .collect();
+            if let Err(refusal) = guard.check(o, &held) {
+                outcomes.push(InsertOutcome::Refused(refusal));
+                continue;
+            }
+            if same_version.is_some() {
+                outcomes.push(InsertOutcome::Equivocation);
                 continue;
             }
             let date_added = now_us.max(last_added + 1);
@@ -385,6 +403,7 @@ impl Writes {
             known.push(StoredVersion {
                 version,
                 seq,
+                originator: o.label.originator.to_string(),
                 json: o.json.clone(),
             });
             to_insert.push((i, version, date_added, seq));
@@ -428,24 +447,38 @@ impl Writes {
             });
             q.build().execute(&mut *tx).await.map_err(db_err)?;
         }
-        let equivocations: Vec<SecurityEvent> = objects
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| **o == InsertOutcome::Equivocation)
-            .map(|(o, _)| SecurityEvent {
+        // Who sent what was refused is the principal of this request, never whoever sent the
+        // version already held.
+        raised.extend(objects.iter().zip(&outcomes).filter_map(|(o, outcome)| {
+            let (kind, detail) = match outcome {
+                InsertOutcome::Equivocation => (
+                    "equivocation",
+                    "a different object with the same id and version is already stored: \
+                         the newcomer was refused"
+                        .to_owned(),
+                ),
+                InsertOutcome::Refused(r) if !r.is_conflict() => (
+                    if matches!(also, Also::Pull(_)) {
+                        "refused-from-peer"
+                    } else {
+                        "refused-write"
+                    },
+                    format!("the write policy refused it: {r}"),
+                ),
+                _ => return None,
+            };
+            Some(SecurityEvent {
                 ts_us: now_us,
-                kind: "equivocation".into(),
+                kind: kind.into(),
                 source: audit_record.principal.clone(),
                 object: Some(match o.version_ns {
                     Some(v) => format!("{}@{v}", o.id),
                     None => o.id.clone(),
                 }),
-                detail: "a different object with the same id and version is already stored: \
-                         the newcomer was refused"
-                    .into(),
+                detail,
             })
-            .collect();
-        insert_security_events(&mut tx, &equivocations).await?;
+        }));
+        insert_security_events(&mut tx, &raised).await?;
         audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
         let status_json = match also {
             Also::Nothing => None,
@@ -566,15 +599,11 @@ impl Store for SqliteStore {
     async fn insert_objects(
         &self,
         collection: &str,
-        objects: Vec<NewObject>,
-        audit_record: AuditRecord,
-        now_us: i64,
+        batch: Batch,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
         let (outcomes, _) = run_write(self.writes().insert(
             collection.to_owned(),
-            objects,
-            audit_record,
-            now_us,
+            batch,
             Also::Nothing,
         ))
         .await?;
@@ -584,16 +613,12 @@ impl Store for SqliteStore {
     async fn insert_pulled(
         &self,
         collection: &str,
-        objects: Vec<NewObject>,
-        audit_record: AuditRecord,
-        now_us: i64,
+        batch: Batch,
         pull: PullCommit,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
         let (outcomes, _) = run_write(self.writes().insert(
             collection.to_owned(),
-            objects,
-            audit_record,
-            now_us,
+            batch,
             Also::Pull(pull),
         ))
         .await?;
@@ -603,16 +628,12 @@ impl Store for SqliteStore {
     async fn insert_objects_with_status(
         &self,
         collection: &str,
-        objects: Vec<NewObject>,
-        audit_record: AuditRecord,
-        now_us: i64,
+        batch: Batch,
         status: StatusDraft,
     ) -> Result<(Vec<InsertOutcome>, String), StoreError> {
         let (outcomes, json) = run_write(self.writes().insert(
             collection.to_owned(),
-            objects,
-            audit_record,
-            now_us,
+            batch,
             Also::Status(status),
         ))
         .await?;

@@ -5,6 +5,7 @@
 use super::*;
 use entente_core::{AccessLabel, Audience, PartyCode, Role, Tier, Tlp, UserRef, Viewer};
 use entente_store::read::{page, visible_versions, Query, VersionMatch};
+use entente_store::{Batch, NewObject, WriteGuard};
 
 /// The key of the first scheme: the first 64 bits of the UUID (to make databases as
 /// they were before migration 0004, and ids that shared a key).
@@ -26,6 +27,29 @@ fn uuid_prefix_key(id: &str) -> i64 {
         }
     }
     0
+}
+
+/// The store's own tests are of the store: every write is allowed (the node's guard is tested
+/// with the node).
+struct AllowAll;
+impl WriteGuard for AllowAll {
+    fn check(
+        &self,
+        _: &NewObject,
+        _: &[HeldVersion<'_>],
+    ) -> Result<(), entente_core::WriteRefusal> {
+        Ok(())
+    }
+}
+
+fn batch(objects: Vec<NewObject>, audit: AuditRecord, now_us: i64) -> Batch {
+    Batch {
+        objects,
+        audit,
+        now_us,
+        guard: Arc::new(AllowAll),
+        raised: Vec::new(),
+    }
 }
 
 struct NoSigner;
@@ -59,6 +83,8 @@ fn obj(id: &str, version: i64, marking: Tlp, body: &str) -> NewObject {
         label: label(marking),
         json: format!("{{\"id\":\"{id}\",\"v\":{version},\"b\":\"{body}\"}}"),
         mac: vec![1],
+        class: entente_core::write::Class::Plain,
+        based_on: Default::default(),
     }
 }
 
@@ -88,13 +114,15 @@ async fn duplicates_equivocation_flags_and_date_added() {
     let out = s
         .insert_objects(
             "c",
-            vec![
-                obj("a", 2, Tlp::Green, "x"),
-                obj("a", 1, Tlp::Green, "y"),
-                obj("a", 3, Tlp::Green, "z"),
-            ],
-            audit(),
-            100,
+            batch(
+                vec![
+                    obj("a", 2, Tlp::Green, "x"),
+                    obj("a", 1, Tlp::Green, "y"),
+                    obj("a", 3, Tlp::Green, "z"),
+                ],
+                audit(),
+                100,
+            ),
         )
         .await
         .unwrap();
@@ -109,12 +137,14 @@ async fn duplicates_equivocation_flags_and_date_added() {
     let out = s
         .insert_objects(
             "c",
-            vec![
-                obj("a", 2, Tlp::Green, "x"),
-                obj("a", 2, Tlp::Green, "forged"),
-            ],
-            audit(),
-            50,
+            batch(
+                vec![
+                    obj("a", 2, Tlp::Green, "x"),
+                    obj("a", 2, Tlp::Green, "forged"),
+                ],
+                audit(),
+                50,
+            ),
         )
         .await
         .unwrap();
@@ -139,7 +169,7 @@ async fn duplicates_equivocation_flags_and_date_added() {
     );
     // The clock went backwards; date_added still increases.
     let out = s
-        .insert_objects("c", vec![obj("a", 4, Tlp::Green, "w")], audit(), 50)
+        .insert_objects("c", batch(vec![obj("a", 4, Tlp::Green, "w")], audit(), 50))
         .await
         .unwrap();
     assert_eq!(out, vec![InsertOutcome::Stored { date_added_us: 103 }]);
@@ -158,9 +188,11 @@ async fn last_and_first_are_among_visible_versions() {
     let (_d, s) = store().await;
     s.insert_objects(
         "c",
-        vec![obj("a", 1, Tlp::Green, "x"), obj("a", 2, Tlp::Amber, "y")],
-        audit(),
-        1,
+        batch(
+            vec![obj("a", 1, Tlp::Green, "x"), obj("a", 2, Tlp::Amber, "y")],
+            audit(),
+            1,
+        ),
     )
     .await
     .unwrap();
@@ -210,7 +242,9 @@ async fn paging_neither_skips_nor_repeats_while_others_add() {
             .collect();
         batch
     };
-    s.insert_objects("c", add(50), audit(), 1).await.unwrap();
+    s.insert_objects("c", batch(add(50), audit(), 1))
+        .await
+        .unwrap();
     let q = Query {
         versions: VersionMatch::last(),
         spec_version_matches: true,
@@ -224,7 +258,9 @@ async fn paging_neither_skips_nor_repeats_while_others_add() {
             .unwrap();
         seen.extend(p.rows.iter().map(|r| r.id.clone()));
         cursor = p.rows.last().map(|r| r.seq);
-        s.insert_objects("c", add(5), audit(), 1).await.unwrap();
+        s.insert_objects("c", batch(add(5), audit(), 1))
+            .await
+            .unwrap();
         if !p.more {
             break;
         }
@@ -256,7 +292,9 @@ async fn audience_round_trips_through_the_database() {
         users: vec![UserRef::parse("MN:a").unwrap()],
         ..Default::default()
     });
-    s.insert_objects("c", vec![o], audit(), 1).await.unwrap();
+    s.insert_objects("c", batch(vec![o], audit(), 1))
+        .await
+        .unwrap();
     let rows = s.versions_of("c", "r").await.unwrap();
     assert_eq!(
         rows[0].label.audience.as_ref().unwrap().users[0].to_string(),
@@ -296,13 +334,15 @@ async fn ids_sharing_an_index_key_stay_distinct() {
         let out = s
             .insert_objects(
                 "c",
-                vec![
-                    obj(a, 1, Tlp::Green, "a"),
-                    obj(b, 1, Tlp::Green, "b"),
-                    obj(c, 1, Tlp::Green, "c"),
-                ],
-                audit(),
-                1,
+                batch(
+                    vec![
+                        obj(a, 1, Tlp::Green, "a"),
+                        obj(b, 1, Tlp::Green, "b"),
+                        obj(c, 1, Tlp::Green, "c"),
+                    ],
+                    audit(),
+                    1,
+                ),
             )
             .await
             .unwrap();
@@ -353,9 +393,11 @@ async fn ids_sharing_an_index_key_stay_distinct() {
     let out = s
         .insert_objects(
             "c",
-            vec![obj(b, 1, Tlp::Green, "b"), obj(a, 1, Tlp::Green, "x")],
-            audit(),
-            1,
+            batch(
+                vec![obj(b, 1, Tlp::Green, "b"), obj(a, 1, Tlp::Green, "x")],
+                audit(),
+                1,
+            ),
         )
         .await
         .unwrap();
@@ -414,7 +456,9 @@ async fn id_index_answers_alike_from_table_tail_and_after_reopening() {
             .iter()
             .map(|id| obj(id, version, Tlp::Green, "x"))
             .collect();
-        s.insert_objects("c", objects, audit(), 1).await.unwrap();
+        s.insert_objects("c", batch(objects, audit(), 1))
+            .await
+            .unwrap();
     }
     // Version 2 of 0..10 goes to the table; then version 1 of 0..5 (new first versions), version
     // 3 of 5..10 (new last versions) and version 2 of 10..16 stay in the tail.
@@ -443,13 +487,15 @@ async fn id_index_answers_alike_from_table_tail_and_after_reopening() {
     let out = s
         .insert_objects(
             "c",
-            vec![
-                obj(&ids[0], 2, Tlp::Green, "x"),
-                obj(&ids[0], 1, Tlp::Green, "x"),
-                obj(&ids[12], 2, Tlp::Green, "other"),
-            ],
-            audit(),
-            1,
+            batch(
+                vec![
+                    obj(&ids[0], 2, Tlp::Green, "x"),
+                    obj(&ids[0], 1, Tlp::Green, "x"),
+                    obj(&ids[12], 2, Tlp::Green, "other"),
+                ],
+                audit(),
+                1,
+            ),
         )
         .await
         .unwrap();
@@ -500,9 +546,11 @@ async fn id_index_answers_alike_from_table_tail_and_after_reopening() {
         .collect();
     s.insert_objects(
         "c",
-        more.iter().map(|id| obj(id, 1, Tlp::Green, "y")).collect(),
-        audit(),
-        1,
+        batch(
+            more.iter().map(|id| obj(id, 1, Tlp::Green, "y")).collect(),
+            audit(),
+            1,
+        ),
     )
     .await
     .unwrap();
@@ -574,7 +622,10 @@ async fn a_database_of_the_first_schema_keeps_its_objects_findable_by_id() {
     }
     // New rows continue after the old ones.
     let out = s
-        .insert_objects("c", vec![obj(&ids[0], 8, Tlp::Green, "x")], audit(), 1)
+        .insert_objects(
+            "c",
+            batch(vec![obj(&ids[0], 8, Tlp::Green, "x")], audit(), 1),
+        )
         .await
         .unwrap();
     assert!(matches!(out[0], InsertOutcome::Stored { .. }));
@@ -616,9 +667,7 @@ async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
     let out = s
         .insert_pulled(
             "c",
-            vec![obj("a", 1, Tlp::Green, "x")],
-            audit(),
-            10,
+            batch(vec![obj("a", 1, Tlp::Green, "x")], audit(), 10),
             pull("CN", "2019-06-14T08:00:00.000001Z", vec![refused.clone()]),
         )
         .await
@@ -650,9 +699,7 @@ async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
     let err = s
         .insert_pulled(
             "c",
-            vec![obj("z", 1, Tlp::Green, "x")],
-            audit(),
-            20,
+            batch(vec![obj("z", 1, Tlp::Green, "x")], audit(), 20),
             pull("RU", "x", vec![refused]),
         )
         .await;
@@ -675,9 +722,11 @@ async fn writes_cancelled_at_any_point_leave_the_store_consistent() {
         let write = async move {
             s2.insert_objects(
                 "c",
-                vec![obj(&format!("id-{i}"), 1, Tlp::Green, "x")],
-                audit(),
-                i64::from(i),
+                batch(
+                    vec![obj(&format!("id-{i}"), 1, Tlp::Green, "x")],
+                    audit(),
+                    i64::from(i),
+                ),
             )
             .await
         };
@@ -690,9 +739,12 @@ async fn writes_cancelled_at_any_point_leave_the_store_consistent() {
         .await;
     }
     // Every later write works, and the audit log is whole.
-    s.insert_objects("c", vec![obj("after", 1, Tlp::Green, "x")], audit(), 10_000)
-        .await
-        .unwrap();
+    s.insert_objects(
+        "c",
+        batch(vec![obj("after", 1, Tlp::Green, "x")], audit(), 10_000),
+    )
+    .await
+    .unwrap();
     s.append_audit(audit()).await.unwrap();
     let entries = s.audit_entries(0, 100_000).await.unwrap();
     for (i, e) in entries.iter().enumerate() {
@@ -715,13 +767,15 @@ async fn scans_can_keep_only_rows_whose_json_contains_a_text() {
     let (_d, s) = store().await;
     s.insert_objects(
         "c",
-        vec![
-            obj("a", 1, Tlp::Green, "names x-entente-warning--1"),
-            obj("b", 1, Tlp::Green, "names nothing"),
-            obj("c", 1, Tlp::Green, "x-entente-warning--2 too"),
-        ],
-        audit(),
-        1,
+        batch(
+            vec![
+                obj("a", 1, Tlp::Green, "names x-entente-warning--1"),
+                obj("b", 1, Tlp::Green, "names nothing"),
+                obj("c", 1, Tlp::Green, "x-entente-warning--2 too"),
+            ],
+            audit(),
+            1,
+        ),
     )
     .await
     .unwrap();

@@ -8,8 +8,10 @@ pub mod error;
 pub mod read;
 
 use async_trait::async_trait;
-use entente_core::{AccessLabel, Role};
+use entente_core::write::Class;
+use entente_core::{AccessLabel, Role, WriteRefusal};
 pub use error::StoreError;
+use std::sync::Arc;
 
 /// An object version to store: the canonical signed JSON and what is indexed of it.
 #[derive(Debug, Clone)]
@@ -23,6 +25,26 @@ pub struct NewObject {
     pub json: String,
     /// A keyed MAC of `json`, checked on every read to detect rows changed in the database.
     pub mac: Vec<u8>,
+    /// What kind of object it is and the transition it makes, for the write policy. For a
+    /// register entry, the status it comes from is the guard's to fill in, from what is held.
+    pub class: Class,
+    /// What the writer saw when it decided to write it (see [`BasedOn`]).
+    pub based_on: BasedOn,
+}
+
+/// The version a write was decided on. A workflow step reads an object, decides, and writes its
+/// next version; if another version was stored meanwhile, the decision was made on a stale view
+/// and the write is refused as a conflict (409), so that of two steps racing on one object exactly
+/// one succeeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BasedOn {
+    /// No precondition (TAXII writes, pulls).
+    #[default]
+    Anything,
+    /// The id is new: nothing may be held of it.
+    Nothing,
+    /// The latest version held was this one (nanoseconds).
+    Latest(i64),
 }
 
 /// A stored object version.
@@ -51,6 +73,44 @@ pub enum InsertOutcome {
     Duplicate,
     /// A different object with the same (`id`, version) is stored: refused, a security event.
     Equivocation,
+    /// The write guard refused it, under the writer lock (see [`WriteGuard`]).
+    Refused(WriteRefusal),
+}
+
+/// A version already held of an object being written, as the write guard sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldVersion<'a> {
+    pub version_ns: i64,
+    /// The code of the party that originated it.
+    pub originator: &'a str,
+    /// Its stored JSON.
+    pub json: &'a str,
+}
+
+/// Decides, under the store's writer lock, whether an object may be stored, given every version of
+/// its id the store holds at that moment (those stored earlier in the same batch included). The
+/// node's implementation asks the write policy (`entente_core::may_write`); because it runs under
+/// the lock, two writes racing on one object are decided one after the other, each on what the
+/// other left. A refusal that is not a conflict is recorded as a security event.
+pub trait WriteGuard: Send + Sync {
+    fn check(&self, object: &NewObject, held: &[HeldVersion<'_>]) -> Result<(), WriteRefusal>;
+}
+
+/// The write guard of every insert.
+pub type Guard = Arc<dyn WriteGuard>;
+
+/// One request's objects to store, with what goes with them in the same transaction.
+pub struct Batch {
+    pub objects: Vec<NewObject>,
+    /// The audit entry of the request.
+    pub audit: AuditRecord,
+    /// The node's clock, in microseconds.
+    pub now_us: i64,
+    /// Each object not already stored is put to it first, under the writer lock.
+    pub guard: Guard,
+    /// Security events the request raised before it reached the store (objects refused on their
+    /// way in), recorded with it.
+    pub raised: Vec<SecurityEvent>,
 }
 
 /// What a scan selects before the access policy and version matching are applied.
@@ -192,13 +252,11 @@ pub struct PullCommit {
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Stores a batch of object versions and the audit entry of the request in one transaction,
-    /// committed durably before it returns. `now_us` is the node's clock.
+    /// committed durably before it returns (see [`Batch`]).
     async fn insert_objects(
         &self,
         collection: &str,
-        objects: Vec<NewObject>,
-        audit: AuditRecord,
-        now_us: i64,
+        batch: Batch,
     ) -> Result<Vec<InsertOutcome>, StoreError>;
 
     /// As [`Store::insert_objects`], storing the request's status resource in the same
@@ -206,9 +264,7 @@ pub trait Store: Send + Sync {
     async fn insert_objects_with_status(
         &self,
         collection: &str,
-        objects: Vec<NewObject>,
-        audit: AuditRecord,
-        now_us: i64,
+        batch: Batch,
         status: StatusDraft,
     ) -> Result<(Vec<InsertOutcome>, String), StoreError>;
 
@@ -217,9 +273,7 @@ pub trait Store: Send + Sync {
     async fn insert_pulled(
         &self,
         collection: &str,
-        objects: Vec<NewObject>,
-        audit: AuditRecord,
-        now_us: i64,
+        batch: Batch,
         pull: PullCommit,
     ) -> Result<Vec<InsertOutcome>, StoreError>;
 

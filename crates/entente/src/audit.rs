@@ -1,6 +1,8 @@
 //! `entente audit verify`: re-derives the audit log's Merkle tree from the stored entries and
 //! checks every signed tree head against it (any entry changed, removed or reordered shows), then
-//! checks every stored object's signature and row MAC (any object changed in the database shows).
+//! checks every stored object's signature and row MAC (any object changed in the database shows),
+//! and that every id's versions have one originator (a database written before the write policy
+//! held that rule may hold another state's versions of an object: each such id is reported).
 
 use crate::nodedir::NodeDir;
 use anyhow::Result;
@@ -106,6 +108,9 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
     let total = store.count_objects().await?;
     let bar = progress
         .then(|| crate::progress::bar(u64::try_from(total).unwrap_or(0), "verifying objects"));
+    let mut originators: HashMap<String, entente_core::PartyCode> = HashMap::new();
+    let mut mixed: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
     let mut after = None;
     loop {
         let rows = store.all_objects(after, 5_000).await?;
@@ -113,6 +118,17 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
         after = Some(last.seq);
         for r in &rows {
             report.objects += 1;
+            match originators.get(&r.id) {
+                Some(first) if *first != r.label.originator => {
+                    let states = mixed.entry(r.id.clone()).or_default();
+                    states.insert(first.to_string());
+                    states.insert(r.label.originator.to_string());
+                }
+                Some(_) => {}
+                None => {
+                    originators.insert(r.id.clone(), r.label.originator.clone());
+                }
+            }
             let what = format!("object {} version {}", r.id, r.version_ns);
             if !entente_server::integrity::mac_ok(&mac_key, &r.json, &r.mac) {
                 report.problems.push(format!(
@@ -147,6 +163,12 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
     }
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    for (id, states) in mixed {
+        report.problems.push(format!(
+            "object {id} has versions originated by more than one state ({}): only the originator issues versions of an object, so all but the first originator's were forged or misattributed",
+            states.into_iter().collect::<Vec<_>>().join(", ")
+        ));
     }
     Ok(report)
 }

@@ -24,7 +24,11 @@ pub fn cli_principal(node: &Node) -> Result<Principal> {
 }
 
 async fn add(node: &Arc<Node>, objects: Vec<Value>) -> Result<()> {
-    let results = ingest(node, &cli_principal(node)?, COLLECTION_ID, objects, None)
+    add_as(node, &cli_principal(node)?, objects).await
+}
+
+async fn add_as(node: &Arc<Node>, principal: &Principal, objects: Vec<Value>) -> Result<()> {
+    let results = ingest(node, principal, COLLECTION_ID, objects, None)
         .await?
         .results;
     if let Some(bad) = results.iter().find(|r| !r.ok) {
@@ -41,8 +45,12 @@ pub async fn publish_identity(node: &Arc<Node>) -> Result<()> {
         .map(|p| p.name.clone())
         .unwrap_or_else(|| node.party.to_string());
     let id = party_identity_id(&node.party);
-    add(
+    // The identity is the node's own: no user may write it (the write policy).
+    let principal = entente_server::warnings::node_principal(node)
+        .ok_or_else(|| anyhow::anyhow!("the node cannot act under its own name"))?;
+    add_as(
         node,
+        &principal,
         vec![json!({
             "type": "identity", "spec_version": "2.1", "id": id,
             "created": "2001-06-15T00:00:00.000Z", "modified": "2001-06-15T00:00:00.000Z",
@@ -221,10 +229,11 @@ pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
 /// secretariat and published to the member states — written on each node as its users would
 /// through `/api/v1/warnings`, before the nodes serve, so it flows as soon as they do.
 pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
-    use entente_core::warning::{Stage, Verdict};
-    use entente_server::ingest::ingest_api;
+    use entente_core::warning::{Action, Stage, Step, Verdict};
+    use entente_server::ingest::ingest_step;
     use entente_server::warnings::{self, VersionMeta, WarningInput};
     use entente_stix::Timestamp;
+    use entente_store::BasedOn;
     let now_us = kz.now_us();
     let review = Timestamp::from_micros(now_us + 180 * 86_400 * 1_000_000).to_stix_string();
     let input: WarningInput = serde_json::from_value(json!({
@@ -266,18 +275,38 @@ pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
             },
         )
     };
-    let store = |node: &Arc<Node>, object: Value, action: &'static str| {
+    let store = |node: &Arc<Node>, object: Value, action: &'static str, step: Action| {
         let node = node.clone();
         async move {
-            let done = ingest_api(&node, &cli_principal(&node)?, vec![object], action).await?;
-            if let Some(bad) = done.results.iter().find(|r| !r.ok) {
-                bail!("seeding the demo warning: {}", bad.message);
+            let done = ingest_step(
+                &node,
+                &cli_principal(&node)?,
+                object,
+                action,
+                Some(Step::Life(step)),
+                BasedOn::Anything,
+            )
+            .await?;
+            if !done.ok {
+                bail!("seeding the demo warning: {}", done.message);
             }
             Ok(())
         }
     };
-    store(kz, version(&created, Stage::Draft), "warning-draft").await?;
-    store(kz, version(&submitted, Stage::Submitted), "warning-submit").await?;
+    store(
+        kz,
+        version(&created, Stage::Draft),
+        "warning-draft",
+        Action::Edit,
+    )
+    .await?;
+    store(
+        kz,
+        version(&submitted, Stage::Submitted),
+        "warning-submit",
+        Action::Submit,
+    )
+    .await?;
     let review_object = warnings::review_object(
         &id,
         &submitted,
@@ -287,6 +316,12 @@ pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
         &kz.party,
         &fields.publication,
     );
-    store(hub, review_object, "warning-review").await?;
-    store(kz, version(&published, Stage::Published), "warning-publish").await
+    store(hub, review_object, "warning-review", Action::Accept).await?;
+    store(
+        kz,
+        version(&published, Stage::Published),
+        "warning-publish",
+        Action::Publish,
+    )
+    .await
 }

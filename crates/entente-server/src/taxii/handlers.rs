@@ -4,7 +4,7 @@
 
 use super::query::{self, next_token, Params};
 use super::API_ROOT;
-use crate::auth::{Author, Principal, Reader, Supervisor};
+use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
 use crate::ingest::{ingest, StatusRequest};
 use crate::integrity::mac_ok;
@@ -430,7 +430,7 @@ pub async fn get_versions(
 
 pub async fn delete_object(
     State(node): State<Arc<Node>>,
-    Supervisor(p): Supervisor,
+    Author(p): Author,
     Path((collection, object)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
@@ -459,12 +459,7 @@ pub async fn delete_object(
     if chosen.is_empty() {
         return Err(ApiError::NotFound);
     }
-    if let Some(r) = chosen.iter().find(|r| r.label.originator != node.party) {
-        return Err(ApiError::Forbidden(format!(
-            "{} originated this object; only the originating state can delete it",
-            r.label.originator
-        )));
-    }
+    crate::ingest::may_delete(&node, &p, &collection, &object, &chosen).await?;
     let versions: Vec<i64> = chosen.iter().map(|r| r.version_ns).collect();
     let audit = AuditRecord {
         ts_us: node.now_us(),

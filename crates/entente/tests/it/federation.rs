@@ -742,7 +742,7 @@ async fn a_node_refuses_what_a_peer_may_not_send_and_raises_each_as_a_security_e
         (4, "refused-from-peer", "created_by_ref"),
         (5, "refused-from-peer", "no signature"),
         (6, "refused-from-peer", "may not pass to KZ"),
-        (7, "refused-from-peer", "may not pass to KZ"),
+        (7, "refused-from-peer", "brings only what that state signed"),
         (1, "equivocation", "same id and version"),
     ] {
         let (k, detail) = reason(n);

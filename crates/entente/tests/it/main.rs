@@ -14,5 +14,6 @@ mod screen;
 mod screening_api;
 mod tamper;
 mod taxii;
+mod trust;
 mod visibility;
 mod warnings;

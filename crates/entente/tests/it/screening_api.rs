@@ -182,7 +182,10 @@ async fn supervisors_designate_and_delist_and_screening_follows_at_once() {
             &json!({}),
         )
         .await;
-    assert_eq!(status, 400, "delisting twice is refused");
+    assert_eq!(
+        status, 409,
+        "delisting twice is refused: the entry is delisted already"
+    );
 }
 
 #[tokio::test]

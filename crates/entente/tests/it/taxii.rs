@@ -172,7 +172,10 @@ async fn only_the_originator_deletes_and_only_a_supervisor() {
     let (s, body) = error_of(r).await;
     assert_eq!(s, 403);
     assert!(
-        body["message"].as_str().unwrap().contains("CN originated"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("CN issued this object"),
         "{body}"
     );
     assert_eq!(del(&supervisor, url(&own)).await.unwrap().status(), 200);
