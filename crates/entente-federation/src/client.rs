@@ -129,9 +129,18 @@ impl PeerClient {
             }
             body.extend_from_slice(&chunk);
         }
-        let envelope: Envelope = serde_json::from_slice(&body).map_err(|e| {
-            FederationError::Malformed(format!("the page is not a TAXII envelope: {e}"))
-        })?;
+        // Strictly: a duplicate key in a peer's object would be read one way here and another
+        // elsewhere (see `entente_stix::json`).
+        let limits = entente_stix::json::Limits {
+            max_values: 4_000_000,
+            ..Default::default()
+        };
+        let envelope: Envelope = entente_stix::json::parse(&body, limits)
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
+            .map_err(|e| {
+                FederationError::Malformed(format!("the page is not a TAXII envelope: {e}"))
+            })?;
         if envelope.more && envelope.next.is_none() {
             return Err(FederationError::Malformed(
                 "the page says there is more but gives no `next`".into(),

@@ -17,6 +17,8 @@ pub enum ApiError {
     BadRequest(String),
     /// The action does not fit the resource's state (a warning's life).
     Conflict(String),
+    /// Well-formed, but not what the endpoint can act on (a TAXII POST body that is no envelope).
+    Unprocessable(String),
     NotAcceptable,
     UnsupportedMediaType,
     PayloadTooLarge(String),
@@ -62,6 +64,13 @@ impl ApiError {
                 "conflict",
                 "invalid_request",
                 "Not possible now",
+                m.clone(),
+            ),
+            Unprocessable(m) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unprocessable",
+                "invalid_request",
+                "Unprocessable",
                 m.clone(),
             ),
             NotAcceptable => (

@@ -8,6 +8,7 @@
 //! every row) or through [`ingest`], and errors become TAXII error messages via [`error::ApiError`].
 
 pub mod auth;
+pub mod body;
 pub mod cpu;
 pub mod error;
 pub mod events;

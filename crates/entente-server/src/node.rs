@@ -25,6 +25,10 @@ pub struct Settings {
     pub max_page: usize,
     /// The marking given to objects a user posts without one.
     pub default_marking: Tlp,
+    /// How many values and how deep a JSON body may be (see `entente_stix::json`).
+    pub json_limits: entente_stix::json::Limits,
+    /// The most values all the `match[...]` parameters of one query may give together.
+    pub max_match_values: usize,
 }
 
 impl Default for Settings {
@@ -36,6 +40,8 @@ impl Default for Settings {
             default_page: 1000,
             max_page: 10_000,
             default_marking: Tlp::Amber,
+            json_limits: entente_stix::json::Limits::default(),
+            max_match_values: 1000,
         }
     }
 }

@@ -65,28 +65,13 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
         .into_response()
 }
 
-/// Reads a JSON body of at most the node's request limit.
+/// Reads a JSON body (see [`crate::body`]).
 async fn json_body<T: serde::de::DeserializeOwned>(
     node: &Node,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, ApiError> {
-    let limit = node.settings.max_body_bytes;
-    let too_large =
-        || ApiError::PayloadTooLarge(format!("this node takes requests of at most {limit} bytes"));
-    if headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > limit)
-    {
-        return Err(too_large());
-    }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
+    crate::body::typed(node, headers, body, None).await
 }
 
 fn check_names(names: &[String]) -> Result<(), String> {

@@ -64,19 +64,9 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
         .into_response()
 }
 
-/// Reads a JSON body of at most the node's request limit; an absent body reads as `{}`.
+/// Reads a JSON body (see [`crate::body`]); an absent body reads as `{}`.
 async fn body_of<T: serde::de::DeserializeOwned>(node: &Node, body: Body) -> Result<T, ApiError> {
-    let limit = node.settings.max_body_bytes;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::PayloadTooLarge(format!("this node takes requests of at most {limit} bytes"))
-    })?;
-    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &bytes
-    };
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
+    crate::body::typed(node, &axum::http::HeaderMap::new(), body, Some(json!({}))).await
 }
 
 /// Refuses, saying `why`, a text a step requires that is empty or blank.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extension;
 pub mod id;
 pub mod identity;
+pub mod json;
 pub mod sign;
 pub mod timestamp;
 pub mod validate;

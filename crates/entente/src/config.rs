@@ -136,6 +136,12 @@ pub struct Limits {
     pub max_object_bytes: usize,
     pub default_page: usize,
     pub max_page: usize,
+    /// The most JSON values (strings, numbers, lists, objects) one request body may hold.
+    pub max_body_values: usize,
+    /// The deepest nesting of lists and objects in a request body.
+    pub max_body_depth: usize,
+    /// The most values the `match[...]` filters of one TAXII query may give, all together.
+    pub max_match_values: usize,
 }
 
 impl Default for Limits {
@@ -147,6 +153,9 @@ impl Default for Limits {
             max_object_bytes: s.max_object_bytes,
             default_page: s.default_page,
             max_page: s.max_page,
+            max_body_values: s.json_limits.max_values,
+            max_body_depth: s.json_limits.max_depth,
+            max_match_values: s.max_match_values,
         }
     }
 }
@@ -204,6 +213,11 @@ impl NodeConfig {
             max_object_bytes: l.max_object_bytes,
             default_page: l.default_page.max(1),
             max_page: l.max_page.max(1),
+            json_limits: entente_stix::json::Limits {
+                max_values: l.max_body_values.max(1),
+                max_depth: l.max_body_depth.max(1),
+            },
+            max_match_values: l.max_match_values.max(1),
             default_marking: Tlp::parse_name(&self.default_marking)
                 .map_err(|e| anyhow!("default_marking: {e}"))?,
         })

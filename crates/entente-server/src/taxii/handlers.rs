@@ -177,6 +177,7 @@ fn parse_objects_query(
         allowed,
         node.settings.default_page,
         node.settings.max_page,
+        node.settings.max_match_values,
         default_version,
     )
 }
@@ -476,6 +477,31 @@ pub async fn delete_object(
     Ok(taxii(StatusCode::OK, &json!({})))
 }
 
+/// The objects of a TAXII envelope, or why the body is not one (422: valid JSON, but not an
+/// envelope the node can take objects from).
+fn envelope_objects(envelope: Value) -> Result<Vec<Value>, ApiError> {
+    let not_an_envelope = |what: &str| {
+        ApiError::Unprocessable(format!(
+            "the body is {what}, not a TAXII envelope: send {{\"objects\": [STIX objects...]}}"
+        ))
+    };
+    match envelope {
+        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => Err(
+            not_an_envelope("a STIX bundle (what TAXII 2.0 took; TAXII 2.1 takes an envelope)"),
+        ),
+        Value::Object(mut m) => match m.remove("objects") {
+            Some(Value::Array(a)) => Ok(a),
+            Some(_) => Err(ApiError::Unprocessable(
+                "the envelope's `objects` must be a list of STIX objects".into(),
+            )),
+            None if m.contains_key("type") => Err(not_an_envelope("a single STIX object")),
+            None => Err(not_an_envelope("an object without `objects`")),
+        },
+        Value::Array(_) => Err(not_an_envelope("a list")),
+        _ => Err(not_an_envelope("not a JSON object")),
+    }
+}
+
 pub async fn add_objects(
     State(node): State<Arc<Node>>,
     Author(p): Author,
@@ -486,39 +512,8 @@ pub async fn add_objects(
     check_accept(&headers)?;
     check_collection(&collection)?;
     check_content_type(&headers)?;
-    let limit = node.settings.max_body_bytes;
-    let too_large =
-        || ApiError::PayloadTooLarge(format!("this node takes requests of at most {limit} bytes"));
-    if let Some(len) = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        if len > limit {
-            return Err(too_large());
-        }
-    }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())?;
-    let envelope: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    let objects = match envelope {
-        Value::Object(mut m) => match m.remove("objects") {
-            Some(Value::Array(a)) => a,
-            None => Vec::new(),
-            Some(_) => {
-                return Err(ApiError::BadRequest(
-                    "`objects` must be a list of STIX objects".into(),
-                ))
-            }
-        },
-        _ => {
-            return Err(ApiError::BadRequest(
-                "the body must be a TAXII envelope: {\"objects\": [...]}".into(),
-            ))
-        }
-    };
+    let bytes = crate::body::bytes(&node, &headers, body).await?;
+    let objects = envelope_objects(crate::body::parse(&node, &bytes)?)?;
     if objects.len() > node.settings.max_envelope_objects {
         return Err(ApiError::PayloadTooLarge(format!(
             "the envelope holds {} objects; this node takes at most {} per request",

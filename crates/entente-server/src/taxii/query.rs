@@ -5,8 +5,6 @@ use crate::error::ApiError;
 use entente_stix::Timestamp;
 use entente_store::read::{Query, VersionMatch};
 
-const MAX_VALUES: usize = 1000;
-
 #[derive(Debug, Default)]
 pub struct Params {
     pub query: Query,
@@ -18,18 +16,21 @@ fn bad(param: &str, message: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(format!("`{param}`: {message}"))
 }
 
-fn list(param: &str, value: &str) -> Result<Vec<String>, ApiError> {
-    let values: Vec<String> = value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+/// The values of one filter; `left` is how many more values the query may give, all filters
+/// together (so that no query can name more ids than one database statement may bind).
+fn list(param: &str, value: &str, left: &mut usize, max: usize) -> Result<Vec<String>, ApiError> {
+    let mut values = Vec::new();
+    for v in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        *left = left.checked_sub(1).ok_or_else(|| {
+            bad(
+                param,
+                format!("the match[...] filters of one query give at most {max} values together"),
+            )
+        })?;
+        values.push(v.to_owned());
+    }
     if values.is_empty() {
         return Err(bad(param, "give at least one value"));
-    }
-    if values.len() > MAX_VALUES {
-        return Err(bad(param, format!("at most {MAX_VALUES} values")));
     }
     Ok(values)
 }
@@ -40,8 +41,10 @@ pub fn parse(
     allowed: &[&str],
     default_limit: usize,
     max_limit: usize,
+    max_match_values: usize,
     default_version: VersionMatch,
 ) -> Result<Params, ApiError> {
+    let mut left = max_match_values;
     let mut p = Params {
         limit: default_limit,
         ..Default::default()
@@ -77,11 +80,17 @@ pub fn parse(
                     .ok_or_else(|| bad(k, "not a paging token this server issued"))?;
                 p.after_seq = Some(seq);
             }
-            "match[id]" => p.query.ids.extend(list(k, &v)?),
-            "match[type]" => p.query.types.extend(list(k, &v)?),
+            "match[id]" => p
+                .query
+                .ids
+                .extend(list(k, &v, &mut left, max_match_values)?),
+            "match[type]" => p
+                .query
+                .types
+                .extend(list(k, &v, &mut left, max_match_values)?),
             "match[version]" => {
                 let m = versions.get_or_insert_with(VersionMatch::default);
-                for value in list(k, &v)? {
+                for value in list(k, &v, &mut left, max_match_values)? {
                     match value.as_str() {
                         "first" => m.first = true,
                         "last" => m.last = true,
@@ -102,7 +111,9 @@ pub fn parse(
                 }
             }
             "match[spec_version]" => {
-                p.query.spec_version_matches = list(k, &v)?.iter().any(|s| s == "2.1");
+                p.query.spec_version_matches = list(k, &v, &mut left, max_match_values)?
+                    .iter()
+                    .any(|s| s == "2.1");
             }
             _ => {}
         }
@@ -122,11 +133,11 @@ mod tests {
     const ALL: &[&str] = &["id", "type", "version", "spec_version"];
 
     fn ok(q: &str) -> Params {
-        parse(Some(q), ALL, 100, 1000, VersionMatch::last()).unwrap()
+        parse(Some(q), ALL, 100, 1000, 50, VersionMatch::last()).unwrap()
     }
 
     fn err(q: &str) -> String {
-        match parse(Some(q), ALL, 100, 1000, VersionMatch::last()) {
+        match parse(Some(q), ALL, 100, 1000, 50, VersionMatch::last()) {
             Err(ApiError::BadRequest(m)) => m,
             other => panic!("{q}: {other:?}"),
         }
@@ -150,5 +161,15 @@ mod tests {
         assert!(err("match[version]=newest").contains("newest"));
         assert!(err("match[colour]=red").contains("not supported"));
         assert!(err("match[id]=,").contains("at least one"));
+        // The values of all filters count together, repeated parameters included.
+        let ids: Vec<String> = (0..30).map(|i| format!("note--{i}")).collect();
+        let q = format!("match[id]={}&match[id]={}", ids.join(","), ids.join(","));
+        assert!(
+            err(&q).contains("at most 50 values together"),
+            "{}",
+            err(&q)
+        );
+        let q = format!("match[id]={}&match[type]=note", ids[..25].join(","));
+        assert_eq!(ok(&q).query.ids.len(), 25);
     }
 }

@@ -85,10 +85,11 @@ async fn errors_have_the_right_status_and_say_what_was_wrong() {
         "{body}"
     );
 
-    for (bad, needle) in [
-        ("not json", "not valid JSON"),
-        ("[1]", "TAXII envelope"),
-        ("{\"objects\": 3}", "must be a list"),
+    // Not JSON: 400; JSON but no envelope: 422 (see limits.rs for more).
+    for (bad, needle, want) in [
+        ("not json", "not valid JSON", 400),
+        ("[1]", "TAXII envelope", 422),
+        ("{\"objects\": 3}", "must be a list", 422),
     ] {
         let r = node
             .http
@@ -100,7 +101,7 @@ async fn errors_have_the_right_status_and_say_what_was_wrong() {
             .await
             .unwrap();
         let (s, body) = error_of(r).await;
-        assert_eq!(s, 400);
+        assert_eq!(s, want);
         assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
     }
     for (q, needle) in [

@@ -1,0 +1,70 @@
+//! Reading request bodies: at most the node's request limit in bytes (refused from the
+//! `Content-Length` before anything is read, else as soon as the stream passes it), then as strict,
+//! bounded JSON (`entente_stix::json`: duplicate keys refused by name, the number of values and the
+//! nesting capped before the tree is built). Every route that takes a body reads it here.
+
+use crate::error::ApiError;
+use crate::node::Node;
+use axum::body::Body;
+use axum::http::{header, HeaderMap};
+use entente_stix::json::{self, JsonError};
+use serde_json::Value;
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::PayloadTooLarge(format!("this node takes requests of at most {limit} bytes"))
+}
+
+/// The body's bytes, at most the node's limit.
+pub async fn bytes(
+    node: &Node,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<axum::body::Bytes, ApiError> {
+    let limit = node.settings.max_body_bytes;
+    if headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|len| len > limit)
+    {
+        return Err(too_large(limit));
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large(limit))
+}
+
+/// Parses bytes as the node reads every JSON body.
+pub fn parse(node: &Node, bytes: &[u8]) -> Result<Value, ApiError> {
+    json::parse(bytes, node.settings.json_limits).map_err(|e| match e {
+        JsonError::Malformed(m) => ApiError::BadRequest(format!("the body is not valid JSON: {m}")),
+        JsonError::TooLarge(m) => ApiError::PayloadTooLarge(m),
+    })
+}
+
+/// The body as JSON. An empty (or blank) body reads as `empty` when one is given.
+pub async fn json(
+    node: &Node,
+    headers: &HeaderMap,
+    body: Body,
+    empty: Option<Value>,
+) -> Result<Value, ApiError> {
+    let bytes = bytes(node, headers, body).await?;
+    if let Some(v) = empty.filter(|_| bytes.iter().all(u8::is_ascii_whitespace)) {
+        return Ok(v);
+    }
+    parse(node, &bytes)
+}
+
+/// The body as JSON of the shape `T` takes; a body that is valid JSON of another shape is refused
+/// saying what was wrong.
+pub async fn typed<T: serde::de::DeserializeOwned>(
+    node: &Node,
+    headers: &HeaderMap,
+    body: Body,
+    empty: Option<Value>,
+) -> Result<T, ApiError> {
+    let value = json(node, headers, body, empty).await?;
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
+}
