@@ -153,6 +153,7 @@ pub struct NodeGuard {
     writer: Option<Writer>,
     here: PartyCode,
     here_tier: Tier,
+    max_versions: usize,
 }
 
 impl NodeGuard {
@@ -161,6 +162,7 @@ impl NodeGuard {
             writer: writer_of(principal),
             here: node.party.clone(),
             here_tier: node.tier,
+            max_versions: node.settings.max_versions_per_object,
         })
     }
 }
@@ -189,6 +191,13 @@ impl WriteGuard for NodeGuard {
         if !fresh {
             return Err(WriteRefusal::Conflict(STALE.into()));
         }
+        if held.len() >= self.max_versions {
+            return Err(WriteRefusal::Forbidden(format!(
+                "this object has {} versions already; a node keeps at most {} of one object",
+                held.len(),
+                self.max_versions
+            )));
+        }
         let origins: Option<Vec<PartyCode>> = held
             .iter()
             .map(|h| PartyCode::parse(h.originator).ok())
@@ -198,7 +207,7 @@ impl WriteGuard for NodeGuard {
         };
         let class = match &object.class {
             Class::RegisterEntry { to, .. } => Class::RegisterEntry {
-                from: latest.and_then(|l| entry_status(l.json)),
+                from: latest.and_then(|l| l.json).and_then(entry_status),
                 to: *to,
             },
             other => other.clone(),

@@ -29,6 +29,8 @@ pub struct Settings {
     pub json_limits: entente_stix::json::Limits,
     /// The most values all the `match[...]` parameters of one query may give together.
     pub max_match_values: usize,
+    /// The most versions a node keeps of one object.
+    pub max_versions_per_object: usize,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             default_marking: Tlp::Amber,
             json_limits: entente_stix::json::Limits::default(),
             max_match_values: 1000,
+            max_versions_per_object: 10_000,
         }
     }
 }

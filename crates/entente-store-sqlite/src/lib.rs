@@ -250,12 +250,15 @@ impl SqliteStore {
     }
 }
 
-/// One stored version of an object: its version, row and JSON.
+/// One stored version of an object: its version, row, originator and MAC, and — for the latest
+/// version of its id only — its JSON. Duplicates are told by the MAC (a keyed hash of the JSON),
+/// so that writing a version of an object with thousands of versions does not read them all.
 struct StoredVersion {
     version: i64,
     seq: i64,
     originator: String,
-    json: String,
+    mac: Vec<u8>,
+    json: Option<String>,
 }
 
 /// What is already stored of the objects of a batch, by id.
@@ -280,7 +283,7 @@ async fn existing_versions(
     let mut existing: Existing = HashMap::new();
     for chunk in ids.chunks(INSERT_CHUNK * 2) {
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, version_ns, seq, originator, json FROM objects WHERE ",
+            "SELECT id, version_ns, seq, originator, mac FROM objects WHERE ",
         );
         id_index::push_rows_for(&mut q, chunk, &index.tail_seqs(chunk.iter().copied()));
         q.push(" AND collection = ").push_bind(collection);
@@ -291,8 +294,34 @@ async fn existing_versions(
                 version: row.try_get(1).map_err(db_err)?,
                 seq: row.try_get(2).map_err(db_err)?,
                 originator: row.try_get(3).map_err(db_err)?,
-                json: row.try_get(4).map_err(db_err)?,
+                mac: row.try_get(4).map_err(db_err)?,
+                json: None,
             });
+        }
+    }
+    // The JSON of each id's latest version (what a write guard reads of what is held).
+    let latest: Vec<i64> = existing
+        .values()
+        .filter_map(|versions| versions.iter().max_by_key(|k| k.version).map(|k| k.seq))
+        .collect();
+    let mut json_of: HashMap<i64, String> = HashMap::new();
+    for chunk in latest.chunks(INSERT_CHUNK * 2) {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT seq, json FROM objects WHERE seq IN (");
+        let mut sep = q.separated(", ");
+        for seq in chunk {
+            sep.push_bind(*seq);
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *conn).await.map_err(db_err)? {
+            json_of.insert(
+                row.try_get(0).map_err(db_err)?,
+                row.try_get(1).map_err(db_err)?,
+            );
+        }
+    }
+    for versions in existing.values_mut() {
+        for k in versions.iter_mut() {
+            k.json = json_of.remove(&k.seq);
         }
     }
     Ok(existing)
@@ -363,8 +392,8 @@ impl Writes {
             let same_version = o
                 .version_ns
                 .and_then(|v| known.iter().find(|k| k.version == v));
-            if same_version.is_some_and(|k| k.json == o.json)
-                || (o.version_ns.is_none() && known.iter().any(|k| k.json == o.json))
+            if same_version.is_some_and(|k| k.mac == o.mac)
+                || (o.version_ns.is_none() && known.iter().any(|k| k.mac == o.mac))
             {
                 outcomes.push(InsertOutcome::Duplicate);
                 continue;
@@ -374,7 +403,7 @@ impl Writes {
                 .map(|k| HeldVersion {
                     version_ns: k.version,
                     originator: &k.originator,
-                    json: &k.json,
+                    json: k.json.as_deref(),
                 })
                 .collect();
             if let Err(refusal) = guard.check(o, &held) {
@@ -404,7 +433,8 @@ impl Writes {
                 version,
                 seq,
                 originator: o.label.originator.to_string(),
-                json: o.json.clone(),
+                mac: o.mac.clone(),
+                json: Some(o.json.clone()),
             });
             to_insert.push((i, version, date_added, seq));
             outcomes.push(InsertOutcome::Stored {

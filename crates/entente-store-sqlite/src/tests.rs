@@ -76,13 +76,15 @@ fn label(marking: Tlp) -> AccessLabel {
 }
 
 fn obj(id: &str, version: i64, marking: Tlp, body: &str) -> NewObject {
+    let json = format!("{{\"id\":\"{id}\",\"v\":{version},\"b\":\"{body}\"}}");
     NewObject {
         id: id.into(),
         object_type: "note".into(),
         version_ns: Some(version),
         label: label(marking),
-        json: format!("{{\"id\":\"{id}\",\"v\":{version},\"b\":\"{body}\"}}"),
-        mac: vec![1],
+        // The store tells duplicates by the MAC: any function of the content will do here.
+        mac: json.as_bytes().to_vec(),
+        json,
         class: entente_core::write::Class::Plain,
         based_on: Default::default(),
     }

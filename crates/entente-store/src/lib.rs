@@ -83,8 +83,9 @@ pub struct HeldVersion<'a> {
     pub version_ns: i64,
     /// The code of the party that originated it.
     pub originator: &'a str,
-    /// Its stored JSON.
-    pub json: &'a str,
+    /// Its stored JSON: given for the latest version held (and those stored earlier in the same
+    /// batch), not for older ones, which a write does not need and would cost reading.
+    pub json: Option<&'a str>,
 }
 
 /// Decides, under the store's writer lock, whether an object may be stored, given every version of

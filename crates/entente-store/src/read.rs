@@ -88,13 +88,16 @@ pub async fn page(
     let batch = (limit + 1).clamp(64, 2000);
     let mut out = Vec::new();
     let mut cursor = after_seq;
+    // The first and last visible versions of each id met, read once per id: an object with
+    // thousands of versions would otherwise be read once per version (quadratic).
+    let mut bounds = Bounds::default();
     'scan: loop {
         let rows = store.scan(collection, &filter, cursor, batch).await?;
         let exhausted = rows.len() < batch;
         for row in rows {
             cursor = Some(row.seq);
             if !may_see(viewer, &row.label)
-                || !version_matches(store, collection, viewer, v, &row).await?
+                || !version_matches(store, collection, viewer, v, &row, &mut bounds).await?
             {
                 continue;
             }
@@ -116,12 +119,17 @@ pub async fn page(
     })
 }
 
+/// The first and last versions the viewer may see, by id, for the ids one page met.
+#[derive(Default)]
+struct Bounds(std::collections::HashMap<String, (Option<i64>, Option<i64>)>);
+
 async fn version_matches(
     store: &dyn Store,
     collection: &str,
     viewer: &Viewer,
     v: &VersionMatch,
     row: &ObjectRow,
+    bounds: &mut Bounds,
 ) -> Result<bool, StoreError> {
     if v.all || v.at_ns.contains(&row.version_ns) {
         return Ok(true);
@@ -134,16 +142,19 @@ async fn version_matches(
         return Ok(false);
     }
     // Versions the viewer may not see do not count: look at the visible ones.
-    let visible: Vec<i64> = visible_versions(store, collection, viewer, &row.id)
-        .await?
-        .iter()
-        .map(|r| r.version_ns)
-        .collect();
-    Ok(v.selects(
-        row.version_ns,
-        visible.iter().min().copied(),
-        visible.iter().max().copied(),
-    ))
+    let (first, last) = match bounds.0.get(&row.id) {
+        Some(b) => *b,
+        None => {
+            let visible = visible_versions(store, collection, viewer, &row.id).await?;
+            let b = (
+                visible.iter().map(|r| r.version_ns).min(),
+                visible.iter().map(|r| r.version_ns).max(),
+            );
+            bounds.0.insert(row.id.clone(), b);
+            b
+        }
+    };
+    Ok(v.selects(row.version_ns, first, last))
 }
 
 /// The versions of one object the viewer may see, in `seq` order (metadata only).

@@ -142,6 +142,8 @@ pub struct Limits {
     pub max_body_depth: usize,
     /// The most values the `match[...]` filters of one TAXII query may give, all together.
     pub max_match_values: usize,
+    /// The most versions the node keeps of one object.
+    pub max_versions_per_object: usize,
 }
 
 impl Default for Limits {
@@ -156,6 +158,7 @@ impl Default for Limits {
             max_body_values: s.json_limits.max_values,
             max_body_depth: s.json_limits.max_depth,
             max_match_values: s.max_match_values,
+            max_versions_per_object: s.max_versions_per_object,
         }
     }
 }
@@ -218,6 +221,7 @@ impl NodeConfig {
                 max_depth: l.max_body_depth.max(1),
             },
             max_match_values: l.max_match_values.max(1),
+            max_versions_per_object: l.max_versions_per_object.max(1),
             default_marking: Tlp::parse_name(&self.default_marking)
                 .map_err(|e| anyhow!("default_marking: {e}"))?,
         })
