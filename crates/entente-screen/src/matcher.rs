@@ -18,6 +18,11 @@
 //! be one written apart (`Guo Ping` / `Guoping`). Date of birth and nationality then raise or
 //! lower the score ([`Evidence`]). Each match explains itself: which query part met which listed
 //! part, and how well.
+//!
+//! **Views.** Entries may be in classes (the node's access labels): a query is screened in a
+//! [`View`] of the classes its asker may see, and rarity, the caps on common parts and every
+//! candidate are counted in that view alone. So an entry's score for a query does not move when
+//! entries the asker cannot see are added, and no score tells of them.
 
 use crate::arabic;
 use crate::groups::{share, NameGroups};
@@ -32,6 +37,43 @@ pub const PART_MATCH: f64 = 0.86;
 /// At most this many candidates, those sharing the rarest parts with the query, are scored in
 /// full.
 pub const MAX_CANDIDATES: usize = 64;
+
+/// The most parts a name may have, screened or listed (the longest reading counts: a name in
+/// Chinese characters has a part per syllable). Real names have far fewer; the aligner's work
+/// grows with the parts of both sides, so a name of more is refused rather than aligned.
+pub const MAX_NAME_PARTS: usize = 24;
+
+/// The most characters a name may have.
+pub const MAX_NAME_CHARS: usize = 500;
+
+/// The size of a name, in parts of its longest reading (at least 1): the unit of screening work.
+pub fn name_size(name: &str) -> usize {
+    readings(name, Kind::Person)
+        .iter()
+        .chain(readings(name, Kind::Organization).iter())
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(1)
+}
+
+/// Checks that a name can be screened or listed: at most [`MAX_NAME_CHARS`] characters and
+/// [`MAX_NAME_PARTS`] parts. Answers its size ([`name_size`]), or what is wrong, naming the limit.
+pub fn check_name(name: &str) -> Result<usize, String> {
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(format!(
+            "a name of {chars} characters; a name has at most {MAX_NAME_CHARS}"
+        ));
+    }
+    let size = name_size(name);
+    if size > MAX_NAME_PARTS {
+        return Err(format!(
+            "a name of {size} parts; a name has at most {MAX_NAME_PARTS} (a name in Chinese characters counts a part per character)"
+        ));
+    }
+    Ok(size)
+}
 
 /// A date of birth as lists give it: a year, perhaps a month, perhaps a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,10 +163,91 @@ pub struct Match {
     pub nationality: Evidence,
 }
 
+/// How many listed readings of each class one key counts, as (class, count); most keys are of
+/// one class.
+#[derive(Debug, Clone)]
+enum Counts {
+    One(u32, u32),
+    Many(Vec<(u32, u32)>),
+}
+
+impl Counts {
+    fn add(&mut self, class: u32) {
+        match self {
+            Counts::One(c, n) if *c == class => *n += 1,
+            Counts::One(c, n) => *self = Counts::Many(vec![(*c, *n), (class, 1)]),
+            Counts::Many(v) => match v.iter_mut().find(|(c, _)| *c == class) {
+                Some((_, n)) => *n += 1,
+                None => v.push((class, 1)),
+            },
+        }
+    }
+
+    fn add_to(counts: &mut Option<Counts>, class: u32) {
+        match counts {
+            Some(c) => c.add(class),
+            None => *counts = Some(Counts::One(class, 1)),
+        }
+    }
+
+    /// The count in `view`.
+    fn visible(&self, view: &View) -> usize {
+        let n = match self {
+            Counts::One(c, n) => {
+                if view.sees(*c) {
+                    *n
+                } else {
+                    0
+                }
+            }
+            Counts::Many(v) => v
+                .iter()
+                .filter(|(c, _)| view.sees(*c))
+                .map(|(_, n)| n)
+                .sum(),
+        };
+        n as usize
+    }
+}
+
+/// The listed readings a key is posted for, and how many of each class.
+#[derive(Debug, Default)]
+struct Posting {
+    ids: Vec<u32>,
+    counts: Option<Counts>,
+}
+
+impl Posting {
+    fn visible(&self, view: &View) -> usize {
+        if view.all {
+            return self.ids.len();
+        }
+        self.counts.as_ref().map_or(0, |c| c.visible(view))
+    }
+}
+
+/// The classes of entries a query is screened among (see the module's doc): what its asker may
+/// see. Rarity and candidates are counted among them alone.
+#[derive(Debug, Clone)]
+pub struct View {
+    sees: Vec<bool>,
+    all: bool,
+    /// How many listed readings are in the classes seen.
+    listed: usize,
+}
+
+impl View {
+    fn sees(&self, class: u32) -> bool {
+        self.all || self.sees.get(class as usize).copied().unwrap_or(false)
+    }
+}
+
 /// One indexed reading of a listed name.
 struct Listed {
     entry: u32,
     name: u32,
+    /// The class of its entry.
+    class: u32,
     parts: Vec<ReadPart>,
     /// The name groups of each part ([`crate::groups`]), by position.
     groups: Vec<Box<[u32]>>,
@@ -150,13 +273,15 @@ pub struct Register {
     entries: Vec<Entry>,
     listed: Vec<Listed>,
     /// Part variant key (or `#` + skeleton) → listed readings.
-    by_key: HashMap<String, Vec<u32>>,
+    by_key: HashMap<String, Posting>,
     /// Trigram of a part key → listed readings.
-    by_gram: HashMap<String, Vec<u32>>,
+    by_gram: HashMap<String, Posting>,
     /// Arabic skeleton keys of each listed name: (entry, name) → parts.
     skeletons: HashMap<(u32, u32), Vec<String>>,
-    /// How many listed readings hold each part key.
-    frequency: HashMap<String, u32>,
+    /// How many listed readings hold each part key, by class.
+    frequency: HashMap<String, Counts>,
+    /// How many listed readings each class has.
+    class_listed: Vec<u32>,
     /// Spellings of one name that no rule derives ([`crate::groups`]).
     groups: Arc<NameGroups>,
 }
@@ -173,10 +298,11 @@ fn trigrams(key: &str) -> Vec<String> {
     padded.windows(3).map(|w| w.iter().collect()).collect()
 }
 
-fn post(map: &mut HashMap<String, Vec<u32>>, key: String, id: u32) {
-    let list = map.entry(key).or_default();
-    if list.last() != Some(&id) {
-        list.push(id);
+fn post(map: &mut HashMap<String, Posting>, key: String, id: u32, class: u32) {
+    let posting = map.entry(key).or_default();
+    if posting.ids.last() != Some(&id) {
+        posting.ids.push(id);
+        Counts::add_to(&mut posting.counts, class);
     }
 }
 
@@ -188,6 +314,13 @@ impl Register {
 
     /// Indexes the entries; parts in one group of `groups` match whatever their spellings.
     pub fn with_groups(entries: Vec<Entry>, groups: Arc<NameGroups>) -> Register {
+        let classes = vec![0; entries.len()];
+        Register::with_classes(entries, &classes, groups)
+    }
+
+    /// As [`Register::with_groups`], each entry in a class (`classes[i]` is entry `i`'s): a
+    /// query screened in a [`View`] counts only the classes it sees.
+    pub fn with_classes(entries: Vec<Entry>, classes: &[u32], groups: Arc<NameGroups>) -> Register {
         let mut r = Register {
             entries: Vec::new(),
             listed: Vec::new(),
@@ -195,31 +328,42 @@ impl Register {
             by_gram: HashMap::default(),
             skeletons: HashMap::default(),
             frequency: HashMap::default(),
+            class_listed: Vec::new(),
             groups,
         };
         for (e, entry) in entries.iter().enumerate() {
+            let class = classes.get(e).copied().unwrap_or(0);
             let e = u32::try_from(e).unwrap_or(u32::MAX);
             for (n, name) in entry.names.iter().enumerate() {
                 let n = u32::try_from(n).unwrap_or(u32::MAX);
                 let first_reading = r.listed.len();
-                for parts in readings(name, entry.kind) {
+                // A listed name of more parts than a query may have is indexed by its first
+                // ones: entries are checked on entry, but the index bounds its own work too.
+                for mut parts in readings(name, entry.kind) {
+                    parts.truncate(MAX_NAME_PARTS);
                     let id = u32::try_from(r.listed.len()).unwrap_or(u32::MAX);
                     let mut part_groups = Vec::with_capacity(parts.len());
                     for p in &parts {
-                        post(&mut r.by_key, p.key.clone(), id);
-                        *r.frequency.entry(p.key.clone()).or_default() += 1;
+                        post(&mut r.by_key, p.key.clone(), id, class);
+                        match r.frequency.get_mut(&p.key) {
+                            Some(c) => c.add(class),
+                            None => {
+                                r.frequency.insert(p.key.clone(), Counts::One(class, 1));
+                            }
+                        }
                         for g in trigrams(&p.key) {
-                            post(&mut r.by_gram, g, id);
+                            post(&mut r.by_gram, g, id, class);
                         }
                         let groups: Box<[u32]> = r.groups.of(&p.text).into();
                         for g in groups.iter() {
-                            post(&mut r.by_key, format!("@{g}"), id);
+                            post(&mut r.by_key, format!("@{g}"), id, class);
                         }
                         part_groups.push(groups);
                     }
                     r.listed.push(Listed {
                         entry: e,
                         name: n,
+                        class,
                         parts,
                         groups: part_groups,
                         weights: Vec::new(),
@@ -233,6 +377,7 @@ impl Register {
                         r.listed.push(Listed {
                             entry: e,
                             name: n,
+                            class,
                             parts: Vec::new(),
                             groups: Vec::new(),
                             weights: Vec::new(),
@@ -241,18 +386,31 @@ impl Register {
                     }
                     let id = u32::try_from(first_reading).unwrap_or(u32::MAX);
                     for k in &skeleton {
-                        post(&mut r.by_key, format!("#{k}"), id);
+                        post(&mut r.by_key, format!("#{k}"), id, class);
                     }
                     r.skeletons.insert((e, n), skeleton);
                 }
             }
         }
+        for l in &r.listed {
+            let c = l.class as usize;
+            if r.class_listed.len() <= c {
+                r.class_listed.resize(c + 1, 0);
+            }
+            if let Some(n) = r.class_listed.get_mut(c) {
+                *n += 1;
+            }
+        }
+        let everything = r.everything();
         let (weights, known): (Vec<Vec<f64>>, Vec<Vec<bool>>) = r
             .listed
             .iter()
             .map(|l| {
                 (
-                    l.parts.iter().map(|p| r.weight(&p.key)).collect(),
+                    l.parts
+                        .iter()
+                        .map(|p| r.weight(&p.key, &everything))
+                        .collect(),
                     l.parts.iter().map(|p| r.groups.knows(&p.text)).collect(),
                 )
             })
@@ -265,19 +423,54 @@ impl Register {
         r
     }
 
+    /// The view of every class.
+    pub fn everything(&self) -> View {
+        View {
+            sees: Vec::new(),
+            all: true,
+            listed: self.listed.len(),
+        }
+    }
+
+    /// The view of the classes `sees` admits.
+    pub fn view(&self, sees: &dyn Fn(u32) -> bool) -> View {
+        let seen: Vec<bool> = (0..self.class_listed.len())
+            .map(|c| sees(u32::try_from(c).unwrap_or(u32::MAX)))
+            .collect();
+        if seen.iter().all(|s| *s) {
+            return self.everything();
+        }
+        let listed = self
+            .class_listed
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| **s)
+            .map(|(n, _)| *n as usize)
+            .sum();
+        View {
+            sees: seen,
+            all: false,
+            listed,
+        }
+    }
+
     /// A query part, looked up.
-    fn scored<'a>(&'a self, part: &'a ReadPart) -> Scored<'a> {
+    fn scored<'a>(&'a self, part: &'a ReadPart, view: &View) -> Scored<'a> {
         Scored {
             part,
             groups: self.groups.of(&part.text),
             known: self.groups.knows(&part.text),
-            weight: self.weight(&part.key),
-            listed_spelling: self.frequency.contains_key(&part.key),
+            weight: self.weight(&part.key, view),
+            listed_spelling: self
+                .frequency
+                .get(&part.key)
+                .is_some_and(|c| c.visible(view) > 0),
         }
     }
 
-    /// A listed reading's parts, as looked up when the register was built.
-    fn listed_scored<'a>(&'a self, l: &'a Listed) -> Vec<Scored<'a>> {
+    /// A listed reading's parts, as looked up when the register was built (their weights anew
+    /// when the view is not of everything).
+    fn listed_scored<'a>(&'a self, l: &'a Listed, view: &View) -> Vec<Scored<'a>> {
         l.parts
             .iter()
             .enumerate()
@@ -285,7 +478,11 @@ impl Register {
                 part,
                 groups: l.groups.get(i).map_or(&[][..], |g| &g[..]),
                 known: l.known.get(i).copied().unwrap_or(false),
-                weight: l.weights.get(i).copied().unwrap_or(1.0),
+                weight: if view.all {
+                    l.weights.get(i).copied().unwrap_or(1.0)
+                } else {
+                    self.weight(&part.key, view)
+                },
                 listed_spelling: true,
             })
             .collect()
@@ -295,12 +492,12 @@ impl Register {
         &self.entries
     }
 
-    /// The weight of a part (or `#`-skeleton) key: rarer keys weigh more.
-    fn weight(&self, key: &str) -> f64 {
-        let total = self.listed.len().max(1) as f64;
+    /// The weight of a part (or `#`-skeleton) key in `view`: rarer keys weigh more.
+    fn weight(&self, key: &str, view: &View) -> f64 {
+        let total = view.listed.max(1) as f64;
         let df = match self.frequency.get(key) {
-            Some(f) => f64::from(*f),
-            None => self.by_key.get(key).map_or(0.0, |l| l.len() as f64),
+            Some(c) => c.visible(view) as f64,
+            None => self.by_key.get(key).map_or(0.0, |p| p.visible(view) as f64),
         } + 1.0;
         (1.0 + (total / df).ln()).max(0.2)
     }
@@ -319,17 +516,50 @@ impl Register {
         limit: usize,
         include: &dyn Fn(usize) -> bool,
     ) -> Vec<Match> {
-        let q_readings = readings(&query.name, Kind::Person);
-        let q_org = readings(&query.name, Kind::Organization);
+        self.screen_in(query, threshold, limit, &self.everything(), include)
+    }
+
+    /// As [`Register::screen_where`], in `view`: entries of classes it does not see are never
+    /// candidates, and count for nothing in rarity or in the caps on common parts.
+    pub fn screen_in(
+        &self,
+        query: &Query,
+        threshold: f64,
+        limit: usize,
+        view: &View,
+        include: &dyn Fn(usize) -> bool,
+    ) -> Vec<Match> {
+        let seen = |id: &u32| {
+            self.listed
+                .get(*id as usize)
+                .is_some_and(|l| view.sees(l.class))
+        };
+        // However the caller checked it, a query's work is bounded: its readings are taken to
+        // at most MAX_NAME_PARTS parts (see `check_name` for refusing longer names instead).
+        let bounded = |mut rs: Vec<Vec<ReadPart>>| {
+            for r in &mut rs {
+                r.truncate(MAX_NAME_PARTS);
+            }
+            rs
+        };
+        let q_readings = bounded(readings(&query.name, Kind::Person));
+        let q_org = bounded(readings(&query.name, Kind::Organization));
         let q_skeleton = arabic::skeleton_keys(&crate::normalize(&query.name));
         let arabic_query = arabic::has_arabic(&query.name);
 
         // Candidates: listed readings sharing a key, a skeleton, or enough trigrams of a part,
         // each credited with the rarity of what it shares; only the best are scored in full.
         let mut hits: HashMap<u32, f64> = HashMap::default();
-        let gram_cap = (self.listed.len() / 200).max(1000);
-        let key_cap = (self.listed.len() / 100).max(1000);
-        let posting_len = |k: &str| self.by_key.get(k).map_or(0, Vec::len);
+        let gram_cap = (view.listed / 200).max(1000);
+        let key_cap = (view.listed / 100).max(1000);
+        let posting_len = |k: &str| self.by_key.get(k).map_or(0, |p| p.visible(view));
+        let postings = |k: &str| {
+            self.by_key
+                .get(k)
+                .into_iter()
+                .flat_map(|p| p.ids.iter())
+                .filter(|id| seen(id))
+        };
         // A name without honorifics or legal forms reads the same as a person and as an
         // organization; its postings are walked once.
         let distinct_org = q_org.iter().filter(|r| !q_readings.contains(r));
@@ -350,8 +580,8 @@ impl Register {
                 if let [a, b] = pair {
                     let key = crate::variants::variant_key(&format!("{}{}", a.text, b.text));
                     if (1..=key_cap).contains(&posting_len(&key)) && walked.insert(key.clone()) {
-                        let w = self.weight(&key);
-                        for id in self.by_key.get(&key).into_iter().flatten() {
+                        let w = self.weight(&key, view);
+                        for id in postings(&key) {
                             *hits.entry(*id).or_default() += w;
                         }
                     }
@@ -361,9 +591,9 @@ impl Register {
                 if !walked.insert(p.key.clone()) {
                     continue;
                 }
-                let w = self.weight(&p.key);
+                let w = self.weight(&p.key, view);
                 if !(has_rare && posting_len(&p.key) > key_cap) {
-                    for id in self.by_key.get(&p.key).into_iter().flatten().take(key_cap) {
+                    for id in postings(&p.key).take(key_cap) {
                         *hits.entry(*id).or_default() += w;
                     }
                 }
@@ -372,7 +602,7 @@ impl Register {
                     if has_rare && posting_len(&key) > key_cap {
                         continue;
                     }
-                    for id in self.by_key.get(&key).into_iter().flatten().take(key_cap) {
+                    for id in postings(&key).take(key_cap) {
                         *hits.entry(*id).or_default() += w;
                     }
                 }
@@ -383,10 +613,10 @@ impl Register {
                 if posting_len(&p.key) > 0 || !self.groups.of(&p.text).is_empty() {
                     continue;
                 }
-                let grams: Vec<&Vec<u32>> = trigrams(&p.key)
+                let grams: Vec<&Posting> = trigrams(&p.key)
                     .iter()
                     .filter_map(|g| self.by_gram.get(g))
-                    .filter(|list| list.len() <= gram_cap)
+                    .filter(|list| list.visible(view) <= gram_cap)
                     .collect();
                 if grams.len() < 2 {
                     continue;
@@ -403,7 +633,7 @@ impl Register {
                         counts.resize(self.listed.len(), 0);
                     }
                     for list in grams {
-                        for &id in list {
+                        for &id in list.ids.iter().filter(|id| seen(id)) {
                             if let Some(c) = counts.get_mut(id as usize) {
                                 if *c == 0 {
                                     touched.push(id);
@@ -427,8 +657,8 @@ impl Register {
         if arabic_query {
             for k in &q_skeleton {
                 let key = format!("#{k}");
-                let w = self.weight(&key);
-                for id in self.by_key.get(&key).into_iter().flatten() {
+                let w = self.weight(&key, view);
+                for id in postings(&key) {
                     *hits.entry(*id).or_default() += w;
                 }
             }
@@ -448,11 +678,11 @@ impl Register {
 
         let q_person_scored: Vec<Vec<Scored<'_>>> = q_readings
             .iter()
-            .map(|r| r.iter().map(|p| self.scored(p)).collect())
+            .map(|r| r.iter().map(|p| self.scored(p, view)).collect())
             .collect();
         let q_org_scored: Vec<Vec<Scored<'_>>> = q_org
             .iter()
-            .map(|r| r.iter().map(|p| self.scored(p)).collect())
+            .map(|r| r.iter().map(|p| self.scored(p, view)).collect())
             .collect();
         let mut best: HashMap<u32, Match> = HashMap::default();
         for (id, _) in hits {
@@ -487,7 +717,7 @@ impl Register {
                 if listed.parts.is_empty() || (most > 0 && overlap(qr) < most) {
                     continue;
                 }
-                let (score, pairs, unmatched) = self.align(qr, qs, listed);
+                let (score, pairs, unmatched) = self.align(qr, qs, listed, view);
                 if found.as_ref().is_none_or(|f| score > f.0) {
                     found = Some((score, pairs, unmatched));
                 }
@@ -541,9 +771,10 @@ impl Register {
         q: &[ReadPart],
         q_scored: &[Scored<'_>],
         listed: &Listed,
+        view: &View,
     ) -> (f64, Vec<PartMatch>, Vec<String>) {
         let l = &listed.parts;
-        let l_scored = self.listed_scored(listed);
+        let l_scored = self.listed_scored(listed, view);
         let mut best = self.align_once(q_scored, &l_scored);
         // Parts written apart on one side and together on the other (Guo Ping / Guoping): on
         // the side with more parts, try each pair of neighbours joined.
@@ -555,22 +786,39 @@ impl Register {
         };
         let q_unmatched = !best.2.is_empty();
         let l_unmatched = best.1.len() < l.iter().filter(|p| p.role == Role::Name).count();
-        let mut consider = |r: (f64, Vec<PartMatch>, Vec<String>)| {
-            if r.0 > best.0 {
-                best = r;
-            }
+        // A joined pair is worth a full alignment only if the joined part matches a part of the
+        // other side at all: checking that first keeps the cost near-linear in the number of
+        // parts (a name of dozens of parts once cost seconds, realigned once per pair).
+        let matches_any = |joined: &Scored<'_>, other: &[Scored<'_>]| {
+            other
+                .iter()
+                .any(|o| self.part_similarity(joined, o) >= PART_MATCH)
         };
         if q.len() > l.len() && q_unmatched {
             for i in (0..q.len() - 1).filter(|&i| names(q, i)) {
-                let joined = joined_at(q, i);
-                let js: Vec<Scored<'_>> = joined.iter().map(|p| self.scored(p)).collect();
-                consider(self.align_once(&js, &l_scored));
+                let part = joined_part(q, i);
+                let one = self.scored(&part, view);
+                if !matches_any(&one, &l_scored) {
+                    continue;
+                }
+                let js = with_joined(q_scored, i, one);
+                let r = self.align_once(&js, &l_scored);
+                if r.0 > best.0 {
+                    best = r;
+                }
             }
         } else if l.len() > q.len() && l_unmatched {
             for i in (0..l.len() - 1).filter(|&i| names(l, i)) {
-                let joined = joined_at(l, i);
-                let js: Vec<Scored<'_>> = joined.iter().map(|p| self.scored(p)).collect();
-                consider(self.align_once(q_scored, &js));
+                let part = joined_part(l, i);
+                let one = self.scored(&part, view);
+                if !matches_any(&one, q_scored) {
+                    continue;
+                }
+                let js = with_joined(&l_scored, i, one);
+                let r = self.align_once(q_scored, &js);
+                if r.0 > best.0 {
+                    best = r;
+                }
             }
         }
         best
@@ -655,6 +903,14 @@ impl Register {
         {
             return 0.8;
         }
+        // Parts of very different lengths cannot reach the threshold: with r the shorter length
+        // over the longer, the edit-distance similarity is at most r and Jaro-Winkler at most
+        // 0.8 + 0.2 r, so their mean is at most 0.4 + 0.6 r, under PART_MATCH for r < 0.766.
+        // Telling so from the lengths keeps a long part from costing a quadratic comparison
+        // with every part it could never match.
+        if !could_match(&ap.key, &bp.key) && !could_match(&ap.text, &bp.text) {
+            return 0.0;
+        }
         // Jaro-Winkler alone rewards a shared beginning too much (guoqiang / guoping 0.91): it is
         // averaged with the edit distance (transpositions count one), which does not.
         let similarity =
@@ -675,6 +931,14 @@ impl Register {
     }
 }
 
+/// Whether two spellings are of lengths close enough for their similarity to reach
+/// [`PART_MATCH`] (see `part_similarity`).
+fn could_match(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (short, long) = (la.min(lb), la.max(lb));
+    long == 0 || 0.4 + 0.6 * (short as f64 / long as f64) >= PART_MATCH
+}
+
 /// 1 − the optimal-string-alignment distance (edits, a transposition of neighbours counting
 /// one) over the longer length. strsim's Damerau-Levenshtein keeps a map of the alphabet and
 /// cost a quarter of all screening time; this one does not.
@@ -686,13 +950,26 @@ fn normalized_osa(a: &str, b: &str) -> f64 {
     1.0 - strsim::osa_distance(a, b) as f64 / longer as f64
 }
 
-/// The parts with part `i` and the next written as one.
-fn joined_at(parts: &[ReadPart], i: usize) -> Vec<ReadPart> {
-    let mut joined = parts.to_vec();
-    let next = joined.remove(i + 1);
-    joined[i].text.push_str(&next.text);
-    joined[i].key = crate::variants::variant_key(&joined[i].text);
-    joined
+/// Part `i` and the next written as one.
+fn joined_part(parts: &[ReadPart], i: usize) -> ReadPart {
+    let mut text = parts.get(i).map(|p| p.text.clone()).unwrap_or_default();
+    if let Some(next) = parts.get(i + 1) {
+        text.push_str(&next.text);
+    }
+    ReadPart {
+        key: crate::variants::variant_key(&text),
+        role: Role::Name,
+        text,
+    }
+}
+
+/// The scored parts with parts `i` and `i + 1` replaced by `joined`.
+fn with_joined<'a>(scored: &[Scored<'a>], i: usize, joined: Scored<'a>) -> Vec<Scored<'a>> {
+    let mut out = Vec::with_capacity(scored.len().saturating_sub(1));
+    out.extend_from_slice(scored.get(..i).unwrap_or_default());
+    out.push(joined);
+    out.extend_from_slice(scored.get(i + 2..).unwrap_or_default());
+    out
 }
 
 fn align_skeletons(q: &[String], l: &[String]) -> (f64, Vec<PartMatch>, Vec<String>) {

@@ -20,19 +20,36 @@ const NICE: i32 = 10;
 pub fn pool() -> Result<ThreadPool, String> {
     rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("entente-cpu-{i}"))
-        .start_handler(|_| lower_priority())
+        .start_handler(|_| lower_priority_by(NICE))
         .build()
         .map_err(|e| format!("starting the CPU pool: {e}"))
 }
 
 /// Lowers the calling thread's priority. On Linux `setpriority(PRIO_PROCESS, tid)` applies to
 /// one thread. Failing to lower it costs only the scheduling preference, so it is logged.
-fn lower_priority() {
+fn lower_priority_by(nice: i32) {
     let tid = rustix::thread::gettid();
     let current = rustix::process::getpriority_process(Some(tid)).unwrap_or(0);
-    if let Err(e) = rustix::process::setpriority_process(Some(tid), current + NICE) {
+    if let Err(e) = rustix::process::setpriority_process(Some(tid), current + nice) {
         tracing::debug!(error = %e, "could not lower the CPU pool's priority");
     }
+}
+
+/// How much lower screening runs than the rest of the server: below the object pool too.
+const SCREENING_NICE: i32 = 15;
+
+/// Builds the pool screening runs on: apart from [`pool`], so that a batch of names (seconds of
+/// work) never holds up the preparation of objects a client is storing; one thread fewer than
+/// there are cores (at least one), at the lowest priority, so the runtime and the store's writer
+/// always have a core.
+pub fn screening_pool() -> Result<ThreadPool, String> {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.saturating_sub(1).max(1))
+        .thread_name(|i| format!("entente-screen-{i}"))
+        .start_handler(|_| lower_priority_by(SCREENING_NICE))
+        .build()
+        .map_err(|e| format!("starting the screening pool: {e}"))
 }
 
 /// Runs `f` on the pool and waits for it without blocking the async runtime.

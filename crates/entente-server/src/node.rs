@@ -31,6 +31,9 @@ pub struct Settings {
     pub max_match_values: usize,
     /// The most versions a node keeps of one object.
     pub max_versions_per_object: usize,
+    /// The most name parts one screening request may hold, all its names together (see
+    /// `entente_screen::matcher::name_size`).
+    pub max_screening_parts: usize,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             json_limits: entente_stix::json::Limits::default(),
             max_match_values: 1000,
             max_versions_per_object: 10_000,
+            max_screening_parts: 40_000,
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct Node {
     pub(crate) basic_cache: BasicCache,
     /// Where CPU-heavy request work runs (see [`crate::cpu`]).
     pub(crate) cpu: rayon::ThreadPool,
+    /// Where screening runs, apart (see [`crate::cpu::screening_pool`]).
+    pub(crate) screening_pool: rayon::ThreadPool,
     /// The register index screening asks (see [`crate::screening`]).
     pub screening: crate::screening::Screening,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
@@ -116,6 +122,7 @@ impl Node {
             mac_key,
             basic_cache: BasicCache::default(),
             cpu: crate::cpu::pool()?,
+            screening_pool: crate::cpu::screening_pool()?,
             screening: crate::screening::Screening::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),

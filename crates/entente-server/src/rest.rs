@@ -43,9 +43,8 @@ use std::sync::Arc;
 pub const DEFAULT_THRESHOLD: f64 = 0.85;
 /// The most queries one screening request may hold.
 pub const MAX_QUERIES: usize = 10_000;
-/// The most names, and the longest name, an entry or a query may hold.
+/// The most names an entry or a query may hold.
 const MAX_NAMES: usize = 100;
-const MAX_NAME_CHARS: usize = 500;
 
 pub fn routes() -> Router<Arc<Node>> {
     Router::new()
@@ -74,20 +73,20 @@ async fn json_body<T: serde::de::DeserializeOwned>(
     crate::body::typed(node, headers, body, None).await
 }
 
-fn check_names(names: &[String]) -> Result<(), String> {
+/// Checks the names of an entry or a query (see `entente_screen::matcher::check_name`); answers
+/// their total size in name parts, the unit of screening work.
+pub fn check_names(names: &[String]) -> Result<usize, String> {
     if names.iter().all(|n| n.trim().is_empty()) {
         return Err("`names` must hold at least one name".into());
     }
     if names.len() > MAX_NAMES {
         return Err(format!("at most {MAX_NAMES} names"));
     }
-    if let Some(n) = names.iter().find(|n| n.chars().count() > MAX_NAME_CHARS) {
-        return Err(format!(
-            "a name of {} characters; at most {MAX_NAME_CHARS}",
-            n.chars().count()
-        ));
+    let mut size = 0;
+    for n in names {
+        size += entente_screen::matcher::check_name(n)?;
     }
-    Ok(())
+    Ok(size)
 }
 
 /// A new register entry, as a supervisor gives it.
@@ -336,12 +335,15 @@ struct ScreenRequest {
     limit: Option<usize>,
 }
 
-fn query_of(q: ScreenQuery) -> Result<Query, String> {
+/// The names of one subject to screen, with their total size in name parts.
+type Parsed = Result<(Vec<Query>, usize), String>;
+
+fn query_of(q: ScreenQuery) -> Parsed {
     if q.name.trim().is_empty() {
         return Err("`name` is empty".into());
     }
-    check_names(std::slice::from_ref(&q.name))?;
-    Ok(Query {
+    let size = check_names(std::slice::from_ref(&q.name))?;
+    let query = Query {
         name: q.name,
         birth_date: q
             .birth_date
@@ -355,7 +357,8 @@ fn query_of(q: ScreenQuery) -> Result<Query, String> {
             .iter()
             .map(|n| n.trim().to_uppercase())
             .collect(),
-    })
+    };
+    Ok((vec![query], size))
 }
 
 fn threshold_and_limit(
@@ -377,7 +380,37 @@ fn threshold_and_limit(
     Ok((threshold, limit))
 }
 
-/// Screens the queries on the CPU pool, in order.
+/// Refuses a request whose names together exceed the node's screening work limit.
+fn check_work(
+    node: &Node,
+    queries: &[Parsed],
+) -> Result<Vec<Result<Vec<Query>, String>>, ApiError> {
+    let total: usize = queries.iter().flatten().map(|(_, size)| size).sum();
+    let max = node.settings.max_screening_parts;
+    if total > max {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "the request holds names of {total} parts in all; this node screens at most {max} name parts in one request (split the batch)"
+        )));
+    }
+    Ok(queries
+        .iter()
+        .map(|q| q.as_ref().map(|(qs, _)| qs.clone()).map_err(Clone::clone))
+        .collect())
+}
+
+/// Stops the work of a request when the request is dropped (the client went away): screening
+/// workers look at it before each query.
+struct CancelOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Screens the queries on the screening pool (see [`crate::cpu::screening_pool`]: apart from the
+/// pool that prepares objects for storage, so a batch cannot starve ingest), in order. If the
+/// request is dropped meanwhile, the queries not yet screened are not.
 async fn run_queries(
     node: &Arc<Node>,
     p: &Principal,
@@ -388,11 +421,16 @@ async fn run_queries(
 ) -> Result<Vec<Result<Vec<Match>, String>>, ApiError> {
     let viewer = p.viewer.clone();
     let now_ns = node.now_us().saturating_mul(1000);
-    crate::cpu::run(&node.cpu, move || {
+    let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _cancel = CancelOnDrop(cancelled.clone());
+    crate::cpu::run(&node.screening_pool, move || {
         use rayon::prelude::*;
         queries
             .into_par_iter()
             .map(|q| {
+                if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Err("the request was cancelled".to_owned());
+                }
                 q.map(|names| {
                     // Several names of one subject: the best match per entry over all of them.
                     let mut best: HashMap<usize, Match> = HashMap::new();
@@ -490,15 +528,13 @@ async fn screen(
         .iter()
         .map(|q| q.as_ref().ok().and_then(|q| q.id.clone()))
         .collect();
-    let queries: Vec<Result<Vec<Query>, String>> = raw
-        .into_iter()
-        .map(|q| q.and_then(query_of).map(|q| vec![q]))
-        .collect();
+    let parsed: Vec<Parsed> = raw.into_iter().map(|q| q.and_then(query_of)).collect();
     if !batch {
-        if let Some(Err(e)) = queries.first() {
+        if let Some(Err(e)) = parsed.first() {
             return Err(ApiError::BadRequest(e.clone()));
         }
     }
+    let queries = check_work(&node, &parsed)?;
     let index = node.screening.current(&node).await?;
     let results = run_queries(&node, &p, Arc::clone(&index), queries, threshold, limit).await?;
     audit_screening(&node, &p, "screen", &index, &results).await?;
@@ -565,7 +601,7 @@ fn strings_of(props: &Map<String, Value>, key: &str) -> Vec<String> {
 }
 
 /// A yente query (`schema` + `properties`) as the names to screen.
-fn yente_queries(q: &Value) -> Result<Vec<Query>, String> {
+fn yente_queries(q: &Value) -> Parsed {
     let schema = q
         .get("schema")
         .and_then(Value::as_str)
@@ -584,7 +620,7 @@ fn yente_queries(q: &Value) -> Result<Vec<Query>, String> {
     if names.is_empty() {
         return Err("a query needs at least one `name`".into());
     }
-    check_names(&names)?;
+    let size = check_names(&names)?;
     let birth_date = strings_of(props, "birthDate")
         .first()
         .map(|d| PartialDate::parse(d.get(..10).unwrap_or(d)))
@@ -595,14 +631,15 @@ fn yente_queries(q: &Value) -> Result<Vec<Query>, String> {
         .iter()
         .map(|n| n.trim().to_uppercase())
         .collect();
-    Ok(names
+    let queries = names
         .into_iter()
         .map(|name| Query {
             name,
             birth_date,
             nationality: nationality.clone(),
         })
-        .collect())
+        .collect();
+    Ok((queries, size))
 }
 
 /// A match as a yente scored entity.
@@ -705,7 +742,8 @@ async fn yente_match(
     }
     let keys: Vec<String> = queries.keys().cloned().collect();
     let echoes: Vec<Value> = queries.values().cloned().collect();
-    let parsed: Vec<Result<Vec<Query>, String>> = queries.values().map(yente_queries).collect();
+    let parsed: Vec<Parsed> = queries.values().map(yente_queries).collect();
+    let parsed = check_work(&node, &parsed)?;
     let index = node.screening.current(&node).await?;
     let results = run_queries(&node, &p, Arc::clone(&index), parsed, cutoff, limit).await?;
     audit_screening(&node, &p, "match", &index, &results).await?;

@@ -48,8 +48,12 @@ pub struct Screening {
 pub struct Indexed {
     generation: u64,
     pub register: Register,
-    /// The access label and STIX id of each entry, by index.
+    /// The access label of each entry, by index.
     labels: Vec<AccessLabel>,
+    /// The distinct labels, by class: each entry is indexed in the class of its label, and a
+    /// query is screened in the view of the classes its asker may see (so rarity is counted
+    /// among what the asker may see, and no score tells of what it may not).
+    class_labels: Vec<AccessLabel>,
     /// When each entry's latest version was made (its `modified`), as the object says it.
     pub modified: Vec<String>,
     /// For an entry that is the subject of a warning: the warning (`None` for register entries).
@@ -75,6 +79,7 @@ impl Default for Screening {
                 generation: 0,
                 register: Register::new(Vec::new()),
                 labels: Vec::new(),
+                class_labels: Vec::new(),
                 modified: Vec::new(),
                 warnings: Vec::new(),
             })),
@@ -122,13 +127,17 @@ impl Screening {
             self.groups.read().map(|g| Arc::clone(&g)).map_err(|_| {
                 ApiError::Internal("the name-variant table lock is poisoned".into())
             })?;
-        let register = crate::cpu::run(&node.cpu, move || Register::with_groups(entries, groups))
-            .await
-            .map_err(ApiError::Internal)?;
+        let (classes, class_labels) = classes_of(&labels);
+        let register = crate::cpu::run(&node.screening_pool, move || {
+            Register::with_classes(entries, &classes, groups)
+        })
+        .await
+        .map_err(ApiError::Internal)?;
         let built = Arc::new(Indexed {
             generation,
             register,
             labels,
+            class_labels,
             modified,
             warnings,
         });
@@ -155,13 +164,19 @@ impl Indexed {
         limit: usize,
         now_ns: i64,
     ) -> Vec<Match> {
-        self.register.screen_where(query, threshold, limit, &|i| {
-            self.labels.get(i).is_some_and(|l| may_see(viewer, l))
-                && self
-                    .warnings
-                    .get(i)
-                    .is_some_and(|w| w.as_ref().is_none_or(|w| now_ns < w.expires_ns))
-        })
+        let view = self.register.view(&|c| {
+            self.class_labels
+                .get(c as usize)
+                .is_some_and(|l| may_see(viewer, l))
+        });
+        self.register
+            .screen_in(query, threshold, limit, &view, &|i| {
+                self.labels.get(i).is_some_and(|l| may_see(viewer, l))
+                    && self
+                        .warnings
+                        .get(i)
+                        .is_some_and(|w| w.as_ref().is_none_or(|w| now_ns < w.expires_ns))
+            })
     }
 
     /// Says where a match comes from: the register, or which warning.
@@ -178,6 +193,31 @@ impl Indexed {
             None => serde_json::json!({"source": "register"}),
         }
     }
+}
+
+/// The class of each label (one per distinct label) and the label of each class.
+fn classes_of(labels: &[AccessLabel]) -> (Vec<u32>, Vec<AccessLabel>) {
+    let mut by_label: HashMap<String, u32> = HashMap::new();
+    let mut class_labels = Vec::new();
+    let classes = labels
+        .iter()
+        .map(|l| {
+            let key = format!(
+                "{}|{}|{}",
+                l.originator,
+                l.marking.code(),
+                l.audience
+                    .as_ref()
+                    .and_then(|a| serde_json::to_string(a).ok())
+                    .unwrap_or_default()
+            );
+            *by_label.entry(key).or_insert_with(|| {
+                class_labels.push(l.clone());
+                u32::try_from(class_labels.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    (classes, class_labels)
 }
 
 /// Whether storing an object of this type may change what screening matches: a register entry,

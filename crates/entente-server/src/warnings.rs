@@ -191,9 +191,8 @@ impl Subject {
                 return Err(format!("`subject.names` holds at most {MAX_NAMES} names"));
             }
             for n in &self.names {
-                if n.chars().count() > 500 {
-                    return Err("a name is longer than 500 characters".into());
-                }
+                entente_screen::matcher::check_name(n)
+                    .map_err(|e| format!("`subject.names`: {e}"))?;
             }
             if kind == Kind::Unidentified && self.names.is_empty() {
                 let d = self.description.as_deref().unwrap_or("");

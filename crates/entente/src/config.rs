@@ -144,6 +144,8 @@ pub struct Limits {
     pub max_match_values: usize,
     /// The most versions the node keeps of one object.
     pub max_versions_per_object: usize,
+    /// The most name parts one screening request may hold, all its names together.
+    pub max_screening_parts: usize,
 }
 
 impl Default for Limits {
@@ -159,6 +161,7 @@ impl Default for Limits {
             max_body_depth: s.json_limits.max_depth,
             max_match_values: s.max_match_values,
             max_versions_per_object: s.max_versions_per_object,
+            max_screening_parts: s.max_screening_parts,
         }
     }
 }
@@ -222,6 +225,7 @@ impl NodeConfig {
             },
             max_match_values: l.max_match_values.max(1),
             max_versions_per_object: l.max_versions_per_object.max(1),
+            max_screening_parts: l.max_screening_parts.max(1),
             default_marking: Tlp::parse_name(&self.default_marking)
                 .map_err(|e| anyhow!("default_marking: {e}"))?,
         })

@@ -164,3 +164,87 @@ fn dates_are_read_or_refused() {
         assert!(PartialDate::parse(bad).is_err(), "{bad}");
     }
 }
+
+/// The register of `register()` with `extra` entries added in class 1, which the asker does not
+/// see: what class 0 sees must score exactly as if they were not there.
+#[test]
+fn invisible_entries_move_no_score() {
+    let base = register();
+    let visible = base.entries().to_vec();
+    let mut with_hidden = visible.clone();
+    // Entries sharing every part of the queries below, many of them: they would make
+    // `Morgulov`, `Guoping` and `Zadran` common, and lower the weight of a match on them.
+    for i in 0..3000 {
+        with_hidden.push(person(
+            &format!("hidden{i}"),
+            &[["Igor Morgulov", "Cheng Guoping", "Muhammad Khan Zadran"][i % 3]],
+            None,
+            &[],
+        ));
+    }
+    let mut classes = vec![0u32; visible.len()];
+    classes.extend(std::iter::repeat_n(1u32, 3000));
+    let hidden = Register::with_classes(with_hidden, &classes, Arc::new(NameGroups::default()));
+    let view = hidden.view(&|c| c == 0);
+    let mut moved = 0;
+    for name in [
+        "Igor Morgulov",
+        "Morgulov Igor",
+        "Cheng Guoping",
+        "Guo Ping Cheng",
+        "Mohammed Khan Zadran",
+        "Igor Morgunov",
+        "曾庆红",
+    ] {
+        let q = Query {
+            name: name.into(),
+            birth_date: None,
+            nationality: vec![],
+        };
+        let plain = base.screen(&q, 0.5, 10);
+        let viewed = hidden.screen_in(&q, 0.5, 10, &view, &|_| true);
+        assert_eq!(viewed, plain, "{name}");
+        assert!(!plain.is_empty(), "{name} found nothing");
+        // Seen, the hidden ones do change the answers: the test means something.
+        if hidden.screen(&q, 0.5, 10) != plain {
+            moved += 1;
+        }
+    }
+    assert!(
+        moved >= 5,
+        "only {moved} answers moved when the hidden entries were seen"
+    );
+}
+
+#[test]
+fn names_too_long_to_align_are_refused_naming_the_limit() {
+    let han: String = "张王李刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+        .chars()
+        .cycle()
+        .take(500)
+        .collect();
+    let e = check_name(&han).unwrap_err();
+    assert!(e.contains("at most 24"), "{e}");
+    let words = (0..30)
+        .map(|i| format!("Name{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(check_name(&words).unwrap_err().contains("at most 24"));
+    assert!(check_name(&"a".repeat(501))
+        .unwrap_err()
+        .contains("at most 500"));
+    assert_eq!(check_name("Моргулов Игорь Владимирович"), Ok(3));
+    let cheng: String = han.chars().take(24).collect();
+    assert!(check_name(&cheng).is_ok());
+    // Screened anyway (a caller that did not check), the work stays bounded: the query is
+    // taken to its first parts.
+    let r = register();
+    let q = Query {
+        name: han,
+        birth_date: None,
+        nationality: vec![],
+    };
+    let started = std::time::Instant::now();
+    r.screen(&q, 0.5, 10);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -199,3 +199,206 @@ async fn an_object_with_thousands_of_versions_is_read_in_linear_time() {
         assert!(took < std::time::Duration::from_secs(5), "{what}: {took:?}");
     }
 }
+
+async fn api_post(node: &TestNode, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    let r = node
+        .http
+        .post(format!(
+            "{}{}",
+            node.base_url(),
+            path.trim_start_matches('/')
+        ))
+        .bearer_auth(token)
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The score of `entry` for `name`, as `token` screens it.
+async fn score_of(node: &TestNode, token: &str, name: &str, entry: &str) -> f64 {
+    let (status, answer) = api_post(
+        node,
+        token,
+        "/api/v1/screen",
+        &json!({"name": name, "threshold": 0.5}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    answer["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["entry"] == entry)
+        .and_then(|m| m["score"].as_f64())
+        .unwrap_or_else(|| panic!("{entry} not found for {name}: {answer}"))
+}
+
+#[tokio::test]
+async fn screening_work_is_bounded_and_scores_tell_nothing_of_the_invisible() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let supervisor = node.add_user("boss", "supervisor").token;
+    // Mongolia's node, an observer: it sees GREEN entries, not AMBER ones.
+    let mn = node.add_peer("MN");
+    let (status, visible) = api_post(
+        &node,
+        &supervisor,
+        "/api/v1/register",
+        &json!({"kind": "person", "names": ["Batbayar Ganzorig"], "marking": "TLP:GREEN"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{visible}");
+    let visible = visible["id"].as_str().unwrap().to_owned();
+    let before = score_of(&node, &mn, "Batbayar Ganzorigt", &visible).await;
+    // Many AMBER entries sharing the surname: it would be common, and a match on it worth less.
+    for i in 0..40 {
+        let (status, answer) = api_post(
+            &node,
+            &supervisor,
+            "/api/v1/register",
+            &json!({"kind": "person", "names": [format!("Ganzorig Hidden{i}")], "marking": "TLP:AMBER"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let after = score_of(&node, &mn, "Batbayar Ganzorigt", &visible).await;
+    assert_eq!(
+        before, after,
+        "an observer's score moved with entries it cannot see"
+    );
+    // The supervisor, who sees them, gets another score: the hidden entries do weigh.
+    assert_ne!(
+        score_of(&node, &supervisor, "Batbayar Ganzorigt", &visible).await,
+        before
+    );
+
+    // A name of 500 Chinese characters (10.9 s against 2,000 entries before): refused, naming
+    // the limit, at once.
+    let han: String = "张王李刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+        .chars()
+        .cycle()
+        .take(500)
+        .collect();
+    let started = std::time::Instant::now();
+    let (status, answer) = api_post(&node, &mn, "/api/v1/screen", &json!({"name": han})).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("at most 24"),
+        "{answer}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // A batch's names together are bounded too.
+    let queries: Vec<Value> = (0..10_000)
+        .map(|i| json!({"name": format!("Batbayar Ganzorig Temuujin Bold Erdene{i}")}))
+        .collect();
+    let (status, answer) =
+        api_post(&node, &mn, "/api/v1/screen", &json!({"queries": queries})).await;
+    assert_eq!(status, 413, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 40000 name parts"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_of_names_neither_starves_ingest_nor_outlives_its_client() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let supervisor = node.add_user("boss", "supervisor").token;
+    let analyst = node.add_user("analyst", "analyst").token;
+    // A register of 2,000 entries that share their parts, so that each query has candidates.
+    let entries: Vec<Value> = (0..2_000)
+        .map(|i| {
+            json!({
+                "type": "x-entente-register-entry", "spec_version": "2.1",
+                "id": format!("x-entente-register-entry--00000000-0000-4000-8000-{i:012}"),
+                "created": "2019-06-14T08:00:00.000Z", "modified": "2019-06-14T08:00:00.000Z",
+                "kind": "person", "status": "designated",
+                "names": [format!("Igor Sergei Morgulov{} Petrov{}", i % 50, i % 7)],
+                "object_marking_refs": [TLP_AMBER],
+                "extensions": {"extension-definition--2fe2ba3d-e9f3-5da0-9d56-f64569f208bc": {"extension_type": "new-sdo"}},
+            })
+        })
+        .collect();
+    node.post_ok(&supervisor, &entries).await;
+    // The index is built before the batch, so that the batch is screening when its client goes.
+    let (status, _) = api_post(
+        &node,
+        &analyst,
+        "/api/v1/screen",
+        &json!({"name": "Igor Morgulov"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // As many names as a request may hold, each near dozens of listed ones: seconds of work on
+    // the screening pool.
+    let queries: Vec<Value> = (0..10_000)
+        .map(|i| json!({"name": format!("Igor Morgulov{} Petrov{}", i % 50, i % 7)}))
+        .collect();
+    let body = json!({"queries": queries}).to_string();
+    let url = format!("{}api/v1/screen", node.base_url());
+    let token = analyst.clone();
+    let batch = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+    });
+    let started_batch = std::time::Instant::now();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // One-object posts go on as the batch runs.
+    let mut slowest = std::time::Duration::ZERO;
+    for i in 0..10 {
+        let started = std::time::Instant::now();
+        node.post_ok(&analyst, &[note(100 + i, TLP_AMBER)]).await;
+        slowest = slowest.max(started.elapsed());
+    }
+    eprintln!("slowest one-object POST during a screening batch: {slowest:?}");
+    assert!(slowest < std::time::Duration::from_secs(1), "{slowest:?}");
+    assert!(
+        !batch.is_finished(),
+        "the batch should still be running after {:?}",
+        started_batch.elapsed()
+    );
+    // The client goes away: the batch stops. (Left running, it would keep a core busy for
+    // tens of seconds: 50 s in a debug build.)
+    batch.abort();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let pid = node.child.as_ref().unwrap().id();
+    let cpu_before = cpu_seconds(pid);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let busy = cpu_seconds(pid) - cpu_before;
+    eprintln!("CPU the node used in the 2 s after the batch's client left: {busy:.2} s");
+    assert!(
+        busy < 0.5,
+        "the batch went on after its client left: {busy:.2} s of CPU in 2 s"
+    );
+    let started = std::time::Instant::now();
+    let (status, answer) = api_post(
+        &node,
+        &analyst,
+        "/api/v1/screen",
+        &json!({"name": "Igor Morgulov"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
+
+/// The CPU time a process has used (user and system), in seconds (Linux).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
