@@ -38,6 +38,7 @@ pub(crate) async fn run_puller(
                 backoff = Duration::ZERO;
             }
             Err(e) => {
+                entente_server::metrics::federation_error(party.as_str());
                 backoff = (backoff * 2)
                     .max(Duration::from_millis(250))
                     .min(settings.max_backoff);
@@ -136,11 +137,18 @@ pub async fn pull_until_caught_up(
                 settings.page_size,
             ));
         }
+        let lag = entente_stix::Timestamp::parse(&added_last)
+            .map(|t| (node.now_us() - t.micros()).max(0) as f64 / 1e6)
+            .unwrap_or(0.0);
         let done = ingest_pulled(node, party, COLLECTION_ID, page.objects, added_last).await?;
+        entente_server::metrics::federation_lag(party.as_str(), if page.more { lag } else { 0.0 });
         pulled.pages += 1;
         pulled.stored += done.stored;
         pulled.duplicates += done.duplicates;
         pulled.refused += done.refused.len();
+    }
+    if pulled.pages == 0 {
+        entente_server::metrics::federation_lag(party.as_str(), 0.0);
     }
     Ok(pulled)
 }

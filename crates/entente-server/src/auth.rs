@@ -3,7 +3,15 @@
 //! the node issued to their state. Tokens are stored as SHA-256 hashes: they are 256 random bits,
 //! so a slow hash adds nothing. Successful Basic checks are cached for a few minutes, keyed by a
 //! hash of the credentials, because argon2 is deliberately slow and clients send Basic on every
-//! request.
+//! request; a cached check is good only while the user's stored record (role, password) is the
+//! one it was made against, so removing a user or changing their role or password (from the
+//! command line, while the node runs) takes effect on the next request.
+//!
+//! Guessing costs ([`Gate`]): password checks run a few at a time (each takes ~20 MB and ~20 ms;
+//! 64 at once once took the node from 206 MB to 1.47 GB), with a bounded queue; an unknown user is
+//! checked against a stand-in hash, so it costs what a wrong password costs and users cannot be
+//! told apart by timing; and failed attempts are counted per user and per source address over a
+//! window, past a limit answering 429 with `Retry-After` before any hash is computed.
 //!
 //! The extractors carry the permission in the handler's signature: [`Reader`] (any authenticated
 //! principal), [`Author`] (a user of this node: may post objects the node will originate),
@@ -30,8 +38,159 @@ use std::time::{Duration, Instant};
 const BASIC_CACHE_TTL: Duration = Duration::from_secs(300);
 const BASIC_CACHE_MAX: usize = 10_000;
 
+/// A successful Basic check: who, and the stored record it was made against.
+#[derive(Clone)]
+struct Cached {
+    principal: Principal,
+    at: Instant,
+    role: Role,
+    password_hash: String,
+}
+
 #[derive(Default)]
-pub struct BasicCache(Mutex<HashMap<[u8; 32], (Principal, Instant)>>);
+pub struct BasicCache(Mutex<HashMap<[u8; 32], Cached>>);
+
+/// How guessing is bounded (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthLimits {
+    /// Password checks at once.
+    pub concurrent_checks: usize,
+    /// Requests waiting for a check; past it, 429 at once.
+    pub queued_checks: usize,
+    /// Failed attempts a user may have in one window.
+    pub failures_per_user: u32,
+    /// Failed attempts one source address may have in one window.
+    pub failures_per_source: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for AuthLimits {
+    fn default() -> Self {
+        AuthLimits {
+            concurrent_checks: std::thread::available_parallelism().map_or(2, usize::from),
+            queued_checks: 64,
+            failures_per_user: 10,
+            failures_per_source: 50,
+            window: Duration::from_secs(300),
+        }
+    }
+}
+
+/// The most users and sources whose failures are remembered; past it, the oldest windows go.
+const FAILURE_ENTRIES_MAX: usize = 100_000;
+
+/// Failed attempts in the current window of one user or source.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    since: Instant,
+    count: u32,
+}
+
+/// What bounds the cost of guessing: the password-check permits, the failure counts, and the
+/// stand-in hash unknown users are checked against.
+pub struct Gate {
+    limits: AuthLimits,
+    checks: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+    failures: Mutex<HashMap<String, Failures>>,
+    stand_in: String,
+}
+
+impl Gate {
+    pub fn new(limits: AuthLimits) -> Result<Gate, String> {
+        Ok(Gate {
+            checks: tokio::sync::Semaphore::new(limits.concurrent_checks.max(1)),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+            failures: Mutex::new(HashMap::new()),
+            stand_in: hash_password(&new_password())?,
+            limits,
+        })
+    }
+
+    /// Refuses with 429 if `key` (a user or a source) has had its most failures this window.
+    fn check(&self, key: &str, max: u32, by: &'static str) -> Result<(), ApiError> {
+        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = map.get(key) {
+            let elapsed = f.since.elapsed();
+            if elapsed < self.limits.window && f.count >= max {
+                crate::metrics::rate_limited(by);
+                let left = self.limits.window.saturating_sub(elapsed).as_secs().max(1);
+                return Err(ApiError::TooManyRequests {
+                    retry_after_secs: left,
+                    message: format!(
+                        "too many failed sign-ins from this {by}: try again in {left} seconds"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn failed(&self, keys: &[&str]) {
+        crate::metrics::auth_failed();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= FAILURE_ENTRIES_MAX {
+            let window = self.limits.window;
+            map.retain(|_, f| f.since.elapsed() < window);
+            if map.len() >= FAILURE_ENTRIES_MAX {
+                map.clear();
+            }
+        }
+        for key in keys {
+            let f = map.entry((*key).to_owned()).or_insert(Failures {
+                since: Instant::now(),
+                count: 0,
+            });
+            if f.since.elapsed() >= self.limits.window {
+                *f = Failures {
+                    since: Instant::now(),
+                    count: 0,
+                };
+            }
+            f.count = f.count.saturating_add(1);
+        }
+    }
+
+    fn succeeded(&self, user_key: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(user_key);
+    }
+
+    /// Checks `password` against `hash` (the stand-in when the user is unknown) with a permit,
+    /// waiting in a bounded queue.
+    async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
+        use std::sync::atomic::Ordering;
+        let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _left = Decrement(&self.waiting);
+        if queued >= self.limits.queued_checks {
+            crate::metrics::rate_limited("queue");
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: 1,
+                message: "too many sign-ins at once: try again in a second".into(),
+            });
+        }
+        let _permit = self
+            .checks
+            .acquire()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| self.stand_in.clone());
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(ok && known)
+    }
+}
+
+struct Decrement<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Decrement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 /// An authenticated principal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +271,14 @@ fn user_principal(node: &Node, name: &str, role: Role) -> Result<Principal, ApiE
     })
 }
 
+/// The address a request came from, as the connection layer recorded it.
+fn source_of(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
 async fn authenticate(node: &Arc<Node>, parts: &Parts) -> Result<Principal, ApiError> {
     let value = parts
         .headers
@@ -120,76 +287,103 @@ async fn authenticate(node: &Arc<Node>, parts: &Parts) -> Result<Principal, ApiE
         .ok_or(ApiError::Unauthenticated)?;
     let (scheme, credentials) = value.split_once(' ').ok_or(ApiError::Unauthenticated)?;
     let credentials = credentials.trim();
+    let gate = &node.gate;
+    let source = format!("source:{}", source_of(parts));
     // `ApiKey` is how clients written for yente send their key (see `crate::screening`).
     if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("apikey") {
-        let subject = node
-            .store
-            .token_subject(&hash_token(credentials))
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        return match subject {
-            TokenSubject::User(name) => {
-                let user = node
-                    .store
-                    .get_user(&name)
-                    .await?
-                    .ok_or(ApiError::Unauthenticated)?;
-                user_principal(node, &user.name, user.role)
-            }
-            TokenSubject::Peer(code) => {
-                let party = PartyCode::parse(&code).map_err(|_| ApiError::Unauthenticated)?;
-                let tier = node
-                    .charter
-                    .tier_of(&party)
-                    .ok_or(ApiError::Unauthenticated)?;
-                Ok(Principal {
-                    viewer: Viewer::Node {
-                        party,
-                        tier,
-                        holder: node.party.clone(),
-                    },
-                })
-            }
-        };
+        gate.check(&source, gate.limits.failures_per_source, "source")?;
+        let principal = token_principal(node, credentials).await?;
+        if principal.is_none() {
+            gate.failed(&[&source]);
+        }
+        return principal.ok_or(ApiError::Unauthenticated);
     }
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(ApiError::Unauthenticated);
     }
     let key: [u8; 32] = Sha256::digest(credentials.as_bytes()).into();
-    if let Ok(cache) = node.basic_cache.0.lock() {
-        if let Some((p, at)) = cache.get(&key) {
-            if at.elapsed() < BASIC_CACHE_TTL {
-                return Ok(p.clone());
-            }
-        }
-    }
     let decoded = B64
         .decode(credentials)
-        .map_err(|_| ApiError::Unauthenticated)?;
-    let decoded = String::from_utf8(decoded).map_err(|_| ApiError::Unauthenticated)?;
-    let (name, password) = decoded.split_once(':').ok_or(ApiError::Unauthenticated)?;
-    let user = node
-        .store
-        .get_user(name)
-        .await?
+        .ok()
+        .and_then(|d| String::from_utf8(d).ok())
         .ok_or(ApiError::Unauthenticated)?;
-    let (password, hash) = (password.to_owned(), user.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !ok {
-        return Err(ApiError::Unauthenticated);
+    let (name, password) = decoded.split_once(':').ok_or(ApiError::Unauthenticated)?;
+    let user = node.store.get_user(name).await?;
+    let cached = node
+        .basic_cache
+        .0
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&key).cloned());
+    if let (Some(c), Some(u)) = (&cached, &user) {
+        // Good only while the stored record is the one the check was made against.
+        if c.at.elapsed() < BASIC_CACHE_TTL
+            && c.role == u.role
+            && c.password_hash == u.password_hash
+        {
+            return Ok(c.principal.clone());
+        }
     }
+    if cached.is_some() {
+        if let Ok(mut cache) = node.basic_cache.0.lock() {
+            cache.remove(&key);
+        }
+    }
+    let user_key = format!("user:{name}");
+    gate.check(&user_key, gate.limits.failures_per_user, "user")?;
+    gate.check(&source, gate.limits.failures_per_source, "source")?;
+    let ok = gate
+        .verify(
+            password.to_owned(),
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await?;
+    let Some(user) = user.filter(|_| ok) else {
+        gate.failed(&[&user_key, &source]);
+        return Err(ApiError::Unauthenticated);
+    };
+    gate.succeeded(&user_key);
     let principal = user_principal(node, &user.name, user.role)?;
     if let Ok(mut cache) = node.basic_cache.0.lock() {
         if cache.len() >= BASIC_CACHE_MAX {
-            cache.retain(|_, (_, at)| at.elapsed() < BASIC_CACHE_TTL);
+            cache.retain(|_, c| c.at.elapsed() < BASIC_CACHE_TTL);
         }
         if cache.len() < BASIC_CACHE_MAX {
-            cache.insert(key, (principal.clone(), Instant::now()));
+            cache.insert(
+                key,
+                Cached {
+                    principal: principal.clone(),
+                    at: Instant::now(),
+                    role: user.role,
+                    password_hash: user.password_hash,
+                },
+            );
         }
     }
     Ok(principal)
+}
+
+/// The principal a token stands for, if it is one this node issued and has not revoked.
+async fn token_principal(node: &Node, token: &str) -> Result<Option<Principal>, ApiError> {
+    let Some(subject) = node.store.token_subject(&hash_token(token)).await? else {
+        return Ok(None);
+    };
+    Ok(match subject {
+        TokenSubject::User(name) => match node.store.get_user(&name).await? {
+            Some(user) => Some(user_principal(node, &user.name, user.role)?),
+            None => None,
+        },
+        TokenSubject::Peer(code) => {
+            let party = PartyCode::parse(&code).map_err(|_| ApiError::Unauthenticated)?;
+            node.charter.tier_of(&party).map(|tier| Principal {
+                viewer: Viewer::Node {
+                    party,
+                    tier,
+                    holder: node.party.clone(),
+                },
+            })
+        }
+    })
 }
 
 /// Any authenticated principal: may read what the access policy shows it.

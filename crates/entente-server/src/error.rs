@@ -22,6 +22,13 @@ pub enum ApiError {
     NotAcceptable,
     UnsupportedMediaType,
     PayloadTooLarge(String),
+    /// Too many attempts, or too many at once: try again after this many seconds.
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: String,
+    },
+    /// The node cannot take this now (a cap on streams): try again later.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -94,6 +101,20 @@ impl ApiError {
                 "Request too large",
                 m.clone(),
             ),
+            TooManyRequests { message, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "rate_limit",
+                "Too many requests",
+                message.clone(),
+            ),
+            Unavailable(m) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "capacity",
+                "Unavailable",
+                m.clone(),
+            ),
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -111,6 +132,16 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "request failed");
         }
         let (status, code, kind, title, message) = self.parts();
+        if status != StatusCode::NOT_FOUND {
+            crate::metrics::refused(code);
+        }
+        let retry_after = match &self {
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            ApiError::Unavailable(_) => Some(5),
+            _ => None,
+        };
         let body = json!({
             "title": title,
             "description": message,
@@ -129,6 +160,11 @@ impl IntoResponse for ApiError {
             // The unread body makes the connection unusable; say so, so that no client reuses it.
             resp.headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        if let Some(secs) = retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
         }
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(

@@ -617,6 +617,7 @@ async fn store_prepared(
         guard: NodeGuard::for_request(node, principal),
         raised,
     };
+    let started = std::time::Instant::now();
     let (outcomes, status_json) = match status {
         None => (node.store.insert_objects(collection, batch).await?, None),
         Some(request) => {
@@ -639,6 +640,7 @@ async fn store_prepared(
             (outcomes, Some(json))
         }
     };
+    crate::metrics::store_write("objects", started);
     apply_outcomes(&mut results, &slots, &outcomes);
     stored_signals(node, register_changes, &outcomes);
     for r in results.iter().filter(|r| r.equivocation) {
@@ -759,6 +761,7 @@ pub async fn ingest_pulled(
         cursor,
         events,
     };
+    let started = std::time::Instant::now();
     let outcomes = node
         .store
         .insert_pulled(
@@ -773,6 +776,7 @@ pub async fn ingest_pulled(
             pull,
         )
         .await?;
+    crate::metrics::store_write("pull", started);
     for ((id, version), outcome) in ids.into_iter().zip(&outcomes) {
         match outcome {
             InsertOutcome::Stored { .. } => page.stored += 1,

@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod conn;
 pub mod cpu;
 pub mod error;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod federation_api;
 pub mod ingest;
 pub mod integrity;
 pub mod media;
+pub mod metrics;
 pub mod node;
 pub mod openapi;
 pub mod rest;
@@ -36,6 +38,7 @@ use std::sync::Arc;
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics::endpoint))
         .merge(taxii::routes())
         .merge(rest::routes())
         .merge(federation_api::routes())
@@ -43,5 +46,6 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(events::routes())
         .merge(openapi::routes())
         .fallback(|| async { error::ApiError::NotFound })
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(node)
 }

@@ -34,6 +34,13 @@ pub struct Settings {
     /// The most name parts one screening request may hold, all its names together (see
     /// `entente_screen::matcher::name_size`).
     pub max_screening_parts: usize,
+    /// How guessing credentials is bounded.
+    pub auth: crate::auth::AuthLimits,
+    /// What connections may cost.
+    pub connections: crate::conn::ConnLimits,
+    /// Event streams one principal, and the node in all, may hold open.
+    pub max_streams_per_principal: usize,
+    pub max_streams: usize,
 }
 
 impl Default for Settings {
@@ -49,6 +56,10 @@ impl Default for Settings {
             max_match_values: 1000,
             max_versions_per_object: 10_000,
             max_screening_parts: 40_000,
+            auth: crate::auth::AuthLimits::default(),
+            connections: crate::conn::ConnLimits::default(),
+            max_streams_per_principal: 8,
+            max_streams: 256,
         }
     }
 }
@@ -63,6 +74,8 @@ pub struct Node {
     pub settings: Settings,
     pub(crate) mac_key: [u8; 32],
     pub(crate) basic_cache: BasicCache,
+    /// What bounds the cost of guessing credentials (see [`crate::auth::Gate`]).
+    pub(crate) gate: crate::auth::Gate,
     /// Where CPU-heavy request work runs (see [`crate::cpu`]).
     pub(crate) cpu: rayon::ThreadPool,
     /// Where screening runs, apart (see [`crate::cpu::screening_pool`]).
@@ -78,6 +91,8 @@ pub struct Node {
     pub(crate) party_identities: std::collections::HashMap<String, PartyCode>,
     /// Steps on one workflow object are taken one at a time (see [`crate::turns`]).
     pub(crate) turns: crate::turns::Turns,
+    /// The event streams: their reader, audit batcher and caps (see [`crate::events`]).
+    pub(crate) events: crate::events::Hub,
 }
 
 impl Node {
@@ -102,6 +117,7 @@ impl Node {
         }
         keyring.add(party.clone(), signer.verifying_key());
         let mac_key = crate::integrity::mac_key(&signer);
+        let gate = crate::auth::Gate::new(settings.auth)?;
         let party_identities = charter
             .parties()
             .map(|p| {
@@ -121,6 +137,7 @@ impl Node {
             settings,
             mac_key,
             basic_cache: BasicCache::default(),
+            gate,
             cpu: crate::cpu::pool()?,
             screening_pool: crate::cpu::screening_pool()?,
             screening: crate::screening::Screening::default(),
@@ -128,6 +145,7 @@ impl Node {
             pull_resume: Default::default(),
             party_identities,
             turns: Default::default(),
+            events: Default::default(),
         })
     }
 

@@ -610,13 +610,15 @@ impl Writes {
         Ok(gone.len() as u64)
     }
 
-    /// Appends an audit entry on its own (see [`Store::append_audit`]).
-    async fn append_audit(self, audit_record: AuditRecord) -> Result<(), StoreError> {
+    /// Appends audit entries on their own, in one transaction (see [`Store::append_audits`]).
+    async fn append_audit(self, records: Vec<AuditRecord>) -> Result<(), StoreError> {
         let mut w = self.writer.lock().await;
         let w = &mut *w;
         let mut frontier = w.frontier.clone();
         let mut tx = w.conn.begin().await.map_err(db_err)?;
-        audit::append(&mut tx, &mut frontier, &audit_record, self.signer.as_ref()).await?;
+        for record in &records {
+            audit::append(&mut tx, &mut frontier, record, self.signer.as_ref()).await?;
+        }
         tx.commit().await.map_err(db_err)?;
         w.bound_wal().await;
         w.frontier = frontier;
@@ -779,7 +781,14 @@ impl Store for SqliteStore {
     }
 
     async fn append_audit(&self, audit_record: AuditRecord) -> Result<(), StoreError> {
-        run_write(self.writes().append_audit(audit_record)).await
+        run_write(self.writes().append_audit(vec![audit_record])).await
+    }
+
+    async fn append_audits(&self, records: Vec<AuditRecord>) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        run_write(self.writes().append_audit(records)).await
     }
 
     async fn audit_entries(

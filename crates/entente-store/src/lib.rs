@@ -310,6 +310,9 @@ pub trait Store: Send + Sync {
 
     /// Appends an audit entry on its own (reads, refusals), durably.
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Appends several audit entries in one durable transaction (the reads of many event
+    /// streams told of one change cost one commit, not one each).
+    async fn append_audits(&self, audits: Vec<AuditRecord>) -> Result<(), StoreError>;
     async fn audit_entries(
         &self,
         after_seq: i64,

@@ -146,6 +146,20 @@ pub struct Limits {
     pub max_versions_per_object: usize,
     /// The most name parts one screening request may hold, all its names together.
     pub max_screening_parts: usize,
+    /// Connections open at once; past it, new ones are closed as soon as accepted.
+    pub max_connections: usize,
+    /// Seconds a client may take for the TLS handshake, and for the head of each request.
+    pub tls_handshake_timeout_seconds: f64,
+    pub header_read_timeout_seconds: f64,
+    /// Event streams (`/api/v1/events`) one principal, and the node in all, may hold open.
+    pub max_streams_per_principal: usize,
+    pub max_streams: usize,
+    /// Password checks run at once (each takes about 20 MB for 20 ms).
+    pub password_checks_at_once: usize,
+    /// Failed sign-ins a user, and a source address, may have in one window before 429.
+    pub auth_failures_per_user: u32,
+    pub auth_failures_per_source: u32,
+    pub auth_window_seconds: f64,
 }
 
 impl Default for Limits {
@@ -162,6 +176,15 @@ impl Default for Limits {
             max_match_values: s.max_match_values,
             max_versions_per_object: s.max_versions_per_object,
             max_screening_parts: s.max_screening_parts,
+            max_connections: s.connections.max_connections,
+            tls_handshake_timeout_seconds: s.connections.tls_handshake_timeout.as_secs_f64(),
+            header_read_timeout_seconds: s.connections.header_read_timeout.as_secs_f64(),
+            max_streams_per_principal: s.max_streams_per_principal,
+            max_streams: s.max_streams,
+            password_checks_at_once: s.auth.concurrent_checks,
+            auth_failures_per_user: s.auth.failures_per_user,
+            auth_failures_per_source: s.auth.failures_per_source,
+            auth_window_seconds: s.auth.window.as_secs_f64(),
         }
     }
 }
@@ -213,6 +236,12 @@ impl NodeConfig {
 
     pub fn settings(&self) -> Result<Settings> {
         let l = &self.limits;
+        let secs = |name: &str, v: f64| {
+            std::time::Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| anyhow!("{name}: {v} is not a positive number of seconds"))
+        };
         Ok(Settings {
             max_body_bytes: l.max_body_bytes,
             max_envelope_objects: l.max_envelope_objects,
@@ -226,6 +255,27 @@ impl NodeConfig {
             max_match_values: l.max_match_values.max(1),
             max_versions_per_object: l.max_versions_per_object.max(1),
             max_screening_parts: l.max_screening_parts.max(1),
+            connections: entente_server::conn::ConnLimits {
+                max_connections: l.max_connections.max(1),
+                tls_handshake_timeout: secs(
+                    "limits.tls_handshake_timeout_seconds",
+                    l.tls_handshake_timeout_seconds,
+                )?,
+                header_read_timeout: secs(
+                    "limits.header_read_timeout_seconds",
+                    l.header_read_timeout_seconds,
+                )?,
+                ..Default::default()
+            },
+            max_streams_per_principal: l.max_streams_per_principal.max(1),
+            max_streams: l.max_streams.max(1),
+            auth: entente_server::auth::AuthLimits {
+                concurrent_checks: l.password_checks_at_once.max(1),
+                failures_per_user: l.auth_failures_per_user.max(1),
+                failures_per_source: l.auth_failures_per_source.max(1),
+                window: secs("limits.auth_window_seconds", l.auth_window_seconds)?,
+                ..Default::default()
+            },
             default_marking: Tlp::parse_name(&self.default_marking)
                 .map_err(|e| anyhow!("default_marking: {e}"))?,
         })

@@ -40,6 +40,23 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// The node's TLS configuration: its certificate chain and key, HTTP/2 and HTTP/1.1 offered.
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(cert)
+        .with_context(|| format!("reading {}", cert.display()))?
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("reading {}", cert.display()))?;
+    let key =
+        PrivateKeyDer::from_pem_file(key).with_context(|| format!("reading {}", key.display()))?;
+    let mut config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
 pub struct Listening {
     pub url: String,
 }
@@ -97,35 +114,22 @@ pub async fn serve_on(
         nd.config.warnings.check_every()?,
     );
     let _reminders = AbortOnDrop(reminders);
+    let limits = node.settings.connections;
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };
     let url = format!("{scheme}://{local}/taxii2/");
-    let shutdown = shutdown_signal();
-    if plain_http {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        ready(&Listening { url });
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+    entente_server::conn::raise_open_files_limit();
+    let tls = if plain_http {
+        None
     } else {
         install_crypto_provider();
-        let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-            nd.path(&nd.config.tls.cert),
-            nd.path(&nd.config.tls.key),
-        )
-        .await
-        .context("loading the TLS certificate and key")?;
-        let handle = axum_server::Handle::new();
-        let h = handle.clone();
-        tokio::spawn(async move {
-            shutdown.await;
-            h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-        });
-        ready(&Listening { url });
-        axum_server::from_tcp_rustls(listener, tls)
-            .handle(handle)
-            .serve(app.into_make_service())
-            .await?;
-    }
+        Some(Arc::new(
+            tls_config(&nd.path(&nd.config.tls.cert), &nd.path(&nd.config.tls.key))
+                .context("loading the TLS certificate and key")?,
+        ))
+    };
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    ready(&Listening { url });
+    entente_server::conn::serve(listener, tls, app, limits, shutdown_signal()).await?;
     Ok(())
 }
