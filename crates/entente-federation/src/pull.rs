@@ -102,6 +102,21 @@ fn fetch_ahead(
     }))
 }
 
+/// The cursor to keep after a page whose last object was added at `added_last`. The objects of one
+/// write on the peer share their `date_added` (see the store), and a page may end inside a write:
+/// while more follows, the cursor stays just before `added_last`, so that a pull resumed from it
+/// (after a restart) takes that write's objects again (a duplicate is nothing) rather than skip
+/// those of it the page did not hold. At the end of the series it is `added_last` itself.
+pub fn cursor_after(added_last: &str, more: bool) -> String {
+    if !more {
+        return added_last.to_owned();
+    }
+    match entente_stix::Timestamp::parse(added_last) {
+        Ok(t) => entente_stix::Timestamp::from_micros(t.micros() - 1).to_micros_string(),
+        Err(_) => added_last.to_owned(),
+    }
+}
+
 /// Pulls every page the peer has after this node's cursor, storing each (and the cursor) before
 /// asking for the one after the next: one page is fetched while the previous one is stored.
 pub async fn pull_until_caught_up(
@@ -140,7 +155,8 @@ pub async fn pull_until_caught_up(
         let lag = entente_stix::Timestamp::parse(&added_last)
             .map(|t| (node.now_us() - t.micros()).max(0) as f64 / 1e6)
             .unwrap_or(0.0);
-        let done = ingest_pulled(node, party, COLLECTION_ID, page.objects, added_last).await?;
+        let cursor = cursor_after(&added_last, page.more);
+        let done = ingest_pulled(node, party, COLLECTION_ID, page.objects, cursor).await?;
         entente_server::metrics::federation_lag(party.as_str(), if page.more { lag } else { 0.0 });
         pulled.pages += 1;
         pulled.stored += done.stored;
@@ -151,4 +167,28 @@ pub async fn pull_until_caught_up(
         entente_server::metrics::federation_lag(party.as_str(), 0.0);
     }
     Ok(pulled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cursor_after;
+
+    #[test]
+    fn a_cursor_inside_a_write_stays_before_it() {
+        // More follows: the page may have ended inside one write, whose objects share their
+        // date_added; a pull resumed from the cursor takes that write again.
+        assert_eq!(
+            cursor_after("2026-12-01T10:00:00.000100Z", true),
+            "2026-12-01T10:00:00.000099Z"
+        );
+        assert_eq!(
+            cursor_after("2026-12-01T10:00:00.000000Z", true),
+            "2026-12-01T09:59:59.999999Z"
+        );
+        // The end of the series: all of it was taken.
+        assert_eq!(
+            cursor_after("2026-12-01T10:00:00.000100Z", false),
+            "2026-12-01T10:00:00.000100Z"
+        );
+    }
 }

@@ -93,6 +93,8 @@ pub struct Node {
     pub(crate) turns: crate::turns::Turns,
     /// The event streams: their reader, audit batcher and caps (see [`crate::events`]).
     pub(crate) events: crate::events::Hub,
+    /// Seals and opens `next` tokens (see [`crate::taxii::paging`]).
+    pub(crate) pager: crate::taxii::paging::Pager,
 }
 
 impl Node {
@@ -118,6 +120,7 @@ impl Node {
         keyring.add(party.clone(), signer.verifying_key());
         let mac_key = crate::integrity::mac_key(&signer);
         let gate = crate::auth::Gate::new(settings.auth)?;
+        let pager = crate::taxii::paging::Pager::new(&signer);
         let party_identities = charter
             .parties()
             .map(|p| {
@@ -146,6 +149,7 @@ impl Node {
             party_identities,
             turns: Default::default(),
             events: Default::default(),
+            pager,
         })
     }
 

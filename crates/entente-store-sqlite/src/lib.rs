@@ -3,8 +3,9 @@
 //! Durability: WAL with `synchronous=FULL`, so a write is on disk when its transaction commits,
 //! and every `Store` write returns only after its commit. SQLite has one writer at a time; this
 //! store makes that explicit with one write connection behind a mutex, which also guards what must
-//! advance in step with the database: the last `date_added` handed out (strictly increasing, so
-//! paging by insertion order never skips or repeats) and the audit log's Merkle frontier. Readers
+//! advance in step with the database: the last `date_added` handed out (one per write, strictly
+//! increasing from write to write, so paging by it never skips or repeats a write) and the audit
+//! log's Merkle frontier. Readers
 //! use a pool and see committed snapshots.
 //!
 //! Checkpoints: SQLite would copy the WAL back into the database inside whichever commit crosses
@@ -375,6 +376,7 @@ impl Writes {
         let mut w = self.writer.lock().await;
         let w = &mut *w;
         let mut last_added = w.last_date_added_us;
+        let commit_added = now_us.max(last_added + 1);
         let mut next_seq = w.next_seq;
         let mut frontier = w.frontier.clone();
         let mut tx = w.conn.begin().await.map_err(db_err)?;
@@ -414,9 +416,23 @@ impl Writes {
                 outcomes.push(InsertOutcome::Equivocation);
                 continue;
             }
-            let date_added = now_us.max(last_added + 1);
+            // One `date_added` for the whole write: strictly later than every earlier write's,
+            // so that paging by it never skips nor repeats across writes, and the same for every
+            // object of this one, so that the gaps between the `date_added` of the objects a
+            // reader sees say nothing of how many it may not see between them.
+            let date_added = commit_added;
             last_added = date_added;
-            let version = o.version_ns.unwrap_or(date_added.saturating_mul(1000));
+            // An object without a version (an SCO) is versioned by when it was added; two of one
+            // id in one write, one nanosecond apart.
+            let version = o.version_ns.unwrap_or_else(|| {
+                let earlier = known
+                    .iter()
+                    .filter(|k| k.version / 1000 == date_added)
+                    .count();
+                date_added
+                    .saturating_mul(1000)
+                    .saturating_add(i64::try_from(earlier).unwrap_or(0))
+            });
             if let Some(first) = known.iter().min_by_key(|k| k.version) {
                 if version < first.version {
                     lose_first.push(first.seq);

@@ -2,7 +2,7 @@
 //! extractor type says what it may do), parse the query, call the read engine or ingest, audit
 //! reads of marked data, answer.
 
-use super::query::{self, next_token, Params};
+use super::query::{self, Params};
 use super::API_ROOT;
 use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
@@ -166,34 +166,53 @@ async fn audit_read(
     Ok(())
 }
 
+/// Parses a query of `endpoint` for `p`, opening its `next` token (one this node issued to `p`
+/// for this same query, else 400).
 fn parse_objects_query(
     node: &Node,
+    p: &Principal,
+    endpoint: &str,
     raw: Option<&str>,
     allowed: &[&str],
     default_version: VersionMatch,
 ) -> Result<Params, ApiError> {
-    query::parse(
+    let mut params = query::parse(
         raw,
         allowed,
         node.settings.default_page,
         node.settings.max_page,
         node.settings.max_match_values,
         default_version,
-    )
+    )?;
+    if let Some(token) = &params.next {
+        let scope = super::paging::scope(endpoint, raw);
+        params.after_seq = Some(node.pager.open(&p.name(), &scope, token).ok_or_else(|| {
+            ApiError::BadRequest(
+                "`next`: not a paging token this node issued to you for this query".into(),
+            )
+        })?);
+    }
+    Ok(params)
+}
+
+/// The `next` token for "after row `seq`" of `endpoint` with the query `raw`, for `p`.
+fn next_token(node: &Node, p: &Principal, endpoint: &str, raw: Option<&str>, seq: i64) -> String {
+    node.pager
+        .seal(&p.name(), &super::paging::scope(endpoint, raw), seq)
 }
 
 /// A TAXII envelope of stored objects. The stored JSON is canonical and valid, so it is spliced in
 /// as it is rather than parsed and written out again.
-fn envelope(rows: &[ObjectRow], more: bool, next: Option<i64>) -> String {
+fn envelope(rows: &[ObjectRow], more: bool, next: Option<String>) -> String {
     let mut out = String::with_capacity(64 + rows.iter().map(|r| r.json.len() + 1).sum::<usize>());
     out.push_str(if more {
         "{\"more\":true"
     } else {
         "{\"more\":false"
     });
-    if let Some(seq) = next.filter(|_| more) {
+    if let Some(token) = next.filter(|_| more) {
         out.push_str(",\"next\":\"");
-        out.push_str(&next_token(seq));
+        out.push_str(&token);
         out.push('"');
     }
     if !rows.is_empty() {
@@ -224,6 +243,7 @@ fn taxii_text(status: StatusCode, body: String) -> Response {
 async fn list_page(
     node: &Node,
     p: &Principal,
+    endpoint: &str,
     collection: &str,
     raw: Option<&str>,
     with_json: bool,
@@ -232,6 +252,8 @@ async fn list_page(
     check_collection(collection)?;
     let q = parse_objects_query(
         node,
+        p,
+        endpoint,
         raw,
         &["id", "type", "version", "spec_version"],
         VersionMatch::last(),
@@ -270,7 +292,16 @@ pub async fn get_objects(
     let resume = peer
         .filter(|_| resumable)
         .and_then(|party| node.pull_resume.get(party, query));
-    let page = list_page(&node, &p, &collection, raw.as_deref(), true, resume).await?;
+    let page = list_page(
+        &node,
+        &p,
+        "objects",
+        &collection,
+        raw.as_deref(),
+        true,
+        resume,
+    )
+    .await?;
     // Only an empty answer: one that returned rows must return them again to the same query.
     if let (Some(party), Some(scanned_to), true) = (peer, page.scanned_to, resumable) {
         if page.rows.is_empty() {
@@ -278,7 +309,7 @@ pub async fn get_objects(
         }
     }
     let more = page.more;
-    let next = next_of(&page);
+    let next = next_of(&page).map(|seq| next_token(&node, &p, "objects", raw.as_deref(), seq));
     let rows = intact(&node, &p, page.rows).await?;
     objects_response(&node, &p, "read-objects", &rows, more, next).await
 }
@@ -290,7 +321,7 @@ async fn objects_response(
     action: &str,
     rows: &[ObjectRow],
     more: bool,
-    next: Option<i64>,
+    next: Option<String>,
 ) -> Result<Response, ApiError> {
     audit_read(node, p, action, rows, "ok").await?;
     Ok(with_date_headers(
@@ -308,8 +339,11 @@ pub async fn get_object(
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
     check_collection(&collection)?;
+    let endpoint = format!("object\n{object}");
     let mut q = parse_objects_query(
         &node,
+        &p,
+        &endpoint,
         raw.as_deref(),
         &["version", "spec_version"],
         VersionMatch::last(),
@@ -333,7 +367,7 @@ pub async fn get_object(
         return Err(ApiError::NotFound);
     }
     let more = page.more;
-    let next = next_of(&page);
+    let next = next_of(&page).map(|seq| next_token(&node, &p, &endpoint, raw.as_deref(), seq));
     let mut rows = intact(&node, &p, page.rows).await?;
     // A single object is worth the full signature check as well.
     rows.retain(|r| {
@@ -356,7 +390,16 @@ pub async fn get_manifest(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
-    let page = list_page(&node, &p, &collection, raw.as_deref(), false, None).await?;
+    let page = list_page(
+        &node,
+        &p,
+        "manifest",
+        &collection,
+        raw.as_deref(),
+        false,
+        None,
+    )
+    .await?;
     audit_read(&node, &p, "read-manifest", &page.rows, "ok").await?;
     let records: Vec<Value> = page
         .rows
@@ -372,7 +415,7 @@ pub async fn get_manifest(
         .collect();
     let mut body = json!({ "more": page.more });
     if let Some(seq) = next_of(&page) {
-        body["next"] = Value::String(next_token(seq));
+        body["next"] = Value::String(next_token(&node, &p, "manifest", raw.as_deref(), seq));
     }
     if !records.is_empty() {
         body["objects"] = Value::Array(records);
@@ -393,8 +436,11 @@ pub async fn get_versions(
 ) -> Result<Response, ApiError> {
     check_accept(&headers)?;
     check_collection(&collection)?;
+    let endpoint = format!("versions\n{object}");
     let q = parse_objects_query(
         &node,
+        &p,
+        &endpoint,
         raw.as_deref(),
         &["spec_version"],
         VersionMatch::all(),
@@ -416,7 +462,8 @@ pub async fn get_versions(
     let mut body = json!({ "more": more });
     if more {
         if let Some(last) = rows.last() {
-            body["next"] = Value::String(next_token(last.seq));
+            body["next"] =
+                Value::String(next_token(&node, &p, &endpoint, raw.as_deref(), last.seq));
         }
     }
     if !rows.is_empty() {
@@ -440,6 +487,8 @@ pub async fn delete_object(
     check_collection(&collection)?;
     let q = parse_objects_query(
         &node,
+        &p,
+        "delete",
         raw.as_deref(),
         &["version", "spec_version"],
         VersionMatch::all(),

@@ -4,6 +4,7 @@
 //! that returns anything not TLP:CLEAR is written to the audit log before it is answered.
 
 mod handlers;
+pub mod paging;
 pub mod query;
 pub mod resume;
 

@@ -376,3 +376,89 @@ async fn audit_verify_reports_an_object_versioned_by_two_states() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn paging_and_dates_tell_nothing_of_what_a_reader_may_not_see() {
+    use entente_core::marking::TLP_GREEN;
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    let other = node.add_user("other", "analyst").token;
+    // Mongolia, an observer, sees the GREEN notes and none of the AMBER ones between them.
+    let mn = node.add_peer("MN");
+    let mut objects = vec![note(1, TLP_GREEN)];
+    objects.extend((2..52).map(|i| note(i, TLP_AMBER)));
+    objects.push(note(52, TLP_GREEN));
+    node.post_ok(&analyst, &objects).await;
+    let manifest = node
+        .get_json(
+            &mn,
+            &format!(
+                "{}?limit=1&match[type]=note",
+                node.objects_url().replace("objects/", "manifest/")
+            ),
+        )
+        .await;
+    let token = manifest["next"].as_str().unwrap().to_owned();
+    // The token does not carry the row: no number in it, and another one each time.
+    assert!(
+        !token.chars().any(|c| c.is_ascii_digit()) || token.len() > 40,
+        "{token}"
+    );
+    let again = node
+        .get_json(
+            &mn,
+            &format!(
+                "{}?limit=1&match[type]=note",
+                node.objects_url().replace("objects/", "manifest/")
+            ),
+        )
+        .await;
+    assert_ne!(again["next"], manifest["next"]);
+    let second = node
+        .get_json(
+            &mn,
+            &format!(
+                "{}?limit=1&match[type]=note&next={token}",
+                node.objects_url().replace("objects/", "manifest/")
+            ),
+        )
+        .await;
+    // One write, one date_added: the 50 AMBER notes between leave no gap.
+    assert_eq!(
+        manifest["objects"][0]["date_added"], second["objects"][0]["date_added"],
+        "{manifest} {second}"
+    );
+    // A token is good only for whom and what it was issued.
+    for (who, url) in [
+        (
+            &analyst,
+            format!(
+                "{}?limit=1&match[type]=note&next={token}",
+                node.objects_url().replace("objects/", "manifest/")
+            ),
+        ),
+        (
+            &mn,
+            format!(
+                "{}?limit=1&match[type]=note&next={token}",
+                node.objects_url()
+            ),
+        ),
+        (
+            &mn,
+            format!(
+                "{}?limit=1&next={token}",
+                node.objects_url().replace("objects/", "manifest/")
+            ),
+        ),
+        (&other, format!("{}?next=s2", node.objects_url())),
+    ] {
+        let r = node.get(who, &url).await;
+        assert_eq!(r.status(), 400, "{url}");
+        let body: Value = r.json().await.unwrap();
+        assert!(body["message"].as_str().unwrap().contains("next"), "{body}");
+    }
+    // Paging through every object with the tokens gives each once, in order.
+    let all = node.all_ids(&analyst, "").await;
+    assert_eq!(all.len(), 53, "the 52 notes and the node's identity");
+}
