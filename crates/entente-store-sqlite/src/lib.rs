@@ -903,6 +903,75 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn users(&self) -> Result<Vec<(UserRecord, u64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.name, u.role, u.password_hash, \
+             (SELECT COUNT(*) FROM tokens t WHERE t.kind = 'user' AND t.subject = u.name) \
+             FROM users u ORDER BY u.name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let role: String = r.try_get(1).map_err(db_err)?;
+                let tokens: i64 = r.try_get(3).map_err(db_err)?;
+                Ok((
+                    UserRecord {
+                        name: r.try_get(0).map_err(db_err)?,
+                        role: entente_core::Role::parse(&role)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        password_hash: r.try_get(2).map_err(db_err)?,
+                    },
+                    u64::try_from(tokens).unwrap_or(0),
+                ))
+            })
+            .collect()
+    }
+
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        let mut w = self.writer.lock().await;
+        let mut tx = w.conn.begin().await.map_err(db_err)?;
+        sqlx::query("DELETE FROM tokens WHERE kind = 'user' AND subject = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let done = sqlx::query("DELETE FROM users WHERE name = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_role(&self, name: &str, role: entente_core::Role) -> Result<bool, StoreError> {
+        let mut w = self.writer.lock().await;
+        let done = sqlx::query("UPDATE users SET role = ? WHERE name = ?")
+            .bind(role.as_str())
+            .bind(name)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn revoke_tokens(&self, subject: &TokenSubject) -> Result<u64, StoreError> {
+        let (kind, who) = match subject {
+            TokenSubject::User(u) => ("user", u.as_str()),
+            TokenSubject::Peer(p) => ("peer", p.as_str()),
+        };
+        let mut w = self.writer.lock().await;
+        let done = sqlx::query("DELETE FROM tokens WHERE kind = ? AND subject = ?")
+            .bind(kind)
+            .bind(who)
+            .execute(&mut w.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn set_peer_link(&self, link: PeerLink) -> Result<(), StoreError> {
         let mut w = self.writer.lock().await;
         sqlx::query(

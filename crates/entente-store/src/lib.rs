@@ -326,6 +326,14 @@ pub trait Store: Send + Sync {
     async fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn add_token(&self, token_hash: &[u8], subject: TokenSubject) -> Result<(), StoreError>;
     async fn token_subject(&self, token_hash: &[u8]) -> Result<Option<TokenSubject>, StoreError>;
+    /// Every user, by name, with how many tokens each holds.
+    async fn users(&self) -> Result<Vec<(UserRecord, u64)>, StoreError>;
+    /// Removes a user and every token it holds; whether there was such a user.
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError>;
+    /// Gives a user another role; whether there was such a user.
+    async fn set_role(&self, name: &str, role: Role) -> Result<bool, StoreError>;
+    /// Revokes every token of `subject`; how many there were.
+    async fn revoke_tokens(&self, subject: &TokenSubject) -> Result<u64, StoreError>;
 
     /// Adds or replaces the link to a peer; a replaced link keeps its cursor.
     async fn set_peer_link(&self, link: PeerLink) -> Result<(), StoreError>;

@@ -157,6 +157,44 @@ enum UserCommand {
         #[arg(long, value_parser = ["analyst", "supervisor", "admin"])]
         role: String,
     },
+    /// List the users: name, role, and how many tokens each holds.
+    List {
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Remove a user and revoke its tokens (a running node refuses them at the next request).
+    Remove {
+        #[arg(long)]
+        dir: PathBuf,
+        name: String,
+    },
+    /// Give a user another role (a running node applies it at the next request).
+    Role {
+        #[arg(long)]
+        dir: PathBuf,
+        name: String,
+        #[arg(long, value_parser = ["analyst", "supervisor", "admin"])]
+        role: String,
+    },
+    /// Manage a user's API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Revoke every token of a user (a running node refuses them at the next request).
+    Revoke {
+        #[arg(long)]
+        dir: PathBuf,
+        name: String,
+    },
+    /// Issue a user another token; prints it, once.
+    New {
+        #[arg(long)]
+        dir: PathBuf,
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +300,47 @@ async fn main() -> Result<()> {
                 c.password, c.token
             );
             println!("(shown once: the node keeps only their hashes)");
+        }
+        Command::User(UserCommand::List { dir }) => {
+            let node = NodeDir::open(&dir)?.node().await?;
+            let users = node.store.users().await?;
+            if users.is_empty() {
+                println!("(no users: `entente user add` makes one)");
+            }
+            for (user, tokens) in users {
+                println!("{}\t{}\t{tokens} token(s)", user.name, user.role);
+            }
+        }
+        Command::User(UserCommand::Remove { dir, name }) => {
+            let node = NodeDir::open(&dir)?.node().await?;
+            if !node.store.remove_user(&name).await? {
+                bail!("there is no user `{name}`");
+            }
+            println!("removed user {name} and revoked its tokens");
+        }
+        Command::User(UserCommand::Role { dir, name, role }) => {
+            let node = NodeDir::open(&dir)?.node().await?;
+            if !node.store.set_role(&name, Role::parse(&role)?).await? {
+                bail!("there is no user `{name}`");
+            }
+            println!("user {name} is now {role}");
+        }
+        Command::User(UserCommand::Token(TokenCommand::Revoke { dir, name })) => {
+            let node = NodeDir::open(&dir)?.node().await?;
+            if node.store.get_user(&name).await?.is_none() {
+                bail!("there is no user `{name}`");
+            }
+            let n = node
+                .store
+                .revoke_tokens(&entente_store::TokenSubject::User(name.clone()))
+                .await?;
+            println!("revoked {n} token(s) of {name}");
+        }
+        Command::User(UserCommand::Token(TokenCommand::New { dir, name })) => {
+            let node = NodeDir::open(&dir)?.node().await?;
+            let token = users::issue_token(&node, &name).await?;
+            println!("user: {name}\ntoken: {token}");
+            println!("(shown once: the node keeps only its hash)");
         }
         Command::Peer(PeerCommand::Add {
             dir,

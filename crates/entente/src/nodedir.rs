@@ -23,6 +23,30 @@ pub struct NodeDir {
     pub config: NodeConfig,
 }
 
+/// Creates an empty file readable by its owner only.
+fn create_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    opts.open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    Ok(())
+}
+
+/// Makes a directory its owner's alone.
+fn restrict_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 fn write_private(path: &Path, contents: &str) -> Result<()> {
     use std::io::Write;
     #[cfg(unix)]
@@ -80,6 +104,11 @@ impl NodeDir {
 
     pub async fn store(&self, signer: Arc<NodeSigner>) -> Result<Arc<SqliteStore>> {
         let path = self.path(&self.config.database);
+        // The database holds every object and the peers' tokens: its owner's alone. SQLite gives
+        // its WAL and shared-memory files the database's permissions.
+        if !path.exists() {
+            create_private(&path)?;
+        }
         let store = SqliteStore::open(&path, Arc::new(NodeTreeHeadSigner(signer)))
             .await
             .with_context(|| format!("opening the database {}", path.display()))?;
@@ -121,13 +150,15 @@ impl NodeDir {
                 dir.display()
             );
         }
+        // The node's directory, key, database and configuration are its operator's alone.
+        restrict_dir(dir)?;
         let config = NodeConfig::new(state);
         let signer = NodeSigner::generate(party.clone());
         write_private(
             &dir.join(KEY_FILE),
             &format!("{}\n", B64.encode(signer.secret_bytes())),
         )?;
-        std::fs::write(dir.join(&config.charter), charter_text)?;
+        write_private(&dir.join(&config.charter), charter_text)?;
         let mut names = vec![
             "localhost".to_owned(),
             "127.0.0.1".to_owned(),
@@ -136,10 +167,11 @@ impl NodeDir {
         names.extend(hosts.iter().cloned());
         let tls = crate::tls::issue(&party, names)?;
         std::fs::create_dir_all(dir.join("tls"))?;
+        restrict_dir(&dir.join("tls"))?;
         std::fs::write(dir.join(crate::tls::CA_FILE), tls.ca_pem)?;
         std::fs::write(dir.join(&config.tls.cert), tls.cert_pem)?;
         write_private(&dir.join(&config.tls.key), &tls.key_pem)?;
-        std::fs::write(dir.join(CONFIG_FILE), toml::to_string(&config)?)?;
+        write_private(&dir.join(CONFIG_FILE), &toml::to_string(&config)?)?;
         let nd = NodeDir {
             dir: dir.to_owned(),
             config,

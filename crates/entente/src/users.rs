@@ -1,4 +1,8 @@
-//! `entente user add` and `entente peer add`: credentials, printed once and stored hashed.
+//! `entente user` and `entente peer add`: credentials, printed once and stored hashed. Users are
+//! listed, removed, given another role and their tokens revoked or renewed through `entente
+//! user`; a running node reads users and tokens from the database on every request (a cached
+//! password check holds only while the user's record is unchanged), so each change takes effect
+//! at once.
 
 use anyhow::{anyhow, bail, Result};
 use entente_core::{audience::is_user_name, PartyCode, Role};
@@ -30,6 +34,18 @@ pub async fn add_user(node: &Node, name: &str, role: Role) -> Result<Credentials
         .add_token(&hash_token(&token), TokenSubject::User(name.to_owned()))
         .await?;
     Ok(Credentials { password, token })
+}
+
+/// Issues another token to an existing user.
+pub async fn issue_token(node: &Node, name: &str) -> Result<String> {
+    if node.store.get_user(name).await?.is_none() {
+        bail!("there is no user `{name}`");
+    }
+    let token = new_token();
+    node.store
+        .add_token(&hash_token(&token), TokenSubject::User(name.to_owned()))
+        .await?;
+    Ok(token)
 }
 
 pub async fn add_peer(node: &Node, state: &str) -> Result<String> {

@@ -300,3 +300,97 @@ async fn operators_read_metrics_from_loopback_or_as_admins() {
     // The path asked never becomes a label.
     assert!(!text.contains("nothing-here"));
 }
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn users_are_managed_while_the_node_runs_and_its_secrets_are_private() {
+    let node = TestNode::start(SCO, "KZ").await;
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&node.dir), 0o700);
+        for f in [
+            "node.db",
+            "node.key",
+            "entente.toml",
+            "charter.toml",
+            "tls/key.pem",
+        ] {
+            assert_eq!(mode(&node.dir.join(f)), 0o600, "{f}");
+        }
+        for f in ["node.db-wal", "node.db-shm"] {
+            let p = node.dir.join(f);
+            if p.exists() {
+                assert_eq!(mode(&p), 0o600, "{f}");
+            }
+        }
+    }
+    let alice = node.add_user("alice", "analyst");
+    let designate = |token: String| {
+        let node = &node;
+        async move {
+            node.http
+                .post(format!("{}api/v1/register", node.base_url()))
+                .bearer_auth(token)
+                .header("Content-Type", "application/json")
+                .body(json!({"kind": "person", "names": ["Rustam Nazarov"]}).to_string())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(designate(alice.token.clone()).await, 403);
+    // A Basic check is cached: it must not outlive what is changed below.
+    assert_eq!(basic(&node, "alice", &alice.password).await.status(), 200);
+
+    let (ok, out, err) = run(&["user", "list", "--dir", node.dir_str()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("alice\tanalyst\t1 token(s)"), "{out}");
+
+    let (ok, _, err) = run(&[
+        "user",
+        "role",
+        "--dir",
+        node.dir_str(),
+        "alice",
+        "--role",
+        "supervisor",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        designate(alice.token.clone()).await,
+        201,
+        "the new role, at once"
+    );
+
+    let (ok, out, err) = run(&["user", "token", "new", "--dir", node.dir_str(), "alice"]);
+    assert!(ok, "{err}");
+    let second = out
+        .lines()
+        .find_map(|l| l.strip_prefix("token: "))
+        .unwrap()
+        .to_owned();
+    assert_eq!(node.get(&second, &node.url).await.status(), 200);
+    let (ok, out, err) = run(&["user", "token", "revoke", "--dir", node.dir_str(), "alice"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("revoked 2 token(s)"), "{out}");
+    assert_eq!(node.get(&alice.token, &node.url).await.status(), 401);
+    assert_eq!(node.get(&second, &node.url).await.status(), 401);
+    assert_eq!(basic(&node, "alice", &alice.password).await.status(), 200);
+
+    let (ok, _, err) = run(&["user", "remove", "--dir", node.dir_str(), "alice"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        basic(&node, "alice", &alice.password).await.status(),
+        401,
+        "the cached check does not outlive the user"
+    );
+    let (ok, _, err) = run(&["user", "remove", "--dir", node.dir_str(), "alice"]);
+    assert!(!ok && err.contains("no user `alice`"), "{err}");
+}
