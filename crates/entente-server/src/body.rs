@@ -68,3 +68,28 @@ pub async fn typed<T: serde::de::DeserializeOwned>(
     serde_json::from_value(value)
         .map_err(|e| ApiError::BadRequest(format!("the body is not what this endpoint takes: {e}")))
 }
+
+/// The objects of a TAXII envelope, or why the body is not one (422: valid JSON, but not an
+/// envelope the node can take objects from).
+pub fn envelope_objects(envelope: Value) -> Result<Vec<Value>, ApiError> {
+    let not_an_envelope = |what: &str| {
+        ApiError::Unprocessable(format!(
+            "the body is {what}, not a TAXII envelope: send {{\"objects\": [STIX objects...]}}"
+        ))
+    };
+    match envelope {
+        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => Err(
+            not_an_envelope("a STIX bundle (what TAXII 2.0 took; TAXII 2.1 takes an envelope)"),
+        ),
+        Value::Object(mut m) => match m.remove("objects") {
+            Some(Value::Array(a)) => Ok(a),
+            Some(_) => Err(ApiError::Unprocessable(
+                "the envelope's `objects` must be a list of STIX objects".into(),
+            )),
+            None if m.contains_key("type") => Err(not_an_envelope("a single STIX object")),
+            None => Err(not_an_envelope("an object without `objects`")),
+        },
+        Value::Array(_) => Err(not_an_envelope("a list")),
+        _ => Err(not_an_envelope("not a JSON object")),
+    }
+}

@@ -526,31 +526,6 @@ pub async fn delete_object(
     Ok(taxii(StatusCode::OK, &json!({})))
 }
 
-/// The objects of a TAXII envelope, or why the body is not one (422: valid JSON, but not an
-/// envelope the node can take objects from).
-fn envelope_objects(envelope: Value) -> Result<Vec<Value>, ApiError> {
-    let not_an_envelope = |what: &str| {
-        ApiError::Unprocessable(format!(
-            "the body is {what}, not a TAXII envelope: send {{\"objects\": [STIX objects...]}}"
-        ))
-    };
-    match envelope {
-        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => Err(
-            not_an_envelope("a STIX bundle (what TAXII 2.0 took; TAXII 2.1 takes an envelope)"),
-        ),
-        Value::Object(mut m) => match m.remove("objects") {
-            Some(Value::Array(a)) => Ok(a),
-            Some(_) => Err(ApiError::Unprocessable(
-                "the envelope's `objects` must be a list of STIX objects".into(),
-            )),
-            None if m.contains_key("type") => Err(not_an_envelope("a single STIX object")),
-            None => Err(not_an_envelope("an object without `objects`")),
-        },
-        Value::Array(_) => Err(not_an_envelope("a list")),
-        _ => Err(not_an_envelope("not a JSON object")),
-    }
-}
-
 pub async fn add_objects(
     State(node): State<Arc<Node>>,
     Author(p): Author,
@@ -562,7 +537,7 @@ pub async fn add_objects(
     check_collection(&collection)?;
     check_content_type(&headers)?;
     let bytes = crate::body::bytes(&node, &headers, body).await?;
-    let objects = envelope_objects(crate::body::parse(&node, &bytes)?)?;
+    let objects = crate::body::envelope_objects(crate::body::parse(&node, &bytes)?)?;
     if objects.len() > node.settings.max_envelope_objects {
         return Err(ApiError::PayloadTooLarge(format!(
             "the envelope holds {} objects; this node takes at most {} per request",
