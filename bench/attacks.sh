@@ -38,5 +38,5 @@ curl -s -o /dev/null -w 'register: %{http_code}\n' -H "Authorization: Bearer $su
   -H 'Accept: application/taxii+json;version=2.1' -H 'Content-Type: application/taxii+json;version=2.1' \
   --data-binary @"$tmp/entries.json" "${base}taxii2/api/collections/365fed99-08fa-4dcd-a1b3-fb247eb41d01/objects/"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); commit $(git rev-parse --short HEAD)"
-ENTENTE_BIN="$bin" "$load" --base "$base" --analyst "$analyst" --supervisor "$supervisor" \
+ATTACK_ENTENTE_BIN="$bin" "$load" --base "$base" --analyst "$analyst" --supervisor "$supervisor" \
   --user "bob:$bob" --pid "$pid" --dir "$d"

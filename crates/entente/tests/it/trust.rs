@@ -185,12 +185,29 @@ async fn nobody_versions_another_states_object_or_a_partys_identity() {
         );
     }
 
+    // An equivocation (China's own key, two contents for one version): the event names the one
+    // who sent the second, not the one who sent the first.
+    let mut twin = indicator(ind_id, "2019-06-14T08:00:00.000Z", false);
+    twin["name"] = json!("Another name for the same version");
+    let status = post(&node, &analyst, &[signed(&cn, twin)]).await;
+    assert_eq!(status["failure_count"], 1, "{status}");
+    assert!(failures(&status)[0].contains("equivocation"), "{status}");
+
     // Each refused write is a security event naming the principal that sent it.
     let events = security_events(&node, &admin).await;
     let refused: Vec<&Value> = events
         .iter()
         .filter(|e| e["kind"] == "refused-write")
         .collect();
+    let equivocation: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["kind"] == "equivocation")
+        .collect();
+    assert_eq!(equivocation.len(), 1, "{events:?}");
+    assert_eq!(
+        equivocation[0]["source"], "user:KZ:analyst:analyst",
+        "the sender of the refused object, not the supervisor who sent the first"
+    );
     assert!(
         refused
             .iter()
