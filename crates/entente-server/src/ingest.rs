@@ -137,17 +137,7 @@ fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Clas
             .and_then(Value::as_str)
             .ok_or("a register entry carries its `status`: proposed, designated or delisted")?;
         // Its names are what screening indexes: each within the limits a query has.
-        let names: Vec<String> = valid
-            .object
-            .get("names")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let names = crate::screening::strings_in(valid.object.get("names"));
         crate::rest::check_names(&names).map_err(|e| format!("`names`: {e}"))?;
         return Ok(Class::RegisterEntry {
             from: None,

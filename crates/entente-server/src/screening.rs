@@ -408,6 +408,18 @@ async fn load_entries(
     Ok((entries, labels, modified))
 }
 
+/// The strings of a list (an object's `names`, `birth_dates`...); none if it is absent.
+pub(crate) fn strings_in(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The screening entry of a register entry object; `None` when it is not designated.
 pub fn entry_of(object: &Value) -> Result<Option<Entry>, String> {
     if object.get("status").and_then(Value::as_str) != Some("designated") {
@@ -423,18 +435,7 @@ pub fn entry_of(object: &Value) -> Result<Option<Entry>, String> {
         Some("organization") => Kind::Organization,
         _ => return Err("`kind` must be `person` or `organization`".into()),
     };
-    let strings = |key: &str| -> Vec<String> {
-        object
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let strings = |key: &str| strings_in(object.get(key));
     let names = strings("names");
     if names.iter().all(|n| n.trim().is_empty()) {
         return Err("`names` holds no name".into());

@@ -445,14 +445,18 @@ fn chrono_in_days(days: i64) -> String {
 
 /// The audit log's length, by `entente audit verify`'s report.
 fn audit_entries(dir: &str) -> i64 {
-    let bin = std::env::var("ATTACK_ENTENTE_BIN").unwrap_or_else(|_| "target/release/entente".into());
+    let bin =
+        std::env::var("ATTACK_ENTENTE_BIN").unwrap_or_else(|_| "target/release/entente".into());
     let out = std::process::Command::new(bin)
         .args(["audit", "verify", "--dir", dir])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        eprintln!("audit verify: {text}{}", String::from_utf8_lossy(&out.stderr));
+        eprintln!(
+            "audit verify: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     text.split("audit log: ")
         .nth(1)

@@ -225,6 +225,25 @@ impl TestNode {
             .unwrap()
     }
 
+    /// POSTs a JSON body to a REST path (`/api/v1/...`); the status and the JSON answer.
+    pub async fn post_api(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!(
+                "{}{}",
+                self.base_url(),
+                path.trim_start_matches('/')
+            ))
+            .bearer_auth(token)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     /// Posts and asserts every object was stored.
     pub async fn post_ok(&self, token: &str, objects: &[Value]) -> Value {
         let r = self.post(token, objects).await;

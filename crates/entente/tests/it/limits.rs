@@ -200,33 +200,15 @@ async fn an_object_with_thousands_of_versions_is_read_in_linear_time() {
     }
 }
 
-async fn api_post(node: &TestNode, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let r = node
-        .http
-        .post(format!(
-            "{}{}",
-            node.base_url(),
-            path.trim_start_matches('/')
-        ))
-        .bearer_auth(token)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 /// The score of `entry` for `name`, as `token` screens it.
 async fn score_of(node: &TestNode, token: &str, name: &str, entry: &str) -> f64 {
-    let (status, answer) = api_post(
-        node,
-        token,
-        "/api/v1/screen",
-        &json!({"name": name, "threshold": 0.5}),
-    )
-    .await;
+    let (status, answer) = node
+        .post_api(
+            token,
+            "/api/v1/screen",
+            &json!({"name": name, "threshold": 0.5}),
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     answer["matches"]
         .as_array()
@@ -243,21 +225,19 @@ async fn screening_work_is_bounded_and_scores_tell_nothing_of_the_invisible() {
     let supervisor = node.add_user("boss", "supervisor").token;
     // Mongolia's node, an observer: it sees GREEN entries, not AMBER ones.
     let mn = node.add_peer("MN");
-    let (status, visible) = api_post(
-        &node,
-        &supervisor,
-        "/api/v1/register",
-        &json!({"kind": "person", "names": ["Batbayar Ganzorig"], "marking": "TLP:GREEN"}),
-    )
-    .await;
+    let (status, visible) = node
+        .post_api(
+            &supervisor,
+            "/api/v1/register",
+            &json!({"kind": "person", "names": ["Batbayar Ganzorig"], "marking": "TLP:GREEN"}),
+        )
+        .await;
     assert_eq!(status, 201, "{visible}");
     let visible = visible["id"].as_str().unwrap().to_owned();
     let before = score_of(&node, &mn, "Batbayar Ganzorigt", &visible).await;
     // Many AMBER entries sharing the surname: it would be common, and a match on it worth less.
     for i in 0..40 {
-        let (status, answer) = api_post(
-            &node,
-            &supervisor,
+        let (status, answer) = node.post_api(&supervisor,
             "/api/v1/register",
             &json!({"kind": "person", "names": [format!("Ganzorig Hidden{i}")], "marking": "TLP:AMBER"}),
         )
@@ -283,7 +263,9 @@ async fn screening_work_is_bounded_and_scores_tell_nothing_of_the_invisible() {
         .take(500)
         .collect();
     let started = std::time::Instant::now();
-    let (status, answer) = api_post(&node, &mn, "/api/v1/screen", &json!({"name": han})).await;
+    let (status, answer) = node
+        .post_api(&mn, "/api/v1/screen", &json!({"name": han}))
+        .await;
     assert_eq!(status, 400, "{answer}");
     assert!(
         answer["message"].as_str().unwrap().contains("at most 24"),
@@ -294,8 +276,9 @@ async fn screening_work_is_bounded_and_scores_tell_nothing_of_the_invisible() {
     let queries: Vec<Value> = (0..10_000)
         .map(|i| json!({"name": format!("Batbayar Ganzorig Temuujin Bold Erdene{i}")}))
         .collect();
-    let (status, answer) =
-        api_post(&node, &mn, "/api/v1/screen", &json!({"queries": queries})).await;
+    let (status, answer) = node
+        .post_api(&mn, "/api/v1/screen", &json!({"queries": queries}))
+        .await;
     assert_eq!(status, 413, "{answer}");
     assert!(
         answer["message"]
@@ -327,13 +310,13 @@ async fn a_batch_of_names_neither_starves_ingest_nor_outlives_its_client() {
         .collect();
     node.post_ok(&supervisor, &entries).await;
     // The index is built before the batch, so that the batch is screening when its client goes.
-    let (status, _) = api_post(
-        &node,
-        &analyst,
-        "/api/v1/screen",
-        &json!({"name": "Igor Morgulov"}),
-    )
-    .await;
+    let (status, _) = node
+        .post_api(
+            &analyst,
+            "/api/v1/screen",
+            &json!({"name": "Igor Morgulov"}),
+        )
+        .await;
     assert_eq!(status, 200);
     // As many names as a request may hold, each near dozens of listed ones: seconds of work on
     // the screening pool.
@@ -382,13 +365,13 @@ async fn a_batch_of_names_neither_starves_ingest_nor_outlives_its_client() {
         "the batch went on after its client left: {busy:.2} s of CPU in 2 s"
     );
     let started = std::time::Instant::now();
-    let (status, answer) = api_post(
-        &node,
-        &analyst,
-        "/api/v1/screen",
-        &json!({"name": "Igor Morgulov"}),
-    )
-    .await;
+    let (status, answer) = node
+        .post_api(
+            &analyst,
+            "/api/v1/screen",
+            &json!({"name": "Igor Morgulov"}),
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }

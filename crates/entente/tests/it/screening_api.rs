@@ -16,17 +16,7 @@ impl Api<'_> {
     }
 
     async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(token)
-            .header("Content-Type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        self.node.post_api(token, path, body).await
     }
 
     async fn get(&self, token: &str, path: &str) -> (u16, Value) {

@@ -71,24 +71,6 @@ async fn security_events(node: &TestNode, admin: &str) -> Vec<Value> {
     body["events"].as_array().unwrap().clone()
 }
 
-async fn rest(node: &TestNode, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let r = node
-        .http
-        .post(format!(
-            "{}{}",
-            node.base_url(),
-            path.trim_start_matches('/')
-        ))
-        .bearer_auth(token)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn nobody_versions_another_states_object_or_a_partys_identity() {
     let cn = signer("CN");
@@ -136,13 +118,13 @@ async fn nobody_versions_another_states_object_or_a_partys_identity() {
         );
         assert!(!message.contains("CN"), "{message}");
     }
-    let (status, answer) = rest(
-        &node,
-        &supervisor,
-        &format!("/api/v1/register/{reg_id}/delist"),
-        &json!({}),
-    )
-    .await;
+    let (status, answer) = node
+        .post_api(
+            &supervisor,
+            &format!("/api/v1/register/{reg_id}/delist"),
+            &json!({}),
+        )
+        .await;
     assert_eq!(status, 403, "{answer}");
     // China's versions are the only ones served.
     let versions = node
@@ -275,19 +257,19 @@ async fn roles_decide_over_taxii_as_over_rest() {
     );
     // Over REST the same: an analyst's designation is refused, a proposal is not screened.
     let person = json!({"kind": "person", "names": ["Rustam Nazarov"]});
-    let (status, answer) = rest(&node, &analyst, "/api/v1/register", &person).await;
+    let (status, answer) = node.post_api(&analyst, "/api/v1/register", &person).await;
     assert_eq!(status, 403, "{answer}");
     let mut proposal = person.clone();
     proposal["status"] = json!("proposed");
-    let (status, answer) = rest(&node, &analyst, "/api/v1/register", &proposal).await;
+    let (status, answer) = node.post_api(&analyst, "/api/v1/register", &proposal).await;
     assert_eq!(status, 201, "{answer}");
-    let (status, answer) = rest(
-        &node,
-        &analyst,
-        "/api/v1/screen",
-        &json!({"name": "Rustam Nazarov"}),
-    )
-    .await;
+    let (status, answer) = node
+        .post_api(
+            &analyst,
+            "/api/v1/screen",
+            &json!({"name": "Rustam Nazarov"}),
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(answer["matches"], json!([]), "a proposal is not screened");
 }
@@ -296,19 +278,19 @@ async fn roles_decide_over_taxii_as_over_rest() {
 async fn of_steps_racing_on_one_object_exactly_one_wins() {
     let node = TestNode::start(SCO, "KZ").await;
     let supervisor = node.add_user("boss", "supervisor").token;
-    let (status, created) = rest(
-        &node,
-        &supervisor,
-        "/api/v1/register",
-        &json!({"kind": "person", "names": ["Timur Aliyev"]}),
-    )
-    .await;
+    let (status, created) = node
+        .post_api(
+            &supervisor,
+            "/api/v1/register",
+            &json!({"kind": "person", "names": ["Timur Aliyev"]}),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/register/{id}/delist");
     let body = json!({"reason": "court order"});
     let answers =
-        futures::future::join_all((0..4).map(|_| rest(&node, &supervisor, &path, &body))).await;
+        futures::future::join_all((0..4).map(|_| node.post_api(&supervisor, &path, &body))).await;
     let mut codes: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
     codes.sort_unstable();
     assert_eq!(codes, [200, 409, 409, 409], "{answers:?}");
@@ -322,9 +304,7 @@ async fn of_steps_racing_on_one_object_exactly_one_wins() {
 
     // Four concurrent submissions of one draft warning: one submits, three are told it moved on.
     let review = chrono_days(100);
-    let (status, draft) = rest(
-        &node,
-        &supervisor,
+    let (status, draft) = node.post_api(&supervisor,
         "/api/v1/warnings",
         &json!({
             "kind": "watch", "title": "Courier of the cell",
@@ -342,7 +322,8 @@ async fn of_steps_racing_on_one_object_exactly_one_wins() {
     let submit = format!("/api/v1/warnings/{wid}/submit");
     let empty = json!({});
     let answers =
-        futures::future::join_all((0..4).map(|_| rest(&node, &supervisor, &submit, &empty))).await;
+        futures::future::join_all((0..4).map(|_| node.post_api(&supervisor, &submit, &empty)))
+            .await;
     let mut codes: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
     codes.sort_unstable();
     assert_eq!(codes, [200, 409, 409, 409], "{answers:?}");
