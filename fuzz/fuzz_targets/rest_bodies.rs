@@ -3,7 +3,7 @@
 //! a query string. No panic, whatever the input; a name the checks accept is within the limits.
 #![no_main]
 use entente_core::warning::ReviewLimits;
-use entente_server::warnings::{HitInput, WarningInput};
+use entente_node::warnings::{HitInput, WarningInput};
 use entente_stix::json::{self, Limits};
 use libfuzzer_sys::fuzz_target;
 

@@ -109,6 +109,8 @@ impl fmt::Display for WriteRefusal {
     }
 }
 
+impl std::error::Error for WriteRefusal {}
+
 fn forbidden(m: impl Into<String>) -> Result<(), WriteRefusal> {
     Err(WriteRefusal::Forbidden(m.into()))
 }

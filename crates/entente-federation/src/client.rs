@@ -4,7 +4,7 @@
 //! for shape; a peer that answers something else gets an error that says what.
 
 use crate::FederationError;
-use entente_server::node::COLLECTION_ID;
+use entente_node::node::COLLECTION_ID;
 use entente_stix::Timestamp;
 use entente_store::PeerLink;
 use serde::Deserialize;

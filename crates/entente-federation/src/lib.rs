@@ -1,7 +1,7 @@
 //! Federation: how a node takes in what its peers share. For each peer it has a link to (made by
 //! `entente peer add --url --token`), a node pulls the peer's TAXII 2.1 collection — objects added
 //! after its cursor, every version, page by page with `next` — and stores each page through the
-//! same checks as any signed object (`entente_server::ingest::ingest_pulled`): valid STIX, a
+//! same checks as any signed object (`entente_node::ingest::ingest_pulled`): valid STIX, a
 //! signature that verifies against the originator's charter key, `created_by_ref` naming the
 //! signer, and an object the policy lets that peer pass to this node. What fails is refused one
 //! object at a time, recorded as a security event, and the pull goes on. The cursor advances in
@@ -23,7 +23,7 @@ mod pull;
 
 use client::PeerClient;
 use entente_core::PartyCode;
-use entente_server::Node;
+use entente_node::Node;
 use entente_store::{PeerLink, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -41,7 +41,7 @@ pub enum FederationError {
     #[error("the peer answered something that is not what TAXII 2.1 says: {0}")]
     Malformed(String),
     #[error("storing what was pulled failed: {0}")]
-    Ingest(#[from] entente_server::ingest::IngestError),
+    Ingest(#[from] entente_node::ingest::IngestError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

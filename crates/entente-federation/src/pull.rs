@@ -5,9 +5,9 @@
 use crate::client::{Page, PeerClient};
 use crate::{FederationError, Settings};
 use entente_core::PartyCode;
-use entente_server::ingest::ingest_pulled;
-use entente_server::node::COLLECTION_ID;
-use entente_server::Node;
+use entente_node::ingest::ingest_pulled;
+use entente_node::node::COLLECTION_ID;
+use entente_node::Node;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -38,7 +38,7 @@ pub(crate) async fn run_puller(
                 backoff = Duration::ZERO;
             }
             Err(e) => {
-                entente_server::metrics::federation_error(party.as_str());
+                entente_node::metrics::federation_error(party.as_str());
                 backoff = (backoff * 2)
                     .max(Duration::from_millis(250))
                     .min(settings.max_backoff);
@@ -157,14 +157,14 @@ pub async fn pull_until_caught_up(
             .unwrap_or(0.0);
         let cursor = cursor_after(&added_last, page.more);
         let done = ingest_pulled(node, party, COLLECTION_ID, page.objects, cursor).await?;
-        entente_server::metrics::federation_lag(party.as_str(), if page.more { lag } else { 0.0 });
+        entente_node::metrics::federation_lag(party.as_str(), if page.more { lag } else { 0.0 });
         pulled.pages += 1;
         pulled.stored += done.stored;
         pulled.duplicates += done.duplicates;
         pulled.refused += done.refused.len();
     }
     if pulled.pages == 0 {
-        entente_server::metrics::federation_lag(party.as_str(), 0.0);
+        entente_node::metrics::federation_lag(party.as_str(), 0.0);
     }
     Ok(pulled)
 }

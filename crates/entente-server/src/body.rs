@@ -4,9 +4,9 @@
 //! nesting capped before the tree is built). Every route that takes a body reads it here.
 
 use crate::error::ApiError;
-use crate::node::Node;
 use axum::body::Body;
 use axum::http::{header, HeaderMap};
+use entente_node::node::Node;
 use entente_stix::json::{self, JsonError};
 use serde_json::Value;
 

@@ -16,7 +16,7 @@
 //!
 //! Each request carries the peer's address (`axum::extract::ConnectInfo`), which authentication
 //! uses to limit failed attempts per source. The number of open connections is reported to
-//! [`crate::metrics`].
+//! `entente_node::metrics`.
 
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -120,8 +120,8 @@ pub async fn serve(
             Err(_) => None,
         };
         let Some(permit) = permit else {
-            crate::metrics::connection_refused();
-            crate::metrics::limit_hit("connections");
+            entente_node::metrics::connection_refused();
+            entente_node::metrics::limit_hit("connections");
             tracing::debug!(%peer, "connection refused: the node holds its most connections");
             drop(stream);
             continue;
@@ -134,7 +134,7 @@ pub async fn serve(
         let silent = silent.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let _open = crate::metrics::OpenConnection::new();
+            let _open = entente_node::metrics::OpenConnection::new();
             let served = async {
                 match acceptor {
                     Some(acceptor) => {

@@ -133,7 +133,7 @@ impl IntoResponse for ApiError {
         }
         let (status, code, kind, title, message) = self.parts();
         if status != StatusCode::NOT_FOUND {
-            crate::metrics::refused(code);
+            entente_node::metrics::refused(code);
         }
         let retry_after = match &self {
             ApiError::TooManyRequests {
@@ -193,10 +193,32 @@ impl From<entente_core::WriteRefusal> for ApiError {
 
 /// What became of one object a REST route stored: nothing, or the error that says why it was
 /// refused — 403 or 409 from the write policy, 400 for an object that is not acceptable.
-pub fn stored_or_refused(r: crate::ingest::ObjectResult) -> Result<(), ApiError> {
+pub fn stored_or_refused(r: entente_node::ingest::ObjectResult) -> Result<(), ApiError> {
     match (r.ok, r.refusal) {
         (true, _) => Ok(()),
         (false, Some(refusal)) => Err(refusal.into()),
         (false, None) => Err(ApiError::BadRequest(r.message)),
+    }
+}
+
+impl From<entente_node::NodeError> for ApiError {
+    fn from(e: entente_node::NodeError) -> Self {
+        use entente_node::NodeError as N;
+        match e {
+            N::Unauthenticated => ApiError::Unauthenticated,
+            N::TooManyRequests {
+                retry_after_secs,
+                message,
+            } => ApiError::TooManyRequests {
+                retry_after_secs,
+                message,
+            },
+            N::Refused(r) => r.into(),
+            N::NotFound => ApiError::NotFound,
+            N::Unavailable(m) => ApiError::Unavailable(m),
+            N::Store(e) => ApiError::Internal(e.to_string()),
+            N::Pool(m) | N::Internal(m) => ApiError::Internal(m),
+            N::UnknownPeer(p) => ApiError::Internal(format!("{p} is not a party of the charter")),
+        }
     }
 }

@@ -8,13 +8,13 @@
 
 use crate::auth::{Admin, Peer};
 use crate::error::ApiError;
-use crate::node::Node;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use entente_node::node::Node;
 use entente_stix::Timestamp;
 use serde::Deserialize;
 use serde_json::json;

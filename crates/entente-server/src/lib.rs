@@ -5,32 +5,25 @@
 //! Handlers are thin: an extractor establishes who is asking and what they may do
 //! ([`auth::Reader`], [`auth::Author`], [`auth::Supervisor`] — the permission is in the signature),
 //! the handler asks the store through `entente_store::read` (which applies the access policy to
-//! every row) or through [`ingest`], and errors become TAXII error messages via [`error::ApiError`].
+//! every row) or through `entente_node::ingest`, and errors become TAXII error messages via [`error::ApiError`].
 
 pub mod auth;
 pub mod body;
 pub mod conn;
-pub mod cpu;
 pub mod error;
 pub mod events;
 pub mod federation_api;
-pub mod ingest;
-pub mod integrity;
 pub mod media;
 pub mod metrics;
-pub mod node;
 pub mod openapi;
 pub mod rest;
-pub mod screening;
-pub mod signals;
 pub mod taxii;
-pub mod turns;
-pub mod warnings;
 pub mod warnings_api;
 
-pub use node::{Node, Settings};
+pub use entente_node::{Node, Settings};
 
 use axum::routing::get;
+
 use axum::Router;
 use std::sync::Arc;
 

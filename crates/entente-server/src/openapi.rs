@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 pub const DOCUMENT: &str = include_str!("../openapi/openapi.json");
 
-pub fn routes() -> Router<Arc<crate::node::Node>> {
+pub fn routes() -> Router<Arc<entente_node::node::Node>> {
     Router::new().route(
         "/api/v1/openapi.json",
         get(|| async { ([(header::CONTENT_TYPE, "application/json")], DOCUMENT).into_response() }),

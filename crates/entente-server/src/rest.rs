@@ -2,7 +2,7 @@
 //!
 //! - `POST /api/v1/register`: designate a person or organization (supervisors), or propose one
 //!   (`"status": "proposed"`, any user) — a new `x-entente-register-entry`, signed by this node
-//!   ([`crate::screening`] describes the object);
+//!   ([`entente_node::screening`] describes the object);
 //! - `GET /api/v1/register/{id}`: the latest version of an entry the asker may see;
 //! - `POST /api/v1/register/{id}/delist` (supervisors): a new version with `status: delisted`;
 //!
@@ -19,9 +19,6 @@
 
 use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
-use crate::ingest::ingest_step;
-use crate::node::{Node, COLLECTION_ID};
-use crate::screening::{match_json, Indexed, REGISTER_TYPE};
 use axum::body::Body;
 use axum::extract::{Path, Query as UrlQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,6 +26,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use entente_core::Tlp;
+use entente_node::ingest::ingest_step;
+use entente_node::node::{Node, COLLECTION_ID};
+use entente_node::screening::{match_json, Indexed, REGISTER_TYPE};
 use entente_screen::matcher::{Match, PartialDate, Query};
 use entente_stix::extension::ENTENTE_EXTENSION;
 use entente_stix::Timestamp;
@@ -43,8 +43,6 @@ use std::sync::Arc;
 pub const DEFAULT_THRESHOLD: f64 = 0.85;
 /// The most queries one screening request may hold.
 pub const MAX_QUERIES: usize = 10_000;
-/// The most names an entry or a query may hold.
-const MAX_NAMES: usize = 100;
 
 pub fn routes() -> Router<Arc<Node>> {
     Router::new()
@@ -73,21 +71,7 @@ async fn json_body<T: serde::de::DeserializeOwned>(
     crate::body::typed(node, headers, body, None).await
 }
 
-/// Checks the names of an entry or a query (see `entente_screen::matcher::check_name`); answers
-/// their total size in name parts, the unit of screening work.
-pub fn check_names(names: &[String]) -> Result<usize, String> {
-    if names.iter().all(|n| n.trim().is_empty()) {
-        return Err("`names` must hold at least one name".into());
-    }
-    if names.len() > MAX_NAMES {
-        return Err(format!("at most {MAX_NAMES} names"));
-    }
-    let mut size = 0;
-    for n in names {
-        size += entente_screen::matcher::check_name(n)?;
-    }
-    Ok(size)
-}
+pub use entente_node::screening::check_names;
 
 /// A new register entry, as a supervisor gives it.
 #[derive(Deserialize)]
@@ -234,7 +218,7 @@ async fn latest_entry_version(
     )
     .await?;
     let row = page.rows.into_iter().next().ok_or(ApiError::NotFound)?;
-    if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
+    if !entente_node::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
         tracing::error!(id = %row.id, "a stored register entry fails its integrity check");
         return Err(ApiError::Internal(
             "a stored object failed its integrity check".into(),
@@ -408,7 +392,7 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Screens the queries on the screening pool (see [`crate::cpu::screening_pool`]: apart from the
+/// Screens the queries on the screening pool (see [`entente_node::cpu::screening_pool`]: apart from the
 /// pool that prepares objects for storage, so a batch cannot starve ingest), in order. If the
 /// request is dropped meanwhile, the queries not yet screened are not.
 async fn run_queries(
@@ -423,7 +407,7 @@ async fn run_queries(
     let now_ns = node.now_us().saturating_mul(1000);
     let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let _cancel = CancelOnDrop(cancelled.clone());
-    crate::cpu::run(&node.screening_pool, move || {
+    entente_node::cpu::run(&node.screening_pool, move || {
         use rayon::prelude::*;
         queries
             .into_par_iter()
@@ -702,8 +686,8 @@ fn yente_result(index: &Indexed, m: &Match, threshold: f64, dataset: &str) -> Va
         "explanations": {
             "name_parts": {"score": m.score, "detail": detail},
             "unmatched_parts": {"score": -(m.unmatched.len() as f64), "detail": m.unmatched.join(", ")},
-            "birth_date": {"score": evidence(m.birth_date), "detail": crate::screening::evidence_str(m.birth_date)},
-            "nationality": {"score": evidence(m.nationality), "detail": crate::screening::evidence_str(m.nationality)},
+            "birth_date": {"score": evidence(m.birth_date), "detail": entente_node::screening::evidence_str(m.birth_date)},
+            "nationality": {"score": evidence(m.nationality), "detail": entente_node::screening::evidence_str(m.nationality)},
         },
     })
 }

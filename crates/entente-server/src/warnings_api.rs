@@ -1,4 +1,4 @@
-//! `/api/v1/warnings`: joint warnings through their life (see [`crate::warnings`] for the objects
+//! `/api/v1/warnings`: joint warnings through their life (see [`entente_node::warnings`] for the objects
 //! and `entente_core::warning` for the rules). The permission is in each handler's extractor:
 //!
 //! | request | who |
@@ -23,9 +23,6 @@
 
 use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
-use crate::ingest::ingest_step;
-use crate::node::{Node, COLLECTION_ID};
-use crate::warnings::{self, Fields, File, VersionMeta, WarningInput};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -35,6 +32,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use entente_core::warning::{transition, Action, Stage, Status, Step, Verdict};
 use entente_core::PartyCode;
+use entente_node::ingest::ingest_step;
+use entente_node::node::{Node, COLLECTION_ID};
+use entente_node::warnings::{self, Fields, File, VersionMeta, WarningInput};
 use entente_stix::Timestamp;
 use entente_store::{AuditRecord, BasedOn};
 use serde::Deserialize;

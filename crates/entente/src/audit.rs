@@ -104,7 +104,7 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
             ));
         }
     }
-    let mac_key = entente_server::integrity::mac_key(&node.signer);
+    let mac_key = entente_node::integrity::mac_key(&node.signer);
     let total = store.count_objects().await?;
     let bar = progress
         .then(|| crate::progress::bar(u64::try_from(total).unwrap_or(0), "verifying objects"));
@@ -130,7 +130,7 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
                 }
             }
             let what = format!("object {} version {}", r.id, r.version_ns);
-            if !entente_server::integrity::mac_ok(&mac_key, &r.json, &r.mac) {
+            if !entente_node::integrity::mac_ok(&mac_key, &r.json, &r.mac) {
                 report.problems.push(format!(
                     "{what} was changed in the database (its MAC does not match)"
                 ));

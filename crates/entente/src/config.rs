@@ -5,7 +5,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use entente_core::Tlp;
-use entente_server::Settings;
+use entente_node::Settings;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -165,6 +165,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         let s = Settings::default();
+        let c = entente_server::conn::ConnLimits::default();
         Limits {
             max_body_bytes: s.max_body_bytes,
             max_envelope_objects: s.max_envelope_objects,
@@ -176,9 +177,9 @@ impl Default for Limits {
             max_match_values: s.max_match_values,
             max_versions_per_object: s.max_versions_per_object,
             max_screening_parts: s.max_screening_parts,
-            max_connections: s.connections.max_connections,
-            tls_handshake_timeout_seconds: s.connections.tls_handshake_timeout.as_secs_f64(),
-            header_read_timeout_seconds: s.connections.header_read_timeout.as_secs_f64(),
+            max_connections: c.max_connections,
+            tls_handshake_timeout_seconds: c.tls_handshake_timeout.as_secs_f64(),
+            header_read_timeout_seconds: c.header_read_timeout.as_secs_f64(),
             max_streams_per_principal: s.max_streams_per_principal,
             max_streams: s.max_streams,
             password_checks_at_once: s.auth.concurrent_checks,
@@ -229,19 +230,32 @@ impl NodeConfig {
             .try_into()
             .with_context(|| format!("in {} or the ENTENTE_ environment", path.display()))?;
         config.settings()?;
+        config.conn_limits()?;
         config.federation.settings()?;
         config.warnings.check_every()?;
         Ok(config)
     }
 
+    /// What a connection may cost (the HTTP layer's limits).
+    pub fn conn_limits(&self) -> Result<entente_server::conn::ConnLimits> {
+        let l = &self.limits;
+        Ok(entente_server::conn::ConnLimits {
+            max_connections: l.max_connections.max(1),
+            tls_handshake_timeout: positive_secs(
+                "limits.tls_handshake_timeout_seconds",
+                l.tls_handshake_timeout_seconds,
+            )?,
+            header_read_timeout: positive_secs(
+                "limits.header_read_timeout_seconds",
+                l.header_read_timeout_seconds,
+            )?,
+            ..Default::default()
+        })
+    }
+
     pub fn settings(&self) -> Result<Settings> {
         let l = &self.limits;
-        let secs = |name: &str, v: f64| {
-            std::time::Duration::try_from_secs_f64(v)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| anyhow!("{name}: {v} is not a positive number of seconds"))
-        };
+        let secs = positive_secs;
         Ok(Settings {
             max_body_bytes: l.max_body_bytes,
             max_envelope_objects: l.max_envelope_objects,
@@ -255,21 +269,9 @@ impl NodeConfig {
             max_match_values: l.max_match_values.max(1),
             max_versions_per_object: l.max_versions_per_object.max(1),
             max_screening_parts: l.max_screening_parts.max(1),
-            connections: entente_server::conn::ConnLimits {
-                max_connections: l.max_connections.max(1),
-                tls_handshake_timeout: secs(
-                    "limits.tls_handshake_timeout_seconds",
-                    l.tls_handshake_timeout_seconds,
-                )?,
-                header_read_timeout: secs(
-                    "limits.header_read_timeout_seconds",
-                    l.header_read_timeout_seconds,
-                )?,
-                ..Default::default()
-            },
             max_streams_per_principal: l.max_streams_per_principal.max(1),
             max_streams: l.max_streams.max(1),
-            auth: entente_server::auth::AuthLimits {
+            auth: entente_node::auth::AuthLimits {
                 concurrent_checks: l.password_checks_at_once.max(1),
                 failures_per_user: l.auth_failures_per_user.max(1),
                 failures_per_source: l.auth_failures_per_source.max(1),
@@ -280,6 +282,13 @@ impl NodeConfig {
                 .map_err(|e| anyhow!("default_marking: {e}"))?,
         })
     }
+}
+
+fn positive_secs(name: &str, v: f64) -> Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(v)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| anyhow!("{name}: {v} is not a positive number of seconds"))
 }
 
 /// Sets `ENTENTE_A__B=v` as `a.b = v` in `table`; `v` is read as a TOML value when it is one

@@ -11,7 +11,7 @@ use crate::nodedir::NodeDir;
 use crate::users::{add_peer, add_user, link_peer, Credentials};
 use anyhow::{anyhow, Result};
 use entente_core::{Charter, PartyCode, Role};
-use entente_server::node::COLLECTION_ID;
+use entente_node::node::COLLECTION_ID;
 use entente_stix::NodeSigner;
 
 pub const DEMO_CHARTER: &str = include_str!("../../../examples/sco.toml");
@@ -38,7 +38,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     let cert = nd.dir.join(crate::tls::CA_FILE);
     crate::serve::serve(&nd, node, &listen, false, |l| {
         let url = &l.url;
-        let collection = format!("{url}api/collections/{}/objects/", entente_server::node::COLLECTION_ID);
+        let collection = format!("{url}api/collections/{}/objects/", entente_node::node::COLLECTION_ID);
         println!("Entente demo: a node of Kazakhstan (KZ) in the SCO charter, with demo data.");
         println!();
         println!("  TAXII 2.1 discovery  {url}");

@@ -148,7 +148,7 @@ pub fn run(
                 }
                 let all: Vec<Value> = matches
                     .iter()
-                    .map(|m| entente_server::screening::match_json(&register, m))
+                    .map(|m| entente_node::screening::match_json(&register, m))
                     .collect();
                 match csv_out.as_mut() {
                     None => writeln!(out, "{}", json!({"id": id, "matches": all}))?,

@@ -3,10 +3,10 @@
 
 use anyhow::{bail, Result};
 use entente_core::{Role, UserRef, Viewer};
-use entente_server::auth::Principal;
-use entente_server::ingest::ingest;
-use entente_server::node::COLLECTION_ID;
-use entente_server::Node;
+use entente_node::auth::Principal;
+use entente_node::ingest::ingest;
+use entente_node::node::COLLECTION_ID;
+use entente_node::Node;
 use entente_stix::identity::party_identity_id;
 use entente_stix::NodeSigner;
 use serde_json::{json, Map, Value};
@@ -46,7 +46,7 @@ pub async fn publish_identity(node: &Arc<Node>) -> Result<()> {
         .unwrap_or_else(|| node.party.to_string());
     let id = party_identity_id(&node.party);
     // The identity is the node's own: no user may write it (the write policy).
-    let principal = entente_server::warnings::node_principal(node)
+    let principal = entente_node::warnings::node_principal(node)
         .ok_or_else(|| anyhow::anyhow!("the node cannot act under its own name"))?;
     add_as(
         node,
@@ -181,13 +181,12 @@ pub async fn hub_objects(node: &Arc<Node>) -> Result<()> {
 /// A few register entries for the demo, so screening has something to find. The people and the
 /// firm are invented.
 pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
-    let def =
-        entente_stix::extension::definition_for_type(entente_server::screening::REGISTER_TYPE)
-            .unwrap_or_default();
+    let def = entente_stix::extension::definition_for_type(entente_node::screening::REGISTER_TYPE)
+        .unwrap_or_default();
     let entry = |uuid: &str, kind: &str, names: &[&str], birth: &[&str], nat: &[&str]| {
         json!({
-            "type": entente_server::screening::REGISTER_TYPE, "spec_version": "2.1",
-            "id": format!("{}--{uuid}", entente_server::screening::REGISTER_TYPE),
+            "type": entente_node::screening::REGISTER_TYPE, "spec_version": "2.1",
+            "id": format!("{}--{uuid}", entente_node::screening::REGISTER_TYPE),
             "created": "2024-03-01T09:00:00.000Z", "modified": "2024-03-01T09:00:00.000Z",
             "kind": kind, "names": names, "birth_dates": birth, "nationalities": nat,
             "identifiers": [], "status": "designated",
@@ -230,8 +229,8 @@ pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
 /// through `/api/v1/warnings`, before the nodes serve, so it flows as soon as they do.
 pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
     use entente_core::warning::{Action, Stage, Step, Verdict};
-    use entente_server::ingest::ingest_step;
-    use entente_server::warnings::{self, VersionMeta, WarningInput};
+    use entente_node::ingest::ingest_step;
+    use entente_node::warnings::{self, VersionMeta, WarningInput};
     use entente_stix::Timestamp;
     use entente_store::BasedOn;
     let now_us = kz.now_us();

@@ -4,7 +4,7 @@
 
 use crate::nodedir::NodeDir;
 use anyhow::{bail, Context, Result};
-use entente_server::Node;
+use entente_node::Node;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
@@ -108,13 +108,13 @@ pub async fn serve_on(
             .await??;
     node.screening.set_groups(groups);
     let _federation = entente_federation::start(node.clone(), nd.config.federation.settings()?);
-    let reminders = entente_server::warnings::spawn_reminders(
+    let reminders = entente_node::warnings::spawn_reminders(
         node.clone(),
         nd.config.warnings.remind_days.clone(),
         nd.config.warnings.check_every()?,
     );
     let _reminders = AbortOnDrop(reminders);
-    let limits = node.settings.connections;
+    let limits = nd.config.conn_limits()?;
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };
     let url = format!("{scheme}://{local}/taxii2/");

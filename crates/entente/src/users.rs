@@ -6,8 +6,8 @@
 
 use anyhow::{anyhow, bail, Result};
 use entente_core::{audience::is_user_name, PartyCode, Role};
-use entente_server::auth::{hash_password, hash_token, new_password, new_token};
-use entente_server::Node;
+use entente_node::auth::{hash_password, hash_token, new_password, new_token};
+use entente_node::Node;
 use entente_store::{PeerLink, TokenSubject, UserRecord};
 use std::path::Path;
 
@@ -17,7 +17,7 @@ pub struct Credentials {
 }
 
 pub async fn add_user(node: &Node, name: &str, role: Role) -> Result<Credentials> {
-    if !is_user_name(name) || name == "entente-cli" || name == entente_server::warnings::NODE_USER {
+    if !is_user_name(name) || name == "entente-cli" || name == entente_node::warnings::NODE_USER {
         bail!("`{name}` is not a user name: use 1 to 64 letters, digits, `.`, `_` or `-`");
     }
     let password = new_password();

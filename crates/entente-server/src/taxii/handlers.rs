@@ -6,15 +6,15 @@ use super::query::{self, Params};
 use super::API_ROOT;
 use crate::auth::{Author, Principal, Reader};
 use crate::error::ApiError;
-use crate::ingest::{ingest, StatusRequest};
-use crate::integrity::mac_ok;
 use crate::media::{check_accept, check_content_type, TAXII_MEDIA_TYPE};
-use crate::node::{Node, COLLECTION_ID, COLLECTION_TITLE};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use entente_core::{Tlp, Viewer};
+use entente_node::ingest::{ingest, StatusRequest};
+use entente_node::integrity::mac_ok;
+use entente_node::node::{Node, COLLECTION_ID, COLLECTION_TITLE};
 use entente_stix::{Timestamp, STIX_MEDIA_TYPE};
 use entente_store::read::{self, VersionMatch};
 use entente_store::{AuditRecord, ObjectRow};
@@ -185,7 +185,7 @@ fn parse_objects_query(
         default_version,
     )?;
     if let Some(token) = &params.next {
-        let scope = super::paging::scope(endpoint, raw);
+        let scope = entente_node::paging::scope(endpoint, raw);
         params.after_seq = Some(node.pager.open(&p.name(), &scope, token).ok_or_else(|| {
             ApiError::BadRequest(
                 "`next`: not a paging token this node issued to you for this query".into(),
@@ -198,7 +198,7 @@ fn parse_objects_query(
 /// The `next` token for "after row `seq`" of `endpoint` with the query `raw`, for `p`.
 fn next_token(node: &Node, p: &Principal, endpoint: &str, raw: Option<&str>, seq: i64) -> String {
     node.pager
-        .seal(&p.name(), &super::paging::scope(endpoint, raw), seq)
+        .seal(&p.name(), &entente_node::paging::scope(endpoint, raw), seq)
 }
 
 /// A TAXII envelope of stored objects. The stored JSON is canonical and valid, so it is spliced in
@@ -509,7 +509,7 @@ pub async fn delete_object(
     if chosen.is_empty() {
         return Err(ApiError::NotFound);
     }
-    crate::ingest::may_delete(&node, &p, &collection, &object, &chosen).await?;
+    entente_node::ingest::may_delete(&node, &p, &collection, &object, &chosen).await?;
     let versions: Vec<i64> = chosen.iter().map(|r| r.version_ns).collect();
     let audit = AuditRecord {
         ts_us: node.now_us(),

@@ -4,13 +4,11 @@
 //! that returns anything not TLP:CLEAR is written to the audit log before it is answered.
 
 mod handlers;
-pub mod paging;
 pub mod query;
-pub mod resume;
 
-use crate::node::Node;
 use axum::routing::get;
 use axum::Router;
+use entente_node::node::Node;
 use std::sync::Arc;
 
 pub const API_ROOT: &str = "/taxii2/api/";

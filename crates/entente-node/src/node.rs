@@ -36,8 +36,6 @@ pub struct Settings {
     pub max_screening_parts: usize,
     /// How guessing credentials is bounded.
     pub auth: crate::auth::AuthLimits,
-    /// What connections may cost.
-    pub connections: crate::conn::ConnLimits,
     /// Event streams one principal, and the node in all, may hold open.
     pub max_streams_per_principal: usize,
     pub max_streams: usize,
@@ -57,7 +55,6 @@ impl Default for Settings {
             max_versions_per_object: 10_000,
             max_screening_parts: 40_000,
             auth: crate::auth::AuthLimits::default(),
-            connections: crate::conn::ConnLimits::default(),
             max_streams_per_principal: 8,
             max_streams: 256,
         }
@@ -72,29 +69,29 @@ pub struct Node {
     pub keyring: KeyRing,
     pub store: Arc<dyn Store>,
     pub settings: Settings,
-    pub(crate) mac_key: [u8; 32],
-    pub(crate) basic_cache: BasicCache,
+    pub mac_key: [u8; 32],
+    pub basic_cache: BasicCache,
     /// What bounds the cost of guessing credentials (see [`crate::auth::Gate`]).
-    pub(crate) gate: crate::auth::Gate,
+    pub gate: crate::auth::Gate,
     /// Where CPU-heavy request work runs (see [`crate::cpu`]).
-    pub(crate) cpu: rayon::ThreadPool,
+    pub cpu: rayon::ThreadPool,
     /// Where screening runs, apart (see [`crate::cpu::screening_pool`]).
-    pub(crate) screening_pool: rayon::ThreadPool,
+    pub screening_pool: rayon::ThreadPool,
     /// The register index screening asks (see [`crate::screening`]).
     pub screening: crate::screening::Screening,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
     pub signals: crate::signals::Signals,
-    /// Where each peer's last pull ended (see [`crate::taxii::resume`]).
-    pub(crate) pull_resume: crate::taxii::resume::PullResume,
+    /// Where each peer's last pull ended (see [`crate::resume`]).
+    pub pull_resume: crate::resume::PullResume,
     /// The identity object id of each party of the charter (`identity--…` derived from its
     /// code), which only that party's node publishes.
-    pub(crate) party_identities: std::collections::HashMap<String, PartyCode>,
+    pub party_identities: std::collections::HashMap<String, PartyCode>,
     /// Steps on one workflow object are taken one at a time (see [`crate::turns`]).
-    pub(crate) turns: crate::turns::Turns,
+    pub turns: crate::turns::Turns,
     /// The event streams: their reader, audit batcher and caps (see [`crate::events`]).
-    pub(crate) events: crate::events::Hub,
-    /// Seals and opens `next` tokens (see [`crate::taxii::paging`]).
-    pub(crate) pager: crate::taxii::paging::Pager,
+    pub events: crate::events::Hub,
+    /// Seals and opens `next` tokens (see [`crate::paging`]).
+    pub pager: crate::paging::Pager,
 }
 
 impl Node {
@@ -120,7 +117,7 @@ impl Node {
         keyring.add(party.clone(), signer.verifying_key());
         let mac_key = crate::integrity::mac_key(&signer);
         let gate = crate::auth::Gate::new(settings.auth)?;
-        let pager = crate::taxii::paging::Pager::new(&signer);
+        let pager = crate::paging::Pager::new(&signer);
         let party_identities = charter
             .parties()
             .map(|p| {

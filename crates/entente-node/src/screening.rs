@@ -19,7 +19,7 @@
 //! Rebuilding is whole: fine for registers of tens of thousands of entries (20k in about 0.4 s),
 //! slow for a million (about 13 s). An incremental index is left for when registers grow.
 
-use crate::error::ApiError;
+use crate::error::NodeError;
 use crate::node::{Node, COLLECTION_ID};
 use entente_core::{may_see, AccessLabel, Viewer};
 use entente_screen::groups::NameGroups;
@@ -103,7 +103,7 @@ impl Screening {
     }
 
     /// The index, rebuilt first if the register changed since it was built.
-    pub async fn current(&self, node: &Arc<Node>) -> Result<Arc<Indexed>, ApiError> {
+    pub async fn current(&self, node: &Arc<Node>) -> Result<Arc<Indexed>, NodeError> {
         let wanted = self.generation.load(Ordering::SeqCst);
         if let Some(i) = self.fresh(wanted) {
             return Ok(i);
@@ -125,14 +125,14 @@ impl Screening {
         }
         let groups =
             self.groups.read().map(|g| Arc::clone(&g)).map_err(|_| {
-                ApiError::Internal("the name-variant table lock is poisoned".into())
+                NodeError::Internal("the name-variant table lock is poisoned".into())
             })?;
         let (classes, class_labels) = classes_of(&labels);
         let register = crate::cpu::run(&node.screening_pool, move || {
             Register::with_classes(entries, &classes, groups)
         })
         .await
-        .map_err(ApiError::Internal)?;
+        .map_err(NodeError::Internal)?;
         let built = Arc::new(Indexed {
             generation,
             register,
@@ -235,7 +235,7 @@ pub fn affects_screening(object_type: &str) -> bool {
 /// expired.
 async fn load_warning_subjects(
     node: &Node,
-) -> Result<Vec<(Entry, AccessLabel, String, WarningSubject)>, ApiError> {
+) -> Result<Vec<(Entry, AccessLabel, String, WarningSubject)>, NodeError> {
     let filter = ScanFilter {
         types: vec![
             crate::warnings::WARNING_TYPE.to_owned(),
@@ -339,7 +339,7 @@ async fn each_intact_row(
     node: &Node,
     filter: &ScanFilter,
     mut visit: impl FnMut(entente_store::ObjectRow),
-) -> Result<(), ApiError> {
+) -> Result<(), NodeError> {
     let mut cursor = None;
     loop {
         let rows = node.store.scan(COLLECTION_ID, filter, cursor, 2000).await?;
@@ -361,7 +361,7 @@ async fn each_intact_row(
 /// Reads the latest version of every designated register entry in the store.
 async fn load_entries(
     node: &Node,
-) -> Result<(Vec<Entry>, Vec<AccessLabel>, Vec<String>), ApiError> {
+) -> Result<(Vec<Entry>, Vec<AccessLabel>, Vec<String>), NodeError> {
     let filter = ScanFilter {
         types: vec![REGISTER_TYPE.to_owned()],
         with_json: true,
@@ -406,6 +406,25 @@ async fn load_entries(
         }
     }
     Ok((entries, labels, modified))
+}
+
+/// The most names an entry or a query may hold.
+pub const MAX_NAMES: usize = 100;
+
+/// Checks the names of an entry or a query (see `entente_screen::matcher::check_name`); answers
+/// their total size in name parts, the unit of screening work.
+pub fn check_names(names: &[String]) -> Result<usize, String> {
+    if names.iter().all(|n| n.trim().is_empty()) {
+        return Err("`names` must hold at least one name".into());
+    }
+    if names.len() > MAX_NAMES {
+        return Err(format!("at most {MAX_NAMES} names"));
+    }
+    let mut size = 0;
+    for n in names {
+        size += entente_screen::matcher::check_name(n)?;
+    }
+    Ok(size)
 }
 
 /// The strings of a list (an object's `names`, `birth_dates`...); none if it is absent.

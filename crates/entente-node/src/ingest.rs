@@ -23,31 +23,17 @@ use entente_stix::validate::Category;
 use entente_stix::{validate, StixError, Timestamp, ValidObject};
 use entente_store::{
     AuditRecord, BasedOn, Batch, Guard, HeldVersion, InsertOutcome, NewObject, PullCommit,
-    SecurityEvent, StatusDraft, StoreError, WriteGuard,
+    SecurityEvent, StatusDraft, WriteGuard,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Why an envelope could not be ingested at all (objects refused one by one are results).
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Pool(String),
-    #[error("{0} is not a party of this node's charter")]
-    UnknownPeer(PartyCode),
-}
+pub type IngestError = crate::error::NodeError;
 
 /// Why an equivocation is refused, as the status resource and the pull's results say it.
 const EQUIVOCATION: &str =
     "a different object with the same id and version is already stored (equivocation): refused";
-
-impl From<IngestError> for crate::error::ApiError {
-    fn from(e: IngestError) -> Self {
-        crate::error::ApiError::Internal(e.to_string())
-    }
-}
 
 /// The TAXII status resource an ingest should leave: its id, who may read it, and the time of
 /// the request.
@@ -138,7 +124,7 @@ fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Clas
             .ok_or("a register entry carries its `status`: proposed, designated or delisted")?;
         // Its names are what screening indexes: each within the limits a query has.
         let names = crate::screening::strings_in(valid.object.get("names"));
-        crate::rest::check_names(&names).map_err(|e| format!("`names`: {e}"))?;
+        crate::screening::check_names(&names).map_err(|e| format!("`names`: {e}"))?;
         return Ok(Class::RegisterEntry {
             from: None,
             to: Some(EntryStatus::parse(status)?),
@@ -237,10 +223,10 @@ pub async fn may_delete(
     collection: &str,
     id: &str,
     chosen: &[&entente_store::ObjectRow],
-) -> Result<(), crate::error::ApiError> {
-    let writer = writer_of(principal).ok_or(crate::error::ApiError::Unauthenticated)?;
+) -> Result<(), crate::error::NodeError> {
+    let writer = writer_of(principal).ok_or(crate::error::NodeError::Unauthenticated)?;
     let Some(first) = chosen.first() else {
-        return Err(crate::error::ApiError::NotFound);
+        return Err(crate::error::NodeError::NotFound);
     };
     let held = node.store.versions_of(collection, id).await?;
     let origins: Vec<PartyCode> = held.iter().map(|r| r.label.originator.clone()).collect();
@@ -512,7 +498,7 @@ pub async fn ingest_step(
     done.results
         .into_iter()
         .next()
-        .ok_or_else(|| IngestError::Pool("ingest answered no result".into()))
+        .ok_or_else(|| crate::error::NodeError::Pool("ingest answered no result".into()))
 }
 
 /// What became of each object's preparation, with the id and version it claimed.
@@ -689,7 +675,7 @@ pub async fn ingest_pulled(
     let tier = node
         .charter
         .tier_of(peer)
-        .ok_or_else(|| IngestError::UnknownPeer(peer.clone()))?;
+        .ok_or_else(|| crate::error::NodeError::UnknownPeer(peer.clone()))?;
     let principal = Principal {
         viewer: Viewer::Node {
             party: peer.clone(),

@@ -21,7 +21,7 @@
 //! - a follow-up: a `note` (`warning.role = "follow-up"`, `warning.hit`) between the issuer and the
 //!   reporting state of a hit, addressed to those two alone, TLP:AMBER+STRICT.
 //!
-//! Users create these only through `/api/v1/warnings` (`crate::warnings_api`), which enforces the
+//! Users create these only through `/api/v1/warnings` (`entente-server`'s `warnings_api`), which enforces the
 //! roles and the life; over TAXII they are refused, so the life cannot be side-stepped. From peers
 //! they are taken like any signed object, and a warning's fields are checked on entry either way.
 //!
@@ -996,7 +996,7 @@ pub fn reminder_object(
 pub async fn send_reminders(
     node: &std::sync::Arc<Node>,
     remind_days: &[u32],
-) -> Result<usize, crate::error::ApiError> {
+) -> Result<usize, crate::error::NodeError> {
     let Some(principal) = node_principal(node) else {
         return Ok(0);
     };

@@ -1,0 +1,351 @@
+//! Event streams: what tells a connected client (`GET /api/v1/events`, server-sent events), at
+//! once, of each new warning version, review, acknowledgement, hit and follow-up it may see.
+//!
+//! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
+//! (`{"warning": id, "object": id, "by": party, "stage": ..., "at": ...}`) ([`StreamEvent`]; the
+//! HTTP layer writes them as SSE). What a client may not see is never sent
+//! (the access policy decides each object, as for every read); a stream of marked objects is
+//! audited like any read, and nothing is sent before its audit entry is durable. A comment is sent
+//! every 15 seconds so that proxies keep the connection open.
+//!
+//! **Cost.** One change told to many streams costs one read and one durable write: a single
+//! reader ([`Hub`]) reads what was added once per change and hands the rows to every stream,
+//! each of which keeps what its principal may see; the streams' audit entries for that change are
+//! written together, in one transaction ([`AuditBatcher`]). (Each stream reading the store and
+//! committing its own audit entry once turned one draft into 1,007 audit writes and a 5 s stall
+//! with a thousand streams open.) Streams are capped per principal and in all
+//! (`limits.max_streams_per_principal`, `limits.max_streams`): past a cap, 503. A stream that
+//! falls behind the reader by more than it buffers is closed; its client reconnects.
+
+use crate::auth::Principal;
+use crate::error::NodeError;
+use crate::node::{Node, COLLECTION_ID};
+use crate::warnings::{role_of, WARNING_TYPE};
+use entente_core::{may_see, Tlp};
+use entente_store::{AuditRecord, ObjectRow, ScanFilter};
+use futures::Stream;
+use serde_json::{json, Map, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// One event of a stream: its kind and its data (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamEvent {
+    pub kind: &'static str,
+    pub data: String,
+}
+
+/// The types of the objects of warnings' lives.
+const TYPES: [&str; 4] = [WARNING_TYPE, "opinion", "note", "sighting"];
+
+/// How many batches of new rows a stream may fall behind before it is closed.
+const BEHIND: usize = 256;
+
+/// The event streams of a node: the one reader, the audit batcher, and the count of open streams.
+#[derive(Default)]
+pub struct Hub {
+    started: OnceLock<Started>,
+    open: Mutex<Open>,
+}
+
+struct Started {
+    rows: broadcast::Sender<Arc<Vec<ObjectRow>>>,
+    audits: mpsc::Sender<(AuditRecord, oneshot::Sender<bool>)>,
+}
+
+#[derive(Default)]
+struct Open {
+    total: usize,
+    by_principal: HashMap<String, usize>,
+}
+
+/// A stream counted as open while it lives.
+struct Slot {
+    node: Arc<Node>,
+    principal: String,
+    _metric: crate::metrics::OpenStream,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self
+            .node
+            .events
+            .open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        open.total = open.total.saturating_sub(1);
+        if let Some(n) = open.by_principal.get_mut(&self.principal) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.by_principal.remove(&self.principal);
+            }
+        }
+    }
+}
+
+impl Hub {
+    /// Takes a place for a stream of `principal`, or says which cap is full.
+    fn open(&self, node: &Arc<Node>, principal: &Principal) -> Result<Slot, NodeError> {
+        let name = principal.name();
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (per, all) = (
+            node.settings.max_streams_per_principal,
+            node.settings.max_streams,
+        );
+        let mine = open.by_principal.get(&name).copied().unwrap_or(0);
+        let full = if open.total >= all {
+            Some(format!(
+                "this node holds its most event streams ({all}): try again later"
+            ))
+        } else if mine >= per {
+            Some(format!(
+                "you hold {mine} event streams open already, the most one principal may: close one first"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = full {
+            crate::metrics::stream_refused();
+            crate::metrics::limit_hit("event_streams");
+            return Err(NodeError::Unavailable(why));
+        }
+        open.total += 1;
+        *open.by_principal.entry(name.clone()).or_default() += 1;
+        Ok(Slot {
+            node: node.clone(),
+            principal: name,
+            _metric: crate::metrics::OpenStream::new(),
+        })
+    }
+
+    /// The reader and the batcher, started on first use.
+    fn started(&self, node: &Arc<Node>) -> &Started {
+        self.started.get_or_init(|| {
+            let (rows, _) = broadcast::channel(BEHIND);
+            let (audits, queue) = mpsc::channel(4096);
+            // The tasks hold the node weakly: they end when it is dropped.
+            let weak = Arc::downgrade(node);
+            tokio::spawn(read_loop(weak.clone(), rows.clone(), node.now_us()));
+            tokio::spawn(audit_loop(weak, queue));
+            Started { rows, audits }
+        })
+    }
+}
+
+/// Reads what was added of the warnings' lives after each change, once for all streams.
+async fn read_loop(
+    node: std::sync::Weak<Node>,
+    rows: broadcast::Sender<Arc<Vec<ObjectRow>>>,
+    since_us: i64,
+) {
+    let Some(mut stored) = node.upgrade().map(|n| n.signals.watch_stored()) else {
+        return;
+    };
+    let filter = ScanFilter {
+        types: TYPES.map(str::to_owned).to_vec(),
+        added_after_us: Some(since_us),
+        // Every object of a warning's life names its warning's id.
+        json_contains: Some(format!("{WARNING_TYPE}--")),
+        with_json: true,
+        ..Default::default()
+    };
+    let mut after: Option<i64> = None;
+    loop {
+        if stored.changed().await.is_err() {
+            return;
+        }
+        let Some(node) = node.upgrade() else { return };
+        loop {
+            let batch = match node.store.scan(COLLECTION_ID, &filter, after, 500).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the event streams could not read; they will at the next change");
+                    break;
+                }
+            };
+            let full = batch.len() == 500;
+            if let Some(last) = batch.last() {
+                after = Some(last.seq);
+            }
+            let intact: Vec<ObjectRow> = batch
+                .into_iter()
+                .filter(|r| crate::integrity::mac_ok(&node.mac_key, &r.json, &r.mac))
+                .collect();
+            if !intact.is_empty() {
+                // No stream listening is no error: there is no one to tell.
+                let _ = rows.send(Arc::new(intact));
+            }
+            if !full {
+                break;
+            }
+        }
+    }
+}
+
+/// Writes the streams' audit entries in batches: whatever is queued when the writer is free goes
+/// in one transaction. Each stream waits for its entry to be durable before it sends.
+async fn audit_loop(
+    node: std::sync::Weak<Node>,
+    mut queue: mpsc::Receiver<(AuditRecord, oneshot::Sender<bool>)>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < 4096 {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let Some(node) = node.upgrade() else { return };
+        let (mut records, waiting): (Vec<AuditRecord>, Vec<oneshot::Sender<bool>>) =
+            batch.into_iter().unzip();
+        // Streams of one principal told of the same objects read them once.
+        let mut seen = std::collections::HashSet::new();
+        records.retain(|r| seen.insert((r.principal.clone(), r.objects.clone())));
+        let started = std::time::Instant::now();
+        let ok = match node.store.append_audits(records).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "auditing event stream reads failed; the events are not sent");
+                false
+            }
+        };
+        crate::metrics::store_write("audit", started);
+        for w in waiting {
+            let _ = w.send(ok);
+        }
+    }
+}
+
+/// The event an object makes, if it is one of a warning's life, and whether it is marked.
+fn event_of(row: &ObjectRow) -> Option<(StreamEvent, bool)> {
+    let o: Map<String, Value> = serde_json::from_str(&row.json).ok()?;
+    let (kind, warning) = match row.object_type.as_str() {
+        WARNING_TYPE => ("warning", row.id.clone()),
+        "sighting" => (
+            "hit",
+            o.get("sighting_of_ref")?
+                .as_str()
+                .filter(|r| r.starts_with(WARNING_TYPE))?
+                .to_owned(),
+        ),
+        _ => {
+            let kind = match (row.object_type.as_str(), role_of(&o)?) {
+                ("opinion", "review") => "review",
+                ("note", "acknowledgement") => "acknowledgement",
+                ("note", "follow-up") => "follow-up",
+                ("note", "reminder") => "reminder",
+                _ => return None,
+            };
+            let warning = o
+                .get("object_refs")?
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|r| r.starts_with(WARNING_TYPE))?
+                .to_owned();
+            (kind, warning)
+        }
+    };
+    let mut data = json!({
+        "warning": warning,
+        "object": row.id,
+        "by": row.label.originator.as_str(),
+        "at": o.get("modified").or_else(|| o.get("created")),
+    });
+    if let Some(stage) = o.get("stage") {
+        data["stage"] = stage.clone();
+    }
+    Some((
+        StreamEvent {
+            kind,
+            data: data.to_string(),
+        },
+        row.label.marking != Tlp::Clear,
+    ))
+}
+
+/// One connection: what it has been handed and not yet sent.
+struct Follower {
+    node: Arc<Node>,
+    principal: Principal,
+    rows: broadcast::Receiver<Arc<Vec<ObjectRow>>>,
+    audits: mpsc::Sender<(AuditRecord, oneshot::Sender<bool>)>,
+    queue: VecDeque<StreamEvent>,
+    _slot: Slot,
+}
+
+impl Follower {
+    /// Waits for the next batch of rows and queues the events this principal may see, once
+    /// their reading is durably audited. `false` when the stream is to end.
+    async fn next_batch(&mut self) -> bool {
+        let batch = match self.rows.recv().await {
+            Ok(b) => b,
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                tracing::info!(principal = %self.principal.name(), behind = n, "an event stream fell behind and is closed; its client reconnects");
+                return false;
+            }
+            Err(broadcast::error::RecvError::Closed) => return false,
+        };
+        let mut events = Vec::new();
+        let mut marked = Vec::new();
+        for row in batch.iter() {
+            if !may_see(&self.principal.viewer, &row.label) {
+                continue;
+            }
+            if let Some((event, is_marked)) = event_of(row) {
+                events.push(event);
+                if is_marked {
+                    marked.push(format!("{}@{}", row.id, row.version_ns));
+                }
+            }
+        }
+        if !marked.is_empty() {
+            let record = AuditRecord {
+                ts_us: self.node.now_us(),
+                principal: self.principal.name(),
+                action: "read-events".into(),
+                collection: Some(COLLECTION_ID.into()),
+                objects: marked,
+                outcome: "ok".into(),
+                detail: None,
+            };
+            let (tx, rx) = oneshot::channel();
+            if self.audits.send((record, tx)).await.is_err() || rx.await != Ok(true) {
+                // Nothing unaudited is sent.
+                return true;
+            }
+        }
+        self.queue.extend(events);
+        true
+    }
+}
+
+/// The stream of events `principal` may see, from now on; refused when a cap is full.
+pub fn follow(
+    node: &Arc<Node>,
+    principal: Principal,
+) -> Result<impl Stream<Item = StreamEvent> + Send + 'static, NodeError> {
+    let slot = node.events.open(node, &principal)?;
+    let started = node.events.started(node);
+    let follower = Follower {
+        rows: started.rows.subscribe(),
+        audits: started.audits.clone(),
+        node: node.clone(),
+        principal,
+        queue: VecDeque::new(),
+        _slot: slot,
+    };
+    Ok(futures::stream::unfold(follower, |mut f| async move {
+        loop {
+            if let Some(e) = f.queue.pop_front() {
+                return Some((e, f));
+            }
+            if !f.next_batch().await {
+                return None;
+            }
+        }
+    }))
+}
