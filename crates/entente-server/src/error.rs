@@ -1,6 +1,7 @@
 //! Errors as the client sees them. One table ([`ApiError::parts`]) gives each error its HTTP
 //! status, a stable code, a type and a message; the body is a TAXII 2.1 error message that also
-//! carries `message`, `code` and `type`. Unexpected errors are logged with their cause and answer
+//! carries `message`, `code` and `type`, sent as the TAXII media type under `/taxii2/` and as
+//! `application/json` everywhere else ([`json_outside_taxii`]). Unexpected errors are logged with their cause and answer
 //! a generic 500 that reveals nothing of the node's internals.
 
 use crate::media::TAXII_MEDIA_TYPE;
@@ -221,4 +222,25 @@ impl From<entente_node::NodeError> for ApiError {
             N::UnknownPeer(p) => ApiError::Internal(format!("{p} is not a party of the charter")),
         }
     }
+}
+
+/// Errors of the REST API (everything but `/taxii2/`) are `application/json`, as its OpenAPI
+/// document says; TAXII's keep the TAXII media type.
+pub async fn json_outside_taxii(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let taxii = req.uri().path().starts_with("/taxii2/");
+    let mut response = next.run(req).await;
+    let is_taxii_error = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == TAXII_MEDIA_TYPE.as_bytes());
+    if !taxii && is_taxii_error && !response.status().is_success() {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    response
 }

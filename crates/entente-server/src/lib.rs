@@ -39,6 +39,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(events::routes())
         .merge(openapi::routes())
         .fallback(|| async { error::ApiError::NotFound })
+        .layer(axum::middleware::from_fn(error::json_outside_taxii))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(node)
 }

@@ -394,3 +394,31 @@ async fn users_are_managed_while_the_node_runs_and_its_secrets_are_private() {
     let (ok, _, err) = run(&["user", "remove", "--dir", node.dir_str(), "alice"]);
     assert!(!ok && err.contains("no user `alice`"), "{err}");
 }
+
+#[tokio::test]
+async fn rest_errors_are_json_and_taxii_errors_taxii() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    for (url, want) in [
+        (
+            format!("{}api/v1/register/nothing", node.base_url()),
+            "application/json",
+        ),
+        (
+            format!(
+                "{}api/v1/warnings/x-entente-warning--00000000-0000-4000-8000-000000000000",
+                node.base_url()
+            ),
+            "application/json",
+        ),
+        (
+            format!("{}no/such/path", node.base_url()),
+            "application/json",
+        ),
+        (format!("{}api/collections/nope/", node.url), TAXII),
+    ] {
+        let r = node.get(&analyst, &url).await;
+        assert_eq!(r.status(), 404, "{url}");
+        assert_eq!(r.headers()["content-type"], want, "{url}");
+    }
+}
