@@ -47,10 +47,22 @@ const BEHIND: usize = 256;
 pub struct Hub {
     started: OnceLock<Started>,
     open: Mutex<Open>,
+    /// The audit of each batch as read by each principal: one entry, whichever of its streams
+    /// asks first; the others wait for it.
+    audited: Mutex<HashMap<(u64, String), Audited>>,
+}
+
+/// Whether a batch's reading by one principal is durably audited, once decided.
+type Audited = Arc<tokio::sync::OnceCell<bool>>;
+
+/// One batch of new rows, numbered.
+struct Batch {
+    n: u64,
+    rows: Vec<ObjectRow>,
 }
 
 struct Started {
-    rows: broadcast::Sender<Arc<Vec<ObjectRow>>>,
+    rows: broadcast::Sender<Arc<Batch>>,
     audits: mpsc::Sender<(AuditRecord, oneshot::Sender<bool>)>,
 }
 
@@ -137,7 +149,7 @@ impl Hub {
 /// Reads what was added of the warnings' lives after each change, once for all streams.
 async fn read_loop(
     node: std::sync::Weak<Node>,
-    rows: broadcast::Sender<Arc<Vec<ObjectRow>>>,
+    rows: broadcast::Sender<Arc<Batch>>,
     since_us: i64,
 ) {
     let Some(mut stored) = node.upgrade().map(|n| n.signals.watch_stored()) else {
@@ -152,6 +164,7 @@ async fn read_loop(
         ..Default::default()
     };
     let mut after: Option<i64> = None;
+    let mut n: u64 = 0;
     loop {
         if stored.changed().await.is_err() {
             return;
@@ -175,7 +188,8 @@ async fn read_loop(
                 .collect();
             if !intact.is_empty() {
                 // No stream listening is no error: there is no one to tell.
-                let _ = rows.send(Arc::new(intact));
+                n += 1;
+                let _ = rows.send(Arc::new(Batch { n, rows: intact }));
             }
             if !full {
                 break;
@@ -271,7 +285,7 @@ fn event_of(row: &ObjectRow) -> Option<(StreamEvent, bool)> {
 struct Follower {
     node: Arc<Node>,
     principal: Principal,
-    rows: broadcast::Receiver<Arc<Vec<ObjectRow>>>,
+    rows: broadcast::Receiver<Arc<Batch>>,
     audits: mpsc::Sender<(AuditRecord, oneshot::Sender<bool>)>,
     queue: VecDeque<StreamEvent>,
     _slot: Slot,
@@ -291,7 +305,7 @@ impl Follower {
         };
         let mut events = Vec::new();
         let mut marked = Vec::new();
-        for row in batch.iter() {
+        for row in batch.rows.iter() {
             if !may_see(&self.principal.viewer, &row.label) {
                 continue;
             }
@@ -303,17 +317,38 @@ impl Follower {
             }
         }
         if !marked.is_empty() {
-            let record = AuditRecord {
-                ts_us: self.node.now_us(),
-                principal: self.principal.name(),
-                action: "read-events".into(),
-                collection: Some(COLLECTION_ID.into()),
-                objects: marked,
-                outcome: "ok".into(),
-                detail: None,
+            // What one principal may see of a batch is the same for all its streams: one audit
+            // entry for them all, written by whichever asks first.
+            let name = self.principal.name();
+            let cell = {
+                let mut audited = self
+                    .node
+                    .events
+                    .audited
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                let oldest = batch.n.saturating_sub(BEHIND as u64);
+                audited.retain(|(n, _), _| *n > oldest);
+                audited.entry((batch.n, name.clone())).or_default().clone()
             };
-            let (tx, rx) = oneshot::channel();
-            if self.audits.send((record, tx)).await.is_err() || rx.await != Ok(true) {
+            let audits = self.audits.clone();
+            let ts_us = self.node.now_us();
+            let ok = cell
+                .get_or_init(|| async move {
+                    let record = AuditRecord {
+                        ts_us,
+                        principal: name,
+                        action: "read-events".into(),
+                        collection: Some(COLLECTION_ID.into()),
+                        objects: marked,
+                        outcome: "ok".into(),
+                        detail: None,
+                    };
+                    let (tx, rx) = oneshot::channel();
+                    audits.send((record, tx)).await.is_ok() && rx.await == Ok(true)
+                })
+                .await;
+            if !*ok {
                 // Nothing unaudited is sent.
                 return true;
             }

@@ -241,10 +241,9 @@ pub async fn may_delete(
         crate::warnings::WARNING_TYPE => Class::Warning(None),
         "note" | "opinion" | "sighting" => {
             // The objects of a warning's life name it; read one to tell.
-            let rows = entente_store::read::page(
-                node.store.as_ref(),
-                collection,
-                &principal.viewer,
+            let rows = crate::read::page(
+                node,
+                principal,
                 &entente_store::read::Query {
                     ids: vec![id.to_owned()],
                     versions: entente_store::read::VersionMatch::last(),

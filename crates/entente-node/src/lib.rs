@@ -18,6 +18,7 @@ pub mod integrity;
 pub mod metrics;
 pub mod node;
 pub mod paging;
+pub mod read;
 pub mod resume;
 pub mod screening;
 pub mod signals;

@@ -20,7 +20,7 @@
 //! slow for a million (about 13 s). An incremental index is left for when registers grow.
 
 use crate::error::NodeError;
-use crate::node::{Node, COLLECTION_ID};
+use crate::node::Node;
 use entente_core::{may_see, AccessLabel, Viewer};
 use entente_screen::groups::NameGroups;
 use entente_screen::matcher::{Entry, Match, PartialDate, Query, Register};
@@ -246,7 +246,7 @@ async fn load_warning_subjects(
     };
     let mut files: HashMap<String, crate::warnings::File> = HashMap::new();
     let mut reviews = Vec::new();
-    each_intact_row(node, &filter, |row| {
+    crate::read::each_intact_row(node, &filter, |row| {
         let Some(part) = crate::warnings::Part::of(&row) else {
             return;
         };
@@ -332,32 +332,6 @@ async fn load_warning_subjects(
     Ok(out)
 }
 
-/// Hands `visit` every stored row `filter` selects, in insertion order, but those whose MAC fails
-/// (changed in the database: logged and left out). For the index builds, which read every row
-/// whatever its label and keep the label, so each query filters by the access policy.
-async fn each_intact_row(
-    node: &Node,
-    filter: &ScanFilter,
-    mut visit: impl FnMut(entente_store::ObjectRow),
-) -> Result<(), NodeError> {
-    let mut cursor = None;
-    loop {
-        let rows = node.store.scan(COLLECTION_ID, filter, cursor, 2000).await?;
-        let exhausted = rows.len() < 2000;
-        for row in rows {
-            cursor = Some(row.seq);
-            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
-                tracing::error!(id = %row.id, "a stored object fails its integrity check; left out of screening");
-                continue;
-            }
-            visit(row);
-        }
-        if exhausted {
-            return Ok(());
-        }
-    }
-}
-
 /// Reads the latest version of every designated register entry in the store.
 async fn load_entries(
     node: &Node,
@@ -369,7 +343,7 @@ async fn load_entries(
     };
     // id → (version, entry, label, modified) of the latest version seen.
     let mut latest: HashMap<String, (i64, Option<Entry>, AccessLabel, String)> = HashMap::new();
-    each_intact_row(node, &filter, |row| {
+    crate::read::each_intact_row(node, &filter, |row| {
         if latest
             .get(&row.id)
             .is_some_and(|(v, ..)| *v >= row.version_ns)

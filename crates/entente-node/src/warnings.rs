@@ -30,15 +30,15 @@
 //! It scans the objects of the four types; fine for the thousands of warnings an organization
 //! keeps, and the place for a derived table when it is not.
 
-use crate::node::{Node, COLLECTION_ID};
+use crate::node::Node;
 use entente_core::grading::Grading;
 use entente_core::warning::{self, Kind, ReviewLimits, Stage, Status, Verdict};
 use entente_core::{AccessLabel, Audience, PartyCode, Tlp, Viewer};
 use entente_stix::extension::{definition_for_type, ENTENTE_EXTENSION};
 use entente_stix::identity::party_identity_id;
 use entente_stix::Timestamp;
-use entente_store::read::{self, Query, VersionMatch};
-use entente_store::{ObjectRow, StoreError};
+use entente_store::read::{Query, VersionMatch};
+use entente_store::ObjectRow;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -755,9 +755,9 @@ const WORKFLOW_TYPES: [&str; 4] = [WARNING_TYPE, "opinion", "note", "sighting"];
 /// `only`, just that warning.
 pub async fn load(
     node: &Node,
-    viewer: &Viewer,
+    principal: &crate::auth::Principal,
     only: Option<&str>,
-) -> Result<BTreeMap<String, File>, StoreError> {
+) -> Result<BTreeMap<String, File>, crate::error::NodeError> {
     let mut files: BTreeMap<String, File> = BTreeMap::new();
     let query = Query {
         types: WORKFLOW_TYPES.iter().map(|t| (*t).to_owned()).collect(),
@@ -770,21 +770,8 @@ pub async fn load(
     let mut after = None;
     let mut others: Vec<Part> = Vec::new();
     loop {
-        let page = read::page(
-            node.store.as_ref(),
-            COLLECTION_ID,
-            viewer,
-            &query,
-            after,
-            2000,
-            true,
-        )
-        .await?;
+        let page = crate::read::page(node, principal, &query, after, 2000, true).await?;
         for row in &page.rows {
-            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
-                tracing::error!(id = %row.id, "a stored object failed its integrity check and was withheld");
-                continue;
-            }
             let Some(part) = Part::of(row) else { continue };
             if row.object_type == WARNING_TYPE {
                 if only.is_none_or(|o| o == row.id) {
@@ -794,7 +781,7 @@ pub async fn load(
                 others.push(part);
             }
         }
-        after = page.rows.last().map(|r| r.seq);
+        after = page.last_row;
         if !page.more {
             break;
         }
@@ -1001,7 +988,7 @@ pub async fn send_reminders(
         return Ok(0);
     };
     let now = node.now_us().saturating_mul(1000);
-    let files = load(node, &principal.viewer, None).await?;
+    let files = load(node, &principal, None).await?;
     let mut sent = 0;
     for (id, file) in &files {
         if file.issuer() != Some(&node.party) {

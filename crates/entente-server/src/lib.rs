@@ -4,7 +4,7 @@
 //!
 //! Handlers are thin: an extractor establishes who is asking and what they may do
 //! ([`auth::Reader`], [`auth::Author`], [`auth::Supervisor`] — the permission is in the signature),
-//! the handler asks the store through `entente_store::read` (which applies the access policy to
+//! the handler reads through `entente_node::read` (which applies the access policy and checks the row MACs of
 //! every row) or through `entente_node::ingest`, and errors become TAXII error messages via [`error::ApiError`].
 
 pub mod auth;

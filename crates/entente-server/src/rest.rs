@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use entente_core::Tlp;
 use entente_node::ingest::ingest_step;
-use entente_node::node::{Node, COLLECTION_ID};
+use entente_node::node::Node;
 use entente_node::screening::{match_json, Indexed, REGISTER_TYPE};
 use entente_screen::matcher::{Match, PartialDate, Query};
 use entente_stix::extension::ENTENTE_EXTENSION;
@@ -207,23 +207,8 @@ async fn latest_entry_version(
         spec_version_matches: true,
         ..Default::default()
     };
-    let page = read::page(
-        node.store.as_ref(),
-        COLLECTION_ID,
-        &p.viewer,
-        &query,
-        None,
-        1,
-        true,
-    )
-    .await?;
+    let page = entente_node::read::page(node, p, &query, None, 1, true).await?;
     let row = page.rows.into_iter().next().ok_or(ApiError::NotFound)?;
-    if !entente_node::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
-        tracing::error!(id = %row.id, "a stored register entry fails its integrity check");
-        return Err(ApiError::Internal(
-            "a stored object failed its integrity check".into(),
-        ));
-    }
     let entry = serde_json::from_str(&row.json).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((entry, row.version_ns))
 }

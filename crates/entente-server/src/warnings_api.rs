@@ -87,7 +87,7 @@ async fn file_of(node: &Node, p: &Principal, id: &str) -> Result<File, ApiError>
     if !id.starts_with(&format!("{}--", warnings::WARNING_TYPE)) {
         return Err(ApiError::NotFound);
     }
-    let mut files = warnings::load(node, &p.viewer, Some(id)).await?;
+    let mut files = warnings::load(node, p, Some(id)).await?;
     files.remove(id).ok_or(ApiError::NotFound)
 }
 
@@ -310,7 +310,7 @@ async fn list(
         entente_core::warning::Kind::parse(k).map_err(ApiError::BadRequest)?;
     }
     let now = node.now_us() * 1000;
-    let files = warnings::load(&node, &p.viewer, None).await?;
+    let files = warnings::load(&node, &p, None).await?;
     let mut out = Vec::new();
     for (id, file) in &files {
         let Some(view) = warnings::view(id, file, now, false, &node.charter, &p.viewer) else {

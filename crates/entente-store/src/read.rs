@@ -57,6 +57,9 @@ pub struct Query {
 pub struct Page {
     pub rows: Vec<ObjectRow>,
     pub more: bool,
+    /// The `seq` of the last row of the page as it was read (a caller may drop rows after, and
+    /// still continue after this one).
+    pub last_row: Option<i64>,
     /// When there is no more: the last row the scan examined, visible or not. A reader that asks
     /// the same again may start after it, for nothing up to it was for this viewer.
     pub scanned_to: Option<i64>,
@@ -113,6 +116,7 @@ pub async fn page(
     let more = out.len() > limit;
     out.truncate(limit);
     Ok(Page {
+        last_row: out.last().map(|r| r.seq),
         rows: out,
         more,
         scanned_to: cursor.filter(|_| !more),

@@ -13,12 +13,11 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use entente_core::{Tlp, Viewer};
 use entente_node::ingest::{ingest, StatusRequest};
-use entente_node::integrity::mac_ok;
 use entente_node::node::{Node, COLLECTION_ID, COLLECTION_TITLE};
 use entente_stix::{Timestamp, STIX_MEDIA_TYPE};
 use entente_store::read::{self, VersionMatch};
 use entente_store::{AuditRecord, ObjectRow};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 const ADDED_FIRST: HeaderName = HeaderName::from_static("x-taxii-date-added-first");
@@ -116,26 +115,6 @@ pub async fn collection(
     check_accept(&headers)?;
     check_collection(&collection)?;
     Ok(taxii(StatusCode::OK, &collection_resource(&p)))
-}
-
-/// Drops rows whose stored JSON no longer matches its MAC (changed in the database), logging each.
-async fn intact(
-    node: &Node,
-    p: &Principal,
-    rows: Vec<ObjectRow>,
-) -> Result<Vec<ObjectRow>, ApiError> {
-    let (good, bad): (Vec<ObjectRow>, Vec<ObjectRow>) = rows
-        .into_iter()
-        .partition(|r| mac_ok(&node.mac_key, &r.json, &r.mac));
-    if !bad.is_empty() {
-        let ids: Vec<String> = bad
-            .iter()
-            .map(|r| format!("{}@{}", r.id, r.version_ns))
-            .collect();
-        tracing::error!(objects = ?ids, "stored objects failed their integrity check and were withheld");
-        audit_read(node, p, "integrity-failure", &bad, "withheld").await?;
-    }
-    Ok(good)
 }
 
 /// Records a read in the audit log when it returns anything not TLP:CLEAR.
@@ -258,10 +237,9 @@ async fn list_page(
         &["id", "type", "version", "spec_version"],
         VersionMatch::last(),
     )?;
-    Ok(read::page(
-        node.store.as_ref(),
-        collection,
-        &p.viewer,
+    Ok(entente_node::read::page(
+        node,
+        p,
         &q.query,
         q.after_seq.or(resume),
         q.limit,
@@ -271,7 +249,7 @@ async fn list_page(
 }
 
 fn next_of(page: &read::Page) -> Option<i64> {
-    page.rows.last().filter(|_| page.more).map(|r| r.seq)
+    page.last_row.filter(|_| page.more)
 }
 
 pub async fn get_objects(
@@ -310,8 +288,7 @@ pub async fn get_objects(
     }
     let more = page.more;
     let next = next_of(&page).map(|seq| next_token(&node, &p, "objects", raw.as_deref(), seq));
-    let rows = intact(&node, &p, page.rows).await?;
-    objects_response(&node, &p, "read-objects", &rows, more, next).await
+    objects_response(&node, &p, "read-objects", &page.rows, more, next).await
 }
 
 /// Audits the read of `rows` and answers them as a TAXII envelope with the date headers.
@@ -349,18 +326,9 @@ pub async fn get_object(
         VersionMatch::last(),
     )?;
     q.query.ids = vec![object.clone()];
-    let page = read::page(
-        node.store.as_ref(),
-        &collection,
-        &p.viewer,
-        &q.query,
-        q.after_seq,
-        q.limit,
-        true,
-    )
-    .await?;
+    let page = entente_node::read::page(&node, &p, &q.query, q.after_seq, q.limit, true).await?;
     if page.rows.is_empty()
-        && read::visible_versions(node.store.as_ref(), &collection, &p.viewer, &object)
+        && entente_node::read::visible_versions(&node, &p, &object)
             .await?
             .is_empty()
     {
@@ -368,17 +336,8 @@ pub async fn get_object(
     }
     let more = page.more;
     let next = next_of(&page).map(|seq| next_token(&node, &p, &endpoint, raw.as_deref(), seq));
-    let mut rows = intact(&node, &p, page.rows).await?;
     // A single object is worth the full signature check as well.
-    rows.retain(|r| {
-        let ok = serde_json::from_str::<Map<String, Value>>(&r.json)
-            .ok()
-            .is_some_and(|o| node.keyring.verify(&o).is_ok_and(|signer| signer == r.label.originator));
-        if !ok {
-            tracing::error!(id = %r.id, "stored object failed its signature check and was withheld");
-        }
-        ok
-    });
+    let rows = entente_node::read::signed_by_originator(&node, page.rows);
     objects_response(&node, &p, "read-object", &rows, more, next).await
 }
 
@@ -445,8 +404,7 @@ pub async fn get_versions(
         &["spec_version"],
         VersionMatch::all(),
     )?;
-    let visible =
-        read::visible_versions(node.store.as_ref(), &collection, &p.viewer, &object).await?;
+    let visible = entente_node::read::visible_versions(&node, &p, &object).await?;
     if visible.is_empty() {
         return Err(ApiError::NotFound);
     }
@@ -493,8 +451,7 @@ pub async fn delete_object(
         &["version", "spec_version"],
         VersionMatch::all(),
     )?;
-    let visible =
-        read::visible_versions(node.store.as_ref(), &collection, &p.viewer, &object).await?;
+    let visible = entente_node::read::visible_versions(&node, &p, &object).await?;
     if visible.is_empty() {
         return Err(ApiError::NotFound);
     }

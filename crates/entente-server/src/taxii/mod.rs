@@ -1,5 +1,5 @@
 //! TAXII 2.1 endpoints: discovery, the API root, collections, objects (list, add, get, delete),
-//! versions, manifest and status. Every read goes through `entente_store::read`, which applies the
+//! versions, manifest and status. Every read goes through `entente_node::read`, which applies the
 //! access policy; what a principal may not see answers exactly as absent (404), and every read
 //! that returns anything not TLP:CLEAR is written to the audit log before it is answered.
 

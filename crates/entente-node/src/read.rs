@@ -1,0 +1,127 @@
+//! Reading objects out, for a principal: the one way the HTTP layer and the workflows read. Each
+//! row goes through the access policy (`entente_store::read`, which asks `may_see` about every
+//! row) and, when its JSON is read, through the row MAC check — here, once, for every path: a row
+//! changed in the database is withheld, logged, and its withholding audited. Raw scans (the
+//! screening index, the event streams' reader) stay inside this crate ([`each_intact_row`]).
+
+use crate::auth::Principal;
+use crate::error::NodeError;
+use crate::node::{Node, COLLECTION_ID};
+use entente_core::Tlp;
+use entente_store::read::{self, Page, Query};
+use entente_store::{AuditRecord, ObjectRow, ScanFilter};
+use serde_json::{Map, Value};
+
+/// The visible rows of `query` after `after_seq`, at most `limit`, and whether more follow. With
+/// `with_json`, rows whose JSON fails its MAC are withheld (see the module doc).
+pub async fn page(
+    node: &Node,
+    principal: &Principal,
+    query: &Query,
+    after_seq: Option<i64>,
+    limit: usize,
+    with_json: bool,
+) -> Result<Page, NodeError> {
+    let mut page = read::page(
+        node.store.as_ref(),
+        COLLECTION_ID,
+        &principal.viewer,
+        query,
+        after_seq,
+        limit,
+        with_json,
+    )
+    .await?;
+    if with_json {
+        page.rows = intact(node, principal, std::mem::take(&mut page.rows)).await?;
+    }
+    Ok(page)
+}
+
+/// The versions of `id` the principal may see, in insertion order (metadata only).
+pub async fn visible_versions(
+    node: &Node,
+    principal: &Principal,
+    id: &str,
+) -> Result<Vec<ObjectRow>, NodeError> {
+    Ok(read::visible_versions(node.store.as_ref(), COLLECTION_ID, &principal.viewer, id).await?)
+}
+
+/// Keeps the rows whose signature verifies against their originator's key too: the full check,
+/// for reads of one object.
+pub fn signed_by_originator(node: &Node, rows: Vec<ObjectRow>) -> Vec<ObjectRow> {
+    rows.into_iter()
+        .filter(|r| {
+            let ok = serde_json::from_str::<Map<String, Value>>(&r.json)
+                .ok()
+                .is_some_and(|o| {
+                    node.keyring
+                        .verify(&o)
+                        .is_ok_and(|signer| signer == r.label.originator)
+                });
+            if !ok {
+                tracing::error!(id = %r.id, "stored object failed its signature check and was withheld");
+            }
+            ok
+        })
+        .collect()
+}
+
+/// Drops rows whose stored JSON no longer matches its MAC (changed in the database), logging
+/// each and auditing their withholding when any is marked.
+async fn intact(
+    node: &Node,
+    principal: &Principal,
+    rows: Vec<ObjectRow>,
+) -> Result<Vec<ObjectRow>, NodeError> {
+    let (good, bad): (Vec<ObjectRow>, Vec<ObjectRow>) = rows
+        .into_iter()
+        .partition(|r| crate::integrity::mac_ok(&node.mac_key, &r.json, &r.mac));
+    if !bad.is_empty() {
+        let ids: Vec<String> = bad
+            .iter()
+            .map(|r| format!("{}@{}", r.id, r.version_ns))
+            .collect();
+        tracing::error!(objects = ?ids, "stored objects failed their integrity check and were withheld");
+        if bad.iter().any(|r| r.label.marking != Tlp::Clear) {
+            node.store
+                .append_audit(AuditRecord {
+                    ts_us: node.now_us(),
+                    principal: principal.name(),
+                    action: "integrity-failure".into(),
+                    collection: Some(COLLECTION_ID.into()),
+                    objects: ids,
+                    outcome: "withheld".into(),
+                    detail: None,
+                })
+                .await?;
+        }
+    }
+    Ok(good)
+}
+
+/// Hands `visit` every stored row `filter` selects, in insertion order, but those whose MAC fails
+/// (logged and left out). For the application layer's own indexes (screening), which read every
+/// row whatever its label and keep the label, so that each query filters by the access policy.
+pub(crate) async fn each_intact_row(
+    node: &Node,
+    filter: &ScanFilter,
+    mut visit: impl FnMut(ObjectRow),
+) -> Result<(), NodeError> {
+    let mut cursor = None;
+    loop {
+        let rows = node.store.scan(COLLECTION_ID, filter, cursor, 2000).await?;
+        let exhausted = rows.len() < 2000;
+        for row in rows {
+            cursor = Some(row.seq);
+            if !crate::integrity::mac_ok(&node.mac_key, &row.json, &row.mac) {
+                tracing::error!(id = %row.id, "a stored object fails its integrity check; left out");
+                continue;
+            }
+            visit(row);
+        }
+        if exhausted {
+            return Ok(());
+        }
+    }
+}
