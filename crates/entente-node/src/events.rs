@@ -158,8 +158,8 @@ async fn read_loop(
     let filter = ScanFilter {
         types: TYPES.map(str::to_owned).to_vec(),
         added_after_us: Some(since_us),
-        // Every object of a warning's life names its warning's id.
-        json_contains: Some(format!("{WARNING_TYPE}--")),
+        // Every object of a warning's life names its warning, in an indexed column.
+        root: Some(entente_store::Root::Any),
         with_json: true,
         ..Default::default()
     };

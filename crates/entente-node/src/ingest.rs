@@ -382,6 +382,9 @@ pub fn prepare(
     if valid.object_type() == crate::warnings::WARNING_TYPE {
         crate::warnings::check_version(&valid.object, &label)?;
     }
+    let root = matches!(class, Class::Warning(_))
+        .then(|| crate::warnings::root_of(valid.object_type(), &valid.object))
+        .flatten();
     // Unsigned means this node originates it (checked above), so this node signs it.
     let json = if signed {
         canonical_map(&valid.object).map_err(|e| e.to_string())?
@@ -405,6 +408,7 @@ pub fn prepare(
         mac: mac(&node.mac_key, &json),
         label,
         json,
+        root,
         class,
         based_on: BasedOn::Anything,
     })

@@ -502,6 +502,27 @@ pub fn is_workflow_object(object_type: &str, o: &Map<String, Value>) -> bool {
                 .is_some_and(|r| r.starts_with(&format!("{WARNING_TYPE}--"))))
 }
 
+/// The root of the thread an object of a warning's life belongs to: the warning's id (its own for
+/// a version of the warning; the warning a hit sights; the warning a review, acknowledgement,
+/// follow-up or reminder refers to). `None` for objects of no warning's life.
+pub fn root_of(object_type: &str, o: &Map<String, Value>) -> Option<String> {
+    let is_warning = |r: &&str| r.starts_with(&format!("{WARNING_TYPE}--"));
+    match object_type {
+        WARNING_TYPE => o.get("id").and_then(Value::as_str).map(str::to_owned),
+        "sighting" => o
+            .get("sighting_of_ref")
+            .and_then(Value::as_str)
+            .filter(is_warning)
+            .map(str::to_owned),
+        _ if role_of(o).is_some() => o
+            .get("object_refs")
+            .and_then(Value::as_array)
+            .and_then(|refs| refs.iter().filter_map(Value::as_str).find(is_warning))
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
 /// Audience helper: the given states.
 pub fn states(parties: &[&PartyCode]) -> Audience {
     let mut states: Vec<PartyCode> = Vec::new();
@@ -763,8 +784,11 @@ pub async fn load(
         types: WORKFLOW_TYPES.iter().map(|t| (*t).to_owned()).collect(),
         versions: VersionMatch::all(),
         spec_version_matches: true,
-        // Every object of a warning's life names its warning's id.
-        json_contains: Some(format!("{WARNING_TYPE}--")),
+        // Every object of a warning's life names its warning, in an indexed column.
+        root: Some(match only {
+            Some(id) => entente_store::Root::Of(id.to_owned()),
+            None => entente_store::Root::Any,
+        }),
         ..Default::default()
     };
     let mut after = None;

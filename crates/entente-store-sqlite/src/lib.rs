@@ -469,7 +469,7 @@ impl Writes {
         for chunk in to_insert.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO objects (seq, collection, id, id_key, object_type, version_ns, date_added_us, is_first, \
-                 is_last, originator, marking, audience, json, mac) ",
+                 is_last, originator, marking, audience, json, mac, root) ",
             );
             q.push_values(chunk, |mut b, &(i, version, date_added, seq)| {
                 let o = &objects[i];
@@ -489,7 +489,8 @@ impl Writes {
                     .push_bind(i64::from(o.label.marking.code()))
                     .push_bind(rows::audience_json(&o.label))
                     .push_bind(&o.json)
-                    .push_bind(&o.mac);
+                    .push_bind(&o.mac)
+                    .push_bind(&o.root);
             });
             q.build().execute(&mut *tx).await.map_err(db_err)?;
         }
@@ -720,10 +721,14 @@ impl Store for SqliteStore {
         if let Some(after) = filter.added_after_us {
             q.push(" AND date_added_us > ").push_bind(after);
         }
-        if let Some(text) = &filter.json_contains {
-            q.push(" AND instr(json, ")
-                .push_bind(text.clone())
-                .push(") > 0");
+        match &filter.root {
+            Some(entente_store::Root::Of(root)) => {
+                q.push(" AND root = ").push_bind(root.clone());
+            }
+            Some(entente_store::Root::Any) => {
+                q.push(" AND root IS NOT NULL");
+            }
+            None => {}
         }
         if let Some(versions) = &filter.versions_ns {
             q.push(" AND version_ns IN (");

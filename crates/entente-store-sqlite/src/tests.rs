@@ -88,6 +88,7 @@ fn obj(id: &str, version: i64, marking: Tlp, body: &str) -> NewObject {
         json,
         class: entente_core::write::Class::Plain,
         based_on: Default::default(),
+        root: None,
     }
 }
 
@@ -767,15 +768,21 @@ async fn writes_cancelled_at_any_point_leave_the_store_consistent() {
 }
 
 #[tokio::test]
-async fn scans_can_keep_only_rows_whose_json_contains_a_text() {
+async fn scans_select_workflow_threads_by_their_stored_root() {
     let (_d, s) = store().await;
+    let rooted = |id: &str, root: Option<&str>| {
+        let mut o = obj(id, 1, Tlp::Green, "x");
+        o.root = root.map(str::to_owned);
+        o
+    };
     s.insert_objects(
         "c",
         batch(
             vec![
-                obj("a", 1, Tlp::Green, "names x-entente-warning--1"),
-                obj("b", 1, Tlp::Green, "names nothing"),
-                obj("c", 1, Tlp::Green, "x-entente-warning--2 too"),
+                rooted("w1", Some("w1")),
+                rooted("plain", None),
+                rooted("ack", Some("w1")),
+                rooted("w2", Some("w2")),
             ],
             audit(),
             1,
@@ -783,20 +790,115 @@ async fn scans_can_keep_only_rows_whose_json_contains_a_text() {
     )
     .await
     .unwrap();
-    let filter = ScanFilter {
-        json_contains: Some("x-entente-warning--".into()),
-        with_json: true,
-        ..Default::default()
+    let ids = |root: Option<entente_store::Root>| {
+        let filter = ScanFilter {
+            root,
+            ..Default::default()
+        };
+        let s = &s;
+        async move {
+            s.scan("c", &filter, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
     };
-    let rows = s.scan("c", &filter, None, 10).await.unwrap();
     assert_eq!(
-        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
-        vec!["a", "c"]
+        ids(Some(entente_store::Root::Of("w1".into()))).await,
+        ["w1", "ack"]
     );
-    // A text with SQL LIKE wildcards is matched as written.
-    let filter = ScanFilter {
-        json_contains: Some("%".into()),
-        ..Default::default()
+    assert_eq!(
+        ids(Some(entente_store::Root::Any)).await,
+        ["w1", "ack", "w2"]
+    );
+    assert_eq!(ids(None).await.len(), 4);
+    // The thread is read by the index, not by a scan of every row.
+    let plan: Vec<String> = sqlx::query(
+        "EXPLAIN QUERY PLAN SELECT seq FROM objects WHERE collection = 'c' AND root = 'w1' ORDER BY seq",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<String, _>(3))
+    .collect();
+    assert!(
+        plan.iter().any(|d| d.contains("objects_by_root")),
+        "{plan:?}"
+    );
+}
+
+/// Migration 0005's backfill gives the rows stored before it their root, from their JSON.
+#[tokio::test]
+async fn the_roots_of_rows_stored_before_the_migration_are_backfilled() {
+    let (_d, s) = store().await;
+    let ext = "extension-definition--84bb86cc-86f5-5b0d-a56d-92409f953efa";
+    let w = "x-entente-warning--00000000-0000-4000-8000-000000000001";
+    let row = |id: &str, ty: &str, json: String| NewObject {
+        id: id.into(),
+        object_type: ty.into(),
+        version_ns: Some(1),
+        label: label(Tlp::Green),
+        mac: json.as_bytes().to_vec(),
+        json,
+        class: entente_core::write::Class::Plain,
+        based_on: Default::default(),
+        root: None,
     };
-    assert!(s.scan("c", &filter, None, 10).await.unwrap().is_empty());
+    let objects = vec![
+        row(w, "x-entente-warning", format!(r#"{{"id":"{w}"}}"#)),
+        row(
+            "sighting--1",
+            "sighting",
+            format!(r#"{{"sighting_of_ref":"{w}"}}"#),
+        ),
+        row(
+            "note--ack",
+            "note",
+            format!(
+                r#"{{"object_refs":["identity--x","{w}"],"extensions":{{"{ext}":{{"warning":{{"role":"acknowledgement"}}}}}}}}"#
+            ),
+        ),
+        row(
+            "note--plain",
+            "note",
+            format!(r#"{{"object_refs":["{w}"]}}"#),
+        ),
+        row(
+            "sighting--2",
+            "sighting",
+            r#"{"sighting_of_ref":"indicator--1"}"#.into(),
+        ),
+    ];
+    s.insert_objects("c", batch(objects, audit(), 1))
+        .await
+        .unwrap();
+    let migration = include_str!("../migrations/0005_roots.sql");
+    let backfill: String = migration
+        .split(';')
+        .filter(|st| st.contains("UPDATE"))
+        .map(|st| format!("{st};"))
+        .collect();
+    let mut w_conn = s.writer.lock().await;
+    sqlx::raw_sql(&backfill)
+        .execute(&mut w_conn.conn)
+        .await
+        .unwrap();
+    let roots: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, root FROM objects ORDER BY seq")
+            .fetch_all(&mut w_conn.conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        roots,
+        vec![
+            (w.to_owned(), Some(w.to_owned())),
+            ("sighting--1".into(), Some(w.to_owned())),
+            ("note--ack".into(), Some(w.to_owned())),
+            ("note--plain".into(), None),
+            ("sighting--2".into(), None),
+        ]
+    );
 }

@@ -30,6 +30,18 @@ pub struct NewObject {
     pub class: Class,
     /// What the writer saw when it decided to write it (see [`BasedOn`]).
     pub based_on: BasedOn,
+    /// The root of the workflow thread it belongs to (a warning's id), if any: stored and indexed,
+    /// so that a thread is read by index (see [`Root`]).
+    pub root: Option<String>,
+}
+
+/// Which threads a scan selects by their root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// The objects of this root's thread.
+    Of(String),
+    /// The objects of any workflow thread.
+    Any,
 }
 
 /// The version a write was decided on. A workflow step reads an object, decides, and writes its
@@ -122,9 +134,8 @@ pub struct ScanFilter {
     pub added_after_us: Option<i64>,
     /// Only these versions, when set (a `match[version]` made only of timestamps).
     pub versions_ns: Option<Vec<i64>>,
-    /// Only rows whose stored JSON contains this text: a cheap superset filter for readers that
-    /// then check the structure themselves (the objects of warnings' lives all name a warning id).
-    pub json_contains: Option<String>,
+    /// Only the objects of these workflow threads (by the stored, indexed root).
+    pub root: Option<Root>,
     pub with_json: bool,
 }
 

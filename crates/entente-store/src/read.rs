@@ -49,8 +49,8 @@ pub struct Query {
     pub added_after_us: Option<i64>,
     /// `false` when `match[spec_version]` excludes 2.1, the only version the node stores.
     pub spec_version_matches: bool,
-    /// Only objects whose JSON contains this text (see [`ScanFilter::json_contains`]).
-    pub json_contains: Option<String>,
+    /// Only the objects of these workflow threads (see [`crate::Root`]).
+    pub root: Option<crate::Root>,
 }
 
 #[derive(Debug, Default)]
@@ -85,7 +85,7 @@ pub async fn page(
         types: query.types.clone(),
         added_after_us: query.added_after_us,
         versions_ns: only_timestamps.then(|| v.at_ns.clone()),
-        json_contains: query.json_contains.clone(),
+        root: query.root.clone(),
         with_json,
     };
     let batch = (limit + 1).clamp(64, 2000);
