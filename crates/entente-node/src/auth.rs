@@ -374,3 +374,19 @@ async fn token_principal(node: &Node, token: &str) -> Result<Option<Principal>, 
         }
     })
 }
+
+/// The name the node acts under when it acts on its own (what falls due in a workflow: review
+/// reminders); no user may take it.
+pub const NODE_USER: &str = "entente-node";
+
+/// The node itself, as the author of what it does on its own.
+pub fn node_principal(node: &Node) -> Option<Principal> {
+    let user = entente_core::UserRef::new(node.party.clone(), NODE_USER).ok()?;
+    Some(Principal {
+        viewer: Viewer::User {
+            user,
+            tier: node.tier,
+            role: entente_core::Role::Admin,
+        },
+    })
+}

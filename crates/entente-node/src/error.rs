@@ -25,6 +25,9 @@ pub enum NodeError {
     /// The write policy refused (forbidden or a conflict).
     #[error(transparent)]
     Refused(#[from] WriteRefusal),
+    /// A workflow refused the step (see `entente_workflow::Refusal`'s codes).
+    #[error(transparent)]
+    Workflow(#[from] entente_workflow::Refusal),
     /// Absent, or not for this principal to see (the two alike).
     #[error("no such resource")]
     NotFound,

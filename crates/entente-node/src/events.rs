@@ -20,7 +20,7 @@
 use crate::auth::Principal;
 use crate::error::NodeError;
 use crate::node::{Node, COLLECTION_ID};
-use crate::warnings::{role_of, WARNING_TYPE};
+use entente_workflow::warning::{role_of, WARNING_TYPE};
 use entente_core::{may_see, Tlp};
 use entente_store::{AuditRecord, ObjectRow, ScanFilter};
 use futures::Stream;

@@ -88,10 +88,10 @@ fn claimed(v: &Value) -> (String, Option<String>) {
 }
 
 /// Who a principal is as a writer: a user, the node itself (acting on its own under the reserved
-/// name [`crate::warnings::NODE_USER`]), or a peer's node.
+/// name [`crate::auth::NODE_USER`]), or a peer's node.
 pub fn writer_of(principal: &Principal) -> Option<Writer> {
     match &principal.viewer {
-        Viewer::User { user, .. } if user.name() == crate::warnings::NODE_USER => {
+        Viewer::User { user, .. } if user.name() == crate::auth::NODE_USER => {
             Some(Writer::Node {
                 party: user.party().clone(),
             })
@@ -130,8 +130,10 @@ fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Clas
             to: Some(EntryStatus::parse(status)?),
         });
     }
-    if crate::warnings::is_workflow_object(ty, &valid.object) {
-        return Ok(Class::Warning(step));
+    // An object of a workflow's life is decided by its workflow's class (users make one only by
+    // the workflow's steps).
+    if let Some(life) = entente_workflow::life_of(ty, &valid.object) {
+        return Ok(life.class(step));
     }
     Ok(Class::Plain)
 }
@@ -238,34 +240,37 @@ pub async fn may_delete(
             from: None,
             to: None,
         },
-        crate::warnings::WARNING_TYPE => Class::Warning(None),
-        "note" | "opinion" | "sighting" => {
-            // The objects of a warning's life name it; read one to tell.
-            let rows = crate::read::page(
-                node,
-                principal,
-                &entente_store::read::Query {
-                    ids: vec![id.to_owned()],
-                    versions: entente_store::read::VersionMatch::last(),
-                    spec_version_matches: true,
-                    ..Default::default()
-                },
-                None,
-                1,
-                true,
-            )
-            .await?;
-            let of_a_warning = rows.rows.first().is_some_and(|r| {
-                serde_json::from_str::<serde_json::Map<String, Value>>(&r.json)
-                    .is_ok_and(|o| crate::warnings::is_workflow_object(&r.object_type, &o))
-            });
-            if of_a_warning {
-                Class::Warning(None)
-            } else {
-                Class::Plain
+        ty => match entente_workflow::registry().iter().find(|l| l.types().contains(&ty)) {
+            Some(life) if life.root_type() == ty => life.class(None),
+            Some(life) => {
+                // An object of a type a workflow shares with plain objects (a note): read it
+                // to tell whether it belongs to the workflow's life.
+                let rows = crate::read::page(
+                    node,
+                    principal,
+                    &entente_store::read::Query {
+                        ids: vec![id.to_owned()],
+                        versions: entente_store::read::VersionMatch::last(),
+                        spec_version_matches: true,
+                        ..Default::default()
+                    },
+                    None,
+                    1,
+                    true,
+                )
+                .await?;
+                let of_its_life = rows.rows.first().is_some_and(|r| {
+                    serde_json::from_str::<serde_json::Map<String, Value>>(&r.json)
+                        .is_ok_and(|o| life.claims(&r.object_type, &o))
+                });
+                if of_its_life {
+                    life.class(None)
+                } else {
+                    Class::Plain
+                }
             }
-        }
-        _ => Class::Plain,
+            None => Class::Plain,
+        },
     };
     for row in chosen {
         write::may_write(
@@ -379,12 +384,13 @@ pub fn prepare(
             write::may_write(&writer, &write).map_err(Unprepared::Policy)?;
         }
     }
-    if valid.object_type() == crate::warnings::WARNING_TYPE {
-        crate::warnings::check_version(&valid.object, &label)?;
+    // An object of a workflow's life: what its workflow checks on entry, and the root it names.
+    let life = entente_workflow::life_of(valid.object_type(), &valid.object);
+    if let Some(life) = life {
+        life.check_entry(valid.object_type(), &valid.object, &label)
+            .map_err(|e| e.0)?;
     }
-    let root = matches!(class, Class::Warning(_))
-        .then(|| crate::warnings::root_of(valid.object_type(), &valid.object))
-        .flatten();
+    let root = life.and_then(|l| l.root_of(valid.object_type(), &valid.object));
     // Unsigned means this node originates it (checked above), so this node signs it.
     let json = if signed {
         canonical_map(&valid.object).map_err(|e| e.to_string())?

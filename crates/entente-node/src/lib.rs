@@ -2,8 +2,8 @@
 //! its party, charter, keys, store, settings and the shared state of its parts), who is asking
 //! ([`auth::Principal`], and the authentication of credentials, bounded against guessing), how
 //! objects are taken in ([`ingest`], every write put to the write policy), how they are read
-//! (`entente_store::read`, the access policy on every row), screening ([`screening`]), joint
-//! warnings ([`warnings`]), event streams ([`events`]), the signals between the node's parts
+//! (`entente_store::read`, the access policy on every row), screening ([`screening`]), the
+//! workflows of `entente-workflow` ([`workflow`]: threads, steps, what falls due), event streams ([`events`]), the signals between the node's parts
 //! ([`signals`]) and its metrics ([`metrics`]).
 //!
 //! It depends on no HTTP crate (`./scripts/test` checks): `entente-server` puts HTTP in front of
@@ -23,7 +23,7 @@ pub mod resume;
 pub mod screening;
 pub mod signals;
 pub mod turns;
-pub mod warnings;
+pub mod workflow;
 
 pub use error::NodeError;
 pub use node::{Node, Settings, COLLECTION_ID, COLLECTION_TITLE};

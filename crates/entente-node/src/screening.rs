@@ -225,7 +225,7 @@ fn classes_of(labels: &[AccessLabel]) -> (Vec<u32>, Vec<AccessLabel>) {
 pub fn affects_screening(object_type: &str) -> bool {
     matches!(
         object_type,
-        REGISTER_TYPE | crate::warnings::WARNING_TYPE | "opinion"
+        REGISTER_TYPE | entente_workflow::warning::WARNING_TYPE | "opinion"
     )
 }
 
@@ -236,42 +236,29 @@ pub fn affects_screening(object_type: &str) -> bool {
 async fn load_warning_subjects(
     node: &Node,
 ) -> Result<Vec<(Entry, AccessLabel, String, WarningSubject)>, NodeError> {
+    use entente_workflow::warning::{Thread, WARNING_TYPE};
+    use entente_workflow::Life;
+    let warnings = entente_workflow::Warnings::default();
     let filter = ScanFilter {
-        types: vec![
-            crate::warnings::WARNING_TYPE.to_owned(),
-            "opinion".to_owned(),
-        ],
+        types: vec![WARNING_TYPE.to_owned(), "opinion".to_owned()],
         with_json: true,
         ..ScanFilter::default()
     };
-    let mut files: HashMap<String, crate::warnings::File> = HashMap::new();
-    let mut reviews = Vec::new();
+    // The versions and the reviews of each warning, by the root each names.
+    let mut parts: HashMap<String, Vec<entente_workflow::Part>> = HashMap::new();
     crate::read::each_intact_row(node, &filter, |row| {
-        let Some(part) = crate::warnings::Part::of(&row) else {
+        let Some(part) = crate::workflow::part_of(&row) else {
             return;
         };
-        if row.object_type == crate::warnings::WARNING_TYPE {
-            files.entry(row.id.clone()).or_default().versions.push(part);
-        } else if crate::warnings::role_of(&part.object) == Some("review") {
-            reviews.push(part);
+        if let Some(root) = warnings.root_of(&row.object_type, &part.object) {
+            parts.entry(root).or_default().push(part);
         }
     })
     .await?;
-    for r in reviews {
-        let target = r
-            .object
-            .get("object_refs")
-            .and_then(Value::as_array)
-            .and_then(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .find(|x| files.contains_key(*x))
-            })
-            .map(str::to_owned);
-        if let Some(file) = target.and_then(|t| files.get_mut(&t)) {
-            file.reviews.push(r);
-        }
-    }
+    let files: HashMap<String, Thread> = parts
+        .into_iter()
+        .filter_map(|(root, parts)| Some((root.clone(), Thread::of(&root, parts)?)))
+        .collect();
     let now = node.now_us().saturating_mul(1000);
     let mut out = Vec::new();
     let mut ids: Vec<&String> = files.keys().collect();
@@ -287,13 +274,13 @@ async fn load_warning_subjects(
         let Some(latest) = file.latest() else {
             continue;
         };
-        let Ok(fields) = crate::warnings::fields_of(&latest.object) else {
+        let Ok(fields) = entente_workflow::warning::fields_of(&latest.object) else {
             continue;
         };
         if !fields.kind.about_a_person() {
             continue;
         }
-        let subject: crate::warnings::Subject = match latest.object.get("subject") {
+        let subject: entente_workflow::warning::Subject = match latest.object.get("subject") {
             Some(s) => serde_json::from_value(s.clone()).unwrap_or_default(),
             None => continue,
         };

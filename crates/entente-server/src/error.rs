@@ -31,6 +31,8 @@ pub enum ApiError {
     /// The node cannot take this now (a cap on streams): try again later.
     Unavailable(String),
     Internal(String),
+    /// A workflow refused a step: its own stable code, the status of its class.
+    Workflow(entente_workflow::Refusal),
 }
 
 impl ApiError {
@@ -116,6 +118,22 @@ impl ApiError {
                 "Unavailable",
                 m.clone(),
             ),
+            Workflow(r) => {
+                use entente_workflow::RefusalClass as C;
+                let (status, kind, title) = match r.class() {
+                    C::Invalid => (StatusCode::BAD_REQUEST, "invalid_request", "Bad request"),
+                    C::Forbidden => (StatusCode::FORBIDDEN, "auth", "Not permitted"),
+                    C::NotFound => (StatusCode::NOT_FOUND, "invalid_request", "Not found"),
+                    C::Conflict => (StatusCode::CONFLICT, "invalid_request", "Not possible now"),
+                    C::Internal => return Internal(r.to_string()).parts(),
+                };
+                let message = if status == StatusCode::NOT_FOUND {
+                    "no such resource".to_owned()
+                } else {
+                    r.to_string()
+                };
+                (status, r.code(), kind, title, message)
+            }
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -131,6 +149,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {
             tracing::error!(%cause, "request failed");
+        }
+        if let ApiError::Workflow(r @ entente_workflow::Refusal::Unreadable(_)) = &self {
+            tracing::error!(cause = %r, "request failed");
         }
         let (status, code, kind, title, message) = self.parts();
         if status != StatusCode::NOT_FOUND {
@@ -192,6 +213,15 @@ impl From<entente_core::WriteRefusal> for ApiError {
     }
 }
 
+impl From<entente_workflow::Refusal> for ApiError {
+    fn from(r: entente_workflow::Refusal) -> Self {
+        match r {
+            entente_workflow::Refusal::NotFound => ApiError::NotFound,
+            r => ApiError::Workflow(r),
+        }
+    }
+}
+
 /// What became of one object a REST route stored: nothing, or the error that says why it was
 /// refused — 403 or 409 from the write policy, 400 for an object that is not acceptable.
 pub fn stored_or_refused(r: entente_node::ingest::ObjectResult) -> Result<(), ApiError> {
@@ -215,7 +245,8 @@ impl From<entente_node::NodeError> for ApiError {
                 message,
             },
             N::Refused(r) => r.into(),
-            N::NotFound => ApiError::NotFound,
+            N::NotFound | N::Workflow(entente_workflow::Refusal::NotFound) => ApiError::NotFound,
+            N::Workflow(r) => ApiError::Workflow(r),
             N::Unavailable(m) => ApiError::Unavailable(m),
             N::Store(e) => ApiError::Internal(e.to_string()),
             N::Pool(m) | N::Internal(m) => ApiError::Internal(m),

@@ -18,7 +18,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod rest;
 pub mod taxii;
-pub mod warnings_api;
+pub mod warnings;
 
 pub use entente_node::{Node, Settings};
 
@@ -35,7 +35,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(taxii::routes())
         .merge(rest::routes())
         .merge(federation_api::routes())
-        .merge(warnings_api::routes())
+        .merge(warnings::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .fallback(|| async { error::ApiError::NotFound })

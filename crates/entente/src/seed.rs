@@ -46,7 +46,7 @@ pub async fn publish_identity(node: &Arc<Node>) -> Result<()> {
         .unwrap_or_else(|| node.party.to_string());
     let id = party_identity_id(&node.party);
     // The identity is the node's own: no user may write it (the write policy).
-    let principal = entente_node::warnings::node_principal(node)
+    let principal = entente_node::auth::node_principal(node)
         .ok_or_else(|| anyhow::anyhow!("the node cannot act under its own name"))?;
     add_as(
         node,
@@ -230,7 +230,7 @@ pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
 pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
     use entente_core::warning::{Action, Stage, Step, Verdict};
     use entente_node::ingest::ingest_step;
-    use entente_node::warnings::{self, VersionMeta, WarningInput};
+    use entente_workflow::warning::{self as warnings, VersionMeta, WarningInput};
     use entente_stix::Timestamp;
     use entente_store::BasedOn;
     let now_us = kz.now_us();
@@ -307,13 +307,16 @@ pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
     )
     .await?;
     let review_object = warnings::review_object(
-        &id,
-        &submitted,
+        &format!("opinion--{}", uuid::Uuid::new_v4()),
+        &warnings::Reviewed {
+            warning_id: &id,
+            version: &submitted,
+            issuer: &kz.party,
+            publication: &fields.publication,
+        },
         Verdict::Accepted,
         "Within the Shanghai Convention; lawful and within the charter.",
         &at(now_us - 1000),
-        &kz.party,
-        &fields.publication,
     );
     store(hub, review_object, "warning-review", Action::Accept).await?;
     store(

@@ -108,9 +108,9 @@ pub async fn serve_on(
             .await??;
     node.screening.set_groups(groups);
     let _federation = entente_federation::start(node.clone(), nd.config.federation.settings()?);
-    let reminders = entente_node::warnings::spawn_reminders(
+    let reminders = entente_node::workflow::spawn_due(
         node.clone(),
-        nd.config.warnings.remind_days.clone(),
+        entente_workflow::Warnings::new(nd.config.warnings.remind_days.clone()),
         nd.config.warnings.check_every()?,
     );
     let _reminders = AbortOnDrop(reminders);

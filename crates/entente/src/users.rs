@@ -17,7 +17,7 @@ pub struct Credentials {
 }
 
 pub async fn add_user(node: &Node, name: &str, role: Role) -> Result<Credentials> {
-    if !is_user_name(name) || name == "entente-cli" || name == entente_node::warnings::NODE_USER {
+    if !is_user_name(name) || name == "entente-cli" || name == entente_node::auth::NODE_USER {
         bail!("`{name}` is not a user name: use 1 to 64 letters, digits, `.`, `_` or `-`");
     }
     let password = new_password();
