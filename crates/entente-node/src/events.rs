@@ -20,9 +20,9 @@
 use crate::auth::Principal;
 use crate::error::NodeError;
 use crate::node::{Node, COLLECTION_ID};
-use entente_workflow::warning::{role_of, WARNING_TYPE};
 use entente_core::{may_see, Tlp};
 use entente_store::{AuditRecord, ObjectRow, ScanFilter};
+use entente_workflow::warning::{role_of, WARNING_TYPE};
 use futures::Stream;
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};

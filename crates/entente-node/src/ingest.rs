@@ -91,11 +91,9 @@ fn claimed(v: &Value) -> (String, Option<String>) {
 /// name [`crate::auth::NODE_USER`]), or a peer's node.
 pub fn writer_of(principal: &Principal) -> Option<Writer> {
     match &principal.viewer {
-        Viewer::User { user, .. } if user.name() == crate::auth::NODE_USER => {
-            Some(Writer::Node {
-                party: user.party().clone(),
-            })
-        }
+        Viewer::User { user, .. } if user.name() == crate::auth::NODE_USER => Some(Writer::Node {
+            party: user.party().clone(),
+        }),
         Viewer::User { user, role, .. } => Some(Writer::User {
             party: user.party().clone(),
             role: *role,
@@ -240,7 +238,10 @@ pub async fn may_delete(
             from: None,
             to: None,
         },
-        ty => match entente_workflow::registry().iter().find(|l| l.types().contains(&ty)) {
+        ty => match entente_workflow::registry()
+            .iter()
+            .find(|l| l.types().contains(&ty))
+        {
             Some(life) if life.root_type() == ty => life.class(None),
             Some(life) => {
                 // An object of a type a workflow shares with plain objects (a note): read it

@@ -235,7 +235,14 @@ async fn cancel(
     body: Body,
 ) -> Result<Response, ApiError> {
     let Cancellation { reason } = body_of(&node, body).await?;
-    step(&node, &p, Some(&id), Action::Cancel { reason }, StatusCode::OK).await
+    step(
+        &node,
+        &p,
+        Some(&id),
+        Action::Cancel { reason },
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

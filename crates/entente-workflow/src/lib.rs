@@ -44,7 +44,10 @@ impl Part {
     }
 
     pub fn object_type(&self) -> &str {
-        self.object.get("type").and_then(Value::as_str).unwrap_or("")
+        self.object
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -148,7 +151,10 @@ pub enum Refusal {
     Invalid(#[from] Invalid),
     /// A text the step requires is empty or blank.
     #[error("{why}")]
-    Missing { field: &'static str, why: &'static str },
+    Missing {
+        field: &'static str,
+        why: &'static str,
+    },
     /// The role's rules of the write policy.
     #[error(transparent)]
     Role(WriteRefusal),
@@ -158,14 +164,20 @@ pub enum Refusal {
     #[error("{0}")]
     StepNotAllowed(String),
     #[error("only {issuer}'s node, which issued this warning, can {verb} it")]
-    NotTheIssuer { issuer: PartyCode, verb: &'static str },
+    NotTheIssuer {
+        issuer: PartyCode,
+        verb: &'static str,
+    },
     #[error("the warning is {status}, not in force: it cannot be {what}")]
     NotInForce {
         status: entente_core::warning::Status,
         what: &'static str,
     },
     #[error("{issuer} issued this warning; it is {what} by the other states")]
-    OwnWarning { issuer: PartyCode, what: &'static str },
+    OwnWarning {
+        issuer: PartyCode,
+        what: &'static str,
+    },
     #[error("{0} has already acknowledged this warning")]
     AlreadyAcknowledged(PartyCode),
     #[error("a {0} warning stays one: issue a new warning of another kind")]
@@ -307,6 +319,3 @@ pub fn life_of(object_type: &str, object: &Map<String, Value>) -> Option<&'stati
         .copied()
         .find(|l| l.claims(object_type, object))
 }
-
-#[cfg(test)]
-mod tests;

@@ -230,9 +230,9 @@ pub async fn demo_register(node: &Arc<Node>) -> Result<()> {
 pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
     use entente_core::warning::{Action, Stage, Step, Verdict};
     use entente_node::ingest::ingest_step;
-    use entente_workflow::warning::{self as warnings, VersionMeta, WarningInput};
     use entente_stix::Timestamp;
     use entente_store::BasedOn;
+    use entente_workflow::warning::{self as warnings, VersionMeta, WarningInput};
     let now_us = kz.now_us();
     let review = Timestamp::from_micros(now_us + 180 * 86_400 * 1_000_000).to_stix_string();
     let input: WarningInput = serde_json::from_value(json!({

@@ -720,4 +720,3 @@ pub fn reminder_object(
         "extensions": workflow_extension(Some(&states(&[issuer])), json!({"role": "reminder", "days": days, "review_date": review_date})),
     })
 }
-

@@ -21,7 +21,6 @@ pub struct Thread {
 }
 
 impl Thread {
-
     /// The thread under `root` from the parts a principal may see: the root's versions (the
     /// issuer's alone) and each object of its life by its role. `None` without a version.
     pub fn of(root: &str, parts: Vec<Part>) -> Option<Thread> {
@@ -90,7 +89,6 @@ impl Thread {
         warning::derive(&versions, &reviews, now_ns)
     }
 }
-
 
 /// The states a published version reaches, by the access policy: every party of the charter but
 /// the issuer and the secretariat whose node the issuer's node would send it to.
@@ -202,4 +200,3 @@ pub fn status_matches(status: Status, filter: &str) -> bool {
         other => other.split(',').any(|s| s.trim() == status.as_str()),
     }
 }
-
