@@ -1,12 +1,16 @@
-//! The SQLite store against its contract: idempotent inserts, equivocation refused, first/last
-//! flags kept right across inserts and deletes, one `date_added` per write and strictly increasing
-//! from write to write, and visible
-//! reads that neither skip nor repeat.
+//! The SQLite store against the store contract (`entente_store::contract`, written once for
+//! every backend), and what is SQLite's own: the id index and its migrations, the root column and
+//! its backfill, writes cancelled at any point.
 
 use super::*;
-use entente_core::{AccessLabel, Audience, PartyCode, Role, Tier, Tlp, UserRef, Viewer};
-use entente_store::read::{page, visible_versions, Query, VersionMatch};
-use entente_store::{Batch, NewObject, WriteGuard};
+use entente_core::Tlp;
+use entente_store::contract::{audit, batch, label, obj};
+use entente_store::NewObject;
+
+entente_store::store_contract!(async {
+    let (dir, store) = super::store().await;
+    (store, dir)
+});
 
 /// The key of the first scheme: the first 64 bits of the UUID (to make databases as
 /// they were before migration 0004, and ids that shared a key).
@@ -30,29 +34,6 @@ fn uuid_prefix_key(id: &str) -> i64 {
     0
 }
 
-/// The store's own tests are of the store: every write is allowed (the node's guard is tested
-/// with the node).
-struct AllowAll;
-impl WriteGuard for AllowAll {
-    fn check(
-        &self,
-        _: &NewObject,
-        _: &[HeldVersion<'_>],
-    ) -> Result<(), entente_core::WriteRefusal> {
-        Ok(())
-    }
-}
-
-fn batch(objects: Vec<NewObject>, audit: AuditRecord, now_us: i64) -> Batch {
-    Batch {
-        objects,
-        audit,
-        now_us,
-        guard: Arc::new(AllowAll),
-        raised: Vec::new(),
-    }
-}
-
 struct NoSigner;
 impl TreeHeadSigner for NoSigner {
     fn sign(&self, _: &[u8]) -> Vec<u8> {
@@ -66,259 +47,6 @@ async fn store() -> (tempfile::TempDir, SqliteStore) {
         .await
         .unwrap();
     (dir, s)
-}
-
-fn label(marking: Tlp) -> AccessLabel {
-    AccessLabel {
-        originator: PartyCode::parse("KZ").unwrap(),
-        marking,
-        audience: None,
-    }
-}
-
-fn obj(id: &str, version: i64, marking: Tlp, body: &str) -> NewObject {
-    let json = format!("{{\"id\":\"{id}\",\"v\":{version},\"b\":\"{body}\"}}");
-    NewObject {
-        id: id.into(),
-        object_type: "note".into(),
-        version_ns: Some(version),
-        label: label(marking),
-        // The store tells duplicates by the MAC: any function of the content will do here.
-        mac: json.as_bytes().to_vec(),
-        json,
-        class: entente_core::write::Class::Plain,
-        based_on: Default::default(),
-        root: None,
-    }
-}
-
-fn audit() -> AuditRecord {
-    AuditRecord {
-        ts_us: 1,
-        principal: "test".into(),
-        action: "add".into(),
-        collection: None,
-        objects: vec![],
-        outcome: "ok".into(),
-        detail: None,
-    }
-}
-
-fn observer() -> Viewer {
-    Viewer::Node {
-        party: PartyCode::parse("MN").unwrap(),
-        tier: Tier::Observer,
-        holder: PartyCode::parse("KZ").unwrap(),
-    }
-}
-
-#[tokio::test]
-async fn duplicates_equivocation_flags_and_date_added() {
-    let (_d, s) = store().await;
-    let out = s
-        .insert_objects(
-            "c",
-            batch(
-                vec![
-                    obj("a", 2, Tlp::Green, "x"),
-                    obj("a", 1, Tlp::Green, "y"),
-                    obj("a", 3, Tlp::Green, "z"),
-                ],
-                audit(),
-                100,
-            ),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        out,
-        vec![
-            // One write, one date_added: its gaps tell nothing of what a reader may not see.
-            InsertOutcome::Stored { date_added_us: 100 },
-            InsertOutcome::Stored { date_added_us: 100 },
-            InsertOutcome::Stored { date_added_us: 100 }
-        ]
-    );
-    let out = s
-        .insert_objects(
-            "c",
-            batch(
-                vec![
-                    obj("a", 2, Tlp::Green, "x"),
-                    obj("a", 2, Tlp::Green, "forged"),
-                ],
-                audit(),
-                50,
-            ),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        out,
-        vec![InsertOutcome::Duplicate, InsertOutcome::Equivocation]
-    );
-    // The refused equivocation is a security event, written in the same transaction.
-    let events = s.security_events(0, 10).await.unwrap();
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].event.kind, "equivocation");
-    assert_eq!(events[0].event.object.as_deref(), Some("a@2"));
-    assert_eq!(events[0].event.source, "test");
-    let flags = |rows: Vec<ObjectRow>| {
-        rows.iter()
-            .map(|r| (r.version_ns, r.is_first, r.is_last))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        flags(s.versions_of("c", "a").await.unwrap()),
-        vec![(2, false, false), (1, true, false), (3, false, true)]
-    );
-    // The clock went backwards; date_added still increases.
-    let out = s
-        .insert_objects("c", batch(vec![obj("a", 4, Tlp::Green, "w")], audit(), 50))
-        .await
-        .unwrap();
-    assert_eq!(out, vec![InsertOutcome::Stored { date_added_us: 101 }]);
-    s.delete_versions("c", "a", &[4, 1], audit()).await.unwrap();
-    assert_eq!(
-        flags(s.versions_of("c", "a").await.unwrap()),
-        vec![(2, true, false), (3, false, true)]
-    );
-    // Every write left one audit entry and one tree head.
-    assert_eq!(s.audit_entries(0, 100).await.unwrap().len(), 4);
-    assert_eq!(s.tree_heads().await.unwrap().len(), 4);
-}
-
-#[tokio::test]
-async fn last_and_first_are_among_visible_versions() {
-    let (_d, s) = store().await;
-    s.insert_objects(
-        "c",
-        batch(
-            vec![obj("a", 1, Tlp::Green, "x"), obj("a", 2, Tlp::Amber, "y")],
-            audit(),
-            1,
-        ),
-    )
-    .await
-    .unwrap();
-    let q = Query {
-        versions: VersionMatch::last(),
-        spec_version_matches: true,
-        ..Default::default()
-    };
-    // An observer may not see the AMBER version: version 1 is the last it can see.
-    let p = page(&s, "c", &observer(), &q, None, 10, true)
-        .await
-        .unwrap();
-    assert_eq!(
-        p.rows.iter().map(|r| r.version_ns).collect::<Vec<_>>(),
-        vec![1]
-    );
-    let member = Viewer::User {
-        user: UserRef::parse("RU:a").unwrap(),
-        tier: Tier::Member,
-        role: Role::Analyst,
-    };
-    let p = page(&s, "c", &member, &q, None, 10, true).await.unwrap();
-    assert_eq!(
-        p.rows.iter().map(|r| r.version_ns).collect::<Vec<_>>(),
-        vec![2]
-    );
-    assert_eq!(
-        visible_versions(&s, "c", &observer(), "a")
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-}
-
-#[tokio::test]
-async fn paging_neither_skips_nor_repeats_while_others_add() {
-    let (_d, s) = store().await;
-    let mut n = 0;
-    let mut add = |count: usize| {
-        let batch: Vec<NewObject> = (0..count)
-            .map(|_| {
-                n += 1;
-                let marking = if n % 3 == 0 { Tlp::Amber } else { Tlp::Green };
-                obj(&format!("o{n}"), 1, marking, "b")
-            })
-            .collect();
-        batch
-    };
-    s.insert_objects("c", batch(add(50), audit(), 1))
-        .await
-        .unwrap();
-    let q = Query {
-        versions: VersionMatch::last(),
-        spec_version_matches: true,
-        ..Default::default()
-    };
-    let mut seen = Vec::new();
-    let mut cursor = None;
-    loop {
-        let p = page(&s, "c", &observer(), &q, cursor, 7, false)
-            .await
-            .unwrap();
-        seen.extend(p.rows.iter().map(|r| r.id.clone()));
-        cursor = p.rows.last().map(|r| r.seq);
-        s.insert_objects("c", batch(add(5), audit(), 1))
-            .await
-            .unwrap();
-        if !p.more {
-            break;
-        }
-    }
-    let mut unique = seen.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), seen.len(), "no repeats");
-    // Every GREEN object that existed when its page was read was seen: none skipped.
-    let all_visible = s
-        .scan("c", &ScanFilter::default(), None, 100_000)
-        .await
-        .unwrap();
-    let expected: Vec<String> = all_visible
-        .iter()
-        .filter(|r| r.label.marking == Tlp::Green)
-        .map(|r| r.id.clone())
-        .take(seen.len())
-        .collect();
-    assert_eq!(seen, expected);
-    assert!(seen.len() > 30);
-}
-
-#[tokio::test]
-async fn audience_round_trips_through_the_database() {
-    let (_d, s) = store().await;
-    let mut o = obj("r", 1, Tlp::Red, "x");
-    o.label.audience = Some(Audience {
-        users: vec![UserRef::parse("MN:a").unwrap()],
-        ..Default::default()
-    });
-    s.insert_objects("c", batch(vec![o], audit(), 1))
-        .await
-        .unwrap();
-    let rows = s.versions_of("c", "r").await.unwrap();
-    assert_eq!(
-        rows[0].label.audience.as_ref().unwrap().users[0].to_string(),
-        "MN:a"
-    );
-    // The observer's node receives it (a user of its state is named).
-    let q = Query {
-        versions: VersionMatch::all(),
-        spec_version_matches: true,
-        ..Default::default()
-    };
-    assert_eq!(
-        page(&s, "c", &observer(), &q, None, 10, true)
-            .await
-            .unwrap()
-            .rows
-            .len(),
-        1
-    );
 }
 
 #[tokio::test]
@@ -640,80 +368,6 @@ async fn a_database_of_the_first_schema_keeps_its_objects_findable_by_id() {
     );
 }
 
-fn link(party: &str, cursor: Option<&str>) -> PeerLink {
-    PeerLink {
-        party: party.into(),
-        url: format!("http://{party}.example/"),
-        token: "secret".into(),
-        ca_pem: None,
-        cursor: cursor.map(str::to_owned),
-    }
-}
-
-fn pull(peer: &str, cursor: &str, events: Vec<SecurityEvent>) -> PullCommit {
-    PullCommit {
-        peer: peer.into(),
-        cursor: cursor.into(),
-        events,
-    }
-}
-
-#[tokio::test]
-async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
-    let (_d, s) = store().await;
-    s.set_peer_link(link("CN", None)).await.unwrap();
-    let refused = SecurityEvent {
-        ts_us: 7,
-        kind: "refused-from-peer".into(),
-        source: "peer:CN".into(),
-        object: Some("b".into()),
-        detail: "the signature does not verify".into(),
-    };
-    let out = s
-        .insert_pulled(
-            "c",
-            batch(vec![obj("a", 1, Tlp::Green, "x")], audit(), 10),
-            pull("CN", "2019-06-14T08:00:00.000001Z", vec![refused.clone()]),
-        )
-        .await
-        .unwrap();
-    assert_eq!(out, vec![InsertOutcome::Stored { date_added_us: 10 }]);
-    let links = s.peer_links().await.unwrap();
-    assert_eq!(
-        links[0].cursor.as_deref(),
-        Some("2019-06-14T08:00:00.000001Z")
-    );
-    assert_eq!(s.security_events(0, 10).await.unwrap()[0].event, refused);
-    // Re-adding the link (a new URL or token) keeps how far the pull has come.
-    let mut moved = link("CN", None);
-    moved.url = "http://cn2.example/".into();
-    s.set_peer_link(moved).await.unwrap();
-    let links = s.peer_links().await.unwrap();
-    assert_eq!(links.len(), 1);
-    assert_eq!(links[0].url, "http://cn2.example/");
-    assert_eq!(
-        links[0].cursor.as_deref(),
-        Some("2019-06-14T08:00:00.000001Z")
-    );
-    assert!(!format!("{:?}", links[0]).contains("secret"));
-    // A resync starts the pull over.
-    assert!(s.reset_peer_cursor("CN").await.unwrap());
-    assert_eq!(s.peer_links().await.unwrap()[0].cursor, None);
-    assert!(!s.reset_peer_cursor("RU").await.unwrap());
-    // A pull from a peer with no link is refused whole: nothing of it is stored.
-    let err = s
-        .insert_pulled(
-            "c",
-            batch(vec![obj("z", 1, Tlp::Green, "x")], audit(), 20),
-            pull("RU", "x", vec![refused]),
-        )
-        .await;
-    assert!(err.is_err());
-    assert!(s.versions_of("c", "z").await.unwrap().is_empty());
-    assert_eq!(s.security_events(0, 10).await.unwrap().len(), 1);
-    assert_eq!(s.count_objects().await.unwrap(), 1);
-}
-
 /// A write whose caller goes away (a client that disconnects drops its request's future) still
 /// either happens whole or not at all, and the store keeps working: cancelled at any point —
 /// even while SQLite commits — it must not leave the writer's sequence numbers and audit frontier
@@ -767,54 +421,10 @@ async fn writes_cancelled_at_any_point_leave_the_store_consistent() {
     assert_eq!(seqs.len(), rows.len());
 }
 
+/// The thread is read by the index, not by a scan of every row.
 #[tokio::test]
-async fn scans_select_workflow_threads_by_their_stored_root() {
+async fn threads_are_read_by_the_root_index() {
     let (_d, s) = store().await;
-    let rooted = |id: &str, root: Option<&str>| {
-        let mut o = obj(id, 1, Tlp::Green, "x");
-        o.root = root.map(str::to_owned);
-        o
-    };
-    s.insert_objects(
-        "c",
-        batch(
-            vec![
-                rooted("w1", Some("w1")),
-                rooted("plain", None),
-                rooted("ack", Some("w1")),
-                rooted("w2", Some("w2")),
-            ],
-            audit(),
-            1,
-        ),
-    )
-    .await
-    .unwrap();
-    let ids = |root: Option<entente_store::Root>| {
-        let filter = ScanFilter {
-            root,
-            ..Default::default()
-        };
-        let s = &s;
-        async move {
-            s.scan("c", &filter, None, 10)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(
-        ids(Some(entente_store::Root::Of("w1".into()))).await,
-        ["w1", "ack"]
-    );
-    assert_eq!(
-        ids(Some(entente_store::Root::Any)).await,
-        ["w1", "ack", "w2"]
-    );
-    assert_eq!(ids(None).await.len(), 4);
-    // The thread is read by the index, not by a scan of every row.
     let plan: Vec<String> = sqlx::query(
         "EXPLAIN QUERY PLAN SELECT seq FROM objects WHERE collection = 'c' AND root = 'w1' ORDER BY seq",
     )

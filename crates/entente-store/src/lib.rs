@@ -4,6 +4,8 @@
 //! visibility. Every read that leaves the store goes through [`read`], which asks the access
 //! policy (`entente_core::may_see`) about every row.
 
+#[cfg(feature = "contract")]
+pub mod contract;
 pub mod error;
 pub mod read;
 
