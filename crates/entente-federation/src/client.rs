@@ -75,7 +75,7 @@ impl PeerClient {
         Ok(PeerClient {
             http: http_client(link, timeout)?,
             poke_http: http_client(link, Duration::from_secs(3))?,
-            base: crate::link::base_url(&link.url)?,
+            base: base_url(&link.url)?,
             token: link.token.clone(),
             max_page_bytes,
         })
@@ -195,4 +195,45 @@ fn error_message(body: &str) -> String {
         .ok()
         .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| body.chars().take(200).collect())
+}
+
+/// Reads the peer URL an operator gives — the node's address (`https://host:8443`), its TAXII
+/// discovery URL (`.../taxii2/`) or anything under it — as the node's base URL (`.../`).
+pub fn base_url(given: &str) -> Result<Url, FederationError> {
+    let bad = |why: String| FederationError::BadLink(format!("the peer URL `{given}`: {why}"));
+    let mut url = Url::parse(given.trim()).map_err(|e| bad(e.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(bad(
+                "plain http is taken only on a loopback address: the token would cross the network in clear; use https".into(),
+            ))
+        }
+        other => return Err(bad(format!("`{other}` is not http or https"))),
+    }
+    if url.host().is_none() {
+        return Err(bad("it names no host".into()));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("credentials go in --token, not in the URL".into()));
+    }
+    let path = url.path().to_owned();
+    let prefix = match path.find("/taxii2") {
+        Some(i) => &path[..i],
+        None => path.trim_end_matches('/'),
+    };
+    url.set_path(&format!("{prefix}/"));
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
 }

@@ -9,7 +9,7 @@
 //! every 15 seconds so that proxies keep the connection open.
 //!
 //! **Cost.** One change told to many streams costs one read and one durable write: a single
-//! reader ([`Hub`]) reads what was added once per change and hands the rows to every stream,
+//! reader ([`crate::stream_hub::Hub`]) reads what was added once per change and hands the rows to every stream,
 //! each of which keeps what its principal may see; the streams' audit entries for that change are
 //! written together, in one transaction ([`AuditBatcher`]). (Each stream reading the store and
 //! committing its own audit entry once turned one draft into 1,007 audit writes and a 5 s stall
@@ -20,13 +20,14 @@
 use crate::auth::Principal;
 use crate::error::NodeError;
 use crate::node::{Node, COLLECTION_ID};
+use crate::stream_hub::{Batch, Slot, Started};
 use entente_core::{may_see, Tlp};
 use entente_store::{AuditRecord, ObjectRow, ScanFilter};
 use entente_workflow::warning::{role_of, WARNING_TYPE};
 use futures::Stream;
 use serde_json::{json, Map, Value};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::VecDeque;
+use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// One event of a stream: its kind and its data (JSON).
@@ -41,110 +42,6 @@ const TYPES: [&str; 4] = [WARNING_TYPE, "opinion", "note", "sighting"];
 
 /// How many batches of new rows a stream may fall behind before it is closed.
 const BEHIND: usize = 256;
-
-/// The event streams of a node: the one reader, the audit batcher, and the count of open streams.
-#[derive(Default)]
-pub struct Hub {
-    started: OnceLock<Started>,
-    open: Mutex<Open>,
-    /// The audit of each batch as read by each principal: one entry, whichever of its streams
-    /// asks first; the others wait for it.
-    audited: Mutex<HashMap<(u64, String), Audited>>,
-}
-
-/// Whether a batch's reading by one principal is durably audited, once decided.
-type Audited = Arc<tokio::sync::OnceCell<bool>>;
-
-/// One batch of new rows, numbered.
-struct Batch {
-    n: u64,
-    rows: Vec<ObjectRow>,
-}
-
-struct Started {
-    rows: broadcast::Sender<Arc<Batch>>,
-    audits: mpsc::Sender<(AuditRecord, oneshot::Sender<bool>)>,
-}
-
-#[derive(Default)]
-struct Open {
-    total: usize,
-    by_principal: HashMap<String, usize>,
-}
-
-/// A stream counted as open while it lives.
-struct Slot {
-    node: Arc<Node>,
-    principal: String,
-    _metric: crate::metrics::OpenStream,
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut open = self
-            .node
-            .events
-            .open
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        open.total = open.total.saturating_sub(1);
-        if let Some(n) = open.by_principal.get_mut(&self.principal) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                open.by_principal.remove(&self.principal);
-            }
-        }
-    }
-}
-
-impl Hub {
-    /// Takes a place for a stream of `principal`, or says which cap is full.
-    fn open(&self, node: &Arc<Node>, principal: &Principal) -> Result<Slot, NodeError> {
-        let name = principal.name();
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (per, all) = (
-            node.settings.max_streams_per_principal,
-            node.settings.max_streams,
-        );
-        let mine = open.by_principal.get(&name).copied().unwrap_or(0);
-        let full = if open.total >= all {
-            Some(format!(
-                "this node holds its most event streams ({all}): try again later"
-            ))
-        } else if mine >= per {
-            Some(format!(
-                "you hold {mine} event streams open already, the most one principal may: close one first"
-            ))
-        } else {
-            None
-        };
-        if let Some(why) = full {
-            crate::metrics::stream_refused();
-            crate::metrics::limit_hit("event_streams");
-            return Err(NodeError::Unavailable(why));
-        }
-        open.total += 1;
-        *open.by_principal.entry(name.clone()).or_default() += 1;
-        Ok(Slot {
-            node: node.clone(),
-            principal: name,
-            _metric: crate::metrics::OpenStream::new(),
-        })
-    }
-
-    /// The reader and the batcher, started on first use.
-    fn started(&self, node: &Arc<Node>) -> &Started {
-        self.started.get_or_init(|| {
-            let (rows, _) = broadcast::channel(BEHIND);
-            let (audits, queue) = mpsc::channel(4096);
-            // The tasks hold the node weakly: they end when it is dropped.
-            let weak = Arc::downgrade(node);
-            tokio::spawn(read_loop(weak.clone(), rows.clone(), node.now_us()));
-            tokio::spawn(audit_loop(weak, queue));
-            Started { rows, audits }
-        })
-    }
-}
 
 /// Reads what was added of the warnings' lives after each change, once for all streams.
 async fn read_loop(
@@ -363,8 +260,20 @@ pub fn follow(
     node: &Arc<Node>,
     principal: Principal,
 ) -> Result<impl Stream<Item = StreamEvent> + Send + 'static, NodeError> {
-    let slot = node.events.open(node, &principal)?;
-    let started = node.events.started(node);
+    let slot = node.events.open(
+        principal.name(),
+        node.settings.max_streams_per_principal,
+        node.settings.max_streams,
+    )?;
+    let started = node.events.started(|| {
+        let (rows, _) = broadcast::channel(BEHIND);
+        let (audits, queue) = mpsc::channel(4096);
+        // The tasks hold the node weakly: they end when it is dropped.
+        let weak = Arc::downgrade(node);
+        tokio::spawn(read_loop(weak.clone(), rows.clone(), node.now_us()));
+        tokio::spawn(audit_loop(weak, queue));
+        Started { rows, audits }
+    });
     let follower = Follower {
         rows: started.rows.subscribe(),
         audits: started.audits.clone(),

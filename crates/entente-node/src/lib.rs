@@ -11,17 +11,22 @@
 
 pub mod auth;
 pub mod cpu;
+pub mod credentials;
 pub mod error;
 pub mod events;
+pub mod gate;
 pub mod ingest;
 pub mod integrity;
 pub mod metrics;
 pub mod node;
 pub mod paging;
+pub mod principal;
 pub mod read;
 pub mod resume;
+pub mod screen_index;
 pub mod screening;
 pub mod signals;
+pub mod stream_hub;
 pub mod turns;
 pub mod workflow;
 

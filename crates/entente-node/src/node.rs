@@ -1,7 +1,7 @@
 //! `Node`: everything a running node holds — its party and tier, the charter, its signing key and
 //! the key ring, the store, and its settings — shared by every request.
 
-use crate::auth::BasicCache;
+use crate::gate::BasicCache;
 use entente_core::{Charter, PartyCode, Tier, Tlp};
 use entente_stix::{KeyRing, NodeSigner};
 use entente_store::{Store, TreeHeadSigner};
@@ -35,7 +35,7 @@ pub struct Settings {
     /// `entente_screen::matcher::name_size`).
     pub max_screening_parts: usize,
     /// How guessing credentials is bounded.
-    pub auth: crate::auth::AuthLimits,
+    pub auth: crate::gate::AuthLimits,
     /// Event streams one principal, and the node in all, may hold open.
     pub max_streams_per_principal: usize,
     pub max_streams: usize,
@@ -54,7 +54,7 @@ impl Default for Settings {
             max_match_values: 1000,
             max_versions_per_object: 10_000,
             max_screening_parts: 40_000,
-            auth: crate::auth::AuthLimits::default(),
+            auth: crate::gate::AuthLimits::default(),
             max_streams_per_principal: 8,
             max_streams: 256,
         }
@@ -71,14 +71,14 @@ pub struct Node {
     pub settings: Settings,
     pub mac_key: [u8; 32],
     pub basic_cache: BasicCache,
-    /// What bounds the cost of guessing credentials (see [`crate::auth::Gate`]).
-    pub gate: crate::auth::Gate,
+    /// What bounds the cost of guessing credentials (see [`crate::gate::Gate`]).
+    pub gate: crate::gate::Gate,
     /// Where CPU-heavy request work runs (see [`crate::cpu`]).
     pub cpu: rayon::ThreadPool,
     /// Where screening runs, apart (see [`crate::cpu::screening_pool`]).
     pub screening_pool: rayon::ThreadPool,
     /// The register index screening asks (see [`crate::screening`]).
-    pub screening: crate::screening::Screening,
+    pub screening: crate::screen_index::ScreenIndex,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
     pub signals: crate::signals::Signals,
     /// Where each peer's last pull ended (see [`crate::resume`]).
@@ -89,7 +89,7 @@ pub struct Node {
     /// Steps on one workflow object are taken one at a time (see [`crate::turns`]).
     pub turns: crate::turns::Turns,
     /// The event streams: their reader, audit batcher and caps (see [`crate::events`]).
-    pub events: crate::events::Hub,
+    pub events: crate::stream_hub::Hub,
     /// Seals and opens `next` tokens (see [`crate::paging`]).
     pub pager: crate::paging::Pager,
 }
@@ -116,7 +116,7 @@ impl Node {
         }
         keyring.add(party.clone(), signer.verifying_key());
         let mac_key = crate::integrity::mac_key(&signer);
-        let gate = crate::auth::Gate::new(settings.auth)?;
+        let gate = crate::gate::Gate::new(settings.auth)?;
         let pager = crate::paging::Pager::new(&signer);
         let party_identities = charter
             .parties()
@@ -140,7 +140,7 @@ impl Node {
             gate,
             cpu: crate::cpu::pool()?,
             screening_pool: crate::cpu::screening_pool()?,
-            screening: crate::screening::Screening::default(),
+            screening: crate::screen_index::ScreenIndex::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),
             party_identities,

@@ -125,3 +125,15 @@ pub(crate) async fn each_intact_row(
         }
     }
 }
+
+/// A stored row as a part of a thread.
+pub fn part_of(row: &entente_store::ObjectRow) -> Option<entente_workflow::Part> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.json).ok()?;
+    Some(entente_workflow::Part {
+        originator: row.label.originator.clone(),
+        label: row.label.clone(),
+        version_ns: row.version_ns,
+        object,
+    })
+}

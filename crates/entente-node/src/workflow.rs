@@ -11,9 +11,8 @@ use crate::ingest::{ingest_step, ObjectResult};
 use crate::node::Node;
 use entente_core::Viewer;
 use entente_store::read::{Query, VersionMatch};
-use entente_store::{BasedOn, ObjectRow, Root};
+use entente_store::{BasedOn, Root};
 use entente_workflow::{Actor, Basis, Context, Ids, Part, Refusal, Workflow};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -24,17 +23,6 @@ impl Ids for RandomIds {
     fn id(&mut self, object_type: &str) -> String {
         format!("{object_type}--{}", uuid::Uuid::new_v4())
     }
-}
-
-/// A stored row as a part of a thread.
-pub fn part_of(row: &ObjectRow) -> Option<Part> {
-    let object: Map<String, Value> = serde_json::from_str(&row.json).ok()?;
-    Some(Part {
-        originator: row.label.originator.clone(),
-        label: row.label.clone(),
-        version_ns: row.version_ns,
-        object,
-    })
 }
 
 /// The node's clock, in nanoseconds.
@@ -65,7 +53,9 @@ pub async fn threads<W: Workflow>(
     loop {
         let page = crate::read::page(node, principal, &query, after, 2000, true).await?;
         for row in &page.rows {
-            let Some(part) = part_of(row) else { continue };
+            let Some(part) = crate::read::part_of(row) else {
+                continue;
+            };
             let Some(root) = workflow.root_of(&row.object_type, &part.object) else {
                 continue;
             };

@@ -93,3 +93,23 @@ pub fn envelope_objects(envelope: Value) -> Result<Vec<Value>, ApiError> {
         _ => Err(not_an_envelope("not a JSON object")),
     }
 }
+
+/// A JSON answer with `status`.
+pub fn json_response(status: axum::http::StatusCode, body: &Value) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Reads a JSON body of type `T` (see [`typed`]).
+pub async fn json_body<T: serde::de::DeserializeOwned>(
+    node: &Node,
+    headers: &axum::http::HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
+    typed(node, headers, body, None).await
+}

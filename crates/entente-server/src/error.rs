@@ -198,6 +198,15 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::media::MediaRefusal> for ApiError {
+    fn from(r: crate::media::MediaRefusal) -> Self {
+        match r {
+            crate::media::MediaRefusal::NotAcceptable => ApiError::NotAcceptable,
+            crate::media::MediaRefusal::UnsupportedMediaType => ApiError::UnsupportedMediaType,
+        }
+    }
+}
+
 impl From<entente_store::StoreError> for ApiError {
     fn from(e: entente_store::StoreError) -> Self {
         ApiError::Internal(e.to_string())

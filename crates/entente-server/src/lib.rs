@@ -1,5 +1,6 @@
 //! The HTTP face of an Entente node (axum): TAXII 2.1 under `/taxii2/`, the node's own REST API
-//! under `/api/v1/` (register, screening) with a yente-compatible `/match/{dataset}` ([`rest`]),
+//! under `/api/v1/` (the register, screening, joint warnings, event streams, federation) with a
+//! yente-compatible `/match/{dataset}` ([`yente`]),
 //! health at `/healthz`.
 //!
 //! Handlers are thin: an extractor establishes who is asking and what they may do
@@ -16,9 +17,11 @@ pub mod federation_api;
 pub mod media;
 pub mod metrics;
 pub mod openapi;
-pub mod rest;
+pub mod register;
+pub mod screening;
 pub mod taxii;
 pub mod warnings;
+pub mod yente;
 
 pub use entente_node::{Node, Settings};
 
@@ -33,7 +36,9 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics::endpoint))
         .merge(taxii::routes())
-        .merge(rest::routes())
+        .merge(register::routes())
+        .merge(screening::routes())
+        .merge(yente::routes())
         .merge(federation_api::routes())
         .merge(warnings::routes())
         .merge(events::routes())

@@ -1,8 +1,16 @@
 //! TAXII 2.1 content negotiation: what a client may put in `Accept` (else 406) and in
 //! `Content-Type` (else 415).
 
-use crate::error::ApiError;
 use axum::http::{header, HeaderMap};
+
+/// Why a request's media types are refused (the error table maps each to 406 or 415).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaRefusal {
+    /// `Accept` admits no TAXII 2.1 (406).
+    NotAcceptable,
+    /// `Content-Type` is not TAXII 2.1 (415).
+    UnsupportedMediaType,
+}
 
 pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
 
@@ -22,7 +30,7 @@ fn is_taxii(range: &str, wildcards: bool) -> bool {
 }
 
 /// A request without `Accept` takes what the endpoint gives; with one, it must admit TAXII 2.1.
-pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn check_accept(headers: &HeaderMap) -> Result<(), MediaRefusal> {
     let values: Vec<&str> = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -36,17 +44,17 @@ pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
     {
         Ok(())
     } else {
-        Err(ApiError::NotAcceptable)
+        Err(MediaRefusal::NotAcceptable)
     }
 }
 
-pub fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn check_content_type(headers: &HeaderMap) -> Result<(), MediaRefusal> {
     match headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
     {
         Some(ct) if is_taxii(ct, false) => Ok(()),
-        _ => Err(ApiError::UnsupportedMediaType),
+        _ => Err(MediaRefusal::UnsupportedMediaType),
     }
 }
 

@@ -24,12 +24,13 @@
 //! changed since it was read); a role that may not take the step answers 403.
 
 use crate::auth::{Author, Principal, Reader};
+use crate::body::json_response;
 use crate::error::ApiError;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use entente_core::warning::Status;
@@ -39,7 +40,7 @@ use entente_store::AuditRecord;
 use entente_workflow::warning::{self, Action, HitInput, WarningInput};
 use entente_workflow::Warnings;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<Node>> {
@@ -58,15 +59,6 @@ pub fn routes() -> Router<Arc<Node>> {
 
 /// The warnings workflow; its reminders are the node's (`entente::serve`).
 const WARNINGS: Warnings = Warnings::new(Vec::new());
-
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
-}
 
 /// Reads a JSON body (see [`crate::body`]); an absent body reads as `{}`.
 async fn body_of<T: serde::de::DeserializeOwned>(node: &Node, body: Body) -> Result<T, ApiError> {

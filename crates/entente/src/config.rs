@@ -271,7 +271,7 @@ impl NodeConfig {
             max_screening_parts: l.max_screening_parts.max(1),
             max_streams_per_principal: l.max_streams_per_principal.max(1),
             max_streams: l.max_streams.max(1),
-            auth: entente_node::auth::AuthLimits {
+            auth: entente_node::gate::AuthLimits {
                 concurrent_checks: l.password_checks_at_once.max(1),
                 failures_per_user: l.auth_failures_per_user.max(1),
                 failures_per_source: l.auth_failures_per_source.max(1),

@@ -6,7 +6,7 @@
 
 use anyhow::{anyhow, bail, Result};
 use entente_core::{audience::is_user_name, PartyCode, Role};
-use entente_node::auth::{hash_password, hash_token, new_password, new_token};
+use entente_node::credentials::{hash_password, hash_token, new_password, new_token};
 use entente_node::Node;
 use entente_store::{PeerLink, TokenSubject, UserRecord};
 use std::path::Path;
