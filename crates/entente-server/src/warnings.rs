@@ -136,6 +136,13 @@ async fn list(
     if let Some(k) = &q.kind {
         entente_core::warning::Kind::parse(k).map_err(ApiError::BadRequest)?;
     }
+    if let Some(i) = &q.issuer {
+        entente_core::PartyCode::parse(i).map_err(|_| {
+            ApiError::BadRequest(format!(
+                "`issuer` is `{i}`: a state's two-letter code (ISO 3166-1 alpha-2) or SECRETARIAT"
+            ))
+        })?;
+    }
     let now = node.now_us() * 1000;
     let threads = workflow::threads(&node, &p, &WARNINGS, None).await?;
     let mut out = Vec::new();

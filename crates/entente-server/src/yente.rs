@@ -177,10 +177,16 @@ async fn yente_match(
     State(node): State<Arc<Node>>,
     Reader(p): Reader,
     Path(dataset): Path<String>,
-    UrlQuery(params): UrlQuery<MatchParams>,
+    params: Result<UrlQuery<MatchParams>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let UrlQuery(params) = params.map_err(|e| {
+        ApiError::BadRequest(format!(
+            "{}: `threshold` and `cutoff` are numbers from 0 to 1, `limit` a whole number from 1 to 100",
+            e.body_text()
+        ))
+    })?;
     if !DATASETS.contains(&dataset.as_str()) {
         return Err(ApiError::NotFound);
     }
