@@ -22,4 +22,21 @@ pub enum CoreError {
     BadAudience(String),
     #[error("charter line {line}: {message}")]
     Charter { line: usize, message: String },
+    #[error("`{0}` is not a kind of warning: use one of wanted, locate, missing, threat, modus-operandi, watch, unidentified")]
+    UnknownKind(String),
+    #[error("`{0}` is not a stage: use draft, submitted, published or cancelled")]
+    UnknownStage(String),
+    #[error("`{0}` is not a status: use one of draft, submitted, accepted, refused, published, cancelled, expired, irregular")]
+    UnknownStatus(String),
+    #[error("a register entry's `status` is `{0}`: it must be proposed, designated or delisted")]
+    UnknownEntryStatus(String),
+    /// A grading that is malformed or incomplete, saying what is wrong.
+    #[error("{0}")]
+    BadGrading(String),
+    #[error("handling code H2 (not to be passed on) cannot go with TLP:CLEAR, which may be passed to anyone: mark it GREEN or stricter")]
+    H2WithClear,
+    #[error("the review date must be in the future")]
+    ReviewDatePast,
+    #[error("the review date may be at most {days} days ahead for a {kind} warning (the charter's limit)")]
+    ReviewDateTooFar { days: u32, kind: String },
 }

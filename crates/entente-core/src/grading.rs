@@ -86,32 +86,31 @@ impl Grading {
     }
 
     /// Reads a grading from its JSON form, saying what is wrong with it.
-    pub fn from_json(value: &serde_json::Value) -> Result<Grading, String> {
+    pub fn from_json(value: &serde_json::Value) -> Result<Grading, crate::CoreError> {
         let g: Grading = serde_json::from_value(value.clone()).map_err(|e| {
-            format!("`grading` {e}: it is {{\"source\": \"A\"|\"B\"|\"C\"|\"X\", \"information\": \"1\"-\"4\", \"handling\": [\"H0\"-\"H3\"], \"restrictions\": \"...\"}}")
+            crate::CoreError::BadGrading(format!("`grading` {e}: it is {{\"source\": \"A\"|\"B\"|\"C\"|\"X\", \"information\": \"1\"-\"4\", \"handling\": [\"H0\"-\"H3\"], \"restrictions\": \"...\"}}"))
         })?;
         g.check()?;
         Ok(g)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), crate::CoreError> {
+        let bad = |m: &str| Err(crate::CoreError::BadGrading(m.to_owned()));
         if self.handling.is_empty() {
-            return Err(
-                "`grading.handling` must hold at least one handling code (H0 to H3)".into(),
-            );
+            return bad("`grading.handling` must hold at least one handling code (H0 to H3)");
         }
         let written = self
             .restrictions
             .as_deref()
             .is_some_and(|r| !r.trim().is_empty());
         if self.handling.contains(&Handling::H3) && !written {
-            return Err(
-                "handling code H3 needs the restrictions written in `grading.restrictions`".into(),
+            return bad(
+                "handling code H3 needs the restrictions written in `grading.restrictions`",
             );
         }
         if let Some(r) = &self.restrictions {
             if r.chars().count() > 2000 {
-                return Err("`grading.restrictions` is longer than 2,000 characters".into());
+                return bad("`grading.restrictions` is longer than 2,000 characters");
             }
         }
         Ok(())
@@ -124,11 +123,9 @@ impl Grading {
 
     /// Refuses a marking the handling forbids: what may not be passed on cannot be TLP:CLEAR, which
     /// anyone may export and publish.
-    pub fn check_marking(&self, marking: crate::Tlp) -> Result<(), String> {
+    pub fn check_marking(&self, marking: crate::Tlp) -> Result<(), crate::CoreError> {
         if self.no_onward_transmission() && marking == crate::Tlp::Clear {
-            return Err(
-                "handling code H2 (not to be passed on) cannot go with TLP:CLEAR, which may be passed to anyone: mark it GREEN or stricter".into(),
-            );
+            return Err(crate::CoreError::H2WithClear);
         }
         Ok(())
     }
@@ -189,7 +186,7 @@ mod tests {
             (json!("B2"), "grading"),
         ] {
             let err = Grading::from_json(&bad).unwrap_err();
-            assert!(err.contains(says), "{bad}: {err}");
+            assert!(err.to_string().contains(says), "{bad}: {err}");
         }
         let unjudged = Grading::unjudged();
         assert_eq!(unjudged.to_string(), "X4 H0");

@@ -21,13 +21,11 @@ impl EntryStatus {
         EntryStatus::Delisted,
     ];
 
-    pub fn parse(s: &str) -> Result<EntryStatus, String> {
+    pub fn parse(s: &str) -> Result<EntryStatus, crate::CoreError> {
         EntryStatus::ALL
             .into_iter()
             .find(|x| x.as_str() == s)
-            .ok_or_else(|| {
-                format!("a register entry's `status` is `{s}`: it must be proposed, designated or delisted")
-            })
+            .ok_or_else(|| crate::CoreError::UnknownEntryStatus(s.to_owned()))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -67,22 +65,33 @@ impl EntryStep {
 
 /// The table of an entry's life: the step a version with status `to` makes after `from`, or why
 /// it may not be made.
-pub fn entry_step(from: Option<EntryStatus>, to: EntryStatus) -> Result<EntryStep, String> {
+pub fn entry_step(
+    from: Option<EntryStatus>,
+    to: EntryStatus,
+) -> Result<EntryStep, EntryStepRefused> {
     use EntryStatus::*;
     match (from, to) {
         (None | Some(Proposed), Proposed) => Ok(EntryStep::Propose),
         (None | Some(Proposed) | Some(Delisted), Designated) => Ok(EntryStep::Designate),
         (Some(Designated), Designated) => Ok(EntryStep::Amend),
         (Some(Designated), Delisted) => Ok(EntryStep::Delist),
-        (Some(Delisted), Delisted) => Err("the entry is already delisted".into()),
-        (None | Some(Proposed), Delisted) => {
-            Err("only a designated entry can be delisted; this one is not designated".into())
+        (Some(Delisted), Delisted) => Err(EntryStepRefused::AlreadyDelisted),
+        (None | Some(Proposed), Delisted) => Err(EntryStepRefused::NotDesignated),
+        (Some(s @ (Designated | Delisted)), Proposed) => {
+            Err(EntryStepRefused::NoLongerAProposal(s))
         }
-        (Some(Designated | Delisted), Proposed) => Err(format!(
-            "the entry is {}: it cannot become a proposal again",
-            from.map_or("", |s| s.as_str())
-        )),
     }
+}
+
+/// A step an entry's life does not allow (see [`entry_step`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EntryStepRefused {
+    #[error("the entry is already delisted")]
+    AlreadyDelisted,
+    #[error("only a designated entry can be delisted; this one is not designated")]
+    NotDesignated,
+    #[error("the entry is {}: it cannot become a proposal again", .0.as_str())]
+    NoLongerAProposal(EntryStatus),
 }
 
 #[cfg(test)]
@@ -132,7 +141,7 @@ mod tests {
                     .map(|(_, _, s)| *s);
                 match (entry_step(from, to), want) {
                     (Ok(got), Some(w)) => assert_eq!(got, w),
-                    (Err(why), None) => assert!(!why.is_empty()),
+                    (Err(why), None) => assert!(!why.to_string().is_empty()),
                     (got, want) => panic!("{from:?} → {to:?}: got {got:?}, want {want:?}"),
                 }
             }
@@ -144,6 +153,9 @@ mod tests {
         for s in EntryStatus::ALL {
             assert_eq!(EntryStatus::parse(s.as_str()), Ok(s));
         }
-        assert!(EntryStatus::parse("listed").unwrap_err().contains("listed"));
+        assert!(EntryStatus::parse("listed")
+            .unwrap_err()
+            .to_string()
+            .contains("listed"));
     }
 }

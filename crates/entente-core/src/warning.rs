@@ -13,6 +13,7 @@
 //! version) still derives it: a published version counts only if the latest review before it is
 //! the secretariat's acceptance; otherwise the warning is `irregular` and is not active anywhere.
 
+use crate::CoreError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -47,16 +48,11 @@ impl Kind {
         Kind::Unidentified,
     ];
 
-    pub fn parse(s: &str) -> Result<Kind, String> {
+    pub fn parse(s: &str) -> Result<Kind, CoreError> {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "`{s}` is not a kind of warning: use one of {}",
-                    Kind::ALL.map(Kind::as_str).join(", ")
-                )
-            })
+            .ok_or_else(|| CoreError::UnknownKind(s.to_owned()))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -107,15 +103,13 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub fn parse(s: &str) -> Result<Stage, String> {
+    pub fn parse(s: &str) -> Result<Stage, CoreError> {
         match s {
             "draft" => Ok(Stage::Draft),
             "submitted" => Ok(Stage::Submitted),
             "published" => Ok(Stage::Published),
             "cancelled" => Ok(Stage::Cancelled),
-            other => Err(format!(
-                "`{other}` is not a stage: use draft, submitted, published or cancelled"
-            )),
+            other => Err(CoreError::UnknownStage(other.to_owned())),
         }
     }
 
@@ -176,16 +170,11 @@ impl Status {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Status, String> {
+    pub fn parse(s: &str) -> Result<Status, CoreError> {
         Status::ALL
             .into_iter()
             .find(|x| x.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "`{s}` is not a status: use one of {}",
-                    Status::ALL.map(Status::as_str).join(", ")
-                )
-            })
+            .ok_or_else(|| CoreError::UnknownStatus(s.to_owned()))
     }
 
     /// Whether the warning is in force: shown in active views, acknowledged, matched in screening.
@@ -273,7 +262,7 @@ impl Step {
 
 /// The table of the life of a warning: the status an action leads to, or why it may not be taken.
 /// `None` is a warning not yet written; only editing (writing the draft) starts one.
-pub fn transition(from: Option<Status>, action: Action) -> Result<Status, String> {
+pub fn transition(from: Option<Status>, action: Action) -> Result<Status, StepRefused> {
     use Action::*;
     use Status::*;
     let to = match (from, action) {
@@ -288,23 +277,40 @@ pub fn transition(from: Option<Status>, action: Action) -> Result<Status, String
         (Some(Draft | Submitted | Accepted | Refused | Published), Cancel) => Some(Cancelled),
         _ => None,
     };
-    to.ok_or_else(|| match from {
-        None => "there is no such warning yet: write a draft first".to_owned(),
-        Some(s) => format!(
-            "a warning that is {s} cannot be {}{}",
-            action.as_str(),
-            match s {
-                Draft => ": a draft is submitted to the secretariat, edited or cancelled",
-                Submitted => ": it awaits the secretariat's review (or may be cancelled)",
-                Accepted => ": it was accepted and may be published (or cancelled)",
-                Refused => ": it was refused; edit it into a new draft, or cancel it",
-                Published => ": a published warning is updated, extended or cancelled",
-                Cancelled => ": a cancelled warning is final",
-                Expired => ": it passed its review date; issue a new warning",
-                Irregular => ": it was published without the secretariat's acceptance",
-            }
-        ),
-    })
+    to.ok_or(StepRefused { from, action })
+}
+
+/// An action the life of a warning does not allow from its status (see [`transition`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepRefused {
+    pub from: Option<Status>,
+    pub action: Action,
+}
+
+impl std::error::Error for StepRefused {}
+
+impl fmt::Display for StepRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Status::*;
+        let StepRefused { from, action } = *self;
+        f.write_str(&match from {
+            None => "there is no such warning yet: write a draft first".to_owned(),
+            Some(s) => format!(
+                "a warning that is {s} cannot be {}{}",
+                action.as_str(),
+                match s {
+                    Draft => ": a draft is submitted to the secretariat, edited or cancelled",
+                    Submitted => ": it awaits the secretariat's review (or may be cancelled)",
+                    Accepted => ": it was accepted and may be published (or cancelled)",
+                    Refused => ": it was refused; edit it into a new draft, or cancel it",
+                    Published => ": a published warning is updated, extended or cancelled",
+                    Cancelled => ": a cancelled warning is final",
+                    Expired => ": it passed its review date; issue a new warning",
+                    Irregular => ": it was published without the secretariat's acceptance",
+                }
+            ),
+        })
+    }
 }
 
 /// A version of a warning as the node holds it.
@@ -404,15 +410,16 @@ impl ReviewLimits {
     }
 
     /// Checks a review date set at `now_ns` (when the warning is written or extended).
-    pub fn check(&self, kind: Kind, review_date_ns: i64, now_ns: i64) -> Result<(), String> {
+    pub fn check(&self, kind: Kind, review_date_ns: i64, now_ns: i64) -> Result<(), CoreError> {
         let days = self.days_for(kind);
         if review_date_ns <= now_ns {
-            return Err("the review date must be in the future".into());
+            return Err(CoreError::ReviewDatePast);
         }
         if review_date_ns > now_ns.saturating_add(i64::from(days).saturating_mul(DAY_NS)) {
-            return Err(format!(
-                "the review date may be at most {days} days ahead for a {kind} warning (the charter's limit)"
-            ));
+            return Err(CoreError::ReviewDateTooFar {
+                days,
+                kind: kind.to_string(),
+            });
         }
         Ok(())
     }

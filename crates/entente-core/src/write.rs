@@ -224,7 +224,7 @@ fn user_may_store(party: &PartyCode, role: Role, class: &Class) -> Result<(), Wr
             let to = to.ok_or_else(|| {
                 WriteRefusal::Conflict("a register entry's version carries its status".into())
             })?;
-            let step = entry_step(*from, to).map_err(WriteRefusal::Conflict)?;
+            let step = entry_step(*from, to).map_err(|e| WriteRefusal::Conflict(e.to_string()))?;
             if step.commits_the_state() && !commits(role) {
                 return forbidden(format!(
                     "a register entry that is {to} commits the state: a supervisor of this node designates, amends and delists entries; an analyst may propose one"

@@ -125,7 +125,7 @@ fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Clas
         crate::screening::check_names(&names).map_err(|e| format!("`names`: {e}"))?;
         return Ok(Class::RegisterEntry {
             from: None,
-            to: Some(EntryStatus::parse(status)?),
+            to: Some(EntryStatus::parse(status).map_err(|e| e.to_string())?),
         });
     }
     // An object of a workflow's life is decided by its workflow's class (users make one only by
@@ -366,7 +366,7 @@ pub fn prepare(
     let label = AccessLabel::new(originator.clone(), marking, valid.audience.clone())
         .map_err(|e| e.to_string())?;
     if let Some(g) = &valid.grading {
-        g.check_marking(marking)?;
+        g.check_marking(marking).map_err(|e| e.to_string())?;
     }
     let class = class_of(node, &valid, step)?;
     // What the policy refuses whatever is held is refused now, before the object is checked

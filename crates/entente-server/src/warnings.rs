@@ -130,11 +130,11 @@ async fn list(
     for s in status_filter.split(',') {
         let s = s.trim();
         if s != "active" && s != "all" {
-            Status::parse(s).map_err(ApiError::BadRequest)?;
+            Status::parse(s).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         }
     }
     if let Some(k) = &q.kind {
-        entente_core::warning::Kind::parse(k).map_err(ApiError::BadRequest)?;
+        entente_core::warning::Kind::parse(k).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     }
     if let Some(i) = &q.issuer {
         entente_core::PartyCode::parse(i).map_err(|_| {

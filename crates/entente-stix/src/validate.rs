@@ -422,7 +422,7 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
             if let Some(g) = v.get("grading") {
                 grading = Some(
                     Grading::from_json(g)
-                        .map_err(|e| StixError::invalid("extensions.grading", e))?,
+                        .map_err(|e| StixError::invalid("extensions.grading", e.to_string()))?,
                 );
             }
             if v.get("warning").is_some_and(|w| !w.is_object()) {

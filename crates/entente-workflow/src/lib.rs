@@ -62,6 +62,12 @@ impl From<String> for Invalid {
     }
 }
 
+impl From<entente_core::CoreError> for Invalid {
+    fn from(e: entente_core::CoreError) -> Self {
+        Invalid(e.to_string())
+    }
+}
+
 impl From<&str> for Invalid {
     fn from(s: &str) -> Self {
         Invalid(s.to_owned())
@@ -161,8 +167,8 @@ pub enum Refusal {
     #[error("only users of a node take the steps of a {workflow}")]
     NotAUser { workflow: &'static str },
     /// The life's transition table does not allow the action from the current state.
-    #[error("{0}")]
-    StepNotAllowed(String),
+    #[error(transparent)]
+    StepNotAllowed(entente_core::warning::StepRefused),
     #[error("only {issuer}'s node, which issued this warning, can {verb} it")]
     NotTheIssuer {
         issuer: PartyCode,

@@ -446,7 +446,7 @@ fn on_thread(
             }
             limits
                 .check(fields.kind, review_date.nanos(), ctx.now_ns)
-                .map_err(Invalid)?;
+                .map_err(Invalid::from)?;
             fields.review_date = review_date;
             let count = extensions_count_of(&latest.object) + 1;
             let next = Next {

@@ -417,9 +417,10 @@ pub fn fields_of(o: &Map<String, Value>) -> Result<Fields, Invalid> {
         .map_err(|e| format!("`review_date`: {e}"))?;
     let grading = entente_stix::extension::entente_extension(o)
         .and_then(|e| e.get("grading"))
-        .ok_or("a warning carries its grading (`extensions.<entente>.grading`)")
-        .map_err(str::to_owned)
-        .and_then(Grading::from_json)?;
+        .ok_or(Invalid::from(
+            "a warning carries its grading (`extensions.<entente>.grading`)",
+        ))
+        .and_then(|g| Grading::from_json(g).map_err(Invalid::from))?;
     let publication = Publication::from_json(o.get("publication").unwrap_or(&Value::Null))?;
     grading.check_marking(publication.marking)?;
     Ok(Fields {
@@ -432,7 +433,7 @@ pub fn fields_of(o: &Map<String, Value>) -> Result<Fields, Invalid> {
 }
 
 pub fn stage_of(o: &Map<String, Value>) -> Result<Stage, Invalid> {
-    Stage::parse(o.get("stage").and_then(Value::as_str).unwrap_or("")).map_err(Invalid)
+    Stage::parse(o.get("stage").and_then(Value::as_str).unwrap_or("")).map_err(Invalid::from)
 }
 
 pub fn extensions_count_of(o: &Map<String, Value>) -> u32 {
