@@ -15,18 +15,22 @@ use toml::Spanned;
 pub struct NodeKey(pub [u8; 32]);
 
 impl NodeKey {
-    pub fn parse(s: &str) -> Result<NodeKey, String> {
+    pub fn parse(s: &str) -> Result<NodeKey, CoreError> {
+        let bad = |m: String| CoreError::BadKey(m);
         let b64 = s
             .strip_prefix("ed25519:")
-            .ok_or("a key is written `ed25519:<base64 of 32 bytes>`")?;
+            .ok_or_else(|| bad("a key is written `ed25519:<base64 of 32 bytes>`".into()))?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64)
-            .map_err(|e| format!("the key is not valid base64: {e}"))?;
+            .map_err(|e| bad(format!("the key is not valid base64: {e}")))?;
         let arr: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
-            format!("an Ed25519 key has 32 bytes, this one has {}", b.len())
+            bad(format!(
+                "an Ed25519 key has 32 bytes, this one has {}",
+                b.len()
+            ))
         })?;
         ed25519_dalek::VerifyingKey::from_bytes(&arr)
-            .map_err(|_| "the bytes are not a valid Ed25519 public key".to_owned())?;
+            .map_err(|_| bad("the bytes are not a valid Ed25519 public key".into()))?;
         Ok(NodeKey(arr))
     }
 
@@ -155,7 +159,7 @@ impl Charter {
         let mut parties = BTreeMap::new();
         let parse_key = |k: &Option<Spanned<String>>| -> Result<Option<NodeKey>, CoreError> {
             k.as_ref()
-                .map(|k| NodeKey::parse(k.get_ref()).map_err(|m| at(k.span().start, m)))
+                .map(|k| NodeKey::parse(k.get_ref()).map_err(|m| at(k.span().start, m.to_string())))
                 .transpose()
         };
         for s in &raw.states {

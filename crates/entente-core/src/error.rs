@@ -30,6 +30,9 @@ pub enum CoreError {
     UnknownStatus(String),
     #[error("a register entry's `status` is `{0}`: it must be proposed, designated or delisted")]
     UnknownEntryStatus(String),
+    /// A node key that does not read, saying why.
+    #[error("{0}")]
+    BadKey(String),
     /// A grading that is malformed or incomplete, saying what is wrong.
     #[error("{0}")]
     BadGrading(String),

@@ -11,18 +11,19 @@
 //! prepared in parallel across the pool (rayon), so even a single client posting one envelope at
 //! a time uses every core.
 
+use crate::error::NodeError;
 use rayon::ThreadPool;
 
 /// How much lower the pool's threads run than the rest of the server (a `nice` increment).
 const NICE: i32 = 10;
 
 /// Builds the pool: one thread per core, each at a lower priority.
-pub fn pool() -> Result<ThreadPool, String> {
+pub fn pool() -> Result<ThreadPool, NodeError> {
     rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("entente-cpu-{i}"))
         .start_handler(|_| lower_priority_by(NICE))
         .build()
-        .map_err(|e| format!("starting the CPU pool: {e}"))
+        .map_err(|e| NodeError::Pool(format!("starting the CPU pool: {e}")))
 }
 
 /// Lowers the calling thread's priority. On Linux `setpriority(PRIO_PROCESS, tid)` applies to
@@ -42,28 +43,28 @@ const SCREENING_NICE: i32 = 15;
 /// work) never holds up the preparation of objects a client is storing; one thread fewer than
 /// there are cores (at least one), at the lowest priority, so the runtime and the store's writer
 /// always have a core.
-pub fn screening_pool() -> Result<ThreadPool, String> {
+pub fn screening_pool() -> Result<ThreadPool, NodeError> {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
     rayon::ThreadPoolBuilder::new()
         .num_threads(cores.saturating_sub(1).max(1))
         .thread_name(|i| format!("entente-screen-{i}"))
         .start_handler(|_| lower_priority_by(SCREENING_NICE))
         .build()
-        .map_err(|e| format!("starting the screening pool: {e}"))
+        .map_err(|e| NodeError::Pool(format!("starting the screening pool: {e}")))
 }
 
 /// Runs `f` on the pool and waits for it without blocking the async runtime.
 pub async fn run<T: Send + 'static>(
     pool: &ThreadPool,
     f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
+) -> Result<T, NodeError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     pool.spawn(move || {
         // The receiver is gone only if the request was dropped; the result is then unwanted.
         let _ = tx.send(f());
     });
     rx.await
-        .map_err(|_| "the CPU pool dropped a task (it panicked)".to_owned())
+        .map_err(|_| NodeError::Pool("the CPU pool dropped a task (it panicked)".to_owned()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Credentials: tokens (256 random bits, stored as SHA-256 hashes: a slow hash adds nothing) and
 //! passwords (argon2 hashes, deliberately slow; see [`crate::gate`] for what bounds their cost).
 
+use crate::error::NodeError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,12 +35,14 @@ fn rand_bytes<const N: usize>() -> [u8; N] {
     out
 }
 
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let salt = SaltString::encode_b64(&rand_bytes::<16>()).map_err(|e| e.to_string())?;
+pub fn hash_password(password: &str) -> Result<String, NodeError> {
+    let failed =
+        |e: argon2::password_hash::Error| NodeError::Internal(format!("hashing a password: {e}"));
+    let salt = SaltString::encode_b64(&rand_bytes::<16>()).map_err(failed)?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(failed)
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {

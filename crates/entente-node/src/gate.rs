@@ -73,7 +73,7 @@ pub struct Gate {
 }
 
 impl Gate {
-    pub fn new(limits: AuthLimits) -> Result<Gate, String> {
+    pub fn new(limits: AuthLimits) -> Result<Gate, NodeError> {
         Ok(Gate {
             checks: tokio::sync::Semaphore::new(limits.concurrent_checks.max(1)),
             waiting: std::sync::atomic::AtomicUsize::new(0),

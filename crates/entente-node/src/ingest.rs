@@ -107,7 +107,7 @@ pub fn writer_of(principal: &Principal) -> Option<Writer> {
 
 /// What kind of object a valid object is, for the write policy. `step` is the step of a workflow
 /// the caller took (the REST API's); a path that takes none (TAXII, a pull) passes `None`.
-fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Class, String> {
+fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Class, Unprepared> {
     let ty = valid.object_type();
     if ty == "identity" {
         if let Some(party) = node.party_identities.get(valid.id.as_str()) {
@@ -423,14 +423,15 @@ pub fn prepare(
 
 /// Makes this node the originator of an unsigned object a user posted: its identity as creator
 /// (refusing one that claims another), and its default marking when it carries none.
-fn originate(node: &Node, valid: &mut ValidObject) -> Result<(), String> {
+fn originate(node: &Node, valid: &mut ValidObject) -> Result<(), Unprepared> {
     let own = party_identity_id(&node.party);
     match &valid.created_by_ref {
         Some(by) if *by != own => {
             return Err(format!(
                 "created_by_ref must be this node's identity `{own}` ({}) or absent: a user cannot post in another's name",
                 node.party
-            ))
+            )
+            .into())
         }
         Some(_) => {}
         None if valid.category != Category::Sco => {
@@ -533,7 +534,6 @@ async fn prepare_all(
             .collect::<Vec<_>>()
     })
     .await
-    .map_err(IngestError::Pool)
 }
 
 /// Stores what [`prepare_all`] prepared, with the audit entry of the request (and its status).

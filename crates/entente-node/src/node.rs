@@ -101,11 +101,11 @@ impl Node {
         signer: Arc<NodeSigner>,
         store: Arc<dyn Store>,
         settings: Settings,
-    ) -> Result<Node, String> {
+    ) -> Result<Node, crate::error::NodeError> {
         let party = signer.party().clone();
         let tier = charter
             .tier_of(&party)
-            .ok_or_else(|| format!("{party} is not a party of the charter"))?;
+            .ok_or_else(|| crate::error::NodeError::UnknownPeer(party.clone()))?;
         let mut keyring = KeyRing::default();
         for p in charter.parties() {
             if let Some(k) = &p.key {

@@ -126,8 +126,7 @@ impl ScreenIndex {
         let register = crate::cpu::run(pool, move || {
             Register::with_classes(entries, &classes, groups)
         })
-        .await
-        .map_err(NodeError::Internal)?;
+        .await?;
         let built = Arc::new(Indexed {
             generation,
             register,

@@ -209,12 +209,12 @@ pub const MAX_NAMES: usize = 100;
 
 /// Checks the names of an entry or a query (see `entente_screen::matcher::check_name`); answers
 /// their total size in name parts, the unit of screening work.
-pub fn check_names(names: &[String]) -> Result<usize, String> {
+pub fn check_names(names: &[String]) -> Result<usize, entente_screen::ScreenError> {
     if names.iter().all(|n| n.trim().is_empty()) {
-        return Err("`names` must hold at least one name".into());
+        return Err(entente_screen::ScreenError::NoName);
     }
     if names.len() > MAX_NAMES {
-        return Err(format!("at most {MAX_NAMES} names"));
+        return Err(entente_screen::ScreenError::TooManyNames { max: MAX_NAMES });
     }
     let mut size = 0;
     for n in names {
@@ -258,7 +258,8 @@ pub fn entry_of(object: &Value) -> Result<Option<Entry>, String> {
     let birth_date = strings("birth_dates")
         .first()
         .map(|d| PartialDate::parse(d))
-        .transpose()?;
+        .transpose()
+        .map_err(|e| e.to_string())?;
     Ok(Some(Entry {
         id,
         kind,

@@ -56,14 +56,14 @@ pub struct InputLine {
     nationality: Nationality,
 }
 
-fn birth_date(s: Option<String>) -> Result<Option<PartialDate>, String> {
+fn birth_date(s: Option<String>) -> Result<Option<PartialDate>, crate::ScreenError> {
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(d) => PartialDate::parse(d).map(Some),
     }
 }
 
-fn entry(line: ListLine) -> Result<Entry, String> {
+fn entry(line: ListLine) -> Result<Entry, crate::ScreenError> {
     if line.names.iter().all(|n| n.trim().is_empty()) {
         return Err("`names` holds no name".into());
     }
@@ -71,9 +71,9 @@ fn entry(line: ListLine) -> Result<Entry, String> {
         None | Some("person") => Kind::Person,
         Some("organization") => Kind::Organization,
         Some(other) => {
-            return Err(format!(
-                "`kind` is `{other}`; it must be `person` or `organization`"
-            ))
+            return Err(
+                format!("`kind` is `{other}`; it must be `person` or `organization`").into(),
+            )
         }
     };
     Ok(Entry {
@@ -86,9 +86,9 @@ fn entry(line: ListLine) -> Result<Entry, String> {
 }
 
 /// One line of a list.
-pub fn list_line(line: &str) -> Result<Entry, String> {
+pub fn list_line(line: &str) -> Result<Entry, crate::ScreenError> {
     serde_json::from_str::<ListLine>(line)
-        .map_err(|e| e.to_string())
+        .map_err(|e| crate::ScreenError::from(e.to_string()))
         .and_then(entry)
 }
 
@@ -101,17 +101,17 @@ pub fn list(text: &str) -> (Vec<Entry>, Vec<(usize, String)>) {
         }
         match list_line(line) {
             Ok(e) => entries.push(e),
-            Err(e) => bad.push((n + 1, e)),
+            Err(e) => bad.push((n + 1, e.to_string())),
         }
     }
     (entries, bad)
 }
 
 /// One input line: its line number and the query with its id, or why it could not be read.
-pub type InputItem = (usize, Result<(String, Query), String>);
+pub type InputItem = (usize, Result<(String, Query), crate::ScreenError>);
 
 /// The query of an input line, with its id.
-pub fn query(line: InputLine) -> Result<(String, Query), String> {
+pub fn query(line: InputLine) -> Result<(String, Query), crate::ScreenError> {
     if line.name.trim().is_empty() {
         return Err("`name` is empty".into());
     }
@@ -127,7 +127,7 @@ pub fn query(line: InputLine) -> Result<(String, Query), String> {
 
 /// Names to screen, CSV or JSON Lines; `Err` only when a CSV header cannot be read or lacks
 /// `id` or `name`.
-pub fn input(text: &str) -> Result<Vec<InputItem>, String> {
+pub fn input(text: &str) -> Result<Vec<InputItem>, crate::ScreenError> {
     let json = text.trim_start().starts_with('{');
     let mut items = Vec::new();
     if json {
@@ -136,7 +136,7 @@ pub fn input(text: &str) -> Result<Vec<InputItem>, String> {
                 continue;
             }
             let q = serde_json::from_str::<InputLine>(line)
-                .map_err(|e| e.to_string())
+                .map_err(|e| crate::ScreenError::from(e.to_string()))
                 .and_then(query);
             items.push((n + 1, q));
         }
@@ -147,14 +147,15 @@ pub fn input(text: &str) -> Result<Vec<InputItem>, String> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| format!("reading the CSV header: {e}"))?
+        .map_err(|e| crate::ScreenError::from(format!("reading the CSV header: {e}")))?
         .clone();
     for column in ["id", "name"] {
         if !headers.iter().any(|h| h == column) {
             return Err(format!(
                 "the CSV header has no `{column}` column (it has: {})",
                 headers.iter().collect::<Vec<_>>().join(", ")
-            ));
+            )
+            .into());
         }
     }
     for (i, record) in reader.records().enumerate() {
@@ -165,17 +166,18 @@ pub fn input(text: &str) -> Result<Vec<InputItem>, String> {
             .and_then(|r| r.position())
             .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
         let q = record
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::ScreenError::from(e.to_string()))
             .and_then(|r| {
                 if r.len() != headers.len() {
                     return Err(format!(
                         "{} fields where the header has {}",
                         r.len(),
                         headers.len()
-                    ));
+                    )
+                    .into());
                 }
                 r.deserialize::<InputLine>(Some(&headers))
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::ScreenError::from(e.to_string()))
             })
             .and_then(query);
         items.push((line, q));
@@ -199,7 +201,10 @@ mod tests {
             input("id,name,birth_date\n1,Igor Morgulov,1961-05\n2,,\n3,A B,May 1961\n4\n").unwrap();
         assert!(items[0].1.is_ok());
         assert_eq!(items.iter().filter(|i| i.1.is_err()).count(), 3);
-        assert!(input("ident,nom\n1,x\n").unwrap_err().contains("`id`"));
+        assert!(input("ident,nom\n1,x\n")
+            .unwrap_err()
+            .to_string()
+            .contains("`id`"));
         let items = input("{\"id\":\"1\",\"name\":\"Cheng Guoping\"}\n{\"id\":2}\n").unwrap();
         assert!(items[0].1.is_ok() && items[1].1.is_err());
     }

@@ -19,6 +19,7 @@
 pub mod arabic;
 pub mod chinese;
 pub mod cyrillic;
+pub mod error;
 pub mod groups;
 pub mod input;
 pub mod matcher;
@@ -28,6 +29,7 @@ pub mod readings;
 pub mod variants;
 pub mod wade_giles;
 
+pub use error::ScreenError;
 pub use normalize::{normalize, parts};
 
 #[cfg(test)]

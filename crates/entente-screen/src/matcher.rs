@@ -59,18 +59,20 @@ pub fn name_size(name: &str) -> usize {
 
 /// Checks that a name can be screened or listed: at most [`MAX_NAME_CHARS`] characters and
 /// [`MAX_NAME_PARTS`] parts. Answers its size ([`name_size`]), or what is wrong, naming the limit.
-pub fn check_name(name: &str) -> Result<usize, String> {
+pub fn check_name(name: &str) -> Result<usize, crate::ScreenError> {
     let chars = name.chars().count();
     if chars > MAX_NAME_CHARS {
-        return Err(format!(
-            "a name of {chars} characters; a name has at most {MAX_NAME_CHARS}"
-        ));
+        return Err(crate::ScreenError::NameTooLong {
+            chars,
+            max: MAX_NAME_CHARS,
+        });
     }
     let size = name_size(name);
     if size > MAX_NAME_PARTS {
-        return Err(format!(
-            "a name of {size} parts; a name has at most {MAX_NAME_PARTS} (a name in Chinese characters counts a part per character)"
-        ));
+        return Err(crate::ScreenError::TooManyParts {
+            size,
+            max: MAX_NAME_PARTS,
+        });
     }
     Ok(size)
 }
@@ -85,10 +87,10 @@ pub struct PartialDate {
 
 impl PartialDate {
     /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Result<PartialDate, String> {
-        let bad = || format!("`{s}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
+    pub fn parse(s: &str) -> Result<PartialDate, crate::ScreenError> {
+        let bad = || crate::ScreenError::BadDate(s.to_owned());
         let mut it = s.trim().split('-');
-        let num = |x: Option<&str>, len: usize| -> Result<Option<u32>, String> {
+        let num = |x: Option<&str>, len: usize| -> Result<Option<u32>, crate::ScreenError> {
             match x {
                 None => Ok(None),
                 Some(t) if t.len() == len && t.bytes().all(|b| b.is_ascii_digit()) => {

@@ -69,25 +69,26 @@ struct Identifier {
 }
 
 impl NewEntry {
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ApiError> {
+        let bad = |m: String| ApiError::BadRequest(m);
         if !matches!(self.kind.as_str(), "person" | "organization") {
-            return Err(format!(
+            return Err(bad(format!(
                 "`kind` is `{}`; it must be `person` or `organization`",
                 self.kind
-            ));
+            )));
         }
-        check_names(&self.names)?;
+        check_names(&self.names).map_err(|e| bad(e.to_string()))?;
         for d in &self.birth_dates {
-            PartialDate::parse(d)?;
+            PartialDate::parse(d).map_err(|e| bad(e.to_string()))?;
         }
         if let Some(n) = self
             .nationalities
             .iter()
             .find(|n| n.len() != 2 || !n.bytes().all(|b| b.is_ascii_uppercase()))
         {
-            return Err(format!(
+            return Err(bad(format!(
                 "nationality `{n}` is not an ISO 3166-1 alpha-2 code (two capital letters)"
-            ));
+            )));
         }
         Ok(())
     }
@@ -115,7 +116,7 @@ async fn create_entry(
     body: Body,
 ) -> Result<Response, ApiError> {
     let e: NewEntry = json_body(&node, &headers, body).await?;
-    e.check().map_err(ApiError::BadRequest)?;
+    e.check()?;
     let status = e.status.clone().unwrap_or_else(|| "designated".into());
     if !matches!(status.as_str(), "designated" | "proposed") {
         return Err(ApiError::BadRequest(format!(

@@ -63,7 +63,7 @@ fn query_of(q: ScreenQuery) -> Parsed {
     if q.name.trim().is_empty() {
         return Err("`name` is empty".into());
     }
-    let size = check_names(std::slice::from_ref(&q.name))?;
+    let size = check_names(std::slice::from_ref(&q.name)).map_err(|e| e.to_string())?;
     let query = Query {
         name: q.name,
         birth_date: q
@@ -72,7 +72,8 @@ fn query_of(q: ScreenQuery) -> Parsed {
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map(PartialDate::parse)
-            .transpose()?,
+            .transpose()
+            .map_err(|e| e.to_string())?,
         nationality: q
             .nationality
             .iter()
@@ -174,7 +175,7 @@ pub(crate) async fn run_queries(
             .collect()
     })
     .await
-    .map_err(ApiError::Internal)
+    .map_err(ApiError::from)
 }
 
 /// Records who screened how many names and which entries the answer named.

@@ -85,11 +85,12 @@ fn yente_queries(q: &Value) -> Parsed {
     if names.is_empty() {
         return Err("a query needs at least one `name`".into());
     }
-    let size = check_names(&names)?;
+    let size = check_names(&names).map_err(|e| e.to_string())?;
     let birth_date = strings_of(props, "birthDate")
         .first()
         .map(|d| PartialDate::parse(d.get(..10).unwrap_or(d)))
-        .transpose()?;
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let mut nationality: Vec<String> = strings_of(props, "nationality");
     nationality.extend(strings_of(props, "country"));
     let nationality: Vec<String> = nationality

@@ -26,6 +26,16 @@ pub enum StixError {
     MalformedSignature(String),
     #[error("the object cannot be canonicalized: {0}")]
     Canonical(String),
+    #[error("`{0}` is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.sss]Z, in UTC)")]
+    BadTimestamp(String),
+    #[error("`{0}` is outside the years 1677 to 2262 this node can store")]
+    TimestampOutOfRange(String),
+    #[error("`{0}` is not a STIX identifier (`type--uuid`)")]
+    BadId(String),
+    #[error("`{id}` has an invalid type part `{part}`")]
+    BadIdType { id: String, part: String },
+    #[error("`{0}` does not end in a lowercase RFC 4122 UUID")]
+    BadIdUuid(String),
 }
 
 impl StixError {

@@ -36,21 +36,24 @@ fn is_uuid(u: &str) -> bool {
 }
 
 impl StixId {
-    pub fn parse(s: &str) -> Result<StixId, String> {
+    pub fn parse(s: &str) -> Result<StixId, StixError> {
         let (ty, uuid) = s
             .split_once("--")
-            .ok_or_else(|| format!("`{s}` is not a STIX identifier (`type--uuid`)"))?;
+            .ok_or_else(|| StixError::BadId(s.to_owned()))?;
         if !is_type_name(ty) {
-            return Err(format!("`{s}` has an invalid type part `{ty}`"));
+            return Err(StixError::BadIdType {
+                id: s.to_owned(),
+                part: ty.to_owned(),
+            });
         }
         if !is_uuid(uuid) {
-            return Err(format!("`{s}` does not end in a lowercase RFC 4122 UUID"));
+            return Err(StixError::BadIdUuid(s.to_owned()));
         }
         Ok(StixId(s.to_owned()))
     }
 
     pub fn parse_property(property: &str, s: &str) -> Result<StixId, StixError> {
-        StixId::parse(s).map_err(|m| StixError::invalid(property, m))
+        StixId::parse(s).map_err(|m| StixError::invalid(property, m.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

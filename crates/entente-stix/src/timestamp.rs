@@ -9,8 +9,8 @@ use std::fmt;
 pub struct Timestamp(i64);
 
 impl Timestamp {
-    pub fn parse(s: &str) -> Result<Timestamp, String> {
-        let bad = || format!("`{s}` is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.sss]Z, in UTC)");
+    pub fn parse(s: &str) -> Result<Timestamp, StixError> {
+        let bad = || StixError::BadTimestamp(s.to_owned());
         let b = s.as_bytes();
         let shape_ok = b.len() >= 20
             && b[4] == b'-'
@@ -30,14 +30,15 @@ impl Timestamp {
             None => NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f")
                 .map_err(|_| bad())?,
         };
-        let nanos = naive.and_utc().timestamp_nanos_opt().ok_or_else(|| {
-            format!("`{s}` is outside the years 1677 to 2262 this node can store")
-        })?;
+        let nanos = naive
+            .and_utc()
+            .timestamp_nanos_opt()
+            .ok_or_else(|| StixError::TimestampOutOfRange(s.to_owned()))?;
         Ok(Timestamp(nanos))
     }
 
     pub fn parse_property(property: &str, s: &str) -> Result<Timestamp, StixError> {
-        Timestamp::parse(s).map_err(|m| StixError::invalid(property, m))
+        Timestamp::parse(s).map_err(|m| StixError::invalid(property, m.to_string()))
     }
 
     pub fn from_nanos(n: i64) -> Timestamp {

@@ -117,7 +117,7 @@ pub fn run(
             let r = q
                 .as_ref()
                 .map(|(id, q)| (id.clone(), register.screen(q, threshold, limit)))
-                .map_err(Clone::clone);
+                .map_err(ToString::to_string);
             bar.inc(1);
             r
         })
