@@ -152,9 +152,26 @@ async fn create_entry(
         object["extensions"][ENTENTE_EXTENSION] =
             json!({"extension_type": "property-extension", "audience": a});
     }
+    // STIX 2.1 lists are never empty: what was given empty is left out (stix2-validator --strict).
+    drop_empty_lists(&mut object);
     let mut answer = store_one(&node, &p, object, "register-entry", BasedOn::Nothing).await?;
     answer["status"] = json!(status);
     Ok(json_response(StatusCode::CREATED, &answer))
+}
+
+/// Removes every member whose value is an empty list, at any depth, and then every member left an
+/// empty object by that (an audience of empty lists).
+fn drop_empty_lists(v: &mut Value) {
+    if let Value::Object(map) = v {
+        for member in map.values_mut() {
+            drop_empty_lists(member);
+        }
+        map.retain(|_, m| match m {
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(o) => !o.is_empty(),
+            _ => true,
+        });
+    }
 }
 
 /// The latest version of a register entry the principal may see, as stored.
@@ -243,4 +260,24 @@ async fn delist_entry(
     let mut answer = store_one(&node, &p, entry, "register-delist", based_on).await?;
     answer["status"] = json!("delisted");
     Ok(json_response(StatusCode::OK, &answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry given empty lists (and an audience of empty lists) is stored without them: STIX
+    /// lists are never empty (stix2-validator --strict refused such an entry over TAXII).
+    #[test]
+    fn empty_lists_are_left_out_of_an_entry() {
+        let mut o = json!({
+            "names": ["Abdulla Karimov"], "birth_dates": [], "identifiers": [],
+            "extensions": {"x": {"extension_type": "new-sdo"}, "y": {"audience": {"states": [], "users": []}}},
+        });
+        drop_empty_lists(&mut o);
+        assert_eq!(
+            o,
+            json!({"names": ["Abdulla Karimov"], "extensions": {"x": {"extension_type": "new-sdo"}}})
+        );
+    }
 }
