@@ -37,9 +37,6 @@ pub struct StreamEvent {
     pub data: String,
 }
 
-/// The types of the objects of warnings' lives.
-const TYPES: [&str; 4] = [WARNING_TYPE, "opinion", "note", "sighting"];
-
 /// How many batches of new rows a stream may fall behind before it is closed.
 const BEHIND: usize = 256;
 
@@ -53,7 +50,10 @@ async fn read_loop(
         return;
     };
     let filter = ScanFilter {
-        types: TYPES.map(str::to_owned).to_vec(),
+        types: entente_workflow::Life::types(&entente_workflow::Warnings::default())
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect(),
         added_after_us: Some(since_us),
         // Every object of a warning's life names its warning, in an indexed column.
         root: Some(entente_store::Root::Any),

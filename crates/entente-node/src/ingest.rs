@@ -107,7 +107,12 @@ pub fn writer_of(principal: &Principal) -> Option<Writer> {
 
 /// What kind of object a valid object is, for the write policy. `step` is the step of a workflow
 /// the caller took (the REST API's); a path that takes none (TAXII, a pull) passes `None`.
-fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Class, Unprepared> {
+fn class_of(
+    node: &Node,
+    valid: &ValidObject,
+    life: Option<&dyn entente_workflow::Life>,
+    step: Option<Step>,
+) -> Result<Class, Unprepared> {
     let ty = valid.object_type();
     if ty == "identity" {
         if let Some(party) = node.party_identities.get(valid.id.as_str()) {
@@ -130,7 +135,7 @@ fn class_of(node: &Node, valid: &ValidObject, step: Option<Step>) -> Result<Clas
     }
     // An object of a workflow's life is decided by its workflow's class (users make one only by
     // the workflow's steps).
-    if let Some(life) = entente_workflow::life_of(ty, &valid.object) {
+    if let Some(life) = life {
         return Ok(life.class(step));
     }
     Ok(Class::Plain)
@@ -368,7 +373,10 @@ pub fn prepare(
     if let Some(g) = &valid.grading {
         g.check_marking(marking).map_err(|e| e.to_string())?;
     }
-    let class = class_of(node, &valid, step)?;
+    // The workflow whose life the object belongs to, if any: asked once, for its class, its entry
+    // checks and its root.
+    let life = entente_workflow::life_of(valid.object_type(), &valid.object);
+    let class = class_of(node, &valid, life, step)?;
     // What the policy refuses whatever is held is refused now, before the object is checked
     // further and signed; the guard asks again, with what is held, under the writer lock. (A
     // register entry's transition depends on what is held: it is asked there only.)
@@ -386,7 +394,6 @@ pub fn prepare(
         }
     }
     // An object of a workflow's life: what its workflow checks on entry, and the root it names.
-    let life = entente_workflow::life_of(valid.object_type(), &valid.object);
     if let Some(life) = life {
         life.check_entry(valid.object_type(), &valid.object, &label)
             .map_err(|e| e.0)?;
