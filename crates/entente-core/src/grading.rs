@@ -102,7 +102,7 @@ impl Grading {
         let written = self
             .restrictions
             .as_deref()
-            .is_some_and(|r| !r.trim().is_empty());
+            .is_some_and(|r| !crate::text::is_blank(r));
         if self.handling.contains(&Handling::H3) && !written {
             return bad(
                 "handling code H3 needs the restrictions written in `grading.restrictions`",

@@ -15,6 +15,7 @@ pub mod marking;
 pub mod party;
 pub mod policy;
 pub mod register;
+pub mod text;
 pub mod tier;
 pub mod warning;
 pub mod write;

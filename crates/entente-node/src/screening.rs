@@ -22,6 +22,7 @@
 use crate::error::NodeError;
 use crate::node::Node;
 use crate::screen_index::{Indexed, Loaded, WarningSubject};
+use entente_core::text::is_blank;
 use entente_core::AccessLabel;
 use entente_screen::matcher::{Entry, Match, PartialDate, Register};
 use entente_screen::parts::Kind;
@@ -119,7 +120,7 @@ async fn load_warning_subjects(
             Some(s) => serde_json::from_value(s.clone()).unwrap_or_default(),
             None => continue,
         };
-        if subject.names.iter().all(|n| n.trim().is_empty()) {
+        if subject.names.iter().all(|n| is_blank(n)) {
             continue;
         }
         let entry = Entry {
@@ -210,8 +211,11 @@ pub const MAX_NAMES: usize = 100;
 /// Checks the names of an entry or a query (see `entente_screen::matcher::check_name`); answers
 /// their total size in name parts, the unit of screening work.
 pub fn check_names(names: &[String]) -> Result<usize, entente_screen::ScreenError> {
-    if names.iter().all(|n| n.trim().is_empty()) {
+    if names.is_empty() {
         return Err(entente_screen::ScreenError::NoName);
+    }
+    if let Some(index) = names.iter().position(|n| is_blank(n)) {
+        return Err(entente_screen::ScreenError::BlankName { index: index + 1 });
     }
     if names.len() > MAX_NAMES {
         return Err(entente_screen::ScreenError::TooManyNames { max: MAX_NAMES });
@@ -252,7 +256,7 @@ pub fn entry_of(object: &Value) -> Result<Option<Entry>, String> {
     };
     let strings = |key: &str| strings_in(object.get(key));
     let names = strings("names");
-    if names.iter().all(|n| n.trim().is_empty()) {
+    if names.iter().all(|n| is_blank(n)) {
         return Err("`names` holds no name".into());
     }
     let birth_date = strings("birth_dates")

@@ -11,6 +11,8 @@ pub enum ScreenError {
     BadDate(String),
     #[error("`names` must hold at least one name")]
     NoName,
+    #[error("name {index} is blank (white space or control characters only)")]
+    BlankName { index: usize },
     #[error("at most {max} names")]
     TooManyNames { max: usize },
     /// A line of a list or of names to screen that does not read, saying what is wrong.

@@ -84,4 +84,22 @@ mod tests {
             assert!(op["operationId"].is_string(), "{method} {path}");
         }
     }
+
+    /// Free texts and names are "not blank" as the node reads it, in a pattern every regex
+    /// dialect reads alike (not `\S`, which Python and ECMA-262 read differently).
+    #[test]
+    fn texts_and_names_state_the_nodes_blank() {
+        let doc: serde_json::Value = serde_json::from_str(DOCUMENT).unwrap();
+        for schema in ["Text", "Name"] {
+            assert_eq!(
+                doc["components"]["schemas"][schema]["pattern"],
+                entente_core::text::VISIBLE_PATTERN,
+                "{schema}"
+            );
+        }
+        assert!(
+            !DOCUMENT.contains("\\\\S") && !DOCUMENT.contains("\\\\s"),
+            "a pattern with \\s or \\S means something else in each dialect"
+        );
+    }
 }

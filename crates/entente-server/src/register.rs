@@ -21,6 +21,7 @@ use axum::Router;
 use entente_core::Tlp;
 use entente_node::ingest::ingest_step;
 use entente_node::node::Node;
+use entente_core::text::is_blank;
 use entente_node::screening::{check_names, REGISTER_TYPE};
 use entente_screen::matcher::PartialDate;
 use entente_stix::extension::ENTENTE_EXTENSION;
@@ -37,6 +38,10 @@ pub fn routes() -> Router<Arc<Node>> {
         .route("/api/v1/register/{id}", get(get_entry))
         .route("/api/v1/register/{id}/delist", post(delist_entry))
 }
+
+/// The most items each list of an entry given over REST holds (names, dates, nationalities,
+/// identifiers), as the OpenAPI document states.
+const MAX_LIST: usize = 50;
 
 /// A new register entry, as a supervisor gives it.
 #[derive(Deserialize)]
@@ -77,7 +82,26 @@ impl NewEntry {
                 self.kind
             )));
         }
+        for (field, len) in [
+            ("names", self.names.len()),
+            ("birth_dates", self.birth_dates.len()),
+            ("nationalities", self.nationalities.len()),
+            ("identifiers", self.identifiers.len()),
+        ] {
+            if len > MAX_LIST {
+                return Err(bad(format!(
+                    "`{field}` holds {len} items; an entry holds at most {MAX_LIST}"
+                )));
+            }
+        }
         check_names(&self.names).map_err(|e| bad(e.to_string()))?;
+        for i in &self.identifiers {
+            if is_blank(&i.kind) || is_blank(&i.value) {
+                return Err(bad(
+                    "an identifier's `type` and `value` must not be empty or blank".into(),
+                ));
+            }
+        }
         for d in &self.birth_dates {
             PartialDate::parse(d).map_err(|e| bad(e.to_string()))?;
         }

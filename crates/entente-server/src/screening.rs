@@ -60,8 +60,8 @@ struct ScreenRequest {
 pub(crate) type Parsed = Result<(Vec<Query>, usize), String>;
 
 fn query_of(q: ScreenQuery) -> Parsed {
-    if q.name.trim().is_empty() {
-        return Err("`name` is empty".into());
+    if entente_core::text::is_blank(&q.name) {
+        return Err("`name` is empty or blank".into());
     }
     let size = check_names(std::slice::from_ref(&q.name)).map_err(|e| e.to_string())?;
     let query = Query {

@@ -81,7 +81,7 @@ fn yente_queries(q: &Value) -> Parsed {
     for alias in ["alias", "weakAlias", "previousName"] {
         names.extend(strings_of(props, alias));
     }
-    names.retain(|n| !n.trim().is_empty());
+    names.retain(|n| !entente_core::text::is_blank(n));
     if names.is_empty() {
         return Err("a query needs at least one `name`".into());
     }

@@ -27,6 +27,7 @@ pub use thread::{addressed_states, status_matches, view, Thread};
 use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
 use entente_core::warning::{transition, Action as Life_, Stage, Status, Step, Verdict};
 use entente_core::write::Class;
+use entente_core::text::is_blank;
 use entente_core::{AccessLabel, PartyCode};
 use entente_stix::Timestamp;
 use serde_json::{Map, Value};
@@ -107,7 +108,7 @@ pub fn verdict(s: &str) -> Result<Verdict, Refusal> {
 
 /// Refuses, saying why, a text a step requires that is empty or blank.
 fn written(text: &str, field: &'static str, why: &'static str) -> Result<(), Refusal> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         return Err(Refusal::Missing { field, why });
     }
     Ok(())

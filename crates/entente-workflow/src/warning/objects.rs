@@ -28,6 +28,7 @@
 
 use crate::Invalid;
 use entente_core::grading::Grading;
+use entente_core::text::is_blank;
 use entente_core::warning::{Kind, ReviewLimits, Stage, Verdict};
 use entente_core::{AccessLabel, Audience, PartyCode, Tlp};
 use entente_stix::extension::{definition_for_type, ENTENTE_EXTENSION};
@@ -143,8 +144,8 @@ pub struct Identifier {
 }
 
 fn text(name: &str, v: &str) -> Result<(), Invalid> {
-    if v.trim().is_empty() {
-        return Err(invalid!("`{name}` must not be empty"));
+    if is_blank(v) {
+        return Err(invalid!("`{name}` must not be empty or blank"));
     }
     if v.chars().count() > MAX_TEXT {
         return Err(invalid!("`{name}` is longer than {MAX_TEXT} characters"));
@@ -180,7 +181,7 @@ fn partial_date(d: &str) -> Result<(), Invalid> {
 impl Subject {
     pub fn check(&self, kind: Kind) -> Result<(), Invalid> {
         if kind.about_a_person() {
-            if self.names.iter().all(|n| n.trim().is_empty()) && kind != Kind::Unidentified {
+            if self.names.is_empty() && kind != Kind::Unidentified {
                 return Err(invalid!(
                     "a {kind} warning names its subject: `subject.names`"
                 ));
@@ -188,13 +189,22 @@ impl Subject {
             if self.names.len() > MAX_NAMES {
                 return Err(invalid!("`subject.names` holds at most {MAX_NAMES} names"));
             }
+            if let Some(i) = self.names.iter().position(|n| is_blank(n)) {
+                return Err(invalid!(
+                    "`subject.names`: name {} is blank (white space or control characters only)",
+                    i + 1
+                ));
+            }
             for n in &self.names {
                 entente_screen::matcher::check_name(n)
                     .map_err(|e| format!("`subject.names`: {e}"))?;
             }
-            if kind == Kind::Unidentified && self.names.is_empty() {
-                let d = self.description.as_deref().unwrap_or("");
-                text("subject.description", d)?;
+            match &self.description {
+                Some(d) => text("subject.description", d)?,
+                None if kind == Kind::Unidentified && self.names.is_empty() => {
+                    text("subject.description", "")?
+                }
+                None => {}
             }
             for d in &self.birth_dates {
                 partial_date(d)?;
@@ -476,7 +486,7 @@ pub fn check_version(o: &Map<String, Value>, label: &AccessLabel) -> Result<(), 
     if extensions_count_of(o) > 0
         && o.get("extension_justification")
             .and_then(Value::as_str)
-            .is_none_or(|j| j.trim().is_empty())
+            .is_none_or(is_blank)
     {
         return Err("an extended warning carries the written justification of its last extension (`extension_justification`)".into());
     }

@@ -512,14 +512,17 @@ fn a_state_acknowledges_once_and_follow_ups_stay_between_issuer_and_reporter() {
             .code(),
         "no_such_hit"
     );
-    let blank = Action::FollowUp {
-        hit: hit_id,
-        message: " ".into(),
-    };
-    assert_eq!(
-        w.take("KZ", ANALYST, blank).unwrap_err().code(),
-        "missing_field"
-    );
+    for message in [" ", "\u{1f}", "\u{3000}\u{feff}\n"] {
+        let blank = Action::FollowUp {
+            hit: hit_id.clone(),
+            message: message.into(),
+        };
+        assert_eq!(
+            w.take("KZ", ANALYST, blank).unwrap_err().code(),
+            "missing_field",
+            "{message:?}"
+        );
+    }
     // The follow-up is addressed to the two states alone, TLP:AMBER+STRICT.
     let note = w.parts.last().unwrap();
     assert_eq!(note.label.marking, entente_core::Tlp::AmberStrict);

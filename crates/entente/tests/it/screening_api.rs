@@ -64,6 +64,13 @@ async fn supervisors_designate_and_delist_and_screening_follows_at_once() {
     for (bad, why) in [
         (json!({"kind": "ship", "names": ["X"]}), "kind"),
         (json!({"kind": "person", "names": []}), "names"),
+        // Blank as the node reads it and as the OpenAPI document states it: white space and
+        // control characters (schemathesis sent U+001F, which `\S` in Python does not match).
+        (json!({"kind": "person", "names": ["\u{1f}"]}), "blank"),
+        (
+            json!({"kind": "person", "names": ["A B", "\u{3000}\u{feff}"]}),
+            "name 2 is blank",
+        ),
         (
             json!({"kind": "person", "names": ["A B"], "birth_dates": ["May 1961"]}),
             "date",
