@@ -68,7 +68,14 @@ mod tests {
 
     #[test]
     fn blank_texts() {
-        for t in ["", " ", "\u{1f}", "\t\n", "\u{feff}\u{3000}", "\u{85}\u{a0}"] {
+        for t in [
+            "",
+            " ",
+            "\u{1f}",
+            "\t\n",
+            "\u{feff}\u{3000}",
+            "\u{85}\u{a0}",
+        ] {
             assert!(is_blank(t), "{t:?}");
         }
         for t in ["a", " Ли ", "\u{1f}李", "\u{200c}"] {

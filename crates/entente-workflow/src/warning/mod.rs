@@ -25,9 +25,9 @@ pub use objects::*;
 pub use thread::{addressed_states, status_matches, view, Thread};
 
 use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
+use entente_core::text::is_blank;
 use entente_core::warning::{transition, Action as Life_, Stage, Status, Step, Verdict};
 use entente_core::write::Class;
-use entente_core::text::is_blank;
 use entente_core::{AccessLabel, PartyCode};
 use entente_stix::Timestamp;
 use serde_json::{Map, Value};
