@@ -30,6 +30,18 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 
+/// The web UI (`entente-web`); its catalogues are compiled in and checked by its tests, so a
+/// failure to load them is a build's fault: logged, and the node serves its APIs without the UI.
+fn web_ui(node: Arc<Node>) -> Router<Arc<Node>> {
+    match entente_web::routes(node) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(cause = %e, "the web UI's catalogues do not load; serving without it");
+            Router::new()
+        }
+    }
+}
+
 /// The node's whole HTTP interface.
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
@@ -43,6 +55,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(warnings::routes())
         .merge(events::routes())
         .merge(openapi::routes())
+        .merge(web_ui(node.clone()))
         .fallback(|| async { error::ApiError::NotFound })
         .layer(axum::middleware::from_fn(error::json_outside_taxii))
         .layer(axum::middleware::from_fn(metrics::track))

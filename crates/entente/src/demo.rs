@@ -39,8 +39,10 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     crate::serve::serve(&nd, node, &listen, false, |l| {
         let url = &l.url;
         let collection = format!("{url}api/collections/{}/objects/", entente_node::node::COLLECTION_ID);
+        let ui = url.rsplit_once("taxii2/").map_or(url.as_str(), |(b, _)| b);
         println!("Entente demo: a node of Kazakhstan (KZ) in the SCO charter, with demo data.");
         println!();
+        println!("  web UI               {ui}   (sign in as analyst / {}, or supervisor / {})", analyst.password, supervisor.password);
         println!("  TAXII 2.1 discovery  {url}");
         println!("  user                 analyst  (role analyst)");
         println!("  password             {}", analyst.password);
@@ -160,6 +162,7 @@ fn print_federation(demo: &[DemoNode]) {
     println!();
     for d in demo {
         println!("{}", d.state);
+        println!("  web UI               {}   (sign in as analyst / {})", d.url, d.analyst.password);
         println!("  TAXII 2.1 discovery  {}taxii2/", d.url);
         println!("  user                 analyst");
         println!("  password             {}", d.analyst.password);

@@ -1,0 +1,287 @@
+# Entente's web UI, English. Every key here is in ru.ftl and zh.ftl too (a test checks).
+skip-to-content = Skip to content
+nav-label = Sections
+nav-dashboard = Dashboard
+nav-intel = Intelligence
+nav-warnings = Joint warnings
+nav-register = Register
+nav-screen = Screening
+nav-federation = Federation
+nav-audit = Audit
+nav-admin = Administration
+language = Language
+sign-in = Sign in
+sign-out = Sign out
+node-of = node of { $party }
+footer = Entente — shared under each state's markings; every read and write is in the audit log.
+detail = Detail:
+go-back = Go back
+nothing-here = Nothing here.
+page-next = Next page
+save = Save
+
+role-analyst = analyst
+role-supervisor = supervisor
+role-admin = administrator
+
+title-signin = Sign in to Entente
+title-dashboard = What needs you
+title-intel = Intelligence
+title-intel-new = Share intelligence
+title-object = Object
+title-warnings = Joint warnings
+title-warning = Joint warning
+title-warning-new = New joint warning
+title-register = Register of designated persons and organizations
+title-screen = Screen a name
+title-federation = Federation
+title-audit = Audit log
+title-admin = Users and roles
+title-refused = Not done
+title-not-found = Not found
+
+signin-name = User name
+signin-password = Password
+signin-hint = Use the name and password your node's administrator gave you.
+signin-failed = The user name or password is wrong.
+
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+count-warnings = { $count ->
+    [one] { $n } warning
+   *[other] { $n } warnings
+}
+count-hits = { $count ->
+    [one] { $n } hit
+   *[other] { $n } hits
+}
+count-entries = { $count ->
+    [one] { $n } entry
+   *[other] { $n } entries
+}
+count-matches = { $count ->
+    [0] No match.
+    [one] { $n } match
+   *[other] { $n } matches
+}
+lag-seconds = { $count ->
+    [one] { $n } second behind
+   *[other] { $n } seconds behind
+}
+never-pulled = nothing received yet
+unit-seconds = s
+
+dash-needs-you = Needs you now
+dash-to-acknowledge = Warnings to acknowledge
+dash-to-review = Warnings to review
+dash-to-take = Warnings to submit or publish
+dash-ours = Our state's warnings
+dash-with-hits = With hits
+dash-review-soon = Review date within 14 days
+dash-new = New this week
+dash-federation = Federation
+chart-weekly = Warnings and hits, last 12 weeks
+chart-warnings = Warnings
+chart-hits = Hits
+chart-lag = Lag per peer
+
+filter-status = Status
+filter-kind = Kind
+filter-type = Type
+filter-any = Any
+filter-apply = Apply
+
+col-title = Title
+col-kind = Kind
+col-status = Status
+col-issuer = Issuer
+col-review-date = Review date
+col-hits = Hits
+col-modified = Changed
+col-name = Name
+col-type = Type
+col-originator = Originator
+col-added = Added
+col-id = Identifier
+col-peer = Peer
+col-address = Address
+col-cursor = Received up to
+col-lag = Lag
+col-when = When
+col-source = Source
+col-object = Object
+col-user = User
+col-role = Role
+col-tokens = Tokens
+col-change-role = Change role
+
+warnings-none = No warnings you may see.
+warning-new = New warning
+warning-draft = Save the draft
+acknowledged-by = Acknowledged by
+awaiting-acknowledgement = Awaiting acknowledgement from
+timeline = Life of the warning
+steps = What you can do
+subject = Subject
+
+kind-wanted = wanted
+kind-locate = locate
+kind-missing = missing
+kind-threat = threat
+kind-modus-operandi = modus operandi
+kind-watch = watch
+kind-unidentified = unidentified
+
+status-draft = draft
+status-submitted = submitted
+status-accepted = accepted
+status-refused = refused
+status-published = published
+status-cancelled = cancelled
+status-expired = expired
+status-irregular = irregular
+
+stage-draft = draft
+stage-submitted = submitted
+stage-published = published
+stage-cancelled = cancelled
+
+step-submit = Submit for review
+step-accept = Accept
+step-refuse = Refuse
+step-publish = Publish
+step-extend = Extend the review date
+step-cancel = Cancel the warning
+step-acknowledge = Acknowledge
+step-hit = Report a hit
+step-follow-up = Add to the thread
+
+event-version = Version
+event-accepted = Accepted by the secretariat
+event-refused = Refused by the secretariat
+event-hit = Hit reported
+event-follow-up = Thread
+event-reminder = Review reminder
+
+field-names = Names
+field-names-lines = Names (one per line, in any script)
+field-birth-dates = Date of birth
+field-nationalities = Nationality (state codes)
+field-category = What the warning is about
+field-description = Description
+field-legal-basis = Legal basis
+field-issuing-authority = Issuing authority
+field-action-requested = Action requested
+field-contact = Contact
+field-purpose = Purpose of processing
+field-source = Source
+field-reasons = Reasons
+field-reason = Reason
+field-justification = Justification
+field-when = When (UTC)
+field-location = Where
+field-action-taken = Action taken
+field-details = Details
+field-hit = Hit
+field-message = Message
+field-marking = Marking
+field-audience = Audience
+field-pattern = Pattern (indicators)
+field-grading-source = Source reliability
+field-grading-information = Information reliability
+category-person = a person
+category-object = an object
+category-event = an event
+category-method = a method
+
+type-report = report
+type-indicator = indicator
+type-threat-actor = threat actor
+type-note = note
+type-malware = malware
+type-attack-pattern = attack pattern
+type-campaign = campaign
+type-identity = identity
+type-sighting = sighting
+type-relationship = relationship
+type-x-entente-warning = joint warning
+type-x-entente-register-entry = register entry
+
+intel-none = No objects you may see match.
+intel-share = Share intelligence
+audience-default = the marking's default
+audience-hint = Leave every state unchecked for the marking's default audience.
+signature = Signature
+signature-ok = verifies against the key of { $party }
+signature-bad = does not verify
+versions = Versions
+relationships = Refers to
+properties = Properties
+as-stix = As STIX 2.1
+
+register-none = No entries you may see.
+entry-kind-person = person
+entry-kind-organization = organization
+entry-status-proposed = proposed
+entry-status-designated = designated
+entry-status-delisted = delisted
+screen-name = Name, in any script
+screen-run = Screen
+score = score { $score }
+explanation = Why it matched
+part-asked = Asked
+part-listed = Listed
+part-similarity = Similarity
+part-unmatched = Not matched:
+evidence-agrees = agrees
+evidence-differs = differs
+evidence-unknown = not known
+match-source-register = On the register
+match-source-warning = Subject of a joint warning
+
+federation-none = This node pulls from no peer.
+security-events = Security events
+security-events-none = No security events.
+audit-hint = Every write and every read of marked data, oldest first, as the node recorded it.
+audit-entry = Entry
+admin-hint = A new role takes effect at the user's next request. Users and tokens are added with `entente user`.
+
+error-not_found = There is no such thing here, or it is not for you to see.
+error-invalid_input = What was given is not acceptable.
+error-missing_field = A required text is missing.
+error-role_may_not = Your role may not take this step.
+error-not_a_user = Only a user of a node may take this step.
+error-step_not_allowed = This step is not possible in the warning's present state.
+error-not_the_issuer = Only the issuing state's node may take this step.
+error-not_in_force = The warning is not in force.
+error-own_warning = A state does not take this step on its own warning.
+error-already_acknowledged = Your state has already acknowledged this warning.
+error-kind_is_fixed = The kind of a warning cannot change.
+error-publication_is_fixed = The marking and audience of a published warning cannot change.
+error-review_date_not_later = The new review date must be later than the present one.
+error-unknown_verdict = The verdict must be accepted or refused.
+error-no_such_hit = There is no such hit on this warning.
+error-not_in_thread = Your state is not part of this thread.
+error-internal = The node failed to answer; the cause is in its log.
+error-forbidden = This is not permitted.
+error-conflict = Someone else changed this meanwhile; reload and try again.
+error-csrf = The form has expired. Reload the page and try again.
+error-bad-form = The form is not filled in as expected.
+error-form-too-large = The form is too large.
+error-too_many_requests = Too many attempts. Wait a little and try again.
+error-unavailable = The node is busy. Try again shortly.
+error-admins-only = Only an administrator of this node may see this.
+error-refused-object = The node did not store it.
+error-screen-name = Give a name of at most 500 characters and 24 parts.
+error-screen-date = The date of birth must be YYYY, YYYY-MM or YYYY-MM-DD.

@@ -1,0 +1,297 @@
+# Веб-интерфейс Entente, русский. Ключи те же, что в en.ftl и zh.ftl (это проверяет тест).
+skip-to-content = Перейти к содержанию
+nav-label = Разделы
+nav-dashboard = Сводка
+nav-intel = Разведданные
+nav-warnings = Совместные оповещения
+nav-register = Реестр
+nav-screen = Проверка
+nav-federation = Федерация
+nav-audit = Журнал аудита
+nav-admin = Администрирование
+language = Язык
+sign-in = Войти
+sign-out = Выйти
+node-of = узел { $party }
+footer = Entente — обмен по грифам каждого государства; каждое чтение и каждая запись вносятся в журнал аудита.
+detail = Подробно:
+go-back = Назад
+nothing-here = Здесь ничего нет.
+page-next = Следующая страница
+save = Сохранить
+
+role-analyst = аналитик
+role-supervisor = руководитель
+role-admin = администратор
+
+title-signin = Вход в Entente
+title-dashboard = Что требует вашего внимания
+title-intel = Разведданные
+title-intel-new = Поделиться разведданными
+title-object = Объект
+title-warnings = Совместные оповещения
+title-warning = Совместное оповещение
+title-warning-new = Новое совместное оповещение
+title-register = Реестр включённых в перечень лиц и организаций
+title-screen = Проверить имя
+title-federation = Федерация
+title-audit = Журнал аудита
+title-admin = Пользователи и роли
+title-refused = Не выполнено
+title-not-found = Не найдено
+
+signin-name = Имя пользователя
+signin-password = Пароль
+signin-hint = Введите имя и пароль, выданные администратором вашего узла.
+signin-failed = Неверное имя пользователя или пароль.
+
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+
+count-warnings = { $count ->
+    [one] { $n } оповещение
+    [few] { $n } оповещения
+    [many] { $n } оповещений
+   *[other] { $n } оповещения
+}
+count-hits = { $count ->
+    [one] { $n } обнаружение
+    [few] { $n } обнаружения
+    [many] { $n } обнаружений
+   *[other] { $n } обнаружения
+}
+count-entries = { $count ->
+    [one] { $n } запись
+    [few] { $n } записи
+    [many] { $n } записей
+   *[other] { $n } записи
+}
+count-matches = { $count ->
+    [0] Совпадений нет.
+    [one] { $n } совпадение
+    [few] { $n } совпадения
+    [many] { $n } совпадений
+   *[other] { $n } совпадения
+}
+lag-seconds = { $count ->
+    [one] отставание { $n } секунда
+    [few] отставание { $n } секунды
+    [many] отставание { $n } секунд
+   *[other] отставание { $n } секунды
+}
+never-pulled = ещё ничего не получено
+unit-seconds = с
+
+dash-needs-you = Требует вашего внимания
+dash-to-acknowledge = Оповещения для подтверждения
+dash-to-review = Оповещения на проверку
+dash-to-take = Оповещения для отправки или публикации
+dash-ours = Оповещения нашего государства
+dash-with-hits = С обнаружениями
+dash-review-soon = Срок пересмотра в ближайшие 14 дней
+dash-new = Новое за неделю
+dash-federation = Федерация
+chart-weekly = Оповещения и обнаружения за 12 недель
+chart-warnings = Оповещения
+chart-hits = Обнаружения
+chart-lag = Отставание по узлам
+
+filter-status = Состояние
+filter-kind = Вид
+filter-type = Тип
+filter-any = Любой
+filter-apply = Применить
+
+col-title = Заголовок
+col-kind = Вид
+col-status = Состояние
+col-issuer = Инициатор
+col-review-date = Срок пересмотра
+col-hits = Обнаружения
+col-modified = Изменено
+col-name = Название
+col-type = Тип
+col-originator = Источник
+col-added = Добавлено
+col-id = Идентификатор
+col-peer = Узел
+col-address = Адрес
+col-cursor = Получено до
+col-lag = Отставание
+col-when = Когда
+col-source = Отправитель
+col-object = Объект
+col-user = Пользователь
+col-role = Роль
+col-tokens = Токены
+col-change-role = Сменить роль
+
+warnings-none = Нет оповещений, доступных вам.
+warning-new = Новое оповещение
+warning-draft = Сохранить черновик
+acknowledged-by = Подтвердили
+awaiting-acknowledgement = Ожидается подтверждение от
+timeline = Жизненный цикл оповещения
+steps = Доступные действия
+subject = Объект оповещения
+
+kind-wanted = розыск
+kind-locate = установление местонахождения
+kind-missing = пропавший без вести
+kind-threat = угроза
+kind-modus-operandi = способ действия
+kind-watch = наблюдение
+kind-unidentified = неустановленное лицо
+
+status-draft = черновик
+status-submitted = на проверке
+status-accepted = одобрено
+status-refused = отклонено
+status-published = опубликовано
+status-cancelled = отменено
+status-expired = истёк срок
+status-irregular = нарушен порядок
+
+stage-draft = черновик
+stage-submitted = отправлено
+stage-published = опубликовано
+stage-cancelled = отменено
+
+step-submit = Отправить на проверку
+step-accept = Одобрить
+step-refuse = Отклонить
+step-publish = Опубликовать
+step-extend = Продлить срок пересмотра
+step-cancel = Отменить оповещение
+step-acknowledge = Подтвердить получение
+step-hit = Сообщить об обнаружении
+step-follow-up = Добавить в переписку
+
+event-version = Версия
+event-accepted = Одобрено секретариатом
+event-refused = Отклонено секретариатом
+event-hit = Сообщено об обнаружении
+event-follow-up = Переписка
+event-reminder = Напоминание о пересмотре
+
+field-names = Имена
+field-names-lines = Имена (по одному в строке, в любой письменности)
+field-birth-dates = Дата рождения
+field-nationalities = Гражданство (коды государств)
+field-category = Предмет оповещения
+field-description = Описание
+field-legal-basis = Правовое основание
+field-issuing-authority = Выдавший орган
+field-action-requested = Запрашиваемые меры
+field-contact = Контакт
+field-purpose = Цель обработки
+field-source = Источник сведений
+field-reasons = Основания
+field-reason = Причина
+field-justification = Обоснование
+field-when = Когда (UTC)
+field-location = Где
+field-action-taken = Принятые меры
+field-details = Подробности
+field-hit = Обнаружение
+field-message = Сообщение
+field-marking = Гриф
+field-audience = Адресаты
+field-pattern = Шаблон (для индикаторов)
+field-grading-source = Надёжность источника
+field-grading-information = Достоверность сведений
+category-person = лицо
+category-object = предмет
+category-event = событие
+category-method = способ действия
+
+type-report = отчёт
+type-indicator = индикатор
+type-threat-actor = субъект угрозы
+type-note = заметка
+type-malware = вредоносная программа
+type-attack-pattern = схема атаки
+type-campaign = кампания
+type-identity = участник
+type-sighting = обнаружение
+type-relationship = связь
+type-x-entente-warning = совместное оповещение
+type-x-entente-register-entry = запись реестра
+
+intel-none = Нет доступных вам объектов, отвечающих условиям.
+intel-share = Поделиться разведданными
+audience-default = по умолчанию для грифа
+audience-hint = Не отмечайте государства, чтобы адресаты определялись грифом.
+signature = Подпись
+signature-ok = верна, ключ узла { $party }
+signature-bad = не подтверждается
+versions = Версии
+relationships = Ссылается на
+properties = Свойства
+as-stix = В формате STIX 2.1
+
+register-none = Нет доступных вам записей.
+entry-kind-person = лицо
+entry-kind-organization = организация
+entry-status-proposed = предложено
+entry-status-designated = включено в перечень
+entry-status-delisted = исключено из перечня
+screen-name = Имя в любой письменности
+screen-run = Проверить
+score = оценка { $score }
+explanation = Почему совпало
+part-asked = Запрошено
+part-listed = В перечне
+part-similarity = Сходство
+part-unmatched = Без пары:
+evidence-agrees = совпадает
+evidence-differs = не совпадает
+evidence-unknown = неизвестно
+match-source-register = В реестре
+match-source-warning = Объект совместного оповещения
+
+federation-none = Этот узел не получает данные ни от одного узла.
+security-events = События безопасности
+security-events-none = Событий безопасности нет.
+audit-hint = Каждая запись и каждое чтение данных с грифом, от старых к новым, как их записал узел.
+audit-entry = Запись
+admin-hint = Новая роль действует со следующего запроса пользователя. Пользователи и токены добавляются командой `entente user`.
+
+error-not_found = Здесь нет такого объекта, или он вам недоступен.
+error-invalid_input = Переданные данные недопустимы.
+error-missing_field = Не заполнен обязательный текст.
+error-role_may_not = Ваша роль не позволяет выполнить это действие.
+error-not_a_user = Это действие может выполнить только пользователь узла.
+error-step_not_allowed = В текущем состоянии оповещения это действие невозможно.
+error-not_the_issuer = Это действие может выполнить только узел государства-инициатора.
+error-not_in_force = Оповещение не действует.
+error-own_warning = Государство не выполняет это действие в отношении собственного оповещения.
+error-already_acknowledged = Ваше государство уже подтвердило получение этого оповещения.
+error-kind_is_fixed = Вид оповещения изменить нельзя.
+error-publication_is_fixed = Гриф и адресатов опубликованного оповещения изменить нельзя.
+error-review_date_not_later = Новый срок пересмотра должен быть позже текущего.
+error-unknown_verdict = Решение должно быть «одобрено» или «отклонено».
+error-no_such_hit = Такого обнаружения по этому оповещению нет.
+error-not_in_thread = Ваше государство не участвует в этой переписке.
+error-internal = Узел не смог ответить; причина записана в его журнал.
+error-forbidden = Это не разрешено.
+error-conflict = За это время объект изменил кто-то другой; обновите страницу и повторите.
+error-csrf = Срок действия формы истёк. Обновите страницу и повторите.
+error-bad-form = Форма заполнена не так, как ожидалось.
+error-form-too-large = Форма слишком велика.
+error-too_many_requests = Слишком много попыток. Подождите немного и повторите.
+error-unavailable = Узел занят. Повторите чуть позже.
+error-admins-only = Это доступно только администратору этого узла.
+error-refused-object = Узел не сохранил объект.
+error-screen-name = Укажите имя не длиннее 500 символов и 24 частей.
+error-screen-date = Дата рождения: ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД.

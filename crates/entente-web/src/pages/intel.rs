@@ -1,0 +1,421 @@
+//! Intelligence: a paged list of the objects the user may see, filtered by type, marking and
+//! originator (paging by the store's `seq`, so a page costs the same at a million objects as at a
+//! hundred: the type filter is the store's, marking and originator are read off each visible row's
+//! label, within a bounded scan); an object's page (marking, audience, originator, whether its
+//! signature verifies against the originator's key, its versions, what it refers to); and a form
+//! to share a report, an indicator, a threat actor or a note, which goes through ingest like a
+//! TAXII POST.
+
+use super::{render, Chrome};
+use crate::session::{Posted, Signed};
+use crate::Web;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use entente_node::node::COLLECTION_ID;
+use entente_store::read::{Query as ReadQuery, VersionMatch};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const MARKINGS: [&str; 5] = [
+    "TLP:CLEAR",
+    "TLP:GREEN",
+    "TLP:AMBER",
+    "TLP:AMBER+STRICT",
+    "TLP:RED",
+];
+
+/// The types a list offers to filter by.
+pub const TYPES: [&str; 12] = [
+    "report",
+    "indicator",
+    "threat-actor",
+    "note",
+    "malware",
+    "attack-pattern",
+    "campaign",
+    "identity",
+    "sighting",
+    "relationship",
+    "x-entente-warning",
+    "x-entente-register-entry",
+];
+
+/// The most rows one list page scans for its filters before it stops and offers to go on.
+pub const MAX_SCAN: usize = 5_000;
+pub const PAGE: usize = 50;
+
+/// The states of the charter, by code.
+pub fn states(web: &Web) -> Vec<String> {
+    let mut s: Vec<String> = web
+        .node
+        .charter
+        .parties()
+        .map(|p| p.code.to_string())
+        .filter(|c| c != entente_core::party::SECRETARIAT)
+        .collect();
+    s.sort();
+    s
+}
+
+pub struct Row {
+    pub id: String,
+    pub object_type: String,
+    pub name: String,
+    pub marking: String,
+    pub originator: String,
+    pub added_us: i64,
+}
+
+/// What an object is called: its `name`, else its `title`, `abstract`, `content`, else its id.
+pub fn name_of(o: &Value, id: &str) -> String {
+    let s = ["name", "title", "abstract", "content", "pattern"]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(Value::as_str))
+        .unwrap_or(id);
+    let mut out: String = s.chars().take(140).collect();
+    if s.chars().count() > 140 {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "intel.html")]
+struct List {
+    c: Chrome,
+    rows: Vec<Row>,
+    types: Vec<(&'static str, &'static str)>,
+    markings: Vec<(&'static str, &'static str)>,
+    originators: Vec<(String, &'static str)>,
+    /// The query string of the next page, when there is one.
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Filter {
+    r#type: String,
+    marking: String,
+    originator: String,
+    after: Option<i64>,
+}
+
+fn selected(yes: bool) -> &'static str {
+    if yes {
+        "selected"
+    } else {
+        ""
+    }
+}
+
+pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter>) -> Response {
+    let node = &web.node;
+    let query = ReadQuery {
+        types: if f.r#type.is_empty() {
+            Vec::new()
+        } else {
+            vec![f.r#type.clone()]
+        },
+        versions: VersionMatch::last(),
+        spec_version_matches: true,
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    let mut after = f.after;
+    let mut scanned = 0;
+    let mut more = false;
+    while rows.len() < PAGE && scanned < MAX_SCAN {
+        let page = match entente_node::read::page(node, &s.principal, &query, after, PAGE, true)
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => return super::failure(&web, s.lang, e),
+        };
+        scanned += page.rows.len().max(1);
+        for r in &page.rows {
+            after = Some(r.seq);
+            let marking = r.label.marking.to_string();
+            if !f.marking.is_empty() && marking != f.marking {
+                continue;
+            }
+            if !f.originator.is_empty() && r.label.originator.as_str() != f.originator {
+                continue;
+            }
+            let o: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
+            rows.push(Row {
+                name: name_of(&o, &r.id),
+                id: r.id.clone(),
+                object_type: r.object_type.clone(),
+                marking,
+                originator: r.label.originator.to_string(),
+                added_us: r.date_added_us,
+            });
+            if rows.len() == PAGE {
+                break;
+            }
+        }
+        if page.last_row.is_some() && page.rows.is_empty() {
+            after = page.last_row;
+        }
+        more = page.more || rows.len() == PAGE;
+        if !page.more {
+            break;
+        }
+    }
+    let ids = rows.iter().map(|r| r.id.clone()).collect();
+    if let Err(e) = super::audit::read(&web, &s, "read-objects", ids).await {
+        return super::failure(&web, s.lang, e);
+    }
+    let next = (more && after.is_some()).then(|| {
+        format!(
+            "type={}&marking={}&originator={}&after={}",
+            crate::urlencode(&f.r#type),
+            crate::urlencode(&f.marking),
+            crate::urlencode(&f.originator),
+            after.unwrap_or(0)
+        )
+    });
+    let c = Chrome::new(&web, &s, "/intel", "title-intel");
+    let page = List {
+        types: TYPES.iter().map(|t| (*t, selected(f.r#type == *t))).collect(),
+        markings: MARKINGS
+            .iter()
+            .map(|m| (*m, selected(f.marking == *m)))
+            .collect(),
+        originators: web
+            .node
+            .charter
+            .parties()
+            .map(|p| {
+                let code = p.code.to_string();
+                let sel = selected(f.originator == code);
+                (code, sel)
+            })
+            .collect(),
+        rows,
+        next,
+        c,
+    };
+    render(StatusCode::OK, &page, &page.c)
+}
+
+#[derive(Template)]
+#[template(path = "object.html")]
+struct ObjectPage {
+    c: Chrome,
+    id: String,
+    object_type: String,
+    name: String,
+    marking: String,
+    audience: String,
+    originator: String,
+    signature_ok: bool,
+    versions: Vec<String>,
+    refs: Vec<(String, String)>,
+    properties: Vec<(String, String)>,
+    json: String,
+}
+
+pub async fn object(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>) -> Response {
+    let node = &web.node;
+    let query = ReadQuery {
+        ids: vec![id.clone()],
+        versions: VersionMatch::last(),
+        spec_version_matches: true,
+        ..Default::default()
+    };
+    let page = match entente_node::read::page(node, &s.principal, &query, None, 1, true).await {
+        Ok(p) => p,
+        Err(e) => return super::failure(&web, s.lang, e),
+    };
+    let Some(row) = page.rows.into_iter().next() else {
+        return super::not_found(&web, &s);
+    };
+    let versions = match entente_node::read::visible_versions(node, &s.principal, &id).await {
+        Ok(v) => v
+            .iter()
+            .map(|r| {
+                entente_stix::Timestamp::from_nanos(r.version_ns).to_micros_string()
+            })
+            .collect(),
+        Err(e) => return super::failure(&web, s.lang, e),
+    };
+    if let Err(e) = super::audit::read(&web, &s, "read-objects", vec![id.clone()]).await {
+        return super::failure(&web, s.lang, e);
+    }
+    let signature_ok = !entente_node::read::signed_by_originator(node, vec![row.clone()]).is_empty();
+    let o: Value = serde_json::from_str(&row.json).unwrap_or(Value::Null);
+    let mut refs = Vec::new();
+    let mut properties = Vec::new();
+    if let Some(map) = o.as_object() {
+        for (k, v) in map {
+            if k == "extensions" || k == "object_marking_refs" {
+                continue;
+            }
+            if k.ends_with("_ref") {
+                if let Some(r) = v.as_str() {
+                    refs.push((k.clone(), r.to_owned()));
+                }
+            } else if k.ends_with("_refs") {
+                for r in v.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    refs.push((k.clone(), r.to_owned()));
+                }
+            } else if let Some(text) = v.as_str() {
+                properties.push((k.clone(), text.to_owned()));
+            } else if !v.is_null() {
+                properties.push((k.clone(), v.to_string()));
+            }
+        }
+    }
+    let audience = row
+        .label
+        .audience
+        .as_ref()
+        .map(|a| serde_json::to_string(a).unwrap_or_default())
+        .unwrap_or_default();
+    let c = Chrome::new(&web, &s, "/intel", "title-object");
+    let page = ObjectPage {
+        name: name_of(&o, &id),
+        object_type: row.object_type.clone(),
+        marking: row.label.marking.to_string(),
+        originator: row.label.originator.to_string(),
+        json: serde_json::to_string_pretty(&o).unwrap_or_default(),
+        id,
+        audience,
+        signature_ok,
+        versions,
+        refs,
+        properties,
+        c,
+    };
+    render(StatusCode::OK, &page, &page.c)
+}
+
+#[derive(Template)]
+#[template(path = "intel_new.html")]
+struct New {
+    c: Chrome,
+    markings: Vec<&'static str>,
+    states: Vec<String>,
+}
+
+pub async fn new_form(State(web): State<Arc<Web>>, s: Signed) -> Response {
+    let c = Chrome::new(&web, &s, "/intel", "title-intel-new");
+    let page = New {
+        c,
+        markings: MARKINGS.to_vec(),
+        states: states(&web),
+    };
+    render(StatusCode::OK, &page, &page.c)
+}
+
+/// Builds the STIX object a share form describes (the node signs and labels it on ingest).
+fn object_of(kind: &str, name: &str, text: &str, pattern: &str, now: &str) -> Option<Value> {
+    let id = |t: &str| format!("{t}--{}", uuid::Uuid::new_v4());
+    let base = |t: &str| json!({"type": t, "spec_version": "2.1", "id": id(t), "created": now, "modified": now});
+    let mut o = match kind {
+        "report" => {
+            let mut o = base("report");
+            o["name"] = json!(name);
+            o["published"] = json!(now);
+            o["report_types"] = json!(["threat-report"]);
+            // A report refers to at least one object: the note of its text, made with it.
+            o
+        }
+        "indicator" => {
+            let mut o = base("indicator");
+            o["name"] = json!(name);
+            o["pattern"] = json!(pattern);
+            o["pattern_type"] = json!("stix");
+            o["valid_from"] = json!(now);
+            o["indicator_types"] = json!(["malicious-activity"]);
+            o
+        }
+        "threat-actor" => {
+            let mut o = base("threat-actor");
+            o["name"] = json!(name);
+            o["threat_actor_types"] = json!(["terrorist"]);
+            o
+        }
+        "note" => {
+            let mut o = base("note");
+            o["abstract"] = json!(name);
+            o["content"] = json!(text);
+            o
+        }
+        _ => return None,
+    };
+    if !text.is_empty() && kind != "note" {
+        o["description"] = json!(text);
+    }
+    Some(o)
+}
+
+pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) -> Response {
+    let Posted(s, pairs): Posted<Vec<(String, String)>> =
+        match <Posted<Vec<(String, String)>> as axum::extract::FromRequest<Arc<Web>>>::from_request(
+            req, &web,
+        )
+        .await
+        {
+            Ok(p) => p,
+            Err(r) => return r,
+        };
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let states: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "audience_states")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let now = entente_stix::Timestamp::from_nanos(web.node.now_us().saturating_mul(1000))
+        .to_micros_string();
+    let Some(mut o) = object_of(&get("kind"), &get("name"), &get("text"), &get("pattern"), &now)
+    else {
+        return super::refused(&web, &s, "error-bad-form", None);
+    };
+    let mut objects = Vec::new();
+    if o["type"] == "report" {
+        // A report must refer to something: its text, as a note the report refers to.
+        let Some(note) = object_of("note", &get("name"), &get("text"), "", &now) else {
+            return super::refused(&web, &s, "error-bad-form", None);
+        };
+        o["object_refs"] = json!([note["id"]]);
+        objects.push(note);
+    }
+    objects.push(o);
+    let marking = get("marking");
+    let tlp = match entente_core::Tlp::parse_name(&marking) {
+        Ok(t) => t,
+        Err(e) => return super::refused(&web, &s, "error-bad-form", Some(e.to_string())),
+    };
+    let audience = (!states.is_empty()).then(|| json!({"states": states}));
+    for o in &mut objects {
+        o["object_marking_refs"] = json!([tlp.marking_ref()]);
+        if let Some(a) = &audience {
+            let mut ext = serde_json::Map::new();
+            ext.insert(
+                entente_stix::extension::ENTENTE_EXTENSION.to_owned(),
+                json!({"extension_type": "property-extension", "audience": a}),
+            );
+            o["extensions"] = Value::Object(ext);
+        }
+    }
+    let last = objects.last().and_then(|o| o["id"].as_str()).unwrap_or("").to_owned();
+    match entente_node::ingest::ingest(&web.node, &s.principal, COLLECTION_ID, objects, None).await
+    {
+        Ok(done) => match done.results.iter().find(|r| !r.ok) {
+            None => super::see_other(&format!("/intel/{last}")),
+            Some(r) => super::refused(&web, &s, "error-refused-object", Some(r.message.clone())),
+        },
+        Err(e) => super::refused(&web, &s, "error-refused-object", Some(e.to_string())),
+    }
+}
