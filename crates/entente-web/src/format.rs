@@ -4,26 +4,7 @@
 
 use crate::i18n::{Lang, Tr};
 
-/// An integer with the language's digit grouping: `1,234,567` (en, zh), `1 234 567` (ru, with
-/// no-break spaces).
-pub fn number(lang: Lang, n: i64) -> String {
-    let sep = match lang {
-        Lang::En | Lang::Zh => ",",
-        Lang::Ru => "\u{a0}",
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
+pub use crate::i18n::number;
 
 /// A moment (microseconds since the epoch, UTC) as the language writes a date and time.
 pub fn moment(t: &Tr, us: i64) -> String {

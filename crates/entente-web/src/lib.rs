@@ -39,14 +39,23 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
     });
     let ui: Router<Arc<Web>> = Router::new()
         .route("/", get(pages::dashboard::page))
-        .route("/signin", get(pages::signin::form).post(pages::signin::submit))
+        .route(
+            "/signin",
+            get(pages::signin::form).post(pages::signin::submit),
+        )
         .route("/signout", post(pages::signin::sign_out))
         .route("/lang/{code}", get(pages::signin::choose_language))
         .route("/intel", get(pages::intel::list))
-        .route("/intel/new", get(pages::intel::new_form).post(pages::intel::create))
+        .route(
+            "/intel/new",
+            get(pages::intel::new_form).post(pages::intel::create),
+        )
         .route("/intel/{id}", get(pages::intel::object))
         .route("/warnings", get(pages::warnings::list))
-        .route("/warnings/new", get(pages::warnings::new_form).post(pages::warnings::create))
+        .route(
+            "/warnings/new",
+            get(pages::warnings::new_form).post(pages::warnings::create),
+        )
         .route("/warnings/{id}", get(pages::warnings::one))
         .route("/warnings/{id}/{step}", post(pages::warnings::step))
         .route("/register", get(pages::register::list))

@@ -1,6 +1,5 @@
-//! Signing in to the UI: sessions, their cookie, CSRF tokens, and the extractors a page handler
-//! takes ([`Visitor`]: anyone, with their language; [`Signed`]: a signed-in user; [`Posted`]: a
-//! signed-in user's form, its CSRF token checked).
+//! Signing in to the UI: sessions, their cookie, CSRF tokens (the extractors that use them are
+//! `pages::extract`).
 //!
 //! A password is checked by the application layer exactly as the API checks HTTP Basic
 //! (`entente_node::auth::authenticate`): the same bounded checks, the same failure limits per user
@@ -16,19 +15,16 @@
 //! its own (double submit).
 
 use crate::i18n::Lang;
-use crate::Web;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use entente_node::auth::Principal;
-use entente_node::Node;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const SESSION_COOKIE: &str = "__Host-entente";
@@ -59,12 +55,13 @@ pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A signed-in user's session, as the node keeps it.
 #[derive(Clone)]
-struct Session {
-    principal: Principal,
-    user: String,
-    role: entente_core::Role,
-    csrf: String,
+pub struct Session {
+    pub principal: Principal,
+    pub user: String,
+    pub role: entente_core::Role,
+    pub csrf: String,
     created: Instant,
     seen: Instant,
 }
@@ -97,7 +94,8 @@ impl Sessions {
         token
     }
 
-    fn get(&self, token: &str) -> Option<Session> {
+    /// The live session of a cookie token (its last use now), if any.
+    pub fn get(&self, token: &str) -> Option<Session> {
         let now = Instant::now();
         let mut map = self.0.lock().ok()?;
         let key = key_of(token);
@@ -113,12 +111,6 @@ impl Sessions {
     pub fn close(&self, token: &str) {
         if let Ok(mut map) = self.0.lock() {
             map.remove(&key_of(token));
-        }
-    }
-
-    fn close_key(&self, key: &[u8; 32]) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(key);
         }
     }
 }
@@ -170,119 +162,9 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::En)
 }
 
-/// Anyone: the language they read, the path they asked for.
-pub struct Visitor {
-    pub lang: Lang,
-    pub path: String,
-}
-
-impl FromRequestParts<Arc<Web>> for Visitor {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _: &Arc<Web>,
-    ) -> Result<Self, std::convert::Infallible> {
-        Ok(Visitor {
-            lang: lang_of(&parts.headers),
-            path: parts
-                .uri
-                .path_and_query()
-                .map_or("/".to_owned(), |p| p.as_str().to_owned()),
-        })
-    }
-}
-
-/// A signed-in user of this node.
-pub struct Signed {
-    pub principal: Principal,
-    /// The user's name on this node, and their role.
-    pub user: String,
-    pub role: entente_core::Role,
-    pub csrf: String,
-    pub lang: Lang,
-    pub path: String,
-}
-
-/// Where a request without a session goes: the sign-in page, coming back here after.
-fn to_sign_in(path: &str) -> Response {
-    let next = if local_path(path) { path } else { "/" };
-    Redirect::to(&format!("/signin?next={}", crate::urlencode(next))).into_response()
-}
-
 /// Whether `path` is a path of this site (no scheme, no host: no open redirect).
 pub fn local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
-}
-
-impl FromRequestParts<Arc<Web>> for Signed {
-    type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, web: &Arc<Web>) -> Result<Self, Response> {
-        let Ok(Visitor { lang, path }) = Visitor::from_request_parts(parts, web).await;
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(to_sign_in(&path));
-        };
-        let Some(session) = web.sessions.get(token) else {
-            return Err(to_sign_in(&path));
-        };
-        // The stored record again: a removed user, or one whose role changed, is signed out.
-        match still_valid(&web.node, &session).await {
-            Ok(true) => {}
-            Ok(false) => {
-                web.sessions.close_key(&key_of(token));
-                return Err(to_sign_in(&path));
-            }
-            Err(e) => return Err(crate::pages::failure(web, lang, e)),
-        }
-        Ok(Signed {
-            principal: session.principal,
-            user: session.user,
-            role: session.role,
-            csrf: session.csrf,
-            lang,
-            path,
-        })
-    }
-}
-
-async fn still_valid(node: &Node, s: &Session) -> Result<bool, entente_node::NodeError> {
-    Ok(node
-        .store
-        .get_user(&s.user)
-        .await?
-        .is_some_and(|u| u.role == s.role))
-}
-
-/// A signed-in user's form, read only when its CSRF token is the session's. The form is at most
-/// [`MAX_FORM`] bytes.
-pub struct Posted<T>(pub Signed, pub T);
-
-/// The largest form the UI takes.
-pub const MAX_FORM: usize = 256 * 1024;
-
-#[derive(serde::Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
-impl<T: serde::de::DeserializeOwned + Send> FromRequest<Arc<Web>> for Posted<T> {
-    type Rejection = Response;
-    async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let signed = Signed::from_request_parts(&mut parts, web).await?;
-        let bytes = axum::body::to_bytes(body, MAX_FORM)
-            .await
-            .map_err(|_| crate::pages::refused(web, &signed, "error-form-too-large", None))?;
-        let csrf: CsrfOnly = serde_urlencoded_from(&bytes)
-            .map_err(|_| crate::pages::refused(web, &signed, "error-csrf", None))?;
-        if !same(&csrf.csrf, &signed.csrf) {
-            return Err(crate::pages::refused(web, &signed, "error-csrf", None));
-        }
-        let form: T = serde_urlencoded_from(&bytes).map_err(|e| {
-            crate::pages::refused(web, &signed, "error-bad-form", Some(e.to_string()))
-        })?;
-        Ok(Posted(signed, form))
-    }
 }
 
 /// Reads a form body (`application/x-www-form-urlencoded`).
@@ -308,7 +190,12 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert!(local_path("/warnings?x=1"));
-        for p in ["//evil.example/", "https://evil.example/", "/\\evil", "evil"] {
+        for p in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil",
+            "evil",
+        ] {
             assert!(!local_path(p), "{p}");
         }
     }

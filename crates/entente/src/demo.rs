@@ -162,7 +162,10 @@ fn print_federation(demo: &[DemoNode]) {
     println!();
     for d in demo {
         println!("{}", d.state);
-        println!("  web UI               {}   (sign in as analyst / {})", d.url, d.analyst.password);
+        println!(
+            "  web UI               {}   (sign in as analyst / {})",
+            d.url, d.analyst.password
+        );
         println!("  TAXII 2.1 discovery  {}taxii2/", d.url);
         println!("  user                 analyst");
         println!("  password             {}", d.analyst.password);

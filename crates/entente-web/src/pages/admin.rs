@@ -1,8 +1,8 @@
 //! Administration (admins): the node's users with their roles and how many tokens each holds, and
 //! a form to change a user's role — in force at the user's next request, API and UI alike.
 
+use super::extract::{Posted, Signed};
 use super::{render, Chrome};
-use crate::session::{Posted, Signed};
 use crate::Web;
 use askama::Template;
 use axum::extract::{Path, State};

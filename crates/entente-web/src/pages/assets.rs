@@ -6,8 +6,14 @@ use axum::response::{IntoResponse, Response};
 
 pub async fn file(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
-        "app.css" => (include_str!("../../static/app.css"), "text/css; charset=utf-8"),
-        "app.js" => (include_str!("../../static/app.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (
+            include_str!("../../static/app.css"),
+            "text/css; charset=utf-8",
+        ),
+        "app.js" => (
+            include_str!("../../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

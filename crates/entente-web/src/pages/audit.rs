@@ -1,8 +1,8 @@
 //! The audit log as a page (admins: it names who read what), paged from the oldest entry; and
 //! [`read`], which records a page's reads of marked data in it, as the API records its own.
 
+use super::extract::Signed;
 use super::{render, Chrome};
-use crate::session::Signed;
 use crate::Web;
 use askama::Template;
 use axum::extract::{Query, State};

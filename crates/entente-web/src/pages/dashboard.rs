@@ -2,9 +2,9 @@
 //! publish, hits on the state's warnings, review dates coming), what is new, the federation at a
 //! glance, and warnings and hits over the last twelve weeks as a chart drawn on the server (SVG).
 
+use super::extract::Signed;
 use super::warnings::{rows, Row};
 use super::{render, Chrome};
-use crate::session::Signed;
 use crate::Web;
 use askama::Template;
 use axum::extract::State;
@@ -90,9 +90,13 @@ fn weekly_chart(c: &Chrome, all: &[(Row, Value)], now_us: i64) -> String {
     let mut warnings = [0f64; WEEKS];
     let mut hits = [0f64; WEEKS];
     let week_of = |s: &str| -> Option<usize> {
-        let t = chrono::DateTime::parse_from_rfc3339(s).ok()?.timestamp_micros();
+        let t = chrono::DateTime::parse_from_rfc3339(s)
+            .ok()?
+            .timestamp_micros();
         let ago = (now_us - t) / (7 * DAY_US);
-        (0..WEEKS as i64).contains(&ago).then(|| WEEKS - 1 - ago as usize)
+        (0..WEEKS as i64)
+            .contains(&ago)
+            .then(|| WEEKS - 1 - ago as usize)
     };
     for (_, view) in all {
         let first = view

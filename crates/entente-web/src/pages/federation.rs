@@ -1,8 +1,8 @@
 //! The federation: each peer link with how far its pull has come and how long ago that was, a
 //! chart of the lag per peer, and (admins) the security events.
 
+use super::extract::Signed;
 use super::{render, Chrome};
-use crate::session::Signed;
 use crate::Web;
 use askama::Template;
 use axum::extract::State;

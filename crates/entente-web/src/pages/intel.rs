@@ -6,8 +6,8 @@
 //! to share a report, an indicator, a threat actor or a note, which goes through ingest like a
 //! TAXII POST.
 
+use super::extract::{Posted, Signed};
 use super::{render, Chrome};
-use crate::session::{Posted, Signed};
 use crate::Web;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -128,12 +128,11 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
     let mut scanned = 0;
     let mut more = false;
     while rows.len() < PAGE && scanned < MAX_SCAN {
-        let page = match entente_node::read::page(node, &s.principal, &query, after, PAGE, true)
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => return super::failure(&web, s.lang, e),
-        };
+        let page =
+            match entente_node::read::page(node, &s.principal, &query, after, PAGE, true).await {
+                Ok(p) => p,
+                Err(e) => return super::failure(&web, s.lang, e),
+            };
         scanned += page.rows.len().max(1);
         for r in &page.rows {
             after = Some(r.seq);
@@ -180,7 +179,10 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
     });
     let c = Chrome::new(&web, &s, "/intel", "title-intel");
     let page = List {
-        types: TYPES.iter().map(|t| (*t, selected(f.r#type == *t))).collect(),
+        types: TYPES
+            .iter()
+            .map(|t| (*t, selected(f.r#type == *t)))
+            .collect(),
         markings: MARKINGS
             .iter()
             .map(|m| (*m, selected(f.marking == *m)))
@@ -237,16 +239,15 @@ pub async fn object(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<Strin
     let versions = match entente_node::read::visible_versions(node, &s.principal, &id).await {
         Ok(v) => v
             .iter()
-            .map(|r| {
-                entente_stix::Timestamp::from_nanos(r.version_ns).to_micros_string()
-            })
+            .map(|r| entente_stix::Timestamp::from_nanos(r.version_ns).to_micros_string())
             .collect(),
         Err(e) => return super::failure(&web, s.lang, e),
     };
     if let Err(e) = super::audit::read(&web, &s, "read-objects", vec![id.clone()]).await {
         return super::failure(&web, s.lang, e);
     }
-    let signature_ok = !entente_node::read::signed_by_originator(node, vec![row.clone()]).is_empty();
+    let signature_ok =
+        !entente_node::read::signed_by_originator(node, vec![row.clone()]).is_empty();
     let o: Value = serde_json::from_str(&row.json).unwrap_or(Value::Null);
     let mut refs = Vec::new();
     let mut properties = Vec::new();
@@ -378,8 +379,13 @@ pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) ->
         .collect();
     let now = entente_stix::Timestamp::from_nanos(web.node.now_us().saturating_mul(1000))
         .to_micros_string();
-    let Some(mut o) = object_of(&get("kind"), &get("name"), &get("text"), &get("pattern"), &now)
-    else {
+    let Some(mut o) = object_of(
+        &get("kind"),
+        &get("name"),
+        &get("text"),
+        &get("pattern"),
+        &now,
+    ) else {
         return super::refused(&web, &s, "error-bad-form", None);
     };
     let mut objects = Vec::new();
@@ -409,7 +415,11 @@ pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) ->
             o["extensions"] = Value::Object(ext);
         }
     }
-    let last = objects.last().and_then(|o| o["id"].as_str()).unwrap_or("").to_owned();
+    let last = objects
+        .last()
+        .and_then(|o| o["id"].as_str())
+        .unwrap_or("")
+        .to_owned();
     match entente_node::ingest::ingest(&web.node, &s.principal, COLLECTION_ID, objects, None).await
     {
         Ok(done) => match done.results.iter().find(|r| !r.ok) {

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod dashboard;
+pub mod extract;
 pub mod federation;
 pub mod intel;
 pub mod live;
@@ -16,12 +17,12 @@ pub mod signin;
 pub mod warnings;
 
 use crate::i18n::{Lang, Tr};
-use crate::session::Signed;
 use crate::Web;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use entente_node::NodeError;
+use extract::Signed;
 use std::sync::Arc;
 
 /// What every page has around its content.
@@ -140,7 +141,11 @@ pub fn render<T: Template>(status: StatusCode, page: &T, chrome: &Chrome) -> Res
         Ok(html) => {
             let missing = chrome.t.missing();
             if !missing.is_empty() {
-                tracing::warn!(?missing, lang = chrome.t.lang.code(), "page renders missing keys");
+                tracing::warn!(
+                    ?missing,
+                    lang = chrome.t.lang.code(),
+                    "page renders missing keys"
+                );
             }
             (status, Html(html)).into_response()
         }
@@ -179,7 +184,9 @@ pub fn refused(web: &Web, s: &Signed, key: &str, detail: Option<String>) -> Resp
 fn status_of_key(key: &str) -> StatusCode {
     match key {
         "error-not_found" => StatusCode::NOT_FOUND,
-        "error-csrf" | "error-forbidden" | "error-role_may_not" => StatusCode::FORBIDDEN,
+        "error-csrf" | "error-forbidden" | "error-role_may_not" | "error-admins-only" => {
+            StatusCode::FORBIDDEN
+        }
         "error-too_many_requests" => StatusCode::TOO_MANY_REQUESTS,
         "error-form-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
         k if k.starts_with("error-step") || k.starts_with("error-conflict") => StatusCode::CONFLICT,
@@ -213,7 +220,14 @@ pub fn failure(web: &Web, lang: Lang, e: NodeError) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
         }
     };
-    (status, Html(format!("<!doctype html><meta charset=utf-8><title>Entente</title><p>{}</p>", escape(&t.m(key))))).into_response()
+    (
+        status,
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><title>Entente</title><p>{}</p>",
+            escape(&t.m(key))
+        )),
+    )
+        .into_response()
 }
 
 /// The key and the detail that say why a step was refused.
@@ -242,8 +256,9 @@ pub fn why(e: &NodeError) -> (String, Option<String>) {
 /// A step's error as a page: absent answers as absent; the rest say why.
 pub fn step_failed(web: &Arc<Web>, s: &Signed, e: NodeError) -> Response {
     match &e {
-        NodeError::NotFound
-        | NodeError::Workflow(entente_workflow::Refusal::NotFound) => not_found(web, s),
+        NodeError::NotFound | NodeError::Workflow(entente_workflow::Refusal::NotFound) => {
+            not_found(web, s)
+        }
         NodeError::Workflow(_) | NodeError::Refused(_) | NodeError::TooManyRequests { .. } => {
             let (key, detail) = why(&e);
             refused(web, s, &key, detail)
@@ -270,6 +285,10 @@ pub fn escape(s: &str) -> String {
 
 /// Seconds-free "see other" after a form: back to a page of this site.
 pub fn see_other(path: &str) -> Response {
-    let path = if crate::session::local_path(path) { path } else { "/" };
+    let path = if crate::session::local_path(path) {
+        path
+    } else {
+        "/"
+    };
     axum::response::Redirect::to(path).into_response()
 }

@@ -5,8 +5,8 @@
 //! Designating and delisting from these pages, and a file of names, are not here yet (the API and
 //! the command line do both).
 
+use super::extract::Signed;
 use super::{render, Chrome};
-use crate::session::Signed;
 use crate::Web;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -39,7 +39,12 @@ struct List {
 fn strings(o: &Value, key: &str) -> Vec<String> {
     o.get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -50,11 +55,11 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
         spec_version_matches: true,
         ..Default::default()
     };
-    let page = match entente_node::read::page(&web.node, &s.principal, &query, None, 200, true).await
-    {
-        Ok(p) => p,
-        Err(e) => return super::failure(&web, s.lang, e),
-    };
+    let page =
+        match entente_node::read::page(&web.node, &s.principal, &query, None, 200, true).await {
+            Ok(p) => p,
+            Err(e) => return super::failure(&web, s.lang, e),
+        };
     let entries: Vec<Entry> = page
         .rows
         .iter()
@@ -62,8 +67,16 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
             let o: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
             Entry {
                 id: r.id.clone(),
-                kind: o.get("kind").and_then(Value::as_str).unwrap_or("").to_owned(),
-                status: o.get("status").and_then(Value::as_str).unwrap_or("").to_owned(),
+                kind: o
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                status: o
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
                 names: strings(&o, "names"),
                 originator: r.label.originator.to_string(),
                 marking: r.label.marking.to_string(),

@@ -1,9 +1,10 @@
 //! Sign-in, sign-out and the choice of language.
 
+use super::extract::{Posted, Visitor};
 use super::{render, Chrome};
 use crate::session::{
-    cookie, local_path, random_token, same, set_cookie, source_of, Posted, Visitor, LANG_COOKIE,
-    PRE_COOKIE, SESSION_COOKIE,
+    cookie, local_path, random_token, same, set_cookie, source_of, LANG_COOKIE, PRE_COOKIE,
+    SESSION_COOKIE,
 };
 use crate::Web;
 use askama::Template;
@@ -32,7 +33,8 @@ pub struct Next {
 }
 
 fn next_of(n: Option<String>) -> String {
-    n.filter(|p| local_path(p)).unwrap_or_else(|| "/".to_owned())
+    n.filter(|p| local_path(p))
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 /// The sign-in page, with a fresh token bound to a cookie of its own.
@@ -77,38 +79,67 @@ pub async fn submit(State(web): State<Arc<Web>>, req: Request) -> Response {
     let source = source_of(&parts);
     let pre = cookie(&parts.headers, PRE_COOKIE).map(str::to_owned);
     let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024).await else {
-        return page(&web, &v, "/".into(), Some("error-form-too-large"), StatusCode::PAYLOAD_TOO_LARGE);
+        return page(
+            &web,
+            &v,
+            "/".into(),
+            Some("error-form-too-large"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        );
     };
     let Ok(f) = crate::session::serde_urlencoded_from::<Credentials>(&bytes) else {
-        return page(&web, &v, "/".into(), Some("error-bad-form"), StatusCode::BAD_REQUEST);
+        return page(
+            &web,
+            &v,
+            "/".into(),
+            Some("error-bad-form"),
+            StatusCode::BAD_REQUEST,
+        );
     };
     let next = next_of(f.next);
     if !pre.is_some_and(|p| same(&p, &f.csrf)) {
         return page(&web, &v, next, Some("error-csrf"), StatusCode::FORBIDDEN);
     }
     let basic = format!("Basic {}", B64.encode(format!("{}:{}", f.name, f.password)));
-    let principal =
-        match entente_node::auth::authenticate(&web.node, Some(&basic), &source).await {
-            Ok(p) => p,
-            Err(NodeError::TooManyRequests { .. }) => {
-                return page(&web, &v, next, Some("error-too_many_requests"), StatusCode::TOO_MANY_REQUESTS)
-            }
-            Err(NodeError::Unauthenticated) => {
-                return page(&web, &v, next, Some("signin-failed"), StatusCode::UNAUTHORIZED)
-            }
-            Err(e) => return super::failure(&web, v.lang, e),
-        };
+    let principal = match entente_node::auth::authenticate(&web.node, Some(&basic), &source).await {
+        Ok(p) => p,
+        Err(NodeError::TooManyRequests { .. }) => {
+            return page(
+                &web,
+                &v,
+                next,
+                Some("error-too_many_requests"),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
+        Err(NodeError::Unauthenticated) => {
+            return page(
+                &web,
+                &v,
+                next,
+                Some("signin-failed"),
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+        Err(e) => return super::failure(&web, v.lang, e),
+    };
     let Some(role) = principal.role() else {
-        return page(&web, &v, next, Some("signin-failed"), StatusCode::UNAUTHORIZED);
+        return page(
+            &web,
+            &v,
+            next,
+            Some("signin-failed"),
+            StatusCode::UNAUTHORIZED,
+        );
     };
     let token = web.sessions.open(principal, &f.name, role);
     let mut resp = super::see_other(&next);
     let h = resp.headers_mut();
+    h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None));
     h.append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &token, None),
+        set_cookie(PRE_COOKIE, "", Some(Duration::ZERO)),
     );
-    h.append(header::SET_COOKIE, set_cookie(PRE_COOKIE, "", Some(Duration::ZERO)));
     resp
 }
 

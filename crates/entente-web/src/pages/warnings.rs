@@ -4,8 +4,8 @@
 //! the thread as the user sees it, with placeholder input; a step refused for its input is
 //! offered (the form supplies the input), one refused for the role or the warning's state is not.
 
+use super::extract::{Posted, Signed};
 use super::{render, step_failed, Chrome};
-use crate::session::{Posted, Signed};
 use crate::Web;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -273,7 +273,12 @@ struct One {
 
 fn timeline(view: &Value) -> Vec<Event> {
     let mut out = Vec::new();
-    let list = |k: &str| view.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = |k: &str| {
+        view.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     let issuer = text(view, "issuer");
     for v in list("versions") {
         out.push(Event {
@@ -365,7 +370,12 @@ pub async fn one(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>)
     let strings = |k: &str| -> Vec<String> {
         view.get(k)
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let hits = view
@@ -373,7 +383,12 @@ pub async fn one(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>)
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
-                .map(|h| (text(h, "id"), format!("{} · {}", text(h, "by"), text(h, "location"))))
+                .map(|h| {
+                    (
+                        text(h, "id"),
+                        format!("{} · {}", text(h, "by"), text(h, "location")),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -584,7 +599,15 @@ pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) ->
         marking: Some(f.marking).filter(|m| !m.is_empty()),
         audience: (!f.audience_states.is_empty()).then(|| json!({"states": f.audience_states})),
     };
-    match workflow::take(&web.node, &s.principal, &WARNINGS, None, Action::Draft(input)).await {
+    match workflow::take(
+        &web.node,
+        &s.principal,
+        &WARNINGS,
+        None,
+        Action::Draft(input),
+    )
+    .await
+    {
         Ok(taken) => super::see_other(&format!("/warnings/{}", taken.root)),
         Err(e) => step_failed(&web, &s, e),
     }

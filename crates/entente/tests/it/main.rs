@@ -19,3 +19,4 @@ mod taxii;
 mod trust;
 mod visibility;
 mod warnings;
+mod web;

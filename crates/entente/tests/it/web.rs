@@ -1,0 +1,308 @@
+//! The web UI against a real node process: signing in (CSRF, wrong passwords, cookie attributes),
+//! every page in each of the three languages with no missing catalogue key, the security headers,
+//! hostile names and descriptions escaped, an invisible object answering the page of an absent
+//! one, and a joint warning taken from draft to submission through the forms.
+
+use crate::helpers::*;
+use entente_core::marking::{TLP_AMBER, TLP_GREEN};
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use serde_json::json;
+
+/// A browser's part, by hand: the cookies a node set, sent back; redirects not followed.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn new(node: &TestNode) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: node.base_url().trim_end_matches('/').to_owned(),
+            cookies: Vec::new(),
+        }
+    }
+
+    fn keep(&mut self, headers: &HeaderMap) {
+        for v in headers.get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !val.is_empty() {
+                self.cookies.push((k.to_owned(), val.to_owned()));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str, lang: &str) -> (u16, HeaderMap, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header("Accept-Language", lang)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        self.keep(&headers);
+        (status, headers, r.text().await.unwrap())
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, HeaderMap, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        self.keep(&headers);
+        (status, headers, r.text().await.unwrap())
+    }
+
+    /// The value of the first hidden `csrf` field of a page.
+    fn csrf(html: &str) -> String {
+        let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+        html[at..at + html[at..].find('"').unwrap()].to_owned()
+    }
+
+    async fn sign_in(&mut self, name: &str, password: &str) -> u16 {
+        let (_, _, page) = self.get("/signin", "en").await;
+        let csrf = Self::csrf(&page);
+        let (status, headers, _) = self
+            .post(
+                "/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("name", name),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        if status == 303 {
+            assert_eq!(headers[LOCATION], "/");
+        }
+        status
+    }
+}
+
+const PAGES: [&str; 9] = [
+    "/",
+    "/intel",
+    "/intel/new",
+    "/warnings",
+    "/warnings/new",
+    "/register",
+    "/screen?name=%D0%9C%D0%BE%D1%80%D0%B3%D1%83%D0%BB%D0%BE%D0%B2",
+    "/federation",
+    "/audit",
+];
+
+#[tokio::test]
+async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_it_shows() {
+    let cn = signer("CN");
+    let node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
+    let admin = node.add_user("admin1", "admin");
+    let analyst = node.add_user("analyst1", "analyst");
+    let mut b = Browser::new(&node);
+
+    // Signed out, a page sends to the sign-in page and comes back after.
+    let (status, headers, _) = b.get("/warnings", "en").await;
+    assert_eq!(status, 303);
+    assert_eq!(headers[LOCATION], "/signin?next=/warnings");
+
+    // A sign-in without the form's token, or with a wrong password, is refused.
+    let (status, _, page) = b
+        .post(
+            "/signin",
+            &[
+                ("csrf", "x"),
+                ("name", "admin1"),
+                ("password", &admin.password),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "{page}");
+    assert_eq!(b.sign_in("admin1", "wrong").await, 401);
+    assert_eq!(b.sign_in("nobody", "wrong").await, 401);
+    assert_eq!(b.sign_in("admin1", &admin.password).await, 303);
+    let (name, _) = b
+        .cookies
+        .iter()
+        .find(|(k, _)| k == "__Host-entente")
+        .unwrap();
+    assert_eq!(name, "__Host-entente");
+
+    // Hostile content: a script in a name, quotes that would break an attribute, a javascript:
+    // link and a right-to-left override; none reaches the page as markup.
+    let hostile = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)> javascript:alert(3) \u{202e}gnp.exe";
+    node.post_ok(
+        &admin.token,
+        &[json!({
+            "type": "threat-actor", "spec_version": "2.1",
+            "id": "threat-actor--00000000-0000-4000-8000-0000000000aa",
+            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+            "name": hostile, "description": hostile, "threat_actor_types": ["terrorist"],
+            "object_marking_refs": [TLP_GREEN],
+        })],
+    )
+    .await;
+
+    for path in PAGES {
+        for lang in ["en", "ru", "zh"] {
+            let (status, headers, page) = b.get(path, lang).await;
+            assert_eq!(status, 200, "{path} {lang}: {page}");
+            assert!(
+                !page.contains('⟦'),
+                "{path} {lang} renders a missing key: {page}"
+            );
+            assert!(
+                page.contains(&format!("<html lang=\"{lang}\">")),
+                "{path} {lang}"
+            );
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+            assert!(!csp.contains("unsafe-inline"));
+            assert_eq!(headers["cache-control"], "no-store");
+            assert!(!page.contains("<script>alert"), "{path}");
+            assert!(!page.contains("<img"), "{path}");
+        }
+    }
+    let (_, _, page) = b
+        .get(
+            "/intel/threat-actor--00000000-0000-4000-8000-0000000000aa",
+            "en",
+        )
+        .await;
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<bdi>"),
+        "names are isolated from the text around them"
+    );
+    assert!(!page.contains("href=\"javascript:"));
+
+    // The language chosen wins over Accept-Language.
+    let (status, _, _) = b.get("/lang/ru?back=/warnings", "en").await;
+    assert_eq!(status, 303);
+    let (_, _, page) = b.get("/warnings", "en").await;
+    assert!(page.contains("Совместные оповещения"));
+    let (status, headers, _) = b.get("/lang/zh?back=//evil.example/", "en").await;
+    assert_eq!(status, 303);
+    assert_eq!(headers[LOCATION], "/", "no open redirect");
+    b.get("/lang/en?back=/", "en").await;
+
+    // A form without the session's token is refused, and changes nothing.
+    let (status, _, _) = b.post("/warnings/new", &[("title", "x")]).await;
+    assert_eq!(status, 403);
+
+    // An object the user may not see answers the page of one that does not exist.
+    // A note of China's, addressed to a user of China's: stored here, seen by no one here.
+    let mut secret = note(0xbb, TLP_AMBER).as_object().unwrap().clone();
+    secret.insert(
+        "extensions".into(),
+        json!({entente_stix::extension::ENTENTE_EXTENSION: {
+            "extension_type": "property-extension", "audience": {"users": ["CN:liaison1"]}}}),
+    );
+    cn.sign_object(&mut secret).unwrap();
+    let secret = serde_json::Value::Object(secret);
+    node.post_ok(&admin.token, &[secret]).await;
+    let mut a = Browser::new(&node);
+    assert_eq!(a.sign_in("analyst1", &analyst.password).await, 303);
+    let (s1, _, invisible) = a
+        .get("/intel/note--00000000-0000-4000-8000-000000000187", "en")
+        .await;
+    let (s2, _, absent) = a
+        .get("/intel/note--00000000-0000-4000-8000-0000000000cc", "en")
+        .await;
+    assert_eq!((s1, s2), (404, 404));
+    // Alike but for the id in the language links back to the page itself.
+    assert_eq!(
+        invisible.replace("000000000187", "ID"),
+        absent.replace("0000000000cc", "ID")
+    );
+    let (status, _, _) = a.get("/admin", "en").await;
+    assert_eq!(status, 403, "an analyst is not shown the users");
+
+    // A warning drafted through the form, then submitted by a supervisor through its page.
+    let (_, _, page) = a.get("/warnings/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let (status, headers, page) = a
+        .post(
+            "/warnings/new",
+            &[
+                ("csrf", &csrf),
+                ("kind", "wanted"),
+                ("title", "Wanted: Arman Seitkali"),
+                ("names", "Arman Seitkali\nСейткали Арман"),
+                ("legal_basis", "Criminal Code, art. 255"),
+                ("issuing_authority", "KNB"),
+                ("action_requested", "Detain and inform"),
+                ("contact", "duty officer"),
+                ("purpose", "arrest"),
+                ("source", "investigation"),
+                ("review_date", "2027-06-01"),
+                ("grading_source", "B"),
+                ("grading_information", "2"),
+                ("marking", "TLP:AMBER"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let at = headers[LOCATION].to_str().unwrap().to_owned();
+    assert!(at.starts_with("/warnings/x-entente-warning--"), "{at}");
+    let (_, _, page) = a.get(&at, "ru").await;
+    assert!(page.contains("Сейткали Арман"));
+    assert!(
+        !page.contains(&format!("action=\"{at}/submit\"")),
+        "an analyst may not submit"
+    );
+    let supervisor = node.add_user("supervisor1", "supervisor");
+    let mut s = Browser::new(&node);
+    assert_eq!(s.sign_in("supervisor1", &supervisor.password).await, 303);
+    let (_, _, page) = s.get(&at, "en").await;
+    assert!(page.contains(&format!("action=\"{at}/submit\"")), "{page}");
+    let csrf = Browser::csrf(&page);
+    let (status, _, _) = s.post(&format!("{at}/submit"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303);
+    let (_, _, page) = s.get(&at, "zh").await;
+    assert!(page.contains("已提交"), "{page}");
+    // The same step again is refused in the user's language, saying why.
+    let (status, _, page) = s.post(&format!("{at}/submit"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 409, "{page}");
+    assert!(
+        page.contains("This step is not possible in the warning"),
+        "{page}"
+    );
+
+    // Signing out ends the session on the node, not only in the browser.
+    let (_, _, page) = s.get("/", "en").await;
+    let csrf = Browser::csrf(&page);
+    let session = s.cookies.clone();
+    let (status, _, _) = s.post("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303);
+    s.cookies = session;
+    let (status, headers, _) = s.get("/", "en").await;
+    assert_eq!(status, 303);
+    assert_eq!(headers[LOCATION], "/signin?next=/");
+}
