@@ -1,0 +1,208 @@
+// Entente's web UI in Chromium, against a federation of real nodes (`entente demo --federation`):
+// every page in English, Russian and Chinese (a screenshot each, no missing catalogue key, no
+// console error, no serious or critical axe-core violation); the joint-warning story across two
+// users and two nodes, the issuer seeing the hit arrive without reloading; screening a name in
+// Cyrillic; hostile text inert; an invisible object's page the same as an absent one's.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
+import { startFederation, addUser, launch, context, signIn, watchErrors } from "./federation.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shots = join(here, "screenshots");
+mkdirSync(shots, { recursive: true });
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startFederation();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  demo?.child.kill("SIGINT");
+});
+
+const PAGES = [
+  ["dashboard", ""],
+  ["intel", "intel"],
+  ["intel-new", "intel/new"],
+  ["warnings", "warnings"],
+  ["warning-new", "warnings/new"],
+  ["register", "register"],
+  ["screen", "screen?name=%D0%A1%D0%B5%D0%B9%D1%82%D0%BA%D0%B0%D0%BB%D0%B8"],
+  ["federation", "federation"],
+];
+
+/** Fails on the violations axe-core counts serious or critical. */
+async function accessible(page, what) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`),
+    [],
+    `${what}: accessibility violations`,
+  );
+}
+
+test("every page, in each of the three languages, complete and accessible", async () => {
+  const kz = demo.nodes.KZ;
+  const ctx = await context(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, kz, kz.analyst);
+  for (const lang of ["en", "ru", "zh"]) {
+    await page.goto(`${kz.url}lang/${lang}?back=/`);
+    for (const [name, path] of PAGES) {
+      const response = await page.goto(`${kz.url}${path}`);
+      assert.equal(response.status(), 200, `${name} ${lang}`);
+      assert.equal(await page.getAttribute("html", "lang"), lang);
+      const text = await page.innerText("body");
+      assert.ok(!text.includes("⟦"), `${name} ${lang} renders a missing key: ${text}`);
+      await page.screenshot({ path: join(shots, `${lang}-${name}.png`), fullPage: true });
+      await accessible(page, `${name} ${lang}`);
+    }
+  }
+  assert.deepEqual(errors, [], "console errors");
+  await ctx.close();
+});
+
+test("a joint warning across two nodes: drafted, submitted, accepted, published, acknowledged, hit seen live", async () => {
+  const { KZ: kz, SECRETARIAT: hub, CN: cn } = demo.nodes;
+  const supervisor = addUser(kz, "supervisor2", "supervisor");
+
+  // A KZ analyst drafts.
+  const analystCtx = await context(browser);
+  const analyst = await analystCtx.newPage();
+  await signIn(analyst, kz, kz.analyst);
+  await analyst.goto(`${kz.url}warnings/new`);
+  await analyst.selectOption("#kind", "wanted");
+  await analyst.fill("#title", "Wanted: Bakhtiyar Nurlanov");
+  await analyst.fill("#names", "Bakhtiyar Nurlanov\nНурланов Бахтияр");
+  await analyst.fill("#legal_basis", "Criminal Code of Kazakhstan, art. 255");
+  await analyst.fill("#issuing_authority", "National Security Committee");
+  await analyst.fill("#action_requested", "Detain and inform the issuing authority");
+  await analyst.fill("#contact", "duty officer, +7 717 000 0000");
+  await analyst.fill("#purpose", "arrest with a view to extradition");
+  await analyst.fill("#source", "investigation file 2026/114");
+  const review = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
+  await analyst.fill("#review_date", review);
+  await Promise.all([analyst.waitForURL(/\/warnings\/x-entente-warning--/), analyst.click("form.card button[type=submit]")]);
+  const path = new URL(analyst.url()).pathname;
+  assert.equal(await analyst.locator(`form[action="${path}/submit"]`).count(), 0, "an analyst does not submit");
+
+  // A KZ supervisor submits it.
+  const supCtx = await context(browser);
+  const sup = await supCtx.newPage();
+  await signIn(sup, kz, supervisor);
+  await sup.goto(`${kz.url}${path.slice(1)}`);
+  await Promise.all([sup.waitForURL(`${kz.url}${path.slice(1)}`), sup.click(`form[action="${path}/submit"] button`)]);
+
+  // The secretariat accepts it on its own node, once it has arrived there.
+  const hubCtx = await context(browser);
+  const staff = await hubCtx.newPage();
+  await signIn(staff, hub, hub.analyst);
+  await until(async () => (await staff.goto(`${hub.url}${path.slice(1)}`)).status() === 200 &&
+    (await staff.locator(`form[action="${path}/accept"]`).count()) === 1, "the submitted warning on the hub");
+  await Promise.all([staff.waitForURL(`${hub.url}${path.slice(1)}`), staff.click(`form[action="${path}/accept"] button`)]);
+
+  // Back on KZ, the supervisor publishes once the acceptance has arrived.
+  await until(async () => {
+    await sup.goto(`${kz.url}${path.slice(1)}`);
+    return (await sup.locator(`form[action="${path}/publish"]`).count()) === 1;
+  }, "the acceptance on KZ");
+  await Promise.all([sup.waitForURL(`${kz.url}${path.slice(1)}`), sup.click(`form[action="${path}/publish"] button`)]);
+
+  // The issuer watches the warning's page; it is not reloaded from here on.
+  const issuerErrors = watchErrors(sup);
+  await sup.goto(`${kz.url}${path.slice(1)}`);
+  await sup.evaluate(() => { window.__notReloaded = true; });
+
+  // A CN analyst acknowledges it and reports a hit.
+  const cnCtx = await context(browser, "zh");
+  const cnPage = await cnCtx.newPage();
+  await signIn(cnPage, cn, cn.analyst);
+  await until(async () => (await cnPage.goto(`${cn.url}${path.slice(1)}`)).status() === 200 &&
+    (await cnPage.locator(`form[action="${path}/acknowledge"]`).count()) === 1, "the published warning on CN");
+  await Promise.all([cnPage.waitForURL(`${cn.url}${path.slice(1)}`), cnPage.click(`form[action="${path}/acknowledge"] button`)]);
+  await cnPage.fill("#when", new Date(Date.now() - 3600000).toISOString().slice(0, 16));
+  await cnPage.fill("#location", "Khorgos border crossing");
+  await cnPage.fill("#action_taken", "Detained");
+  await Promise.all([cnPage.waitForURL(`${cn.url}${path.slice(1)}`), cnPage.click(`form[action="${path}/hit"] button`)]);
+
+  // The issuer sees it without reloading: the page's own script brought it.
+  await sup.waitForFunction(() => document.body.innerText.includes("Khorgos border crossing"), null, { timeout: 20000 });
+  assert.equal(await sup.evaluate(() => window.__notReloaded), true, "the page was not reloaded");
+  assert.deepEqual(issuerErrors, []);
+  await sup.screenshot({ path: join(shots, "en-warning-with-hit.png"), fullPage: true });
+  await accessible(sup, "warning page");
+  for (const c of [analystCtx, supCtx, hubCtx, cnCtx]) await c.close();
+});
+
+test("screening a name written in Cyrillic finds the entry listed in Latin, and says why", async () => {
+  const kz = demo.nodes.KZ;
+  const ctx = await context(browser, "ru");
+  const page = await ctx.newPage();
+  await signIn(page, kz, kz.analyst);
+  await page.goto(`${kz.url}screen`);
+  await page.fill("#name", "Сейткали Арман");
+  await Promise.all([page.waitForURL(/\/screen\?/), page.click("form.card button[type=submit]")]);
+  const text = await page.innerText("main");
+  assert.match(text, /Arman Seitkali/);
+  assert.match(text, /seitkali/i);
+  await page.screenshot({ path: join(shots, "ru-screen-result.png"), fullPage: true });
+  await ctx.close();
+});
+
+test("hostile text is inert, and an invisible object reads like an absent one", async () => {
+  const { KZ: kz, SECRETARIAT: hub } = demo.nodes;
+  const ctx = await context(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, kz, kz.analyst);
+  let alerted = false;
+  page.on("dialog", async (d) => { alerted = true; await d.dismiss(); });
+  const hostile = `<script>alert(1)</script>"'><img src=x onerror=alert(2)> javascript:alert(3) \u202Egnp.exe`;
+  await page.goto(`${kz.url}intel/new`);
+  await page.selectOption("#kind", "threat-actor");
+  await page.fill("#name", hostile);
+  await page.fill("#text", hostile);
+  await Promise.all([page.waitForURL(/\/intel\/threat-actor--/), page.click("form.card button[type=submit]")]);
+  const heading = await page.innerText("main h2");
+  assert.ok(heading.includes("<script>alert(1)</script>"), "the name reads as text");
+  assert.equal(await page.locator("main img").count(), 0);
+  assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
+  // The right-to-left override stays inside its own isolate.
+  assert.ok((await page.locator("main h2 bdi").count()) >= 1);
+  for (const p of ["", "intel", "warnings"]) await page.goto(`${kz.url}${p}`);
+  assert.equal(alerted, false, "no script of the stored text ran");
+  assert.deepEqual(errors, []);
+
+  // On the hub, KZ's briefing to the observers is held (the hub relays it) but not for its staff.
+  const hubCtx = await context(browser);
+  const staff = await hubCtx.newPage();
+  await signIn(staff, hub, hub.analyst);
+  const held = await staff.goto(`${hub.url}intel/report--5d6e7f8a-9b1c-4d2e-8f3a-4b5c6d7e8f99`);
+  const heldText = await staff.innerText("main");
+  const absent = await staff.goto(`${hub.url}intel/report--5d6e7f8a-9b1c-4d2e-8f3a-4b5c6d7e8f00`);
+  const absentText = await staff.innerText("main");
+  assert.equal(held.status(), 404);
+  assert.equal(absent.status(), 404);
+  assert.equal(heldText, absentText);
+  await ctx.close();
+  await hubCtx.close();
+});
+
+async function until(check, what, seconds = 30) {
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`waited ${seconds} s for ${what}`);
+}
