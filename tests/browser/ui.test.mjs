@@ -72,6 +72,28 @@ test("every page, in each of the three languages, complete and accessible", asyn
   await ctx.close();
 });
 
+test("the administrator's pages, in each of the three languages", async () => {
+  const kz = demo.nodes.KZ;
+  const admin = addUser(kz, "admin2", "admin");
+  const ctx = await context(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, kz, admin);
+  for (const lang of ["en", "ru", "zh"]) {
+    await page.goto(`${kz.url}lang/${lang}?back=/`);
+    for (const [name, path] of [["audit", "audit"], ["admin", "admin"], ["federation-admin", "federation"]]) {
+      const response = await page.goto(`${kz.url}${path}`);
+      assert.equal(response.status(), 200, `${name} ${lang}`);
+      const text = await page.innerText("body");
+      assert.ok(!text.includes("⟦"), `${name} ${lang} renders a missing key: ${text}`);
+      await page.screenshot({ path: join(shots, `${lang}-${name}.png`), fullPage: true });
+      await accessible(page, `${name} ${lang}`);
+    }
+  }
+  assert.deepEqual(errors, [], "console errors");
+  await ctx.close();
+});
+
 test("a joint warning across two nodes: drafted, submitted, accepted, published, acknowledged, hit seen live", async () => {
   const { KZ: kz, SECRETARIAT: hub, CN: cn } = demo.nodes;
   const supervisor = addUser(kz, "supervisor2", "supervisor");

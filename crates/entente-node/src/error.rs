@@ -28,6 +28,9 @@ pub enum NodeError {
     /// A workflow refused the step (see `entente_workflow::Refusal`'s codes).
     #[error(transparent)]
     Workflow(#[from] entente_workflow::Refusal),
+    /// What was given is not acceptable, saying what is wrong.
+    #[error("{0}")]
+    Invalid(String),
     /// Absent, or not for this principal to see (the two alike).
     #[error("no such resource")]
     NotFound,

@@ -22,6 +22,7 @@ pub mod node;
 pub mod paging;
 pub mod principal;
 pub mod read;
+pub mod register;
 pub mod resume;
 pub mod screen_index;
 pub mod screening;

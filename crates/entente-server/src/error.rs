@@ -257,6 +257,7 @@ impl From<entente_node::NodeError> for ApiError {
             N::NotFound | N::Workflow(entente_workflow::Refusal::NotFound) => ApiError::NotFound,
             N::Workflow(r) => ApiError::Workflow(r),
             N::Unavailable(m) => ApiError::Unavailable(m),
+            N::Invalid(m) => ApiError::BadRequest(m),
             N::Store(e) => ApiError::Internal(e.to_string()),
             N::Pool(m) | N::Internal(m) => ApiError::Internal(m),
             N::UnknownPeer(p) => ApiError::Internal(format!("{p} is not a party of the charter")),

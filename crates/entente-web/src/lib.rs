@@ -58,7 +58,11 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
         )
         .route("/warnings/{id}", get(pages::warnings::one))
         .route("/warnings/{id}/{step}", post(pages::warnings::step))
-        .route("/register", get(pages::register::list))
+        .route(
+            "/register",
+            get(pages::register::list).post(pages::register::designate),
+        )
+        .route("/register/{id}/delist", post(pages::register::delist))
         .route("/screen", get(pages::register::screen))
         .route("/federation", get(pages::federation::page))
         .route("/audit", get(pages::audit::page))

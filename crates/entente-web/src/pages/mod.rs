@@ -248,6 +248,7 @@ pub fn why(e: &NodeError) -> (String, Option<String>) {
             ("error-conflict".into(), Some(m.clone()))
         }
         NodeError::NotFound => ("error-not_found".into(), None),
+        NodeError::Invalid(m) => ("error-invalid_input".into(), Some(m.clone())),
         NodeError::TooManyRequests { .. } => ("error-too_many_requests".into(), None),
         _ => ("error-internal".into(), None),
     }
@@ -259,7 +260,10 @@ pub fn step_failed(web: &Arc<Web>, s: &Signed, e: NodeError) -> Response {
         NodeError::NotFound | NodeError::Workflow(entente_workflow::Refusal::NotFound) => {
             not_found(web, s)
         }
-        NodeError::Workflow(_) | NodeError::Refused(_) | NodeError::TooManyRequests { .. } => {
+        NodeError::Workflow(_)
+        | NodeError::Refused(_)
+        | NodeError::Invalid(_)
+        | NodeError::TooManyRequests { .. } => {
             let (key, detail) = why(&e);
             refused(web, s, &key, detail)
         }

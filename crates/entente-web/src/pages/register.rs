@@ -2,10 +2,11 @@
 //! explanation of each match (which part of the name met which listed part, and how well; whether
 //! the date of birth and the nationality agree). Screening runs on the node's screening pool,
 //! through the same index and the same access policy as `/api/v1/screen`, and is audited the same.
-//! Designating and delisting from these pages, and a file of names, are not here yet (the API and
-//! the command line do both).
+//! Supervisors designate and delist from the list (analysts propose), through
+//! `entente_node::register`, the same steps the REST API takes. A file of names is not here yet
+//! (the API's batches and `entente screen` do it).
 
-use super::extract::Signed;
+use super::extract::{Posted, Signed};
 use super::{render, Chrome};
 use crate::Web;
 use askama::Template;
@@ -22,6 +23,8 @@ use std::sync::Arc;
 
 pub struct Entry {
     pub id: String,
+    /// Whether the user may delist it here (a supervisor of the node that designated it).
+    pub delistable: bool,
     pub kind: String,
     pub status: String,
     pub names: Vec<String>,
@@ -34,6 +37,7 @@ pub struct Entry {
 struct List {
     c: Chrome,
     entries: Vec<Entry>,
+    markings: Vec<&'static str>,
 }
 
 fn strings(o: &Value, key: &str) -> Vec<String> {
@@ -65,7 +69,14 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
         .iter()
         .map(|r| {
             let o: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
+            let status = o.get("status").and_then(Value::as_str).unwrap_or("");
             Entry {
+                delistable: status == "designated"
+                    && r.label.originator == web.node.party
+                    && matches!(
+                        s.role,
+                        entente_core::Role::Supervisor | entente_core::Role::Admin
+                    ),
                 id: r.id.clone(),
                 kind: o
                     .get("kind")
@@ -88,7 +99,11 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
         return super::failure(&web, s.lang, e);
     }
     let c = Chrome::new(&web, &s, "/register", "title-register");
-    let page = List { c, entries };
+    let page = List {
+        c,
+        entries,
+        markings: super::intel::MARKINGS[..4].to_vec(),
+    };
     render(StatusCode::OK, &page, &page.c)
 }
 
@@ -227,4 +242,63 @@ async fn run(web: &Web, s: &Signed, a: &Ask) -> Result<Vec<Hit>, String> {
             }
         })
         .collect())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EntryForm {
+    kind: String,
+    names: String,
+    birth_dates: String,
+    nationalities: String,
+    marking: String,
+    reason: String,
+}
+
+/// The words of a field, split at commas and white space.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A supervisor designates an entry; anyone else proposes one.
+pub async fn designate(State(web): State<Arc<Web>>, Posted(s, f): Posted<EntryForm>) -> Response {
+    let supervisor = matches!(
+        s.role,
+        entente_core::Role::Supervisor | entente_core::Role::Admin
+    );
+    let entry = entente_node::register::NewEntry {
+        kind: f.kind,
+        names: super::warnings::lines(&f.names),
+        birth_dates: words(&f.birth_dates),
+        nationalities: words(&f.nationalities.to_uppercase()),
+        marking: Some(f.marking).filter(|m| !m.is_empty()),
+        reason: Some(f.reason).filter(|r| !entente_core::text::is_blank(r)),
+        status: Some(if supervisor { "designated" } else { "proposed" }.into()),
+        ..Default::default()
+    };
+    match entente_node::register::designate(&web.node, &s.principal, entry).await {
+        Ok(_) => super::see_other("/register"),
+        Err(e) => super::step_failed(&web, &s, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DelistForm {
+    reason: String,
+}
+
+pub async fn delist(
+    State(web): State<Arc<Web>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Posted(s, f): Posted<DelistForm>,
+) -> Response {
+    let reason = Some(f.reason).filter(|r| !entente_core::text::is_blank(r));
+    match entente_node::register::delist(&web.node, &s.principal, &id, reason).await {
+        Ok(_) => super::see_other("/register"),
+        Err(e) => super::step_failed(&web, &s, e),
+    }
 }

@@ -295,6 +295,56 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
         "{page}"
     );
 
+    // The supervisor designates an entry through the register's form, screening finds it, and
+    // the supervisor delists it; an analyst's form only proposes.
+    let (_, _, page) = s.get("/register", "en").await;
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = s
+        .post(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("kind", "person"),
+                ("names", "Timur Abdullaev\nАбдуллаев Тимур"),
+                ("birth_dates", "1979-03"),
+                ("nationalities", "uz"),
+                ("marking", "TLP:GREEN"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, _, page) = s.get("/screen?name=%D0%90%D0%B1%D0%B4%D1%83%D0%BB%D0%BB%D0%B0%D0%B5%D0%B2+%D0%A2%D0%B8%D0%BC%D1%83%D1%80", "en").await;
+    assert!(page.contains("Timur Abdullaev"), "{page}");
+    let (_, _, page) = s.get("/register", "en").await;
+    let at = page
+        .find("/delist\"")
+        .expect("a delist form for the supervisor");
+    let start = page[..at].rfind("action=\"").unwrap() + 8;
+    let delist = page[start..at + 7].to_owned();
+    let (status, _, page) = s
+        .post(&delist, &[("csrf", &csrf), ("reason", "listed in error")])
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, _, page) = s.get("/register", "en").await;
+    assert!(page.contains("delisted"), "{page}");
+    let (_, _, page) = a.get("/register", "en").await;
+    assert!(
+        !page.contains("/delist\""),
+        "an analyst is offered no delisting"
+    );
+    assert!(page.contains("Propose an entry"));
+    let (status, _, page) = s
+        .post(
+            "/register",
+            &[("csrf", &csrf), ("kind", "ship"), ("names", "X")],
+        )
+        .await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("must be `person` or `organization`"),
+        "the rule's own words: {page}"
+    );
+
     // Signing out ends the session on the node, not only in the browser.
     let (_, _, page) = s.get("/", "en").await;
     let csrf = Browser::csrf(&page);
