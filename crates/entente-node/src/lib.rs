@@ -9,6 +9,7 @@
 //! It depends on no HTTP crate (`./scripts/test` checks): `entente-server` puts HTTP in front of
 //! it, `entente-federation` pulls through it, and tests drive it in process.
 
+pub mod audit;
 pub mod auth;
 pub mod cpu;
 pub mod credentials;

@@ -94,6 +94,25 @@ pub(crate) async fn entries(
         .collect()
 }
 
+/// The head of the largest tree, by the primary key's order (no scan of the others).
+pub(crate) async fn latest_head(pool: &SqlitePool) -> Result<Option<TreeHead>, StoreError> {
+    let row = sqlx::query(
+        "SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?;
+    row.map(|r| {
+        Ok(TreeHead {
+            tree_size: r.try_get(0).map_err(db_err)?,
+            root: r.try_get(1).map_err(db_err)?,
+            ts_us: r.try_get(2).map_err(db_err)?,
+            signature: r.try_get(3).map_err(db_err)?,
+        })
+    })
+    .transpose()
+}
+
 pub(crate) async fn heads(pool: &SqlitePool) -> Result<Vec<TreeHead>, StoreError> {
     let rows =
         sqlx::query("SELECT tree_size, root, ts_us, signature FROM tree_heads ORDER BY tree_size")

@@ -824,6 +824,10 @@ impl Store for SqliteStore {
         audit::heads(&self.pool).await
     }
 
+    async fn latest_tree_head(&self) -> Result<Option<TreeHead>, StoreError> {
+        audit::latest_head(&self.pool).await
+    }
+
     async fn get_status(&self, id: &str) -> Result<Option<StatusRecord>, StoreError> {
         let row = sqlx::query("SELECT id, owner, json FROM statuses WHERE id = ?")
             .bind(id)

@@ -181,6 +181,26 @@ pub async fn duplicates_equivocation_flags_and_date_added(s: &dyn Store) {
     assert_eq!(s.tree_heads().await.unwrap().len(), 4);
 }
 
+/// The latest tree head is the last of all the heads, and none before any write.
+pub async fn the_latest_tree_head_is_the_last(s: &dyn Store) {
+    assert!(s.latest_tree_head().await.unwrap().is_none());
+    for n in 1..=3 {
+        s.insert_objects(
+            "c",
+            batch(
+                vec![obj(&format!("h{n}"), 1, Tlp::Green, "x")],
+                audit(),
+                100 + n,
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let all = s.tree_heads().await.unwrap();
+    assert!(!all.is_empty());
+    assert_eq!(s.latest_tree_head().await.unwrap().as_ref(), all.last());
+}
+
 pub async fn last_and_first_are_among_visible_versions(s: &dyn Store) {
     s.insert_objects(
         "c",
@@ -438,6 +458,12 @@ macro_rules! store_contract {
         async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects() {
             let (store, _keep) = $make.await;
             $crate::contract::a_pull_advances_its_cursor_and_records_its_events_with_its_objects(&store).await;
+        }
+
+        #[tokio::test]
+        async fn the_latest_tree_head_is_the_last() {
+            let (store, _keep) = $make.await;
+            $crate::contract::the_latest_tree_head_is_the_last(&store).await;
         }
 
         #[tokio::test]

@@ -163,7 +163,7 @@ pub struct StoredAuditEntry {
 }
 
 /// A signed tree head over the first `tree_size` audit entries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeHead {
     pub tree_size: i64,
     pub root: Vec<u8>,
@@ -332,6 +332,8 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<StoredAuditEntry>, StoreError>;
     async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError>;
+    /// The signed tree head of the largest tree (the latest), if any.
+    async fn latest_tree_head(&self) -> Result<Option<TreeHead>, StoreError>;
 
     async fn get_status(&self, id: &str) -> Result<Option<StatusRecord>, StoreError>;
 

@@ -99,6 +99,7 @@ chart-lag = Lag per peer
 filter-status = Status
 filter-kind = Kind
 filter-type = Type
+filter-since = Added since
 filter-any = Any
 filter-apply = Apply
 
@@ -257,6 +258,20 @@ federation-none = This node pulls from no peer.
 security-events = Security events
 security-events-none = No security events.
 audit-hint = Every write and every read of marked data, oldest first, as the node recorded it.
+audit-head = Signed tree head
+audit-size = Entries covered
+audit-root = Merkle root
+audit-verify = Verify the whole log
+audit-who = Who
+audit-action = Action
+audit-verified = { $count ->
+    [one] The log verifies: { $n } entry, every signed tree head matches.
+   *[other] The log verifies: { $n } entries, every signed tree head matches.
+}
+audit-problems = { $count ->
+    [one] { $n } problem found:
+   *[other] { $n } problems found:
+}
 audit-entry = Entry
 admin-hint = A new role takes effect at the user's next request. Users and tokens are added with `entente user`.
 

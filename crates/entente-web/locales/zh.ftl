@@ -86,6 +86,7 @@ chart-lag = 各节点的延迟
 filter-status = 状态
 filter-kind = 类别
 filter-type = 类型
+filter-since = 添加日期起
 filter-any = 全部
 filter-apply = 筛选
 
@@ -244,6 +245,14 @@ federation-none = 本节点未从任何节点接收数据。
 security-events = 安全事件
 security-events-none = 没有安全事件。
 audit-hint = 按节点记录的顺序（从早到晚）列出每次写入和每次对有标记数据的读取。
+audit-head = 已签名的树头
+audit-size = 涵盖的记录数
+audit-root = 默克尔根
+audit-verify = 验证整个日志
+audit-who = 操作者
+audit-action = 操作
+audit-verified = 日志验证通过：共 { $n } 条记录，所有已签名的树头均一致。
+audit-problems = 发现 { $n } 个问题：
 audit-entry = 记录
 admin-hint = 新角色从该用户的下一次请求起生效。用户和令牌通过 `entente user` 添加。
 

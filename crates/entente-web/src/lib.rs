@@ -66,6 +66,7 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
         .route("/screen", get(pages::register::screen))
         .route("/federation", get(pages::federation::page))
         .route("/audit", get(pages::audit::page))
+        .route("/audit/verify", post(pages::audit::verify))
         .route("/admin", get(pages::admin::page))
         .route("/admin/users/{name}/role", post(pages::admin::set_role))
         .route("/ui/events", get(pages::live::events))

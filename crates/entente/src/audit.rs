@@ -6,7 +6,6 @@
 
 use crate::nodedir::NodeDir;
 use anyhow::Result;
-use entente_core::audit::{leaf_hash, tree_head_message, Frontier};
 use entente_stix::canonical::canonical_json;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -21,89 +20,14 @@ pub struct Report {
 
 pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
     let node = nd.node().await?;
+    let log = entente_node::audit::verify_log(&node).await?;
+    let mut report = Report {
+        entries: log.entries,
+        heads: log.heads,
+        objects: 0,
+        problems: log.problems,
+    };
     let store = node.store.clone();
-    let mut report = Report::default();
-    let heads: HashMap<i64, entente_store::TreeHead> = store
-        .tree_heads()
-        .await?
-        .into_iter()
-        .map(|h| (h.tree_size, h))
-        .collect();
-    let key = node.signer.verifying_key();
-    let mut frontier = Frontier::default();
-    let mut expected_seq = 1i64;
-    loop {
-        let batch = store.audit_entries(expected_seq - 1, 10_000).await?;
-        if batch.is_empty() {
-            break;
-        }
-        for e in batch {
-            if e.seq != expected_seq {
-                report.problems.push(format!(
-                    "audit entry {expected_seq} is missing (the next stored entry is {})",
-                    e.seq
-                ));
-                expected_seq = e.seq;
-            }
-            let leaf = leaf_hash(&e.entry);
-            if leaf[..] != e.leaf_hash[..] {
-                report.problems.push(format!(
-                    "audit entry {} was changed: its content does not match its leaf hash",
-                    e.seq
-                ));
-            }
-            let claimed_seq = serde_json::from_slice::<Value>(&e.entry)
-                .ok()
-                .and_then(|v| v.get(0).and_then(Value::as_i64));
-            if claimed_seq != Some(e.seq) {
-                report.problems.push(format!(
-                    "audit entry {} says it is entry {claimed_seq:?}: entries were moved",
-                    e.seq
-                ));
-            }
-            frontier.push(leaf);
-            report.entries += 1;
-            if let Some(h) = heads.get(&e.seq) {
-                report.heads += 1;
-                let root = frontier.root();
-                if h.root[..] != root[..] {
-                    report.problems.push(format!(
-                        "the signed tree head at size {} does not match the log: entries up to {} were changed, removed or reordered",
-                        h.tree_size, e.seq
-                    ));
-                }
-                let sig_ok = <[u8; 64]>::try_from(h.signature.as_slice())
-                    .map(|s| ed25519_dalek::Signature::from_bytes(&s))
-                    .is_ok_and(|s| {
-                        let size = u64::try_from(h.tree_size).unwrap_or_default();
-                        key.verify_strict(
-                            &tree_head_message(
-                                size,
-                                &h.root.clone().try_into().unwrap_or([0; 32]),
-                                h.ts_us,
-                            ),
-                            &s,
-                        )
-                        .is_ok()
-                    });
-                if !sig_ok {
-                    report.problems.push(format!(
-                        "the tree head at size {} is not signed by this node's key",
-                        h.tree_size
-                    ));
-                }
-            }
-            expected_seq += 1;
-        }
-    }
-    if let Some(max_head) = heads.keys().max() {
-        if *max_head > expected_seq - 1 {
-            report.problems.push(format!(
-                "a signed tree head covers {max_head} entries but only {} remain: entries were removed from the end",
-                expected_seq - 1
-            ));
-        }
-    }
     let mac_key = entente_node::integrity::mac_key(&node.signer);
     let total = store.count_objects().await?;
     let bar = progress

@@ -1,7 +1,7 @@
 //! The audit log as a page (admins: it names who read what), paged from the oldest entry; and
 //! [`read`], which records a page's reads of marked data in it, as the API records its own.
 
-use super::extract::Signed;
+use super::extract::{Posted, Signed};
 use super::{render, Chrome};
 use crate::Web;
 use askama::Template;
@@ -44,36 +44,65 @@ pub struct Entry {
     pub text: Vec<String>,
 }
 
+/// The latest signed tree head, as shown.
+pub struct Head {
+    pub size: i64,
+    pub at_us: i64,
+    pub root: String,
+    pub signed: bool,
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct Page {
     c: Chrome,
     entries: Vec<Entry>,
     next: Option<i64>,
+    head: Option<Head>,
+    who: String,
+    action: String,
+    /// A check of the whole log, when one was asked for.
+    report: Option<entente_node::audit::LogReport>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct From {
     after: i64,
+    /// Only entries whose principal contains this.
+    who: String,
+    /// Only entries of this action.
+    action: String,
 }
 
 pub const PAGE: usize = 100;
+/// The most entries one page reads for its filters before it offers the next page.
+pub const MAX_SCAN: usize = 10_000;
 
-pub async fn page(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<From>) -> Response {
+async fn show(
+    web: &Web,
+    s: &Signed,
+    f: From,
+    report: Option<entente_node::audit::LogReport>,
+) -> Response {
     if s.role != entente_core::Role::Admin {
-        return super::refused(&web, &s, "error-admins-only", None);
+        return super::refused(web, s, "error-admins-only", None);
     }
-    let stored = match web.node.store.audit_entries(f.after.max(0), PAGE).await {
-        Ok(e) => e,
-        Err(e) => return super::failure(&web, s.lang, e.into()),
-    };
-    let next = (stored.len() == PAGE).then(|| stored.last().map_or(0, |e| e.seq));
-    let entries = stored
-        .iter()
-        .map(|e| Entry {
-            seq: e.seq,
-            text: serde_json::from_slice::<Vec<Value>>(&e.entry)
+    let store = &web.node.store;
+    let mut entries = Vec::new();
+    let mut after = f.after.max(0);
+    let mut scanned = 0;
+    let mut more = false;
+    while entries.len() < PAGE && scanned < MAX_SCAN {
+        let stored = match store.audit_entries(after, 1_000).await {
+            Ok(e) => e,
+            Err(e) => return super::failure(web, s.lang, e.into()),
+        };
+        more = stored.len() == 1_000;
+        scanned += stored.len();
+        for e in &stored {
+            after = e.seq;
+            let text: Vec<String> = serde_json::from_slice::<Vec<Value>>(&e.entry)
                 .unwrap_or_default()
                 .into_iter()
                 .skip(1)
@@ -82,10 +111,57 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<From>)
                     Value::Null => String::new(),
                     v => v.to_string(),
                 })
-                .collect(),
-        })
-        .collect();
-    let c = Chrome::new(&web, &s, "/audit", "title-audit");
-    let page = Page { c, entries, next };
+                .collect();
+            let matches = (f.who.is_empty() || text.iter().any(|t| t.contains(&f.who)))
+                && (f.action.is_empty() || text.contains(&f.action));
+            if matches {
+                entries.push(Entry { seq: e.seq, text });
+                if entries.len() == PAGE {
+                    more = true;
+                    break;
+                }
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    let head = match store.latest_tree_head().await {
+        Ok(h) => h.map(|h| Head {
+            size: h.tree_size,
+            at_us: h.ts_us,
+            root: h.root.iter().map(|b| format!("{b:02x}")).collect(),
+            signed: entente_node::audit::head_signed(&h, &web.node.signer.verifying_key()),
+        }),
+        Err(e) => return super::failure(web, s.lang, e.into()),
+    };
+    let c = Chrome::new(web, s, "/audit", "title-audit");
+    let page = Page {
+        c,
+        entries,
+        next: more.then_some(after),
+        head,
+        who: f.who,
+        action: f.action,
+        report,
+    };
     render(StatusCode::OK, &page, &page.c)
+}
+
+pub async fn page(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<From>) -> Response {
+    show(&web, &s, f, None).await
+}
+
+#[derive(Deserialize)]
+pub struct Nothing {}
+
+/// Re-derives the whole log's tree and checks every signed tree head (admins).
+pub async fn verify(State(web): State<Arc<Web>>, Posted(s, _): Posted<Nothing>) -> Response {
+    if s.role != entente_core::Role::Admin {
+        return super::refused(&web, &s, "error-admins-only", None);
+    }
+    match entente_node::audit::verify_log(&web.node).await {
+        Ok(report) => show(&web, &s, From::default(), Some(report)).await,
+        Err(e) => super::failure(&web, s.lang, e),
+    }
 }

@@ -92,6 +92,7 @@ struct List {
     originators: Vec<(String, &'static str)>,
     /// The query string of the next page, when there is one.
     next: Option<String>,
+    since: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -100,6 +101,8 @@ pub struct Filter {
     r#type: String,
     marking: String,
     originator: String,
+    /// Added on or after this day (`YYYY-MM-DD`).
+    since: String,
     after: Option<i64>,
 }
 
@@ -121,6 +124,10 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
         },
         versions: VersionMatch::last(),
         spec_version_matches: true,
+        added_after_us: chrono::NaiveDate::parse_from_str(&f.since, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp_micros() - 1),
         ..Default::default()
     };
     let mut rows = Vec::new();
@@ -170,10 +177,11 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
     }
     let next = (more && after.is_some()).then(|| {
         format!(
-            "type={}&marking={}&originator={}&after={}",
+            "type={}&marking={}&originator={}&since={}&after={}",
             crate::urlencode(&f.r#type),
             crate::urlencode(&f.marking),
             crate::urlencode(&f.originator),
+            crate::urlencode(&f.since),
             after.unwrap_or(0)
         )
     });
@@ -199,6 +207,7 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
             .collect(),
         rows,
         next,
+        since: f.since.clone(),
         c,
     };
     render(StatusCode::OK, &page, &page.c)

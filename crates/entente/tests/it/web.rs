@@ -104,7 +104,7 @@ impl Browser {
     }
 }
 
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 10] = [
     "/",
     "/intel",
     "/intel/new",
@@ -114,6 +114,7 @@ const PAGES: [&str; 9] = [
     "/screen?name=%D0%9C%D0%BE%D1%80%D0%B3%D1%83%D0%BB%D0%BE%D0%B2",
     "/federation",
     "/audit",
+    "/admin",
 ];
 
 #[tokio::test]
@@ -201,6 +202,20 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
         "names are isolated from the text around them"
     );
     assert!(!page.contains("href=\"javascript:"));
+
+    // The audit page: the latest signed tree head verifies; the whole log verifies on request;
+    // the filters keep the entries of one action.
+    let (_, _, page) = b.get("/audit?action=read-objects", "en").await;
+    assert!(page.contains("verifies against the key of KZ"), "{page}");
+    assert!(page.contains("read-objects"));
+    assert!(
+        !page.contains("<bdi>add-objects</bdi>"),
+        "filtered by action"
+    );
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = b.post("/audit/verify", &[("csrf", &csrf)]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("The log verifies"), "{page}");
 
     // The language chosen wins over Accept-Language.
     let (status, _, _) = b.get("/lang/ru?back=/warnings", "en").await;
