@@ -5,7 +5,7 @@
 // Cyrillic; hostile text inert; an invisible object's page the same as an absent one's.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
@@ -178,6 +178,23 @@ test("screening a name written in Cyrillic finds the entry listed in Latin, and 
   assert.match(text, /Arman Seitkali/);
   assert.match(text, /seitkali/i);
   await page.screenshot({ path: join(shots, "ru-screen-result.png"), fullPage: true });
+
+  // A file of names, with a progress bar, and the answer to download.
+  await page.goto(`${kz.url}screen`);
+  await page.setInputFiles("#file", {
+    name: "names.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("id,name\nq1,Сейткали Арман\nq2,Иван Петров\nq3,\n"),
+  });
+  await page.click("#screen-file button[type=submit]");
+  await page.waitForSelector("#screen-download:not([hidden])", { timeout: 20000 });
+  assert.equal(await page.getAttribute("#screen-progress", "value"), "3");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#screen-download")]);
+  const csv = readFileSync(await download.path(), "utf8");
+  assert.match(csv, /^line,id,name,entry,listed_name,score,error/);
+  assert.match(csv, /q1,Сейткали Арман,x-entente-register-entry--[^,]+,Arman Seitkali/);
+  assert.match(csv, /^4,,.*is empty/m, "a line that cannot be read is answered with why");
+  await page.screenshot({ path: join(shots, "ru-screen-file.png"), fullPage: true });
   await ctx.close();
 });
 

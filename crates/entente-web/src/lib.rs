@@ -64,6 +64,12 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
         )
         .route("/register/{id}/delist", post(pages::register::delist))
         .route("/screen", get(pages::register::screen))
+        .route(
+            "/screen/file",
+            post(pages::register::screen_file).layer(axum::extract::DefaultBodyLimit::max(
+                pages::register::MAX_FILE + 64 * 1024,
+            )),
+        )
         .route("/federation", get(pages::federation::page))
         .route("/audit", get(pages::audit::page))
         .route("/audit/verify", post(pages::audit::verify))

@@ -3,8 +3,9 @@
 //! the date of birth and the nationality agree). Screening runs on the node's screening pool,
 //! through the same index and the same access policy as `/api/v1/screen`, and is audited the same.
 //! Supervisors designate and delist from the list (analysts propose), through
-//! `entente_node::register`, the same steps the REST API takes. A file of names is not here yet
-//! (the API's batches and `entente screen` do it).
+//! `entente_node::register`, the same steps the REST API takes. A file of names (CSV or JSON
+//! Lines, as `entente screen` reads them) is screened into a CSV answer, streamed a batch at a
+//! time so the page's script can show progress; without the script the browser downloads it.
 
 use super::extract::{Posted, Signed};
 use super::{render, Chrome};
@@ -301,4 +302,176 @@ pub async fn delist(
         Ok(_) => super::see_other("/register"),
         Err(e) => super::step_failed(&web, &s, e),
     }
+}
+
+/// The largest file of names the page takes.
+pub const MAX_FILE: usize = 4 * 1024 * 1024;
+/// Names screened per batch of the stream.
+const BATCH: usize = 100;
+
+/// A CSV line of the answer.
+fn csv_line(fields: &[&str]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(fields);
+    let _ = w.flush();
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Screens a file of names: the answer is CSV, a line for each match of each name (or one with
+/// no entry when none matched, or the error when the line could not be read), in input order.
+pub async fn screen_file(
+    State(web): State<Arc<Web>>,
+    s: Signed,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Ok(mut multipart) = multipart else {
+        return super::refused(&web, &s, "error-bad-form", None);
+    };
+    let mut csrf = String::new();
+    let mut text = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+                Some("file") => match field.bytes().await {
+                    Ok(b) if b.len() <= MAX_FILE => {
+                        text = Some(String::from_utf8_lossy(&b).into_owned())
+                    }
+                    _ => return super::refused(&web, &s, "error-form-too-large", None),
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return super::refused(&web, &s, "error-form-too-large", None),
+        }
+    }
+    if !crate::session::same(&csrf, &s.csrf) {
+        return super::refused(&web, &s, "error-csrf", None);
+    }
+    let Some(text) = text else {
+        return super::refused(&web, &s, "error-bad-form", None);
+    };
+    let items = match entente_screen::input::input(&text) {
+        Ok(items) => items,
+        Err(e) => return super::refused(&web, &s, "error-screen-file", Some(e.to_string())),
+    };
+    let parts: usize = items
+        .iter()
+        .filter_map(|(_, q)| q.as_ref().ok())
+        .map(|(_, q)| entente_screen::matcher::name_size(&q.name))
+        .sum();
+    if parts > web.node.settings.max_screening_parts {
+        return super::refused(
+            &web,
+            &s,
+            "error-screen-too-many",
+            Some(format!(
+                "{parts} name parts; a file holds at most {}",
+                web.node.settings.max_screening_parts
+            )),
+        );
+    }
+    let index = match entente_node::screening::index(&web.node).await {
+        Ok(i) => i,
+        Err(e) => return super::failure(&web, s.lang, e),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::convert::Infallible>>(4);
+    let node = web.node.clone();
+    let principal = s.principal.clone();
+    tokio::spawn(async move {
+        let header = csv_line(&[
+            "line",
+            "id",
+            "name",
+            "entry",
+            "listed_name",
+            "score",
+            "error",
+        ]);
+        if tx.send(Ok(header)).await.is_err() {
+            return;
+        }
+        let mut named = Vec::new();
+        let total = items.len();
+        let mut items = items.into_iter();
+        loop {
+            let batch: Vec<_> = items.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let idx = index.clone();
+            let viewer = principal.viewer.clone();
+            let now_ns = node.now_us().saturating_mul(1000);
+            let out = entente_node::cpu::run(&node.screening_pool, move || {
+                let mut out = String::new();
+                let mut named = Vec::new();
+                for (line, q) in batch {
+                    let n = line.to_string();
+                    match q {
+                        Err(e) => {
+                            out.push_str(&csv_line(&[&n, "", "", "", "", "", &e.to_string()]))
+                        }
+                        Ok((id, q)) => {
+                            let matches = idx.screen(&viewer, &q, THRESHOLD, LIMIT, now_ns);
+                            if matches.is_empty() {
+                                out.push_str(&csv_line(&[&n, &id, &q.name, "", "", "", ""]));
+                            }
+                            for m in matches {
+                                let entry = idx
+                                    .register
+                                    .entries()
+                                    .get(m.entry)
+                                    .map_or("", |e| e.id.as_str());
+                                named.push(entry.to_owned());
+                                out.push_str(&csv_line(&[
+                                    &n,
+                                    &id,
+                                    &q.name,
+                                    entry,
+                                    &m.name,
+                                    &format!("{:.3}", m.score),
+                                    "",
+                                ]));
+                            }
+                        }
+                    }
+                }
+                (out, named)
+            })
+            .await;
+            let Ok((out, more)) = out else { return };
+            named.extend(more);
+            if tx.send(Ok(out)).await.is_err() {
+                // The user left: the rest is not screened.
+                return;
+            }
+        }
+        named.sort();
+        named.dedup();
+        let _ = node
+            .store
+            .append_audit(AuditRecord {
+                ts_us: node.now_us(),
+                principal: principal.name(),
+                action: "screen".into(),
+                collection: None,
+                objects: named,
+                outcome: "ok".into(),
+                detail: Some(format!("{total} name(s) screened (web, file)")),
+            })
+            .await;
+    });
+    let stream =
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+    let mut resp = Response::new(axum::body::Body::from_stream(stream));
+    let h = resp.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"screening.csv\""),
+    );
+    resp
 }
