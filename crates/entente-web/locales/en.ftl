@@ -90,6 +90,12 @@ dash-ours = Our state's warnings
 dash-with-hits = With hits
 dash-review-soon = Review date within 14 days
 dash-new = New this week
+new-objects = { $count ->
+    [0] No new intelligence this week
+    [one] { $n } new object of intelligence this week
+   *[other] { $n } new objects of intelligence this week
+}
+new-objects-many = At least { $n } new objects of intelligence this week
 dash-federation = Federation
 chart-weekly = Warnings and hits, last 12 weeks
 chart-warnings = Warnings
@@ -279,7 +285,10 @@ audit-problems = { $count ->
    *[other] { $n } problems found:
 }
 audit-entry = Entry
-admin-hint = A new role takes effect at the user's next request. Users and tokens are added with `entente user`.
+token-new = Issue a token
+token-revoke = Revoke all tokens
+token-issued = A new token for { $user }; it is shown only now:
+admin-hint = A new role, a new token or a revocation takes effect at the user's next request; each is in the audit log. Users are added with `entente user add`.
 
 error-not_found = There is no such thing here, or it is not for you to see.
 error-invalid_input = What was given is not acceptable.

@@ -77,6 +77,11 @@ dash-ours = 本国的预警
 dash-with-hits = 有发现的
 dash-review-soon = 14 天内到期复审
 dash-new = 本周新增
+new-objects = { $count ->
+    [0] 本周没有新情报
+   *[other] 本周新增 { $n } 条情报
+}
+new-objects-many = 本周新增至少 { $n } 条情报
 dash-federation = 联网
 chart-weekly = 最近 12 周的预警和发现
 chart-warnings = 预警
@@ -260,7 +265,10 @@ audit-action = 操作
 audit-verified = 日志验证通过：共 { $n } 条记录，所有已签名的树头均一致。
 audit-problems = 发现 { $n } 个问题：
 audit-entry = 记录
-admin-hint = 新角色从该用户的下一次请求起生效。用户和令牌通过 `entente user` 添加。
+token-new = 签发令牌
+token-revoke = 撤销全部令牌
+token-issued = { $user } 的新令牌，仅此一次显示：
+admin-hint = 新角色、新令牌或撤销从该用户的下一次请求起生效，并记入审计日志。用户通过 `entente user add` 添加。
 
 error-not_found = 这里没有该对象，或您无权查看。
 error-invalid_input = 提交的内容不可接受。

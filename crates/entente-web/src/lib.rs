@@ -75,6 +75,11 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
         .route("/audit/verify", post(pages::audit::verify))
         .route("/admin", get(pages::admin::page))
         .route("/admin/users/{name}/role", post(pages::admin::set_role))
+        .route("/admin/users/{name}/tokens", post(pages::admin::new_token))
+        .route(
+            "/admin/users/{name}/tokens/revoke",
+            post(pages::admin::revoke_tokens),
+        )
         .route("/ui/events", get(pages::live::events))
         .route("/ui/static/{file}", get(pages::assets::file))
         .layer(axum::middleware::from_fn(headers::secure));

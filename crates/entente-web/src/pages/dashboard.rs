@@ -25,7 +25,14 @@ struct Page {
     recent: Vec<Row>,
     links: Vec<super::federation::Link>,
     chart: String,
+    /// Objects added this week that the user may see, counted up to [`NEW_CAP`], and the day the
+    /// week began (for the link to them).
+    new_objects: usize,
+    week_start: String,
 }
+
+/// The most new objects the dashboard counts (a bounded read; past it, it says "at least").
+pub const NEW_CAP: usize = 200;
 
 const DAY_US: i64 = 86_400_000_000;
 
@@ -50,6 +57,21 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed) -> Response {
     let week_ago = chrono::DateTime::from_timestamp_micros(now - 7 * DAY_US)
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default();
+    let query = entente_store::read::Query {
+        versions: entente_store::read::VersionMatch::last(),
+        spec_version_matches: true,
+        added_after_us: Some(now - 7 * DAY_US),
+        ..Default::default()
+    };
+    let new_objects =
+        match entente_node::read::page(&web.node, &s.principal, &query, None, NEW_CAP, false).await
+        {
+            Ok(p) => p.rows.len(),
+            Err(e) => return super::failure(&web, s.lang, e),
+        };
+    let week_start = chrono::DateTime::from_timestamp_micros(now - 7 * DAY_US)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
     let c = Chrome::new(&web, &s, "/", "title-dashboard");
     let chart = weekly_chart(&c, &all, now);
     let mut page = Page {
@@ -62,6 +84,8 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed) -> Response {
         recent: Vec::new(),
         links,
         chart,
+        new_objects,
+        week_start,
     };
     for (row, _) in all {
         let has = |s: &str| row.steps.contains(&s);

@@ -217,6 +217,38 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
     assert_eq!(status, 200);
     assert!(page.contains("The log verifies"), "{page}");
 
+    // An admin issues a token for the analyst, shown once, that the API then takes; revoking it
+    // ends it at the next request.
+    let (_, _, page) = b.get("/admin", "en").await;
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = b
+        .post("/admin/users/analyst1/tokens", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let at = page.find("<code>ent_").expect("the token, shown once") + 6;
+    let token = page[at..at + page[at..].find('<').unwrap()].to_owned();
+    let api = |t: String| {
+        let url = format!("{}api/v1/warnings", node.base_url());
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(api(token.clone()).await, 200);
+    let (status, _, _) = b
+        .post("/admin/users/analyst1/tokens/revoke", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(api(token).await, 401);
+    let (_, _, page) = b.get("/audit?action=token-new", "en").await;
+    assert!(page.contains("<bdi>token-new</bdi>"), "{page}");
+
     // The language chosen wins over Accept-Language.
     let (status, _, _) = b.get("/lang/ru?back=/warnings", "en").await;
     assert_eq!(status, 303);
