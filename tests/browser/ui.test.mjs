@@ -56,9 +56,13 @@ test("every page, in each of the three languages, complete and accessible", asyn
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await signIn(page, kz, kz.analyst);
+  // A warning's page and an object's page too: the demo's warning, and KZ's briefing.
+  await page.goto(`${kz.url}warnings`);
+  const warning = await page.getAttribute('a[href^="/warnings/x-entente-warning--"]', "href");
+  const pages = [...PAGES, ["warning", warning.slice(1)], ["object", "intel/report--5d6e7f8a-9b1c-4d2e-8f3a-4b5c6d7e8f99"]];
   for (const lang of ["en", "ru", "zh"]) {
     await page.goto(`${kz.url}lang/${lang}?back=/`);
-    for (const [name, path] of PAGES) {
+    for (const [name, path] of pages) {
       const response = await page.goto(`${kz.url}${path}`);
       assert.equal(response.status(), 200, `${name} ${lang}`);
       assert.equal(await page.getAttribute("html", "lang"), lang);
