@@ -39,36 +39,42 @@ for i in $(seq 20); do
     \"grading\": {\"source\": \"B\", \"information\": \"2\", \"handling\": [\"H0\"]}}"
 done
 
-sign_in() { # NAME PASSWORD JAR
-  local page csrf
-  page=$(curl -s -c "$3" -b "$3" "${base}signin")
-  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//;s/"$//')
-  curl -s -o /dev/null -c "$3" -b "$3" --data-urlencode "csrf=$csrf" --data-urlencode "name=$1" \
-    --data-urlencode "password=$2" --data-urlencode "next=/" "${base}signin"
+# The node's cookies are __Host- cookies marked Secure, which curl does not keep for plain HTTP:
+# they are read from the answers' headers and sent by hand.
+cookie_of() { # HEADERS-FILE NAME
+  sed -n "s/^[Ss]et-[Cc]ookie: $2=\([^;]*\).*/\1/p" "$1" | head -1
 }
-sign_in analyst "$(sed -n 's/^password: //p' <<<"$analyst")" "$tmp/analyst.jar"
-sign_in admin "$(sed -n 's/^password: //p' <<<"$admin")" "$tmp/admin.jar"
-# The jars hold __Host- cookies marked Secure; on plain HTTP curl keeps them only with this.
-sed -i 's/\tTRUE\t/\tFALSE\t/' "$tmp"/*.jar
+sign_in() { # NAME PASSWORD -> prints the session cookie
+  local page csrf pre
+  page=$(curl -s -D "$tmp/h1" "${base}signin")
+  pre=$(cookie_of "$tmp/h1" __Host-entente-pre)
+  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//;s/"$//')
+  curl -s -o /dev/null -D "$tmp/h2" -H "Cookie: __Host-entente-pre=$pre" --data-urlencode "csrf=$csrf" \
+    --data-urlencode "name=$1" --data-urlencode "password=$2" --data-urlencode "next=/" "${base}signin"
+  echo "__Host-entente=$(cookie_of "$tmp/h2" __Host-entente)"
+}
+analyst_cookie=$(sign_in analyst "$(sed -n 's/^password: //p' <<<"$analyst")")
+admin_cookie=$(sign_in admin "$(sed -n 's/^password: //p' <<<"$admin")")
 
 some=$(curl -s -H "Authorization: Bearer $token" -H 'Accept: application/taxii+json;version=2.1' \
-  "${url}api/collections/365fed99-08fa-4dcd-a1b3-fb247eb41d01/objects/?limit=1" | grep -o '"id":"indicator--[^"]*"' | head -1 | cut -d'"' -f4)
-warning=$(curl -s -H "Authorization: Bearer $token" "${base}api/v1/warnings" | grep -o '"id":"x-entente-warning--[^"]*"' | head -1 | cut -d'"' -f4)
+  "${url}api/collections/365fed99-08fa-4dcd-a1b3-fb247eb41d01/objects/?match%5Btype%5D=indicator&limit=1" | grep -o '"id":"indicator--[^"]*"' | head -1 | cut -d'"' -f4 || true)
+warning=$(curl -s -H "Authorization: Bearer $token" "${base}api/v1/warnings" | grep -o '"id":"x-entente-warning--[^"]*"' | head -1 | cut -d'"' -f4 || true)
+[ -n "$some" ] && [ -n "$warning" ] || { echo "bench/ui.sh: found no indicator or no warning to time" >&2; exit 1; }
 
 echo "== $runs requests per page; milliseconds to the first byte"
 printf '%-44s %8s %8s %8s\n' page median p95 status
-time_page() { # JAR PATH
+time_page() { # COOKIE PATH
   local status
-  status=$(curl -s -o /dev/null -w '%{http_code}' -b "$1" "${base}$2")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $1" "${base}$2")
   for _ in $(seq "$runs"); do
-    curl -s -o /dev/null -w '%{time_starttransfer}\n' -b "$1" "${base}$2"
+    curl -s -o /dev/null -w '%{time_starttransfer}\n' -H "Cookie: $1" "${base}$2"
   done | sort -n | awk -v p="$2" -v s="$status" '{t[NR]=$1*1000} END {printf "%-44s %8.1f %8.1f %8s\n", "/" p, t[int(NR*0.5)], t[int(NR*0.95)], s}'
 }
 for p in "" "intel" "intel?type=indicator" "intel?marking=TLP%3ARED" "intel?since=2099-01-01" "intel/$some" \
          "intel/new" "warnings" "warnings/$warning" "warnings/new" "register" \
          "screen?name=Timur+Aliyev" "federation"; do
-  time_page "$tmp/analyst.jar" "$p"
+  time_page "$analyst_cookie" "$p"
 done
-for p in "audit" "admin"; do time_page "$tmp/admin.jar" "$p"; done
+for p in "audit" "admin"; do time_page "$admin_cookie" "$p"; done
 grep VmHWM /proc/$pid/status | sed 's/^/server peak memory: /'
 kill "$pid"; wait "$pid" 2>/dev/null || true
