@@ -698,9 +698,35 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ObjectRow>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
         q.push(rows::columns(filter.with_json));
-        q.push(" FROM objects WHERE collection = ")
-            .push_bind(collection);
-        q.push(" AND seq > ").push_bind(after_seq.unwrap_or(0));
+        // Every thread of a workflow: the rows that name a root are few among all, and the partial
+        // index holds only them; left to itself SQLite walks every row in `seq` order instead
+        // (1.1 s at a million objects, for twenty warnings).
+        let every_thread =
+            matches!(filter.root, Some(entente_store::Root::Any)) && filter.ids.is_empty();
+        q.push(if every_thread {
+            " FROM objects INDEXED BY objects_by_root WHERE collection = "
+        } else {
+            " FROM objects WHERE collection = "
+        })
+        .push_bind(collection);
+        // One lower bound on `seq`, so the planner walks from it: after `after_seq`, and with
+        // `added_after`, after the last row added at or before it (found by index:
+        // `date_added_us` rises with `seq`, one value per write assigned under the writer lock).
+        q.push(" AND seq > ");
+        match filter.added_after_us {
+            Some(after) => {
+                q.push("MAX(")
+                    .push_bind(after_seq.unwrap_or(0))
+                    .push(", COALESCE((SELECT seq FROM objects WHERE collection = ")
+                    .push_bind(collection)
+                    .push(" AND date_added_us <= ")
+                    .push_bind(after)
+                    .push(" ORDER BY date_added_us DESC LIMIT 1), 0))");
+            }
+            None => {
+                q.push_bind(after_seq.unwrap_or(0));
+            }
+        }
         if !filter.ids.is_empty() {
             let ids: Vec<&str> = filter.ids.iter().map(String::as_str).collect();
             q.push(" AND ");

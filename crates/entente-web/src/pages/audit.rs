@@ -77,7 +77,9 @@ pub struct From {
 
 pub const PAGE: usize = 100;
 /// The most entries one page reads for its filters before it offers the next page.
-pub const MAX_SCAN: usize = 10_000;
+pub const MAX_SCAN: usize = 2_000;
+/// The most object ids of one entry shown (a TAXII POST's entry names every object it stored).
+pub const MAX_IDS: usize = 5;
 
 async fn show(
     web: &Web,
@@ -94,11 +96,16 @@ async fn show(
     let mut scanned = 0;
     let mut more = false;
     while entries.len() < PAGE && scanned < MAX_SCAN {
-        let stored = match store.audit_entries(after, 1_000).await {
+        let batch = if f.who.is_empty() && f.action.is_empty() {
+            PAGE
+        } else {
+            500
+        };
+        let stored = match store.audit_entries(after, batch).await {
             Ok(e) => e,
             Err(e) => return super::failure(web, s.lang, e.into()),
         };
-        more = stored.len() == 1_000;
+        more = stored.len() == batch;
         scanned += stored.len();
         for e in &stored {
             after = e.seq;
@@ -109,6 +116,15 @@ async fn show(
                 .map(|v| match v {
                     Value::String(s) => s,
                     Value::Null => String::new(),
+                    Value::Array(ids) if ids.len() > MAX_IDS => format!(
+                        "{} … (+{})",
+                        ids.iter()
+                            .take(MAX_IDS)
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        ids.len() - MAX_IDS
+                    ),
                     v => v.to_string(),
                 })
                 .collect();

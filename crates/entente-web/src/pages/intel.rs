@@ -44,7 +44,7 @@ pub const TYPES: [&str; 12] = [
 ];
 
 /// The most rows one list page scans for its filters before it stops and offers to go on.
-pub const MAX_SCAN: usize = 5_000;
+pub const MAX_SCAN: usize = 2_000;
 pub const PAGE: usize = 50;
 
 /// The states of the charter, by code.
@@ -130,13 +130,15 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
             .map(|d| d.and_utc().timestamp_micros() - 1),
         ..Default::default()
     };
-    let mut rows = Vec::new();
+    // The scan reads labels only (no JSON, no MAC): marking and originator are on the label. The
+    // JSON of the rows shown is read after, by id, through the same read path.
+    let mut picked: Vec<(String, String, String, String, i64)> = Vec::new();
     let mut after = f.after;
     let mut scanned = 0;
     let mut more = false;
-    while rows.len() < PAGE && scanned < MAX_SCAN {
+    while picked.len() < PAGE && scanned < MAX_SCAN {
         let page =
-            match entente_node::read::page(node, &s.principal, &query, after, PAGE, true).await {
+            match entente_node::read::page(node, &s.principal, &query, after, 1_000, false).await {
                 Ok(p) => p,
                 Err(e) => return super::failure(&web, s.lang, e),
             };
@@ -150,27 +152,60 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
             if !f.originator.is_empty() && r.label.originator.as_str() != f.originator {
                 continue;
             }
-            let o: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
-            rows.push(Row {
-                name: name_of(&o, &r.id),
-                id: r.id.clone(),
-                object_type: r.object_type.clone(),
+            picked.push((
+                r.id.clone(),
+                r.object_type.clone(),
                 marking,
-                originator: r.label.originator.to_string(),
-                added_us: r.date_added_us,
-            });
-            if rows.len() == PAGE {
+                r.label.originator.to_string(),
+                r.date_added_us,
+            ));
+            if picked.len() == PAGE {
                 break;
             }
         }
-        if page.last_row.is_some() && page.rows.is_empty() {
-            after = page.last_row;
+        if page.rows.is_empty() {
+            after = page.last_row.or(after);
         }
-        more = page.more || rows.len() == PAGE;
+        more = page.more || picked.len() == PAGE;
         if !page.more {
             break;
         }
     }
+    let names: std::collections::HashMap<String, String> = if picked.is_empty() {
+        Default::default()
+    } else {
+        let by_id = ReadQuery {
+            ids: picked.iter().map(|p| p.0.clone()).collect(),
+            versions: VersionMatch::last(),
+            spec_version_matches: true,
+            ..Default::default()
+        };
+        match entente_node::read::page(node, &s.principal, &by_id, None, PAGE, true).await {
+            Ok(p) => p
+                .rows
+                .iter()
+                .map(|r| {
+                    let o: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
+                    (r.id.clone(), name_of(&o, &r.id))
+                })
+                .collect(),
+            Err(e) => return super::failure(&web, s.lang, e),
+        }
+    };
+    // A row whose JSON was withheld (its MAC failed) is not shown.
+    let rows: Vec<Row> = picked
+        .into_iter()
+        .filter_map(|(id, object_type, marking, originator, added_us)| {
+            Some(Row {
+                name: names.get(&id)?.clone(),
+                id,
+                object_type,
+                marking,
+                originator,
+                added_us,
+            })
+        })
+        .collect();
     let ids = rows.iter().map(|r| r.id.clone()).collect();
     if let Err(e) = super::audit::read(&web, &s, "read-objects", ids).await {
         return super::failure(&web, s.lang, e);
