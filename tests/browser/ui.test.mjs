@@ -73,6 +73,11 @@ test("every page, in each of the three languages, complete and accessible", asyn
     }
   }
   assert.deepEqual(errors, [], "console errors");
+  // The federation page says when the link to the hub last pulled.
+  await page.goto(`${kz.url}lang/en?back=/federation`);
+  const row = await page.innerText("tbody tr");
+  assert.match(row, /SECRETARIAT/);
+  assert.match(row, /\d{4}, \d{2}:\d{2} UTC/, `a last pull time: ${row}`);
   await ctx.close();
 });
 

@@ -36,9 +36,12 @@ pub(crate) async fn run_puller(
                     tracing::info!(%party, pages = p.pages, stored = p.stored, duplicates = p.duplicates, refused = p.refused, "pulled from peer");
                 }
                 backoff = Duration::ZERO;
+                node.peer_health.pulled(&party, node.now_us());
             }
             Err(e) => {
                 entente_node::metrics::federation_error(party.as_str());
+                node.peer_health
+                    .failed(&party, node.now_us(), e.to_string());
                 backoff = (backoff * 2)
                     .max(Duration::from_millis(250))
                     .min(settings.max_backoff);

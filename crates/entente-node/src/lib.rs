@@ -21,6 +21,7 @@ pub mod integrity;
 pub mod metrics;
 pub mod node;
 pub mod paging;
+pub mod peer_health;
 pub mod principal;
 pub mod read;
 pub mod register;

@@ -83,6 +83,8 @@ pub struct Node {
     pub signals: crate::signals::Signals,
     /// Where each peer's last pull ended (see [`crate::resume`]).
     pub pull_resume: crate::resume::PullResume,
+    /// How each peer link's pulls are going (recorded by the federation's pullers).
+    pub peer_health: crate::peer_health::PeerHealth,
     /// The identity object id of each party of the charter (`identity--…` derived from its
     /// code), which only that party's node publishes.
     pub party_identities: std::collections::HashMap<String, PartyCode>,
@@ -143,6 +145,7 @@ impl Node {
             screening: crate::screen_index::ScreenIndex::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),
+            peer_health: Default::default(),
             party_identities,
             turns: Default::default(),
             events: Default::default(),

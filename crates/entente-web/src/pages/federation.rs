@@ -16,6 +16,9 @@ pub struct Link {
     pub cursor: String,
     /// Seconds since the last object received, when any was.
     pub lag_secs: Option<i64>,
+    /// When the last pull succeeded, and the last error when it came after that success.
+    pub last_ok_us: Option<i64>,
+    pub last_error: Option<(i64, String)>,
 }
 
 pub struct Event {
@@ -41,7 +44,15 @@ pub async fn links(web: &Web) -> Result<Vec<Link>, entente_node::NodeError> {
                 .as_deref()
                 .and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok())
                 .map(|d| (now - d.timestamp_micros()).max(0) / 1_000_000);
+            let health = entente_core::PartyCode::parse(&l.party)
+                .map(|p| web.node.peer_health.of(&p))
+                .unwrap_or_default();
+            let last_error = health
+                .last_error
+                .filter(|(at, _)| health.last_ok_us.is_none_or(|ok| *at > ok));
             Link {
+                last_ok_us: health.last_ok_us,
+                last_error,
                 party: l.party,
                 url: l.url,
                 cursor: l.cursor.unwrap_or_default(),

@@ -447,7 +447,21 @@ pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) ->
         Ok(t) => t,
         Err(e) => return super::refused(&web, &s, "error-bad-form", Some(e.to_string())),
     };
-    let audience = (!states.is_empty()).then(|| json!({"states": states}));
+    let tiers: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "audience_tiers")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let audience = (!states.is_empty() || !tiers.is_empty()).then(|| {
+        let mut a = serde_json::Map::new();
+        if !states.is_empty() {
+            a.insert("states".into(), json!(states));
+        }
+        if !tiers.is_empty() {
+            a.insert("tiers".into(), json!(tiers));
+        }
+        Value::Object(a)
+    });
     for o in &mut objects {
         o["object_marking_refs"] = json!([tlp.marking_ref()]);
         if let Some(a) = &audience {
