@@ -232,6 +232,7 @@ intel-share = Share intelligence
 tier-member = member states
 tier-observer = observers
 tier-dialogue-partner = dialogue partners
+audience-users = Named users (CODE:name, needed for TLP:RED)
 audience-default = the marking's default
 audience-hint = Leave every tier and state unchecked for the marking's default audience.
 signature = Signature

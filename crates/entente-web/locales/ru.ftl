@@ -244,6 +244,7 @@ intel-share = Поделиться разведданными
 tier-member = государства-члены
 tier-observer = наблюдатели
 tier-dialogue-partner = партнёры по диалогу
+audience-users = Названные пользователи (КОД:имя, обязательно для TLP:RED)
 audience-default = по умолчанию для грифа
 audience-hint = Не отмечайте ни категории, ни государства, чтобы адресаты определялись грифом.
 signature = Подпись

@@ -218,6 +218,7 @@ intel-share = 共享情报
 tier-member = 成员国
 tier-observer = 观察员国
 tier-dialogue-partner = 对话伙伴
+audience-users = 指定用户（代码:用户名，TLP:RED 必填）
 audience-default = 按标记默认
 audience-hint = 不勾选任何类别和国家，则按标记确定默认接收方。
 signature = 签名

@@ -358,7 +358,14 @@ pub async fn new_form(State(web): State<Arc<Web>>, s: Signed) -> Response {
 }
 
 /// Builds the STIX object a share form describes (the node signs and labels it on ingest).
-fn object_of(kind: &str, name: &str, text: &str, pattern: &str, now: &str) -> Option<Value> {
+fn object_of(
+    kind: &str,
+    name: &str,
+    text: &str,
+    pattern: &str,
+    now: &str,
+    about: &str,
+) -> Option<Value> {
     let id = |t: &str| format!("{t}--{}", uuid::Uuid::new_v4());
     let base = |t: &str| json!({"type": t, "spec_version": "2.1", "id": id(t), "created": now, "modified": now});
     let mut o = match kind {
@@ -389,6 +396,9 @@ fn object_of(kind: &str, name: &str, text: &str, pattern: &str, now: &str) -> Op
             let mut o = base("note");
             o["abstract"] = json!(name);
             o["content"] = json!(text);
+            // A note is about something: the sharing state's own identity unless it annotates
+            // another object (the report it is made with sets its own).
+            o["object_refs"] = json!([about]);
             o
         }
         _ => return None,
@@ -423,19 +433,22 @@ pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) ->
         .collect();
     let now = entente_stix::Timestamp::from_nanos(web.node.now_us().saturating_mul(1000))
         .to_micros_string();
+    let ours = entente_stix::identity::party_identity_id(&web.node.party);
     let Some(mut o) = object_of(
         &get("kind"),
         &get("name"),
         &get("text"),
         &get("pattern"),
         &now,
+        &ours,
     ) else {
         return super::refused(&web, &s, "error-bad-form", None);
     };
     let mut objects = Vec::new();
     if o["type"] == "report" {
         // A report must refer to something: its text, as a note the report refers to.
-        let Some(note) = object_of("note", &get("name"), &get("text"), "", &now) else {
+        let about = o["id"].as_str().unwrap_or(&ours).to_owned();
+        let Some(note) = object_of("note", &get("name"), &get("text"), "", &now, &about) else {
             return super::refused(&web, &s, "error-bad-form", None);
         };
         o["object_refs"] = json!([note["id"]]);
@@ -452,8 +465,16 @@ pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) ->
         .filter(|(k, _)| k == "audience_tiers")
         .map(|(_, v)| v.as_str())
         .collect();
-    let audience = (!states.is_empty() || !tiers.is_empty()).then(|| {
+    let users_field = get("audience_users");
+    let users: Vec<&str> = users_field
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|u| !u.is_empty())
+        .collect();
+    let audience = (!states.is_empty() || !tiers.is_empty() || !users.is_empty()).then(|| {
         let mut a = serde_json::Map::new();
+        if !users.is_empty() {
+            a.insert("users".into(), json!(users));
+        }
         if !states.is_empty() {
             a.insert("states".into(), json!(states));
         }

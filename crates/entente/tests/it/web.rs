@@ -249,6 +249,58 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
     let (_, _, page) = b.get("/audit?action=token-new", "en").await;
     assert!(page.contains("<bdi>token-new</bdi>"), "{page}");
 
+    // A TLP:RED note shared through the form names its users; the admin sees it.
+    let (_, _, page) = b.get("/intel/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let (status, headers, page) = b
+        .post(
+            "/intel/new",
+            &[
+                ("csrf", &csrf),
+                ("kind", "note"),
+                ("name", "Source reporting"),
+                ("text", "Couriers crossing at the Tajik border."),
+                ("marking", "TLP:RED"),
+                ("audience_users", "KZ:admin1, UZ:liaison1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let at = headers[LOCATION].to_str().unwrap().to_owned();
+    let (_, _, page) = b.get(&at, "en").await;
+    assert!(
+        page.contains("TLP:RED") && page.contains("UZ:liaison1"),
+        "{page}"
+    );
+
+    // Each kind the share form offers is stored (a report with its text as a note it refers to).
+    for (kind, pattern) in [
+        ("report", ""),
+        ("indicator", "[ipv4-addr:value = '198.51.100.7']"),
+        ("threat-actor", ""),
+        ("note", ""),
+    ] {
+        let (status, headers, page) = b
+            .post(
+                "/intel/new",
+                &[
+                    ("csrf", &csrf),
+                    ("kind", kind),
+                    ("name", "Shared from the form"),
+                    ("text", "What was seen."),
+                    ("pattern", pattern),
+                    ("marking", "TLP:GREEN"),
+                    ("audience_tiers", "member"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{kind}: {page}");
+        assert!(headers[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with(&format!("/intel/{kind}--")));
+    }
+
     // The language chosen wins over Accept-Language.
     let (status, _, _) = b.get("/lang/ru?back=/warnings", "en").await;
     assert_eq!(status, 303);
