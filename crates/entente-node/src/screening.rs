@@ -228,7 +228,7 @@ pub fn check_names(names: &[String]) -> Result<usize, entente_screen::ScreenErro
 }
 
 /// The strings of a list (an object's `names`, `birth_dates`...); none if it is absent.
-pub(crate) fn strings_in(list: Option<&Value>) -> Vec<String> {
+pub fn strings_in(list: Option<&Value>) -> Vec<String> {
     list.and_then(Value::as_array)
         .map(|a| {
             a.iter()

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use entente_node::NodeError;
-use entente_store::{AuditRecord, TokenSubject};
+use entente_store::TokenSubject;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -89,19 +89,7 @@ pub async fn set_role(
 
 /// Records an administrator's act in the audit log.
 async fn record(web: &Web, s: &Signed, action: &str, detail: &str) -> Result<(), NodeError> {
-    web.node
-        .store
-        .append_audit(AuditRecord {
-            ts_us: web.node.now_us(),
-            principal: s.principal.name(),
-            action: action.to_owned(),
-            collection: None,
-            objects: Vec::new(),
-            outcome: "ok".into(),
-            detail: Some(detail.to_owned()),
-        })
-        .await?;
-    Ok(())
+    super::audit::record(web, s, action, None, Vec::new(), detail).await
 }
 
 #[derive(Deserialize)]

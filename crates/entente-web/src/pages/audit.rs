@@ -24,16 +24,28 @@ pub async fn read(
     if ids.is_empty() {
         return Ok(());
     }
+    record(web, s, action, Some(COLLECTION_ID), ids, "web").await
+}
+
+/// Appends one entry for what the user did or read, in the node's audit log.
+pub async fn record(
+    web: &Web,
+    s: &Signed,
+    action: &str,
+    collection: Option<&str>,
+    objects: Vec<String>,
+    detail: &str,
+) -> Result<(), entente_node::NodeError> {
     web.node
         .store
         .append_audit(AuditRecord {
             ts_us: web.node.now_us(),
             principal: s.principal.name(),
             action: action.to_owned(),
-            collection: Some(COLLECTION_ID.into()),
-            objects: ids,
+            collection: collection.map(str::to_owned),
+            objects,
             outcome: "ok".into(),
-            detail: Some("web".into()),
+            detail: Some(detail.to_owned()),
         })
         .await?;
     Ok(())

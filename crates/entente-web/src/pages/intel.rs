@@ -409,16 +409,10 @@ fn object_of(
     Some(o)
 }
 
-pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) -> Response {
-    let Posted(s, pairs): Posted<Vec<(String, String)>> =
-        match <Posted<Vec<(String, String)>> as axum::extract::FromRequest<Arc<Web>>>::from_request(
-            req, &web,
-        )
-        .await
-        {
-            Ok(p) => p,
-            Err(r) => return r,
-        };
+pub async fn create(
+    State(web): State<Arc<Web>>,
+    Posted(s, pairs): Posted<Vec<(String, String)>>,
+) -> Response {
     let get = |k: &str| {
         pairs
             .iter()

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use entente_node::screening::REGISTER_TYPE;
+use entente_node::screening::{strings_in, REGISTER_TYPE};
 use entente_screen::matcher::{PartialDate, Query as NameQuery};
 use entente_store::read::{Query as ReadQuery, VersionMatch};
 use entente_store::AuditRecord;
@@ -39,18 +39,6 @@ struct List {
     c: Chrome,
     entries: Vec<Entry>,
     markings: Vec<&'static str>,
-}
-
-fn strings(o: &Value, key: &str) -> Vec<String> {
-    o.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
@@ -89,7 +77,7 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_owned(),
-                names: strings(&o, "names"),
+                names: strings_in(o.get("names")),
                 originator: r.label.originator.to_string(),
                 marking: r.label.marking.to_string(),
             }
@@ -202,16 +190,7 @@ async fn run(web: &Web, s: &Signed, a: &Ask) -> Result<Vec<Hit>, String> {
         .iter()
         .filter_map(|m| index.register.entries().get(m.entry).map(|e| e.id.clone()))
         .collect();
-    node.store
-        .append_audit(AuditRecord {
-            ts_us: node.now_us(),
-            principal: s.principal.name(),
-            action: "screen".into(),
-            collection: None,
-            objects: named,
-            outcome: "ok".into(),
-            detail: Some("1 name(s) screened (web)".into()),
-        })
+    super::audit::record(web, s, "screen", None, named, "1 name(s) screened (web)")
         .await
         .map_err(|_| "error-internal".to_owned())?;
     Ok(matches
@@ -236,7 +215,7 @@ async fn run(web: &Web, s: &Signed, a: &Ask) -> Result<Vec<Hit>, String> {
                         )
                     })
                     .collect(),
-                unmatched: strings(e, "unmatched"),
+                unmatched: strings_in(e.get("unmatched")),
                 birth_date: e["birth_date"].as_str().unwrap_or("").to_owned(),
                 nationality: e["nationality"].as_str().unwrap_or("").to_owned(),
                 source: src["source"].as_str().unwrap_or("register").to_owned(),

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use entente_node::auth::Principal;
+use entente_node::screening::strings_in;
 use entente_node::workflow;
 use entente_workflow::warning::{self, Action, HitInput, Subject, WarningInput};
 use entente_workflow::{Actor, Context, Ids, RefusalClass, Warnings, Workflow};
@@ -356,28 +357,8 @@ pub async fn one(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>)
     .map(|(k, f)| (k, text(&w, f)))
     .filter(|(_, v)| !v.is_empty())
     .collect();
-    let names = w
-        .get("subject")
-        .and_then(|s| s.get("names"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let strings = |k: &str| -> Vec<String> {
-        view.get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let names = strings_in(w.get("subject").and_then(|s| s.get("names")));
+    let strings = |k: &str| strings_in(view.get(k));
     let hits = view
         .get("hit_reports")
         .and_then(Value::as_array)
@@ -536,19 +517,10 @@ pub fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
-pub async fn create(State(web): State<Arc<Web>>, req: axum::extract::Request) -> Response {
-    // `audience_states` repeats: read the form with repeated keys kept.
-    let (parts, body) = req.into_parts();
-    let req = axum::extract::Request::from_parts(parts, body);
-    let Posted(s, pairs): Posted<Vec<(String, String)>> =
-        match <Posted<Vec<(String, String)>> as axum::extract::FromRequest<Arc<Web>>>::from_request(
-            req, &web,
-        )
-        .await
-        {
-            Ok(p) => p,
-            Err(r) => return r,
-        };
+pub async fn create(
+    State(web): State<Arc<Web>>,
+    Posted(s, pairs): Posted<Vec<(String, String)>>,
+) -> Response {
     let mut f = DraftForm::default();
     let mut by_key: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in pairs {
