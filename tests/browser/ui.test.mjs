@@ -126,6 +126,12 @@ test("a joint warning across two nodes: drafted, submitted, accepted, published,
   await Promise.all([analyst.waitForURL(/\/warnings\/x-entente-warning--/), analyst.click("form.card button[type=submit]")]);
   const path = new URL(analyst.url()).pathname;
   assert.equal(await analyst.locator(`form[action="${path}/submit"]`).count(), 0, "an analyst does not submit");
+  // The analyst revises the draft from its page: the form comes filled in.
+  await Promise.all([analyst.waitForURL(`${kz.url}${path.slice(1)}/revise`), analyst.click(`a[href="${path}/revise"]`)]);
+  assert.equal(await analyst.inputValue("#title"), "Wanted: Bakhtiyar Nurlanov");
+  await analyst.fill("#title", "Wanted: Bakhtiyar Nurlanov (revised)");
+  await Promise.all([analyst.waitForURL(`${kz.url}${path.slice(1)}`), analyst.click("form.card button[type=submit]")]);
+  assert.match(await analyst.textContent("main"), /Bakhtiyar Nurlanov \(revised\)/);
 
   // A KZ supervisor submits it.
   const supCtx = await context(browser);

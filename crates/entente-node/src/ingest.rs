@@ -399,6 +399,7 @@ pub fn prepare(
             .map_err(|e| e.0)?;
     }
     let root = life.and_then(|l| l.root_of(valid.object_type(), &valid.object));
+    let refers_to = valid.referenced_ids();
     // Unsigned means this node originates it (checked above), so this node signs it.
     let json = if signed {
         canonical_map(&valid.object).map_err(|e| e.to_string())?
@@ -423,6 +424,7 @@ pub fn prepare(
         label,
         json,
         root,
+        refers_to,
         class,
         based_on: BasedOn::Anything,
     })

@@ -118,6 +118,35 @@ impl ValidObject {
         crate::extension::entente_extension(&self.object)
             .is_some_and(|e| e.contains_key("signature"))
     }
+
+    /// The objects it points to through its top-level `*_ref` and `*_refs` properties, each once,
+    /// in the order they appear — except its creator and its markings, which nearly every object
+    /// names and which say nothing of what the object is about.
+    pub fn referenced_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for (k, v) in &self.object {
+            if k == "created_by_ref" || k == "object_marking_refs" {
+                continue;
+            }
+            let found: Vec<&str> = if k.ends_with("_ref") {
+                v.as_str().into_iter().collect()
+            } else if k.ends_with("_refs") {
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect()
+            } else {
+                continue;
+            };
+            for id in found {
+                if !ids.iter().any(|i| i == id) {
+                    ids.push(id.to_owned());
+                }
+            }
+        }
+        ids
+    }
 }
 
 struct Obj<'a> {

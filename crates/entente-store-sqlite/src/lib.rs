@@ -494,6 +494,18 @@ impl Writes {
             });
             q.build().execute(&mut *tx).await.map_err(db_err)?;
         }
+        let refs: Vec<(&str, i64)> = to_insert
+            .iter()
+            .flat_map(|&(i, _, _, seq)| objects[i].refers_to.iter().map(move |t| (t.as_str(), seq)))
+            .collect();
+        for chunk in refs.chunks(INSERT_CHUNK) {
+            let mut q =
+                QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO object_refs (target, seq) ");
+            q.push_values(chunk, |mut b, &(target, seq)| {
+                b.push_bind(target).push_bind(seq);
+            });
+            q.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
         // Who sent what was refused is the principal of this request, never whoever sent the
         // version already held.
         raised.extend(objects.iter().zip(&outcomes).filter_map(|(o, outcome)| {
@@ -595,6 +607,19 @@ impl Writes {
             .partition(|k| versions_ns.contains(&k.version));
         let gone: Vec<i64> = gone.iter().map(|k| k.seq).collect();
         for seq in &gone {
+            // Its references, looked up by key: every string at the top of its JSON or in a list
+            // there is a candidate target (the row's `seq` keeps the match to its own entries).
+            sqlx::query(
+                "DELETE FROM object_refs WHERE seq = ?1 AND target IN ( \
+                 SELECT e.value FROM objects o, json_each(o.json) e \
+                 WHERE o.seq = ?1 AND e.type = 'text' \
+                 UNION SELECT a.value FROM objects o, json_each(o.json) e, json_each(e.value) a \
+                 WHERE o.seq = ?1 AND e.type = 'array' AND a.type = 'text')",
+            )
+            .bind(seq)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
             sqlx::query("DELETE FROM objects WHERE seq = ?")
                 .bind(seq)
                 .execute(&mut *tx)
@@ -755,6 +780,11 @@ impl Store for SqliteStore {
                 q.push(" AND root IS NOT NULL");
             }
             None => {}
+        }
+        if let Some(target) = &filter.refers_to {
+            q.push(" AND seq IN (SELECT seq FROM object_refs WHERE target = ")
+                .push_bind(target.clone())
+                .push(")");
         }
         if let Some(versions) = &filter.versions_ns {
             q.push(" AND version_ns IN (");

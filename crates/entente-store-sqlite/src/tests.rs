@@ -456,6 +456,7 @@ async fn the_roots_of_rows_stored_before_the_migration_are_backfilled() {
         class: entente_core::write::Class::Plain,
         based_on: Default::default(),
         root: None,
+        refers_to: Vec::new(),
     };
     let objects = vec![
         row(w, "x-entente-warning", format!(r#"{{"id":"{w}"}}"#)),
@@ -509,6 +510,89 @@ async fn the_roots_of_rows_stored_before_the_migration_are_backfilled() {
             ("note--ack".into(), Some(w.to_owned())),
             ("note--plain".into(), None),
             ("sighting--2".into(), None),
+        ]
+    );
+}
+
+/// What points to an object is read by the references' key, not by a scan of every row.
+#[tokio::test]
+async fn what_points_to_an_object_is_read_by_the_refs_key() {
+    let (_d, s) = store().await;
+    let plan: Vec<String> = sqlx::query(
+        "EXPLAIN QUERY PLAN SELECT seq FROM objects WHERE collection = 'c' AND seq > 0 \
+         AND seq IN (SELECT seq FROM object_refs WHERE target = 'x') ORDER BY seq LIMIT 10",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<String, _>(3))
+    .collect();
+    assert!(
+        plan.iter()
+            .any(|d| d.contains("object_refs") && d.contains("target=?")),
+        "{plan:?}"
+    );
+    assert!(
+        !plan.iter().any(|d| d.starts_with("SCAN objects")),
+        "{plan:?}"
+    );
+}
+
+/// Migration 0007's backfill gives the rows stored before it their references, from their JSON:
+/// single and listed references, not the creator nor the markings.
+#[tokio::test]
+async fn the_refs_of_rows_stored_before_the_migration_are_backfilled() {
+    let (_d, s) = store().await;
+    let row = |id: &str, json: &str| NewObject {
+        id: id.into(),
+        object_type: "relationship".into(),
+        version_ns: Some(1),
+        label: label(Tlp::Green),
+        mac: json.as_bytes().to_vec(),
+        json: json.into(),
+        class: entente_core::write::Class::Plain,
+        based_on: Default::default(),
+        root: None,
+        refers_to: Vec::new(),
+    };
+    let objects = vec![
+        row(
+            "relationship--1",
+            r#"{"source_ref":"a","target_ref":"b","created_by_ref":"me","object_marking_refs":["m"]}"#,
+        ),
+        row("report--1", r#"{"object_refs":["b","c"],"name":"b"}"#),
+    ];
+    s.insert_objects("c", batch(objects, audit(), 1))
+        .await
+        .unwrap();
+    let migration = include_str!("../migrations/0007_refs.sql");
+    let backfill: String = migration
+        .split(';')
+        .filter(|st| st.contains("INSERT"))
+        .map(|st| format!("{st};"))
+        .collect();
+    let mut w_conn = s.writer.lock().await;
+    sqlx::raw_sql(&backfill)
+        .execute(&mut w_conn.conn)
+        .await
+        .unwrap();
+    let refs: Vec<(String, i64)> =
+        sqlx::query_as("SELECT target, seq FROM object_refs ORDER BY seq, target")
+            .fetch_all(&mut w_conn.conn)
+            .await
+            .unwrap();
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM objects ORDER BY seq")
+        .fetch_all(&mut w_conn.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        refs,
+        vec![
+            ("a".to_owned(), seqs[0]),
+            ("b".to_owned(), seqs[0]),
+            ("b".to_owned(), seqs[1]),
+            ("c".to_owned(), seqs[1]),
         ]
     );
 }

@@ -66,6 +66,7 @@ pub fn obj(id: &str, version: i64, marking: Tlp, body: &str) -> NewObject {
         class: entente_core::write::Class::Plain,
         based_on: Default::default(),
         root: None,
+        refers_to: Vec::new(),
     }
 }
 
@@ -421,6 +422,61 @@ pub async fn scans_select_workflow_threads_by_their_stored_root(s: &dyn Store) {
     assert_eq!(ids(None).await.len(), 4);
 }
 
+/// Scans select what points to an object by the stored references, and a deleted version no
+/// longer points anywhere.
+pub async fn scans_select_what_points_to_an_object(s: &dyn Store) {
+    let pointing = |id: &str, version: i64, to: &[&str]| {
+        let mut o = obj(id, version, Tlp::Green, "x");
+        o.refers_to = to.iter().map(|t| (*t).to_owned()).collect();
+        o
+    };
+    s.insert_objects(
+        "c",
+        batch(
+            vec![
+                pointing("actor", 1, &[]),
+                pointing("rel1", 1, &["actor", "malware"]),
+                pointing("report", 1, &["malware"]),
+                pointing("rel2", 1, &["actor"]),
+                pointing("rel2", 2, &["actor"]),
+            ],
+            audit(),
+            1,
+        ),
+    )
+    .await
+    .unwrap();
+    s.insert_objects(
+        "other",
+        batch(vec![pointing("far", 1, &["actor"])], audit(), 2),
+    )
+    .await
+    .unwrap();
+    let ids = |to: &str| {
+        let filter = ScanFilter {
+            refers_to: Some(to.to_owned()),
+            ..Default::default()
+        };
+        async move {
+            s.scan("c", &filter, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.version_ns))
+                .collect::<Vec<_>>()
+        }
+    };
+    let at = |id: &str, v: i64| (id.to_owned(), v);
+    assert_eq!(
+        ids("actor").await,
+        [at("rel1", 1), at("rel2", 1), at("rel2", 2)]
+    );
+    assert_eq!(ids("malware").await, [at("rel1", 1), at("report", 1)]);
+    assert!(ids("nothing").await.is_empty());
+    s.delete_versions("c", "rel2", &[1], audit()).await.unwrap();
+    assert_eq!(ids("actor").await, [at("rel1", 1), at("rel2", 2)]);
+}
+
 /// Runs the whole contract against a backend: `$make` is an expression (evaluated once per test)
 /// that gives a future of `(store, guard)`, the guard kept alive for the test (a temporary
 /// directory).
@@ -470,6 +526,12 @@ macro_rules! store_contract {
         async fn scans_select_workflow_threads_by_their_stored_root() {
             let (store, _keep) = $make.await;
             $crate::contract::scans_select_workflow_threads_by_their_stored_root(&store).await;
+        }
+
+        #[tokio::test]
+        async fn scans_select_what_points_to_an_object() {
+            let (store, _keep) = $make.await;
+            $crate::contract::scans_select_what_points_to_an_object(&store).await;
         }
         }
     };

@@ -35,6 +35,9 @@ pub struct NewObject {
     /// The root of the workflow thread it belongs to (a warning's id), if any: stored and indexed,
     /// so that a thread is read by index (see [`Root`]).
     pub root: Option<String>,
+    /// The objects it points to (see `ValidObject::referenced_ids`): stored and indexed, so that
+    /// what points to an object is read by index (see [`ScanFilter::refers_to`]).
+    pub refers_to: Vec<String>,
 }
 
 /// Which threads a scan selects by their root.
@@ -138,6 +141,9 @@ pub struct ScanFilter {
     pub versions_ns: Option<Vec<i64>>,
     /// Only the objects of these workflow threads (by the stored, indexed root).
     pub root: Option<Root>,
+    /// Only the objects that point to this one (a relationship's source or target, a report's
+    /// contents, a sighting's object), by the stored index of references.
+    pub refers_to: Option<String>,
     pub with_json: bool,
 }
 

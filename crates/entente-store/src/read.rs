@@ -51,6 +51,8 @@ pub struct Query {
     pub spec_version_matches: bool,
     /// Only the objects of these workflow threads (see [`crate::Root`]).
     pub root: Option<crate::Root>,
+    /// Only the objects that point to this one (see [`ScanFilter::refers_to`]).
+    pub refers_to: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -86,6 +88,7 @@ pub async fn page(
         added_after_us: query.added_after_us,
         versions_ns: only_timestamps.then(|| v.at_ns.clone()),
         root: query.root.clone(),
+        refers_to: query.refers_to.clone(),
         with_json,
     };
     let batch = (limit + 1).clamp(64, 2000);

@@ -31,6 +31,7 @@ title-intel-new = Share intelligence
 title-object = Object
 title-warnings = Joint warnings
 title-warning = Joint warning
+title-warning-revise = Revise the warning
 title-warning-new = New joint warning
 title-register = Register of designated persons and organizations
 title-screen = Screen a name
@@ -166,6 +167,7 @@ stage-submitted = submitted
 stage-published = published
 stage-cancelled = cancelled
 
+step-revise = Revise
 step-submit = Submit for review
 step-accept = Accept
 step-refuse = Refuse
@@ -240,6 +242,11 @@ signature-ok = verifies against the key of { $party }
 signature-bad = does not verify
 versions = Versions
 relationships = Refers to
+pointing-here = Pointing here
+pointing-more = { $count ->
+    [one] Only the latest { $n } is shown.
+   *[other] Only the latest { $n } are shown.
+}
 properties = Properties
 as-stix = As STIX 2.1
 

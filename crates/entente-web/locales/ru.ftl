@@ -31,6 +31,7 @@ title-intel-new = Поделиться разведданными
 title-object = Объект
 title-warnings = Совместные оповещения
 title-warning = Совместное оповещение
+title-warning-revise = Изменение оповещения
 title-warning-new = Новое совместное оповещение
 title-register = Реестр включённых в перечень лиц и организаций
 title-screen = Проверить имя
@@ -178,6 +179,7 @@ stage-submitted = отправлено
 stage-published = опубликовано
 stage-cancelled = отменено
 
+step-revise = Изменить
 step-submit = Отправить на проверку
 step-accept = Одобрить
 step-refuse = Отклонить
@@ -252,6 +254,13 @@ signature-ok = верна, ключ узла { $party }
 signature-bad = не подтверждается
 versions = Версии
 relationships = Ссылается на
+pointing-here = Ссылаются сюда
+pointing-more = { $count ->
+    [one] Показан только последний { $n } объект.
+    [few] Показаны только последние { $n } объекта.
+    [many] Показаны только последние { $n } объектов.
+   *[other] Показаны только последние { $n } объекта.
+}
 properties = Свойства
 as-stix = В формате STIX 2.1
 

@@ -31,6 +31,7 @@ title-intel-new = 共享情报
 title-object = 对象
 title-warnings = 联合预警
 title-warning = 联合预警
+title-warning-revise = 修改预警
 title-warning-new = 新建联合预警
 title-register = 列名人员和组织名单
 title-screen = 筛查姓名
@@ -152,6 +153,7 @@ stage-submitted = 已提交
 stage-published = 已发布
 stage-cancelled = 已撤销
 
+step-revise = 修改
 step-submit = 提交审查
 step-accept = 通过
 step-refuse = 拒绝
@@ -226,6 +228,8 @@ signature-ok = 经 { $party } 节点密钥验证有效
 signature-bad = 验证未通过
 versions = 版本
 relationships = 引用
+pointing-here = 引用此对象的
+pointing-more = 仅显示最近的 { $n } 个。
 properties = 属性
 as-stix = STIX 2.1 格式
 

@@ -57,6 +57,10 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
             get(pages::warnings::new_form).post(pages::warnings::create),
         )
         .route("/warnings/{id}", get(pages::warnings::one))
+        .route(
+            "/warnings/{id}/revise",
+            get(pages::warnings::revise_form).post(pages::warnings::revise),
+        )
         .route("/warnings/{id}/{step}", post(pages::warnings::step))
         .route(
             "/register",

@@ -440,3 +440,25 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_ids_an_object_refers_to_leave_out_its_creator_and_markings() {
+    let a = format!("malware--{ID}");
+    let b = format!("threat-actor--{ID}");
+    let v = sdo(
+        "report",
+        json!({"name": "r", "published": T0, "report_types": ["threat-report"],
+        "created_by_ref": format!("identity--{ID}"),
+        "object_marking_refs": [entente_core::marking::TLP_GREEN],
+        "object_refs": [a, b, a]}),
+    );
+    assert_eq!(
+        validate(v).unwrap().referenced_ids(),
+        vec![a.clone(), b.clone()]
+    );
+    let r = sdo(
+        "relationship",
+        json!({"relationship_type": "uses", "source_ref": b, "target_ref": a}),
+    );
+    assert_eq!(validate(r).unwrap().referenced_ids(), vec![b, a]);
+}

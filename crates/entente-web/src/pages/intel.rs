@@ -2,7 +2,8 @@
 //! originator (paging by the store's `seq`, so a page costs the same at a million objects as at a
 //! hundred: the type filter is the store's, marking and originator are read off each visible row's
 //! label, within a bounded scan); an object's page (marking, audience, originator, whether its
-//! signature verifies against the originator's key, its versions, what it refers to); and a form
+//! signature verifies against the originator's key, its versions, what it refers to and
+//! what points to it, by the store's index of references); and a form
 //! to share a report, an indicator, a threat actor or a note, which goes through ingest like a
 //! TAXII POST.
 
@@ -261,8 +262,63 @@ struct ObjectPage {
     signature_ok: bool,
     versions: Vec<String>,
     refs: Vec<(String, String)>,
+    pointing: Vec<Pointing>,
+    more_pointing: bool,
     properties: Vec<(String, String)>,
     json: String,
+}
+
+/// The most objects pointing to one an object's page lists.
+pub const MAX_POINTING: usize = 50;
+
+/// An object that points to the one shown: a relationship (its type and its other end) or any
+/// other object naming it (a report's contents, a sighting's object, a note).
+struct Pointing {
+    id: String,
+    object_type: String,
+    name: String,
+    /// For a relationship: its type, and the object at its other end.
+    relationship: Option<(String, String)>,
+}
+
+/// The last visible version of each object that points to `id`, at most [`MAX_POINTING`], and
+/// whether there are more.
+async fn pointing_to(
+    web: &Web,
+    s: &Signed,
+    id: &str,
+) -> Result<(Vec<Pointing>, bool), entente_node::NodeError> {
+    let query = ReadQuery {
+        refers_to: Some(id.to_owned()),
+        versions: VersionMatch::last(),
+        spec_version_matches: true,
+        ..Default::default()
+    };
+    let page =
+        entente_node::read::page(&web.node, &s.principal, &query, None, MAX_POINTING, true).await?;
+    let pointing = page
+        .rows
+        .iter()
+        .map(|row| {
+            let o: Value = serde_json::from_str(&row.json).unwrap_or(Value::Null);
+            let end = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+            let relationship = (row.object_type == "relationship").then(|| {
+                let other = if end("source_ref") == id {
+                    end("target_ref")
+                } else {
+                    end("source_ref")
+                };
+                (end("relationship_type"), other)
+            });
+            Pointing {
+                name: name_of(&o, &row.id),
+                id: row.id.clone(),
+                object_type: row.object_type.clone(),
+                relationship,
+            }
+        })
+        .collect();
+    Ok((pointing, page.more))
 }
 
 pub async fn object(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>) -> Response {
@@ -287,7 +343,14 @@ pub async fn object(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<Strin
             .collect(),
         Err(e) => return super::failure(&web, s.lang, e),
     };
-    if let Err(e) = super::audit::read(&web, &s, "read-objects", vec![id.clone()]).await {
+    let (pointing, more_pointing) = match pointing_to(&web, &s, &id).await {
+        Ok(p) => p,
+        Err(e) => return super::failure(&web, s.lang, e),
+    };
+    let read: Vec<String> = std::iter::once(id.clone())
+        .chain(pointing.iter().map(|p| p.id.clone()))
+        .collect();
+    if let Err(e) = super::audit::read(&web, &s, "read-objects", read).await {
         return super::failure(&web, s.lang, e);
     }
     let signature_ok =
@@ -333,6 +396,8 @@ pub async fn object(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<Strin
         signature_ok,
         versions,
         refs,
+        pointing,
+        more_pointing,
         properties,
         c,
     };

@@ -18,7 +18,6 @@ use entente_workflow::warning::{self, Action, HitInput, Subject, WarningInput};
 use entente_workflow::{Actor, Context, Ids, RefusalClass, Warnings, Workflow};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const WARNINGS: Warnings = Warnings::new(Vec::new());
@@ -122,6 +121,14 @@ pub fn offered(
             }),
         ),
     ];
+    // Revising is offered when the warning's own fields, written again, would be taken.
+    if let Some(again) = view
+        .get("warning")
+        .and_then(Value::as_object)
+        .and_then(warning::input_of)
+    {
+        candidates.insert(0, ("revise", Action::Revise(again)));
+    }
     if let Some(hit) = first_hit {
         candidates.push((
             "follow-up",
@@ -472,21 +479,38 @@ struct New {
     kinds: Vec<&'static str>,
     markings: Vec<&'static str>,
     states: Vec<String>,
+    /// Where the form posts: a new draft, or a revision of the warning it was filled from.
+    action: String,
+    form: DraftForm,
+}
+
+impl New {
+    fn page(web: &Web, s: &Signed, title: &str, action: String, form: DraftForm) -> New {
+        New {
+            c: Chrome::new(web, s, "/warnings", title),
+            kinds: KINDS.to_vec(),
+            markings: super::intel::MARKINGS.to_vec(),
+            states: super::intel::states(web),
+            action,
+            form,
+        }
+    }
 }
 
 pub async fn new_form(State(web): State<Arc<Web>>, s: Signed) -> Response {
-    let c = Chrome::new(&web, &s, "/warnings", "title-warning-new");
-    let page = New {
-        c,
-        kinds: KINDS.to_vec(),
-        markings: super::intel::MARKINGS.to_vec(),
-        states: super::intel::states(&web),
+    let form = DraftForm {
+        kind: KINDS[0].to_owned(),
+        grading_source: "B".into(),
+        grading_information: "2".into(),
+        marking: "TLP:AMBER".into(),
+        ..Default::default()
     };
+    let page = New::page(&web, &s, "title-warning-new", "/warnings/new".into(), form);
     render(StatusCode::OK, &page, &page.c)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// The draft form's fields, as posted or as filled from a warning to revise.
+#[derive(Default)]
 pub struct DraftForm {
     kind: String,
     title: String,
@@ -508,6 +532,111 @@ pub struct DraftForm {
     audience_states: Vec<String>,
 }
 
+impl DraftForm {
+    /// The form's fields from a posted form (the audience's states may repeat).
+    fn posted(pairs: Vec<(String, String)>) -> DraftForm {
+        let mut f = DraftForm::default();
+        for (k, v) in pairs {
+            let field = match k.as_str() {
+                "audience_states" => {
+                    f.audience_states.push(v);
+                    continue;
+                }
+                "kind" => &mut f.kind,
+                "title" => &mut f.title,
+                "names" => &mut f.names,
+                "birth_dates" => &mut f.birth_dates,
+                "nationalities" => &mut f.nationalities,
+                "category" => &mut f.category,
+                "description" => &mut f.description,
+                "legal_basis" => &mut f.legal_basis,
+                "issuing_authority" => &mut f.issuing_authority,
+                "action_requested" => &mut f.action_requested,
+                "contact" => &mut f.contact,
+                "purpose" => &mut f.purpose,
+                "source" => &mut f.source,
+                "review_date" => &mut f.review_date,
+                "grading_source" => &mut f.grading_source,
+                "grading_information" => &mut f.grading_information,
+                "marking" => &mut f.marking,
+                _ => continue,
+            };
+            *field = v;
+        }
+        f
+    }
+
+    /// The form filled from a warning's input (what `input_of` reads back from its version).
+    fn filled(input: &WarningInput) -> DraftForm {
+        let grading = |k: &str| text(&input.grading, k);
+        let subject = &input.subject;
+        DraftForm {
+            kind: input.kind.clone(),
+            title: input.title.clone(),
+            names: subject.names.join("\n"),
+            birth_dates: subject.birth_dates.join(" "),
+            nationalities: subject.nationalities.join(" "),
+            category: subject.category.clone().unwrap_or_default(),
+            description: subject.description.clone().unwrap_or_default(),
+            legal_basis: input.legal_basis.clone(),
+            issuing_authority: input.issuing_authority.clone(),
+            action_requested: input.action_requested.clone(),
+            contact: input.contact.clone(),
+            purpose: input.purpose.clone(),
+            source: input.source.clone(),
+            review_date: input.review_date.chars().take(10).collect(),
+            grading_source: grading("source"),
+            grading_information: grading("information"),
+            marking: input.marking.clone().unwrap_or_default(),
+            audience_states: strings_in(input.audience.as_ref().and_then(|a| a.get("states"))),
+        }
+    }
+
+    /// What the form asks for, as the workflow takes it. A revision keeps what the form does not
+    /// show (identifiers, a photo, the audience's tiers and users, the handling codes).
+    fn input(self, kept: Option<&WarningInput>) -> WarningInput {
+        let person = self.category.is_empty();
+        let kept_subject = kept.map(|k| k.subject.clone()).unwrap_or_default();
+        let mut audience = kept
+            .and_then(|k| k.audience.clone())
+            .filter(Value::is_object)
+            .unwrap_or_else(|| json!({}));
+        audience["states"] = json!(self.audience_states);
+        let handling = kept
+            .and_then(|k| k.grading.get("handling").cloned())
+            .unwrap_or_else(|| json!(["H0"]));
+        let audience_empty = audience
+            .as_object()
+            .is_none_or(|a| a.values().all(|v| v.as_array().is_some_and(Vec::is_empty)));
+        WarningInput {
+            kind: self.kind,
+            title: self.title,
+            subject: Subject {
+                names: if person {
+                    lines(&self.names)
+                } else {
+                    Vec::new()
+                },
+                birth_dates: items(&self.birth_dates),
+                nationalities: items(&self.nationalities),
+                category: Some(self.category).filter(|c| !c.is_empty()),
+                description: Some(self.description).filter(|d| !entente_core::text::is_blank(d)),
+                ..kept_subject
+            },
+            legal_basis: self.legal_basis,
+            issuing_authority: self.issuing_authority,
+            action_requested: self.action_requested,
+            contact: self.contact,
+            purpose: self.purpose,
+            source: self.source,
+            review_date: end_of_day(&self.review_date),
+            grading: json!({"source": self.grading_source, "information": self.grading_information, "handling": handling}),
+            marking: Some(self.marking).filter(|m| !m.is_empty()),
+            audience: (!audience_empty).then_some(audience),
+        }
+    }
+}
+
 /// The lines of a text area that hold something.
 pub fn lines(s: &str) -> Vec<String> {
     s.lines()
@@ -517,60 +646,19 @@ pub fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The items of a field that lists short codes or dates, separated by spaces, commas or lines.
+fn items(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|i| !i.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 pub async fn create(
     State(web): State<Arc<Web>>,
     Posted(s, pairs): Posted<Vec<(String, String)>>,
 ) -> Response {
-    let mut f = DraftForm::default();
-    let mut by_key: BTreeMap<String, String> = BTreeMap::new();
-    for (k, v) in pairs {
-        if k == "audience_states" {
-            f.audience_states.push(v);
-        } else {
-            by_key.insert(k, v);
-        }
-    }
-    let take = |k: &str| by_key.get(k).cloned().unwrap_or_default();
-    f.kind = take("kind");
-    f.title = take("title");
-    f.names = take("names");
-    f.birth_dates = take("birth_dates");
-    f.nationalities = take("nationalities");
-    f.category = take("category");
-    f.description = take("description");
-    f.legal_basis = take("legal_basis");
-    f.issuing_authority = take("issuing_authority");
-    f.action_requested = take("action_requested");
-    f.contact = take("contact");
-    f.purpose = take("purpose");
-    f.source = take("source");
-    f.review_date = take("review_date");
-    f.grading_source = take("grading_source");
-    f.grading_information = take("grading_information");
-    f.marking = take("marking");
-    let person = f.category.is_empty();
-    let input = WarningInput {
-        kind: f.kind,
-        title: f.title,
-        subject: Subject {
-            names: if person { lines(&f.names) } else { Vec::new() },
-            birth_dates: lines(&f.birth_dates),
-            nationalities: lines(&f.nationalities),
-            category: Some(f.category).filter(|c| !c.is_empty()),
-            description: Some(f.description).filter(|d| !entente_core::text::is_blank(d)),
-            ..Default::default()
-        },
-        legal_basis: f.legal_basis,
-        issuing_authority: f.issuing_authority,
-        action_requested: f.action_requested,
-        contact: f.contact,
-        purpose: f.purpose,
-        source: f.source,
-        review_date: end_of_day(&f.review_date),
-        grading: json!({"source": f.grading_source, "information": f.grading_information, "handling": ["H0"]}),
-        marking: Some(f.marking).filter(|m| !m.is_empty()),
-        audience: (!f.audience_states.is_empty()).then(|| json!({"states": f.audience_states})),
-    };
+    let input = DraftForm::posted(pairs).input(None);
     match workflow::take(
         &web.node,
         &s.principal,
@@ -581,6 +669,66 @@ pub async fn create(
     .await
     {
         Ok(taken) => super::see_other(&format!("/warnings/{}", taken.root)),
+        Err(e) => step_failed(&web, &s, e),
+    }
+}
+
+/// The input of the latest version of a warning the user may see, or the page to answer with.
+async fn current_input(web: &Arc<Web>, s: &Signed, id: &str) -> Result<WarningInput, Response> {
+    let node = &web.node;
+    let thread = workflow::thread(node, &s.principal, &WARNINGS, id)
+        .await
+        .map_err(|e| step_failed(web, s, e))?;
+    let now = node.now_us().saturating_mul(1000);
+    warning::view(id, &thread, now, true, &node.charter, &s.principal.viewer)
+        .as_ref()
+        .and_then(|v| v.get("warning"))
+        .and_then(Value::as_object)
+        .and_then(warning::input_of)
+        .ok_or_else(|| super::not_found(web, s))
+}
+
+/// The draft form, filled from the warning's latest version, posting a revision.
+pub async fn revise_form(
+    State(web): State<Arc<Web>>,
+    s: Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let input = match current_input(&web, &s, &id).await {
+        Ok(i) => i,
+        Err(page) => return page,
+    };
+    let form = DraftForm::filled(&input);
+    let page = New::page(
+        &web,
+        &s,
+        "title-warning-revise",
+        format!("/warnings/{id}/revise"),
+        form,
+    );
+    render(StatusCode::OK, &page, &page.c)
+}
+
+pub async fn revise(
+    State(web): State<Arc<Web>>,
+    Path(id): Path<String>,
+    Posted(s, pairs): Posted<Vec<(String, String)>>,
+) -> Response {
+    let kept = match current_input(&web, &s, &id).await {
+        Ok(i) => i,
+        Err(page) => return page,
+    };
+    let input = DraftForm::posted(pairs).input(Some(&kept));
+    match workflow::take(
+        &web.node,
+        &s.principal,
+        &WARNINGS,
+        Some(&id),
+        Action::Revise(input),
+    )
+    .await
+    {
+        Ok(_) => super::see_other(&format!("/warnings/{id}")),
         Err(e) => step_failed(&web, &s, e),
     }
 }

@@ -400,6 +400,36 @@ pub fn version_object(fields: &Fields, meta: &VersionMeta) -> Value {
     Value::Object(o)
 }
 
+/// The input that would write a stored version's fields again: what a form to revise it starts
+/// from. `None` when the version does not read back as a warning.
+pub fn input_of(o: &Map<String, Value>) -> Option<WarningInput> {
+    let fields = fields_of(o).ok()?;
+    let subject: Subject = serde_json::from_value(o.get("subject").cloned()?).ok()?;
+    let text = |k: &str| {
+        fields
+            .content
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    Some(WarningInput {
+        kind: fields.kind.as_str().to_owned(),
+        title: text("title"),
+        subject,
+        legal_basis: text("legal_basis"),
+        issuing_authority: text("issuing_authority"),
+        action_requested: text("action_requested"),
+        contact: text("contact"),
+        purpose: text("purpose"),
+        source: text("source"),
+        review_date: fields.review_date.to_string(),
+        grading: json!(fields.grading),
+        marking: Some(fields.publication.marking.to_string()),
+        audience: fields.publication.audience.as_ref().map(|a| json!(a)),
+    })
+}
+
 /// Reads the fields of a stored version back, checking them as on entry (without the review
 /// date's limits, which held when it was written).
 pub fn fields_of(o: &Map<String, Value>) -> Result<Fields, Invalid> {

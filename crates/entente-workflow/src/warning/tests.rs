@@ -670,3 +670,27 @@ fn the_registry_claims_the_objects_of_a_warnings_life_and_names_their_root() {
     let plain = json!({"type": "note", "id": "note--1", "content": "x", "object_refs": [root]});
     assert!(crate::life_of("note", plain.as_object().unwrap()).is_none());
 }
+
+/// A revise form starts from `input_of` the latest version: taken as it is, it writes the same
+/// fields again, for a draft and (by a supervisor) for a published warning.
+#[test]
+fn the_input_read_back_from_a_version_revises_it_to_itself() {
+    for start in [Start::Draft, Start::Published] {
+        let mut w = reach(start);
+        let latest = w.thread().unwrap().latest().unwrap().object.clone();
+        let again = input_of(&latest).expect("a stored version reads back");
+        assert_eq!(again.title, "A test warning");
+        let plan = w.take("KZ", SUP, Action::Revise(again)).unwrap();
+        let written = plan.writes[0].object.as_object().unwrap();
+        for k in [
+            "kind",
+            "title",
+            "subject",
+            "legal_basis",
+            "review_date",
+            "publication",
+        ] {
+            assert_eq!(written.get(k), latest.get(k), "{k}");
+        }
+    }
+}

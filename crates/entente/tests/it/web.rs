@@ -157,13 +157,39 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
     let hostile = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)> javascript:alert(3) \u{202e}gnp.exe";
     node.post_ok(
         &admin.token,
-        &[json!({
-            "type": "threat-actor", "spec_version": "2.1",
-            "id": "threat-actor--00000000-0000-4000-8000-0000000000aa",
-            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
-            "name": hostile, "description": hostile, "threat_actor_types": ["terrorist"],
-            "object_marking_refs": [TLP_GREEN],
-        })],
+        &[
+            json!({
+                "type": "threat-actor", "spec_version": "2.1",
+                "id": "threat-actor--00000000-0000-4000-8000-0000000000aa",
+                "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                "name": hostile, "description": hostile, "threat_actor_types": ["terrorist"],
+                "object_marking_refs": [TLP_GREEN],
+            }),
+            json!({
+                "type": "malware", "spec_version": "2.1",
+                "id": "malware--00000000-0000-4000-8000-0000000000ab",
+                "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                "name": "Loader", "is_family": true, "object_marking_refs": [TLP_GREEN],
+            }),
+            json!({
+                "type": "relationship", "spec_version": "2.1",
+                "id": "relationship--00000000-0000-4000-8000-0000000000ac",
+                "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                "relationship_type": "uses",
+                "source_ref": "threat-actor--00000000-0000-4000-8000-0000000000aa",
+                "target_ref": "malware--00000000-0000-4000-8000-0000000000ab",
+                "object_marking_refs": [TLP_GREEN],
+            }),
+            json!({
+                "type": "report", "spec_version": "2.1",
+                "id": "report--00000000-0000-4000-8000-0000000000ad",
+                "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                "name": "Quarterly review", "published": "2026-01-01T00:00:00.000Z",
+                "report_types": ["threat-report"],
+                "object_refs": ["threat-actor--00000000-0000-4000-8000-0000000000aa"],
+                "object_marking_refs": [TLP_GREEN],
+            }),
+        ],
     )
     .await;
 
@@ -202,6 +228,17 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
         "names are isolated from the text around them"
     );
     assert!(!page.contains("href=\"javascript:"));
+    // What points to the actor: the relationship (its type, the malware at its other end) and
+    // the report that names it; and from the malware's side, the same relationship.
+    assert!(page.contains("Pointing here"), "{page}");
+    assert!(page.contains("<code>uses</code>"), "{page}");
+    assert!(page.contains("href=\"/intel/malware--00000000-0000-4000-8000-0000000000ab\""));
+    assert!(page.contains("Quarterly review"), "{page}");
+    let (_, _, page) = b
+        .get("/intel/malware--00000000-0000-4000-8000-0000000000ab", "ru")
+        .await;
+    assert!(page.contains("Ссылаются сюда"), "{page}");
+    assert!(page.contains("href=\"/intel/threat-actor--00000000-0000-4000-8000-0000000000aa\""));
 
     // The audit page: the latest signed tree head verifies; the whole log verifies on request;
     // the filters keep the entries of one action.
@@ -372,6 +409,46 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
     assert!(at.starts_with("/warnings/x-entente-warning--"), "{at}");
     let (_, _, page) = a.get(&at, "ru").await;
     assert!(page.contains("Сейткали Арман"));
+    // The analyst revises the draft: the form comes filled from it, and what it does not show
+    // (the handling code) is kept.
+    assert!(page.contains(&format!("href=\"{at}/revise\"")), "{page}");
+    let (status, _, page) = a.get(&format!("{at}/revise"), "en").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("value=\"Wanted: Arman Seitkali\""), "{page}");
+    assert!(page.contains("Arman Seitkali\nСейткали Арман"), "{page}");
+    assert!(page.contains("value=\"2027-06-01\""), "{page}");
+    assert!(
+        page.contains("<option value=\"wanted\" selected>"),
+        "{page}"
+    );
+    let csrf = Browser::csrf(&page);
+    let revised = [
+        ("csrf", csrf.as_str()),
+        ("kind", "wanted"),
+        ("title", "Wanted: Arman Seitkali (revised)"),
+        ("names", "Arman Seitkali\nСейткали Арман\nArman Seytkali"),
+        ("legal_basis", "Criminal Code, art. 255"),
+        ("issuing_authority", "KNB"),
+        ("action_requested", "Detain and inform"),
+        ("contact", "duty officer"),
+        ("purpose", "arrest"),
+        ("source", "investigation"),
+        ("review_date", "2027-06-01"),
+        ("grading_source", "B"),
+        ("grading_information", "2"),
+        ("marking", "TLP:AMBER"),
+    ];
+    let (status, headers, page) = a.post(&format!("{at}/revise"), &revised).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(headers[LOCATION].to_str().unwrap(), at);
+    let (_, _, page) = a.get(&at, "en").await;
+    assert!(page.contains("Wanted: Arman Seitkali (revised)"), "{page}");
+    assert!(page.contains("Arman Seytkali"), "{page}");
+    // A revision that would change the kind is refused, saying why, and nothing changes.
+    let mut other = revised;
+    other[1] = ("kind", "watch");
+    let (status, _, page) = a.post(&format!("{at}/revise"), &other).await;
+    assert_eq!(status, 400, "{page}");
     assert!(
         !page.contains(&format!("action=\"{at}/submit\"")),
         "an analyst may not submit"
