@@ -28,10 +28,9 @@ pub struct NodeConfig {
     /// The marking given to objects posted without one.
     #[serde(default = "default_marking")]
     pub default_marking: String,
-    /// The cross-script name-variant table screening uses (rigour's `person_names.txt`, fetched
-    /// by `scripts/fetch-name-variants`), relative to the node directory. Unset: the file
-    /// `ENTENTE_NAME_VARIANTS` names, else `data/name-variants/person_names.txt` under the
-    /// working directory if it is there, else none.
+    /// The cross-script name-variant table screening uses (rigour's `person_names.txt` format),
+    /// relative to the node directory. Unset: the file `ENTENTE_NAME_VARIANTS` names, else the
+    /// table built into the binary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_variants: Option<PathBuf>,
     /// How this node pulls from its peers (`entente peer add --url`).

@@ -103,7 +103,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: screen::Format,
         /// The name-variant table (rigour's person_names.txt format); default: the file
-        /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
+        /// `ENTENTE_NAME_VARIANTS` names, else the table built into the binary.
         #[arg(long)]
         variants: Option<PathBuf>,
         /// Screen without a name-variant table.
@@ -138,7 +138,7 @@ enum Command {
         #[arg(long)]
         outcomes: Option<PathBuf>,
         /// The name-variant table (rigour's person_names.txt format); default: the file
-        /// `scripts/fetch-name-variants` writes, or `ENTENTE_NAME_VARIANTS`.
+        /// `ENTENTE_NAME_VARIANTS` names, else the table built into the binary.
         #[arg(long)]
         variants: Option<PathBuf>,
         /// Screen without a name-variant table.

@@ -18,40 +18,39 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Where the name-variant table is looked for when no path is given: `ENTENTE_NAME_VARIANTS`,
-/// then this path (relative to the working directory), where `scripts/fetch-name-variants`
-/// puts it.
-pub const DEFAULT_VARIANTS: &str = "data/name-variants/person_names.txt";
+/// The name-variant table built into the binary: rigour's `person_names.txt` (OpenSanctions, MIT
+/// licence, derived from Wikidata), taken by `build.rs` through `scripts/fetch-name-variants`.
+#[cfg(entente_name_variants)]
+const BUILT_IN: Option<&str> = Some(include_str!(concat!(env!("OUT_DIR"), "/person_names.txt")));
+#[cfg(not(entente_name_variants))]
+const BUILT_IN: Option<&str> = None;
 
-/// Loads the name-variant table: from `path` when given (it must be readable), else from the
-/// default places; without one, screening still runs, on spelling rules alone, and says so.
+/// Loads the name-variant table: from `path` when given (it must be readable), else from
+/// `ENTENTE_NAME_VARIANTS`, else the one built in; without any (a build made without it),
+/// screening still runs, on spelling rules alone, and says so.
 pub fn load_groups(path: Option<&Path>, off: bool) -> Result<Arc<NameGroups>> {
     if off {
         return Ok(Arc::new(NameGroups::default()));
     }
     let env = std::env::var_os("ENTENTE_NAME_VARIANTS").map(std::path::PathBuf::from);
-    let (path, required) = match (path, env) {
-        (Some(p), _) => (p.to_path_buf(), true),
-        (None, Some(p)) => (p, true),
-        (None, None) => (std::path::PathBuf::from(DEFAULT_VARIANTS), false),
+    let Some(path) = path.map(Path::to_path_buf).or(env) else {
+        return match BUILT_IN {
+            Some(text) => Ok(Arc::new(
+                NameGroups::parse(text).map_err(|e| anyhow::anyhow!("the built-in table: {e}"))?,
+            )),
+            None => {
+                eprintln!(
+                    "note: this build has no name-variant table (built with ENTENTE_BUILD_WITHOUT_NAME_VARIANTS); screening on spelling rules alone (pass --variants)"
+                );
+                Ok(Arc::new(NameGroups::default()))
+            }
+        };
     };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let groups =
-                NameGroups::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            Ok(Arc::new(groups))
-        }
-        Err(e) if required => {
-            Err(e).with_context(|| format!("reading the name-variant table {}", path.display()))
-        }
-        Err(_) => {
-            eprintln!(
-                "note: no name-variant table at {}; screening on spelling rules alone (run scripts/fetch-name-variants, or pass --variants)",
-                path.display()
-            );
-            Ok(Arc::new(NameGroups::default()))
-        }
-    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the name-variant table {}", path.display()))?;
+    let groups =
+        NameGroups::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(Arc::new(groups))
 }
 
 /// The default threshold, calibrated on the evaluation set (`entente screen-eval --sweep`, see
