@@ -12,16 +12,17 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let root = manifest.join("../..");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
+/// A build that cannot build the table in fails, saying why and what to do.
+fn main() -> Result<(), String> {
+    let var = |k: &str| std::env::var_os(k).ok_or(format!("cargo did not set {k}"));
+    let root = PathBuf::from(var("CARGO_MANIFEST_DIR")?).join("../..");
+    let out = PathBuf::from(var("OUT_DIR")?);
     let dest = out.join("person_names.txt");
     println!("cargo:rerun-if-env-changed=ENTENTE_NAME_VARIANTS_FILE");
     println!("cargo:rerun-if-env-changed=ENTENTE_BUILD_WITHOUT_NAME_VARIANTS");
     println!("cargo:rustc-check-cfg=cfg(entente_name_variants)");
     if std::env::var_os("ENTENTE_BUILD_WITHOUT_NAME_VARIANTS").is_some_and(|v| v == "1") {
-        return;
+        return Ok(());
     }
     let table = match std::env::var_os("ENTENTE_NAME_VARIANTS_FILE") {
         Some(p) => PathBuf::from(p),
@@ -36,15 +37,16 @@ fn main() {
             fetched
         }
     };
-    if let Err(e) = copy_if_changed(&table, &dest) {
-        panic!(
+    copy_if_changed(&table, &dest).map_err(|e| {
+        format!(
             "the name-variant table {} could not be built in: {e}. Run scripts/fetch-name-variants \
              (pip and access to PyPI), set ENTENTE_NAME_VARIANTS_FILE to a copy of rigour's \
              person_names.txt, or ENTENTE_BUILD_WITHOUT_NAME_VARIANTS=1 to build without it",
             table.display()
-        );
-    }
+        )
+    })?;
     println!("cargo:rustc-cfg=entente_name_variants");
+    Ok(())
 }
 
 /// Runs the pinned fetch (pip, checked by SHA-256); its failure is reported by the copy after.
