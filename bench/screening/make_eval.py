@@ -222,6 +222,89 @@ ORGS = [
     ("Eurasia Dual Use Supplies", None, "RU"), ("Steppe Eagle Aviation", None, "KZ"),
     ("Blue Mountain Mining", None, "KG"), ("Red Sands Petroleum", None, "TM"),
 ]
+# Central Asian, Persian, Pashto and Urdu names whose Latin spellings differ by habit rather than
+# by scheme (issue 13): vowels (Hekmat/Hikmat), v/u/w before a consonant (Davlat/Daulat), -ullo/
+# -ullah, q/k. (native, [Latin spellings, the first as a list would give it]).
+CA_GIVEN = [
+    ("Давлат", ["Davlat", "Daulat", "Dawlat"]), ("Маҳмуд", ["Mahmud", "Mahmood", "Makhmud", "Mahmoud"]),
+    ("Ҳикмат", ["Hikmat", "Hekmat", "Khikmat"]), ("Нуриддин", ["Nuriddin", "Nuruddin", "Nooruddin", "Nureddin"]),
+    ("Ғулом", ["Ghulom", "Gulom", "Ghulam", "Gholam"]), ("Шукрулло", ["Shukrullo", "Shukrullah", "Shokrollah"]),
+    ("Ҷавод", ["Javod", "Javad", "Jawad"]), ("Зубайр", ["Zubair", "Zubayr", "Zobair"]),
+    ("Хуршед", ["Khurshed", "Khurshid", "Xurshid", "Khorshid"]), ("Саъдулло", ["Sadullo", "Saadullah", "Sadulla"]),
+    ("Азизулло", ["Azizullo", "Azizullah", "Azizulla"]), ("Файзулло", ["Fayzullo", "Faizullah", "Fayzulla"]),
+    ("Убайдулло", ["Ubaydullo", "Ubaidullah", "Ubaidulla"]), ("Равшан", ["Ravshan", "Raushan", "Rawshan"]),
+    ("Мавлон", ["Mavlon", "Maulon", "Mawlan"]), ("Қудрат", ["Qudrat", "Kudrat", "Qodrat"]),
+    ("Неъмат", ["Nematullo", "Nimatullah", "Nematulla"]), ("Ҳабибулло", ["Habibullo", "Habibullah", "Khabibullo"]),
+]
+CA_SURNAME = [
+    ("Давлатов", ["Davlatov", "Daulatov", "Dawlatov"]), ("Маҳмудов", ["Mahmudov", "Makhmudov", "Mahmoodov"]),
+    ("Ҳикматов", ["Hikmatov", "Hekmatov", "Khikmatov"]), ("Қурбонбоев", ["Qurbonboev", "Kurbonbaev", "Qurbanbaev"]),
+    ("Нуриддинов", ["Nuriddinov", "Nuruddinov", "Nureddinov"]), ("Ғуломов", ["Ghulomov", "Gulomov", "Ghulamov"]),
+    ("Ҳайдаров", ["Haydarov", "Khaidarov", "Heydarov", "Haidarov"]), ("Мавлонов", ["Mavlonov", "Maulonov", "Mawlanov"]),
+    ("Хушвақтов", ["Khushvaqtov", "Khushvaktov", "Hushvaqtov"]), ("Шодмонов", ["Shodmonov", "Shadmanov", "Shodmanov"]),
+    ("Юнусов", ["Yunusov", "Younusov", "Iunusov"]), ("Юсуфзай", ["Yousafzai", "Yusufzai", "Yusafzay"]),
+    ("Аҳмадзай", ["Ahmadzai", "Akhmadzai", "Ahmadzay"]), ("Ҳақназаров", ["Haqnazarov", "Khaknazarov", "Hakknazarov"]),
+]
+# Names listed only in Persian script (with ک, ی, the zero-width non-joiner): (Persian, [Latin],
+# Tajik Cyrillic).
+FA_ONLY_GIVEN = [
+    ("حکمت\u200cالله", ["Hekmatullah", "Hikmatullah", "Hekmatollah"], "Ҳикматулло"),
+    ("کامران", ["Kamran", "Kamron"], "Камрон"), ("پرویز", ["Parviz", "Parwiz", "Perviz"], "Парвиз"),
+    ("گلبدین", ["Gulbuddin", "Golbodin", "Gulbiddin"], "Гулбиддин"), ("بهادر", ["Bahadur", "Bahador", "Bakhodur"], "Баҳодур"),
+    ("یعقوب", ["Yaqub", "Yakub", "Yaghoub"], "Яъқуб"), ("نجیب\u200cالله", ["Najibullah", "Najibulla", "Nadjibullah"], "Наҷибулло"),
+    ("شکیب", ["Shakib", "Shakeeb"], "Шакиб"), ("کبیر", ["Kabir", "Kabeer"], "Кабир"),
+]
+FA_ONLY_SURNAME = [
+    ("یوسفی", ["Yousefi", "Yusufi", "Yosefi"], "Юсуфӣ"), ("نورستانی", ["Nuristani", "Nooristani", "Nurestani"], "Нуристонӣ"),
+    ("ستانکزی", ["Stanikzai", "Stanekzai"], "Станикзай"), ("کاکر", ["Kakar", "Kakkar"], "Какар"),
+    ("حقانی", ["Haqqani", "Haqani", "Hakkani"], "Ҳаққонӣ"), ("زرداری", ["Zardari"], "Зардорӣ"),
+    ("پوپلزی", ["Popalzai", "Popalzay"], "Попалзай"), ("نیکزاد", ["Nikzad", "Nekzad"], "Никзод"),
+]
+# Organizations named by their words, in English, Russian and Chinese (issue 13): the translated
+# forms are written for the set, as a list would publish them.
+ORG_TRANSLATED = [
+    ("Islamic Movement of Uzbekistan", "Исламское движение Узбекистана", "乌兹别克斯坦伊斯兰运动"),
+    ("East Turkestan Islamic Movement", "Исламское движение Восточного Туркестана", "东突厥斯坦伊斯兰运动"),
+    ("Islamic Jihad Union", "Союз исламского джихада", "伊斯兰圣战联盟"),
+    ("Turkestan Islamic Party", "Исламская партия Туркестана", "突厥斯坦伊斯兰党"),
+    ("Caspian Liberation Front", "Фронт освобождения Каспия", "里海解放阵线"),
+    ("Fergana Valley Mujahideen Council", "Совет моджахедов Ферганской долины", "费尔干纳河谷圣战者理事会"),
+    ("Khorasan Youth Brigade", "Бригада молодежи Хорасана", "呼罗珊青年旅"),
+    ("Pamir Popular Resistance Army", "Народная армия сопротивления Памира", "帕米尔人民抵抗军"),
+    ("Northern Transport Company", "Северная транспортная компания", "北方运输公司"),
+    ("Eastern Trading Group", "Восточная торговая группа", "东方贸易集团"),
+    ("Altai Mining Company", "Алтайская горнодобывающая компания", "阿尔泰矿业公司"),
+    ("Silk Road Logistics", "Логистика Шелкового пути", "丝绸之路物流"),
+]
+# Unlisted organizations that share most words with a listed one: hard negatives.
+ORG_TRANSLATED_OTHER = [
+    ("Islamic Movement of Tajikistan", "Исламское движение Таджикистана", "塔吉克斯坦伊斯兰运动"),
+    ("Kazakhstan Islamic Party", "Исламская партия Казахстана", "哈萨克斯坦伊斯兰党"),
+    ("Caspian Shipping Company", "Каспийская судоходная компания", "里海航运公司"),
+    ("Southern Transport Company", "Южная транспортная компания", "南方运输公司"),
+    ("Altai Oil Company", "Алтайская нефтяная компания", "阿尔泰石油公司"),
+    ("Pamir Liberation Army", "Армия освобождения Памира", "帕米尔解放军"),
+]
+# English organization names and the forms lists and reports write them in: (listed, [forms]).
+ORG_FORMS = [
+    ("Turan International Trading Company", ["Turan Intl Trading Co", "TURAN INTERNATIONAL TRADING CO.", "Turan Intl. Trading"]),
+    ("Association of Friends of the Pamir", ["Friends of the Pamir Assn", "Pamir Friends Association", "Assn of Friends of Pamir"]),
+    ("Bank of Samarkand", ["Samarkand Bank", "The Bank of Samarkand"]),
+    ("Eastern Ferghana Brotherhood", ["East Ferghana Brotherhood", "Brotherhood of Eastern Ferghana", "Eastern Fergana Brotherhood"]),
+    ("Northern Caucasus Emirate", ["North Caucasus Emirate", "Emirate of the Northern Caucasus"]),
+    ("Islamic Movement of Uzbekistan", ["IMU", "Islamic Movement Uzbekistan"]),
+    ("East Turkestan Islamic Movement", ["ETIM", "Eastern Turkistan Islamic Movement"]),
+    ("Islamic Jihad Union", ["IJU", "Union of Islamic Jihad"]),
+    ("Central Asian Mujahideen Brigade", ["CAMB", "Mujahideen Brigade of Central Asia"]),
+    ("Kyrgyz National Defence Council", ["KNDC", "National Defense Council of Kyrgyzstan"]),
+    ("Tashkent Chemical Industries Corporation", ["Tashkent Chemical Ind Corp", "Tashkent Chemical Industries Corp."]),
+    ("Caspian Maritime Services Department", ["Caspian Maritime Services Dept", "Caspian Marine Services Department"]),
+]
+# Chinese surnames that are different characters with one key in Latin (x/h, c/ts...): a query in
+# characters must not match the other character's listed pinyin.
+ZH_APART = [("Hu", "徐", "Xu"), ("Xu", "胡", "Hu"), ("Zhu", "鞠", "Ju"), ("Zhang", "江", "Jiang"),
+            ("Jiang", "张", "Zhang")]
+
 LEGAL_LATIN = ["LLC", "Ltd", "Limited", "Co., Ltd.", "JSC", "LLP", "Inc.", "GmbH", "FZE"]
 LEGAL_NATIVE = {"RU": ["ООО", "АО", "ЗАО"], "KZ": ["ТОО", "АО"], "UZ": ["ООО", "МЧЖ"],
                 "TJ": ["ООО", "ҶДММ"], "KG": ["ОсОО"], "CN": ["有限公司", "有限责任公司", "股份有限公司"]}
@@ -489,6 +572,80 @@ def organizations():
             case("organization_shared_word", None, f"{rng.choice(ORG_GENERIC)} {words[-1]} {legal}")
 
 
+
+def central_asian_people(count):
+    """People of the Central Asian and Persian spelling tables: listed with one spelling, asked
+    with others."""
+    chosen = set()
+    while len(chosen) < count:
+        chosen.add((rng.randrange(len(CA_GIVEN)), rng.randrange(len(CA_SURNAME))))
+    people = sorted(chosen)
+    for gi, si in people:
+        used_pairs.add((CA_GIVEN[gi][1][0], CA_SURNAME[si][1][0]))
+    for gi, si in people:
+        g, s_ = CA_GIVEN[gi][1], CA_SURNAME[si][1]
+        nat = rng.choice(["UZ", "TJ", "AF", "PK"])
+        dob = birth()
+        listed = f"{g[0]} {s_[0]}"
+        eid = add_entry("person", [listed], dob, [nat])
+        for _ in range(2):
+            q_g = rng.choice(g[1:]) if len(g) > 1 and rng.random() < 0.8 else g[0]
+            q_s = rng.choice(s_[1:]) if rng.random() < 0.8 else s_[0]
+            if (q_g, q_s) == (g[0], s_[0]):
+                q_s = s_[1]
+            q = f"{q_g} {q_s}" if rng.random() < 0.6 else f"{q_s} {q_g}"
+            case("central_asian_romanization", eid, q, dob if rng.random() < 0.3 else None)
+
+        def make(g2, s2):
+            return f"{CA_GIVEN[g2][1][0]} {CA_SURNAME[s2][1][0]}"
+
+        negatives_for(eid, CA_GIVEN, CA_SURNAME, gi, si, listed, dob, [nat], make)
+
+
+def persian_only_people(count):
+    """People listed only in Persian script, asked in Latin or Tajik Cyrillic."""
+    chosen = set()
+    while len(chosen) < count:
+        chosen.add((rng.randrange(len(FA_ONLY_GIVEN)), rng.randrange(len(FA_ONLY_SURNAME))))
+    for gi, si in sorted(chosen):
+        g_fa, g_lat, g_cyr = FA_ONLY_GIVEN[gi]
+        s_fa, s_lat, s_cyr = FA_ONLY_SURNAME[si]
+        eid = add_entry("person", [f"{g_fa} {s_fa}"], birth(), [rng.choice(["AF", "IR"])])
+        case("persian_script", eid, f"{rng.choice(g_lat)} {rng.choice(s_lat)}")
+        case("persian_script", eid, rng.choice([f"{g_cyr} {s_cyr}", f"{s_cyr} {g_cyr}"]))
+
+
+def translated_organizations():
+    """Organizations listed in one of English, Russian and Chinese, asked in another; unlisted
+    ones sharing most of their words as hard negatives."""
+    for en, ru, zh in ORG_TRANSLATED:
+        forms = [en, ru, zh]
+        listed_i = rng.randrange(3)
+        eid = add_entry("organization", [forms[listed_i]], None, [rng.choice(["UZ", "KZ", "TJ", "CN"])])
+        for j in range(3):
+            if j != listed_i:
+                case("organization_translated", eid, forms[j])
+    for en, ru, zh in ORG_TRANSLATED_OTHER:
+        case("organization_translated_other", None, rng.choice([en, ru, zh]))
+
+
+def organization_forms():
+    for listed, forms in ORG_FORMS:
+        eid = add_entry("organization", [listed], None, [rng.choice(["UZ", "KZ", "KG", "RU"])])
+        for f in forms:
+            case("organization_form", eid, f)
+
+
+def chinese_apart():
+    """Chinese surnames that are different characters: the listed pinyin of one is not a match
+    for the other written in characters."""
+    for listed_py, other_chr, other_py in ZH_APART * 2:
+        # A given name with which the other surname is listed by nobody.
+        g_chr, g_py, _ = rng.choice([g for g in ZH_GIVEN if (g[1], other_py) not in used_pairs])
+        used_pairs.add((g_py, listed_py))
+        add_entry("person", [f"{listed_py} {g_py}"], birth(), ["CN"])
+        case("chinese_other_character", None, other_chr + g_chr)
+
 # Filler: people of no concern to the evaluation, to give the register a realistic size and
 # the rarity weights realistic counts. Built from syllables so they share no name with the
 # tables above by construction (checked below).
@@ -500,7 +657,8 @@ def table_names():
     """Every Latin spelling in the tables above, lower-case."""
     out = set()
     for pool in (RU_GIVEN, RU_SURNAME, KZ_GIVEN, KZ_SURNAME, UZ_GIVEN, UZ_SURNAME, TJ_GIVEN, TJ_SURNAME,
-                 KG_GIVEN, KG_SURNAME, AR_GIVEN, AR_FAMILY, FA_GIVEN, FA_SURNAME):
+                 KG_GIVEN, KG_SURNAME, AR_GIVEN, AR_FAMILY, FA_GIVEN, FA_SURNAME, CA_GIVEN, CA_SURNAME,
+                 FA_ONLY_GIVEN, FA_ONLY_SURNAME):
         for item in pool:
             for latin in item[1]:
                 out.update(w.lower().replace("'", "") for w in latin.replace("-", " ").split())
@@ -508,6 +666,10 @@ def table_names():
         out.update(w.lower() for w in " ".join(item[1:]).replace("-", " ").split())
     for latin, _, _ in ORGS:
         out.update(w.lower() for w in latin.split())
+    for en, _, _ in ORG_TRANSLATED + ORG_TRANSLATED_OTHER:
+        out.update(w.lower() for w in en.split())
+    for listed, forms in ORG_FORMS:
+        out.update(w.lower().strip(".") for f in [listed] + forms for w in f.split())
     return out
 
 
@@ -546,6 +708,11 @@ chinese_people(110)
 arabic_people(AR_GIVEN, AR_FAMILY, ["SY", "IQ", "EG", "SA", "JO"], 90, True)
 arabic_people(FA_GIVEN, FA_SURNAME, ["IR", "AF"], 30, False)
 organizations()
+central_asian_people(40)
+persian_only_people(30)
+translated_organizations()
+organization_forms()
+chinese_apart()
 listed = len(register)
 filler(args.filler, args.filler_names)
 

@@ -298,9 +298,15 @@ pub fn match_json(register: &Register, m: &Match) -> Value {
         "score": m.score,
         "name": m.name,
         "explanation": {
-            "parts": m.parts.iter().map(|p| serde_json::json!({
-                "query": p.query, "listed": p.listed, "similarity": p.similarity,
-            })).collect::<Vec<_>>(),
+            "parts": m.parts.iter().map(|p| {
+                let mut part = serde_json::json!({
+                    "query": p.query, "listed": p.listed, "similarity": p.similarity,
+                });
+                if let Some(via) = &p.via {
+                    part["via"] = serde_json::json!(via);
+                }
+                part
+            }).collect::<Vec<_>>(),
             "unmatched": m.unmatched,
             "birth_date": evidence_str(m.birth_date),
             "nationality": evidence_str(m.nationality),

@@ -9,11 +9,11 @@
 //!   rest); hamza forms, `ع`, alif, `و`, `ي`/`ی`/`ى` (long vowels
 //!   or glides) and a final `ه`/`ة` are dropped; the other letters map to their consonant class
 //!   (`ح`/`خ`/`ه` → h, `ث`/`ت`/`ط` → t, `ذ`/`د`/`ض` → d, `ز`/`ظ` → z, `س`/`ص` → s, `ش` → S,
-//!   `ق`/`ك`/`ک` → k, `غ`/`گ` → g, `ج`/`چ`/`ژ` → j, `پ` → b);
+//!   `ق`/`ك`/`ک`/`غ`/`گ` → k (Persian reads `ق` as `gh`), `ج`/`چ`/`ژ` → j, `پ` → b);
 //! - **Latin**: the article (`al`, `el`, `ul`, `ad`, `ar`…) and `bin`, `ibn`, `ben`, `bint` as
 //!   parts are dropped, and `abdul`, `abdel`, `abdoul` at the start of a part are `abd` + the
-//!   rest; digraphs fold (`kh` → h, `gh` → g, `sh`/`ch` → S, `th` → t, `dh` → d, `dj`/`zh` → j,
-//!   `q`/`c` → k, `ph` → f, `p` → b); doubled letters are one; vowels, `w`, `v`, `y` and a final
+//!   rest; digraphs fold (`kh` → h, `gh` → k, `sh`/`ch` → S, `th` → t, `dh` → d, `dj`/`zh` → j,
+//!   `q`/`c`/`g` → k, `ph` → f, `p` → b); doubled letters are one; vowels, `w`, `v`, `y` and a final
 //!   `h` after a vowel are dropped.
 //!
 //! Names that differ only in vowels or in a long vowel share a skeleton (`Hassan` and `Hussein`
@@ -34,9 +34,9 @@ fn arabic_class(c: char) -> Option<char> {
         'ز' | 'ظ' => 'z',
         'س' | 'ص' => 's',
         'ش' => 'S',
-        'غ' | 'گ' => 'g',
         'ف' => 'f',
-        'ق' | 'ك' | 'ک' => 'k',
+        // Persian says and writes ق as `gh` (یعقوب: Yaghoub), Arabic as `q`: one class with غ.
+        'ق' | 'ك' | 'ک' | 'غ' | 'گ' => 'k',
         'ل' => 'l',
         'م' => 'm',
         'ن' => 'n',
@@ -128,7 +128,7 @@ fn latin_part(part: &str, keys: &mut Vec<String>) {
         let two = b.get(i..i + 2);
         let (class, used) = match two {
             Some(b"kh") => ('h', 2),
-            Some(b"gh") => ('g', 2),
+            Some(b"gh") => ('k', 2),
             Some(b"sh") | Some(b"ch") => ('S', 2),
             Some(b"th") => ('t', 2),
             Some(b"dh") => ('d', 2),
@@ -136,7 +136,7 @@ fn latin_part(part: &str, keys: &mut Vec<String>) {
             Some(b"ph") => ('f', 2),
             _ => (
                 match b[i] {
-                    b'q' | b'c' => 'k',
+                    b'q' | b'c' | b'g' => 'k',
                     b'p' => 'b',
                     b'v' => 'w',
                     other => char::from(other),

@@ -8,13 +8,16 @@
 //!   the Central Asian letters;
 //! - [`chinese`]: pinyin with surname readings corrected; Wade-Giles and Cantonese surnames;
 //! - [`arabic`]: consonant skeletons of Arabic-script and Latin names;
-//! - [`variants`]: one key for the romanizations of one sound;
+//! - [`variants`]: one key for the romanizations of one sound, and a looser one for the vowels of
+//!   Persian-derived names;
+//! - [`org`]: organization names as concepts shared by English, Russian and Chinese, function
+//!   words, abbreviations and acronyms;
 //! - [`readings`]: all of the above put together, the Latin readings of a name with a key per part;
 //! - [`matcher`]: the register's index (part keys, trigrams, skeletons) and the scorer, with
 //!   rarity weights, date-of-birth and nationality evidence, and a per-part explanation.
 //!
-//! To come (issue 3): the cross-script name-variant table (`rigour`), the CLI, the node's API,
-//! the evaluation set and the benchmarks.
+//! The cross-script name-variant table ([`groups`]) is data the caller gives: the CLI and the
+//! node build in rigour's `person_names.txt`.
 
 pub mod arabic;
 pub mod chinese;
@@ -24,6 +27,7 @@ pub mod groups;
 pub mod input;
 pub mod matcher;
 pub mod normalize;
+pub mod org;
 pub mod parts;
 pub mod readings;
 pub mod variants;

@@ -38,6 +38,10 @@ pub const PART_MATCH: f64 = 0.86;
 /// full.
 pub const MAX_CANDIDATES: usize = 64;
 
+/// The most listed readings a loose key ([`crate::variants::loose_key`]) is walked for: one that
+/// many names share says too little to find candidates by.
+pub const LOOSE_CAP: usize = 200;
+
 /// The most parts a name may have, screened or listed (the longest reading counts: a name in
 /// Chinese characters has a part per syllable). Real names have far fewer; the aligner's work
 /// grows with the parts of both sides, so a name of more is refused rather than aligned.
@@ -140,6 +144,10 @@ pub struct PartMatch {
     pub query: String,
     pub listed: String,
     pub similarity: f64,
+    /// How the two met when not by spelling: `translated: movement` for words of an
+    /// organization's name read as one concept of the lexicon in two languages, `acronym` for an
+    /// acronym met by the initials of a listed name.
+    pub via: Option<String>,
 }
 
 /// What the date of birth and nationality said.
@@ -280,6 +288,11 @@ pub struct Register {
     by_gram: HashMap<String, Posting>,
     /// Arabic skeleton keys of each listed name: (entry, name) → parts.
     skeletons: HashMap<(u32, u32), Vec<String>>,
+    /// The acronym of each listed organization name of three words or more: (entry, name) → it.
+    acronyms: HashMap<(u32, u32), String>,
+    /// Whether any listed name is written in Arabic script (else a Latin query's skeletons are
+    /// not worth computing).
+    arabic_script_listed: bool,
     /// How many listed readings hold each part key, by class.
     frequency: HashMap<String, Counts>,
     /// How many listed readings each class has.
@@ -329,6 +342,8 @@ impl Register {
             by_key: HashMap::default(),
             by_gram: HashMap::default(),
             skeletons: HashMap::default(),
+            acronyms: HashMap::default(),
+            arabic_script_listed: false,
             frequency: HashMap::default(),
             class_listed: Vec::new(),
             groups,
@@ -356,6 +371,9 @@ impl Register {
                         for g in trigrams(&p.key) {
                             post(&mut r.by_gram, g, id, class);
                         }
+                        if let Some(loose) = crate::variants::loose_key(&p.key) {
+                            post(&mut r.by_key, format!("~{loose}"), id, class);
+                        }
                         let groups: Box<[u32]> = r.groups.of(&p.text).into();
                         for g in groups.iter() {
                             post(&mut r.by_key, format!("@{g}"), id, class);
@@ -372,6 +390,15 @@ impl Register {
                         known: Vec::new(),
                     });
                 }
+                if entry.kind == Kind::Organization {
+                    if let Some(acronym) = crate::org::acronym(&crate::normalize::parts(name)) {
+                        if r.listed.len() > first_reading {
+                            let id = u32::try_from(first_reading).unwrap_or(u32::MAX);
+                            post(&mut r.by_key, format!("^{acronym}"), id, class);
+                            r.acronyms.insert((e, n), acronym);
+                        }
+                    }
+                }
                 let skeleton = arabic::skeleton_keys(&crate::normalize(name));
                 if !skeleton.is_empty() {
                     // Skeleton postings point at the name's first reading, or a bare one.
@@ -387,8 +414,16 @@ impl Register {
                         });
                     }
                     let id = u32::try_from(first_reading).unwrap_or(u32::MAX);
+                    // A name written in Arabic script is found from the skeletons of Latin and
+                    // Cyrillic queries too, under keys of its own (`%`), which only such names
+                    // hold, so that a Latin query walks no Latin name's skeleton.
+                    let arabic_script = arabic::has_arabic(name);
+                    r.arabic_script_listed |= arabic_script;
                     for k in &skeleton {
                         post(&mut r.by_key, format!("#{k}"), id, class);
+                        if arabic_script {
+                            post(&mut r.by_key, format!("%{k}"), id, class);
+                        }
                     }
                     r.skeletons.insert((e, n), skeleton);
                 }
@@ -548,6 +583,30 @@ impl Register {
         let q_org = bounded(readings(&query.name, Kind::Organization));
         let q_skeleton = arabic::skeleton_keys(&crate::normalize(&query.name));
         let arabic_query = arabic::has_arabic(&query.name);
+        // A Latin or Cyrillic query is compared with names written in Arabic script by the
+        // skeletons of its Latin readings.
+        let mut latin_skeletons: Vec<Vec<String>> = Vec::new();
+        if !arabic_query && self.arabic_script_listed {
+            for r in &q_readings {
+                let text: Vec<&str> = r.iter().map(|p| p.text.as_str()).collect();
+                let sk = arabic::skeleton_keys(&text.join(" "));
+                if !sk.is_empty() && !latin_skeletons.contains(&sk) {
+                    latin_skeletons.push(sk);
+                }
+            }
+        }
+        // A query of one word in capitals may be an acronym.
+        let acronym = {
+            let raw: Vec<&str> = query.name.split_whitespace().collect();
+            match raw[..] {
+                [w] if (3..=6).contains(&w.chars().count())
+                    && w.chars().all(|c| c.is_ascii_uppercase()) =>
+                {
+                    Some(w.to_ascii_lowercase())
+                }
+                _ => None,
+            }
+        };
 
         // Candidates: listed readings sharing a key, a skeleton, or enough trigrams of a part,
         // each credited with the rarity of what it shares; only the best are scored in full.
@@ -597,6 +656,17 @@ impl Register {
                 if !(has_rare && posting_len(&p.key) > key_cap) {
                     for id in postings(&p.key).take(key_cap) {
                         *hits.entry(*id).or_default() += w;
+                    }
+                }
+                // A spelling no listed name has may be one that differs in its vowels (`Hekmat`
+                // for a listed `Hikmat`).
+                let unlisted = posting_len(&p.key) == 0;
+                if let Some(loose) = crate::variants::loose_key(&p.key).filter(|_| unlisted) {
+                    let key = format!("~{loose}");
+                    if walked.insert(key.clone()) && posting_len(&key) <= LOOSE_CAP {
+                        for id in postings(&key) {
+                            *hits.entry(*id).or_default() += 0.8 * w;
+                        }
                     }
                 }
                 for g in self.groups.of(&p.text) {
@@ -665,6 +735,24 @@ impl Register {
                 }
             }
         }
+        for k in latin_skeletons.iter().flatten() {
+            let key = format!("%{k}");
+            if walked.insert(key.clone()) {
+                let w = self.weight(&format!("#{k}"), view);
+                for id in postings(&key).take(key_cap) {
+                    *hits.entry(*id).or_default() += w;
+                }
+            }
+        }
+        if let Some(a) = &acronym {
+            // An acronym is the whole query: the names it stands for come before those that
+            // merely share letters with it.
+            let key = format!("^{a}");
+            let w = 2.0 * self.weight(&key, view);
+            for id in postings(&key).take(key_cap) {
+                *hits.entry(*id).or_default() += w;
+            }
+        }
         let mut hits: Vec<(u32, f64)> = hits
             .into_iter()
             .filter(|(id, _)| {
@@ -724,14 +812,44 @@ impl Register {
                     found = Some((score, pairs, unmatched));
                 }
             }
-            if arabic_query {
-                if let Some(sk) = self.skeletons.get(&(listed.entry, listed.name)) {
-                    let (score, pairs, unmatched) = align_skeletons(&q_skeleton, sk);
+            if let Some(sk) = self.skeletons.get(&(listed.entry, listed.name)) {
+                let arabic_listed = !arabic_query
+                    && entry
+                        .names
+                        .get(listed.name as usize)
+                        .is_some_and(|n| arabic::has_arabic(n));
+                let query_skeletons: &[Vec<String>] = if arabic_query {
+                    std::slice::from_ref(&q_skeleton)
+                } else if arabic_listed {
+                    &latin_skeletons
+                } else {
+                    &[]
+                };
+                for qs in query_skeletons {
+                    let (score, pairs, unmatched) = align_skeletons(qs, sk);
                     // A skeleton says less than a spelling.
                     let score = score * 0.95;
                     if found.as_ref().is_none_or(|f| score > f.0) {
                         found = Some((score, pairs, unmatched));
                     }
+                }
+            }
+            if let (Some(a), Some(listed_acronym)) =
+                (&acronym, self.acronyms.get(&(listed.entry, listed.name)))
+            {
+                // An acronym says less than the name written out, and nothing of which words.
+                if a == listed_acronym && found.as_ref().is_none_or(|f| f.0 < 0.9) {
+                    let name = entry.names.get(listed.name as usize).cloned();
+                    found = Some((
+                        0.9,
+                        vec![PartMatch {
+                            query: query.name.trim().to_owned(),
+                            listed: name.unwrap_or_default(),
+                            similarity: 0.9,
+                            via: Some("acronym".into()),
+                        }],
+                        Vec::new(),
+                    ));
                 }
             }
             let Some((name_score, parts, unmatched)) = found else {
@@ -855,10 +973,16 @@ impl Register {
             let w = l[j].weight.max(q[i].weight);
             got += w * s;
             total += w;
+            let (qp, lp) = (q[i].part, l[j].part);
+            let via = (qp.key == lp.key && qp.text != lp.text)
+                .then(|| qp.key.strip_prefix('='))
+                .flatten()
+                .map(|concept| format!("translated: {concept}"));
             matched.push(PartMatch {
-                query: q[i].part.text.clone(),
-                listed: l[j].part.text.clone(),
+                query: qp.text.clone(),
+                listed: lp.text.clone(),
                 similarity: (s * 1000.0).round() / 1000.0,
+                via,
             });
         }
         let mut unmatched = Vec::new();
@@ -892,6 +1016,11 @@ impl Register {
         // none, or both known only as readings of Chinese characters (Xu, Hu).
         let han_only = |p: &Scored<'_>| p.groups.is_empty() && p.known;
         let chinese_apart = han_only(a) && han_only(b) && ap.text != bp.text;
+        // A part read from Chinese characters is that character's pinyin: another pinyin with
+        // the same key (`xu` 徐 and `hu` 胡) is another character, another name.
+        if (ap.han || bp.han) && ap.key == bp.key && ap.text != bp.text {
+            return 0.8;
+        }
         if ap.key == bp.key {
             // One key, but two Chinese names (Xu, Hu). Other spellings with one key are one
             // name even where the table has two groups for them (Andrei, Andrey).
@@ -900,11 +1029,19 @@ impl Register {
         if share(a.groups, b.groups) {
             return 0.95;
         }
-        if chinese_apart
-            || (!a.groups.is_empty() && !b.groups.is_empty() && !share(a.groups, b.groups))
-        {
+        if chinese_apart {
             return 0.8;
         }
+        if !a.groups.is_empty() && !b.groups.is_empty() && !share(a.groups, b.groups) {
+            // The table writes some spellings of one Persian-derived name as two names
+            // (`Khurshid`, `Khurshed`): one short vowel for its neighbour is one name.
+            return if near_vowel_spelling(&ap.key, &bp.key) {
+                0.9
+            } else {
+                0.8
+            };
+        }
+
         // Parts of very different lengths cannot reach the threshold: with r the shorter length
         // over the longer, the edit-distance similarity is at most r and Jaro-Winkler at most
         // 0.8 + 0.2 r, so their mean is at most 0.4 + 0.6 r, under PART_MATCH for r < 0.766.
@@ -929,8 +1066,33 @@ impl Register {
         if unknown && strsim::osa_distance(&ap.text, &bp.text) == 1 && shorter >= 4 {
             s = s.max(0.9);
         }
+        // Spellings of a Persian-derived name that differ in vowels (see `loose_key`); not for
+        // Chinese syllables, whose vowels tell names apart. Asked last: it costs two keys.
+        let vowel = |c: Option<u8>| matches!(c, Some(b'a' | b'e' | b'i' | b'o' | b'u'));
+        let (x, y) = (ap.key.bytes().next(), bp.key.bytes().next());
+        let same_start = x == y || (vowel(x) && vowel(y));
+        if s < PART_MATCH && same_start && !ap.han && !bp.han {
+            let loose = crate::variants::loose_key;
+            if loose(&ap.key).is_some_and(|x| loose(&bp.key).as_ref() == Some(&x)) {
+                s = 0.9;
+            }
+        }
         s
     }
+}
+
+/// Whether two keys differ only in one vowel, written for its neighbour (`e` for `i`, `o` for
+/// `u`): the short vowels of Persian-derived names, which romanizations write either way
+/// (`Khurshid`/`Khurshed`). Not `a` for `e` (`Haydar`/`Heydar`): in pinyin that is another name
+/// (`Jianhua`/`Zhenhua` share a key but for that vowel).
+fn near_vowel_spelling(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.len() < 4 {
+        return false;
+    }
+    let mut differ = a.iter().zip(b).filter(|(x, y)| x != y);
+    let near = |x: u8, y: u8| matches!((x.min(y), x.max(y)), (b'e', b'i') | (b'o', b'u'));
+    matches!((differ.next(), differ.next()), (Some((x, y)), None) if near(*x, *y))
 }
 
 /// Whether two spellings are of lengths close enough for their similarity to reach
@@ -961,6 +1123,7 @@ fn joined_part(parts: &[ReadPart], i: usize) -> ReadPart {
     ReadPart {
         key: crate::variants::variant_key(&text),
         role: Role::Name,
+        han: parts.get(i).is_some_and(|p| p.han),
         text,
     }
 }
@@ -986,6 +1149,7 @@ fn align_skeletons(q: &[String], l: &[String]) -> (f64, Vec<PartMatch>, Vec<Stri
                     query: qk.clone(),
                     listed: lk.clone(),
                     similarity: 1.0,
+                    via: Some("skeleton".into()),
                 });
             }
             None => unmatched.push(qk.clone()),

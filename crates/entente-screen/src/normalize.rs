@@ -5,7 +5,8 @@
 //! - apostrophe-like characters (`'`, `’`, `‘`, `ʼ`, `ʻ`, `` ` ``, `´`) are dropped, not split on:
 //!   `O'Brien` is `obrien`, and the Uzbek `G‘ulomov` is `gulomov`;
 //! - Arabic vowel marks (harakat), Quranic annotation signs and the tatweel are dropped: they are
-//!   written or not at the writer's whim;
+//!   written or not at the writer's whim; so are the zero-width non-joiner and joiner, which
+//!   Persian writes inside a word;
 //! - a Latin letter loses its diacritics (`Gülnara` = `Gulnara`, `Şahin` = `Sahin`), and the few
 //!   Latin letters Unicode does not decompose are spelled out (`ß` → `ss`, `ø` → `o`, `ł` → `l`,
 //!   `æ` → `ae`, `œ` → `oe`, `đ`/`ð` → `d`, `þ` → `th`, `ı` → `i`, `ħ` → `h`);
@@ -27,7 +28,9 @@ pub fn normalize(name: &str) -> String {
     // Whether the last letter pushed was Latin: a combining mark left after it is dropped.
     let mut after_latin = false;
     for c in name.nfkc() {
-        if is_apostrophe(c) || is_arabic_mark(c) {
+        // The zero-width non-joiner and joiner shape letters inside one Persian word
+        // (`حکمت‌الله`): dropped, not split on.
+        if is_apostrophe(c) || is_arabic_mark(c) || matches!(c, '\u{200C}' | '\u{200D}') {
             continue;
         }
         if is_combining_mark(c) {

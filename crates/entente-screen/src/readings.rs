@@ -14,13 +14,25 @@ use crate::{chinese, cyrillic};
 pub struct ReadPart {
     pub text: String,
     pub role: Role,
+    /// Its variant key, or for a word read as a concept of the organization lexicon, `=` and the
+    /// concept (see [`crate::org`]).
     pub key: String,
+    /// Read from Chinese characters: its pinyin is that of one character, and another
+    /// character's pinyin with the same key (`xu` 徐, `hu` 胡) is another name.
+    pub han: bool,
+}
+
+/// The key of a part read as a concept of the organization lexicon.
+pub fn concept_key(concept: &str) -> String {
+    format!("={concept}")
 }
 
 /// The distinct Latin readings of a name.
 pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
     let parts = name_parts(name, kind);
     let mut out: Vec<Vec<ReadPart>> = Vec::new();
+    let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
+    let han = chinese::has_han(&joined);
     let mut add = |reading: Vec<(String, Role)>| {
         let reading: Vec<ReadPart> = reading
             .into_iter()
@@ -29,14 +41,14 @@ pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
                 key: variant_key(&text),
                 text,
                 role,
+                han,
             })
             .collect();
         if !reading.is_empty() && !out.contains(&reading) {
             out.push(reading);
         }
     };
-    let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
-    if chinese::has_han(&joined) {
+    if han {
         let keys = chinese::latin_keys(&joined);
         for key in &keys {
             add(key.split(' ').map(|t| (t.to_owned(), Role::Name)).collect());
@@ -65,9 +77,63 @@ pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
                 add(r.into_iter().map(|t| (t, Role::Name)).collect());
             }
         }
-        add(parts.into_iter().map(|p| (p.text, p.role)).collect());
+        add(parts.iter().map(|p| (p.text.clone(), p.role)).collect());
+    }
+    if kind == Kind::Organization {
+        if let Some(reading) = concept_reading(&parts) {
+            if !out.contains(&reading) {
+                out.push(reading);
+            }
+        }
     }
     out
+}
+
+/// An organization's name read word by word against the lexicon ([`crate::org`]): concepts by
+/// their key, function words and words of no weight left out, other words transliterated (Chinese
+/// between lexicon words in pinyin, Cyrillic in the first scheme). `None` when nothing is left.
+fn concept_reading(parts: &[Part]) -> Option<Vec<ReadPart>> {
+    use crate::org::{segment_han, word, Word};
+    let mut out: Vec<ReadPart> = Vec::new();
+    let mut push = |text: String, w: Word, han: bool| match w {
+        Word::Function | Word::Concept { light: true, .. } => {}
+        Word::Concept { concept, .. } => out.push(ReadPart {
+            key: concept_key(concept),
+            text,
+            role: Role::Name,
+            han: false,
+        }),
+        Word::Other => {
+            let latin = if han {
+                chinese::latin_keys(&text)
+                    .last()
+                    .map(|k| k.replace(' ', ""))
+                    .unwrap_or_default()
+            } else if cyrillic::has_cyrillic(&text) {
+                cyrillic::romanize(&text, cyrillic::SCHEMES[0])
+            } else {
+                text
+            };
+            if !latin.is_empty() {
+                out.push(ReadPart {
+                    key: variant_key(&latin),
+                    text: latin,
+                    role: Role::Name,
+                    han,
+                });
+            }
+        }
+    };
+    for p in parts {
+        if chinese::has_han(&p.text) {
+            for (text, w) in segment_han(&p.text) {
+                push(text, w.unwrap_or(Word::Other), true);
+            }
+        } else {
+            push(p.text.clone(), word(&p.text), false);
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]

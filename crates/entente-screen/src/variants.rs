@@ -106,6 +106,47 @@ pub fn variant_key(part: &str) -> String {
     key
 }
 
+/// The loose key of a part's variant key: the romanization model of names from Persian, through
+/// Uzbek, Tajik, Kazakh, Kyrgyz, Pashto and Urdu spellings. The scripts these names come from
+/// leave short vowels unwritten or write them by local habit, so their Latin spellings disagree
+/// on vowels above all (`Hekmat`/`Hikmat`, `Qurbon`/`Qurban`, `Ghulom`/`Ghulam`,
+/// `Nuriddin`/`Nuruddin`); and on `v`/`w`/`u` for one letter before a consonant (Uzbek `Davlat`,
+/// Urdu `Daulat`: و), and on a final `h` after a vowel (`-ullo`/`-ullah`: ه). The loose key writes
+/// every run of vowels as `*`, `v` before a consonant or at the end as a vowel, and drops a
+/// final `h` after a vowel: `Davlat`, `Daulat`, `Dawlat` are all `d*l*t`. `None` when fewer than
+/// two consonants are left, too little to say anything.
+///
+/// Like the variant key, it only finds candidates and lifts a comparison: two names the
+/// cross-script table knows as different names (`Hasan`, `Husayn`) stay different.
+pub fn loose_key(key: &str) -> Option<String> {
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let chars: Vec<char> = key.chars().collect();
+    let mut out = String::with_capacity(key.len());
+    let mut consonants = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let vowel_like = is_vowel(c)
+            || (c == 'v' && i > 0 && next.is_none_or(|n| !is_vowel(n)))
+            || (c == 'h'
+                && next.is_none()
+                && i > 0
+                && chars.get(i - 1).is_some_and(|p| is_vowel(*p)));
+        if vowel_like {
+            if !out.ends_with('*') {
+                out.push('*');
+            }
+        } else if !out.ends_with(c) {
+            out.push(c);
+            consonants += 1;
+        }
+    }
+    // A final vowel is written or not (`Sadullo`, `Sadullah`, `Azizulla`).
+    if out.ends_with('*') && out.len() > 1 {
+        out.pop();
+    }
+    (consonants >= 2).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +177,41 @@ mod tests {
                 "{group:?} → {keys:?}"
             );
         }
+    }
+
+    #[test]
+    fn central_asian_and_persian_spellings_share_a_loose_key() {
+        for group in [
+            &["davlat", "daulat", "dawlat"][..],
+            &["mahmud", "mahmood", "makhmud", "mahmoud"],
+            &["hikmat", "hekmat", "khikmat"],
+            &["qurbon", "kurbon", "qurban", "kurban"],
+            &["nuriddin", "nuruddin", "nooruddin", "nureddin"],
+            &["ghulom", "gulom", "ghulam", "gholam"],
+            &["shukrullo", "shukrullah", "shokrollah"],
+            &["sadullo", "saadullah", "sadulla"],
+            &["ravshan", "raushan", "rawshan"],
+            &["haqqani", "haqani", "hakkani", "khakkani"],
+        ] {
+            let keys: Vec<Option<String>> =
+                group.iter().map(|p| loose_key(&variant_key(p))).collect();
+            assert!(
+                keys[0].is_some() && keys.windows(2).all(|w| w[0] == w[1]),
+                "{group:?} → {keys:?}"
+            );
+        }
+        for (a, b) in [
+            ("karimov", "kurbonov"),
+            ("rahimov", "rahmonov"),
+            ("mirzoev", "nazarov"),
+        ] {
+            assert_ne!(
+                loose_key(&variant_key(a)),
+                loose_key(&variant_key(b)),
+                "{a} / {b}"
+            );
+        }
+        assert_eq!(loose_key("ali"), None);
     }
 
     #[test]

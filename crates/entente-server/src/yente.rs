@@ -134,7 +134,10 @@ fn yente_result(index: &Indexed, m: &Match, threshold: f64, dataset: &str) -> Va
     let detail = m
         .parts
         .iter()
-        .map(|p| format!("{} = {} ({})", p.query, p.listed, p.similarity))
+        .map(|p| match &p.via {
+            Some(via) => format!("{} = {} ({}, {via})", p.query, p.listed, p.similarity),
+            None => format!("{} = {} ({})", p.query, p.listed, p.similarity),
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let evidence = |e: entente_screen::matcher::Evidence| match e {

@@ -253,3 +253,69 @@ fn names_too_long_to_align_are_refused_naming_the_limit() {
     r.screen(&q, 0.5, 10);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+fn organization(id: &str, name: &str) -> Entry {
+    Entry {
+        id: id.into(),
+        kind: Kind::Organization,
+        names: vec![name.into()],
+        birth_date: None,
+        nationality: vec![],
+    }
+}
+
+/// The kinds of name issue 13 found missed, each by its rule: translated organization names
+/// (saying which words were translated), acronyms, forms with function words, names listed only
+/// in Persian script, Persian-derived spellings that differ in vowels; and Chinese characters
+/// kept apart from another character's pinyin of the same key.
+#[test]
+fn translated_abbreviated_persian_and_vowel_spellings_are_found() {
+    let mut entries = vec![
+        organization("imu", "Islamic Movement of Uzbekistan"),
+        organization("etim", "东突厥斯坦伊斯兰运动"),
+        organization("bank", "Bank of Samarkand"),
+        person("hekmat", &["حکمت\u{200c}الله یوسفی"], None, &[]),
+        person("davlat", &["Davlat Mahmudov"], None, &[]),
+        person("xu", &["Xu Guoping"], None, &[]),
+    ];
+    for (i, n) in ["Islamic Party of Turkestan", "Samarkand Trading", "Caspian Movement"]
+        .iter()
+        .enumerate()
+    {
+        entries.push(organization(&format!("org-{i}"), n));
+    }
+    let r = Register::new(entries);
+    let best = |name: &str| {
+        let q = Query {
+            name: name.into(),
+            birth_date: None,
+            nationality: vec![],
+        };
+        r.screen(&q, 0.85, 1).into_iter().next()
+    };
+    for (query, id) in [
+        ("Исламское движение Узбекистана", "imu"),
+        ("乌兹别克斯坦伊斯兰运动", "imu"),
+        ("IMU", "imu"),
+        ("Eastern Turkistan Islamic Movement", "etim"),
+        ("Исламское движение Восточного Туркестана", "etim"),
+        ("Samarkand Bank", "bank"),
+        ("Hekmatullah Yousefi", "hekmat"),
+        ("Ҳикматулло Юсуфӣ", "hekmat"),
+        ("Daulat Makhmudov", "davlat"),
+        ("徐国平", "xu"),
+    ] {
+        let m = best(query).unwrap_or_else(|| panic!("{query} found nothing"));
+        assert_eq!(r.entries()[m.entry].id, id, "{query}: {m:?}");
+    }
+    // The explanation says which words were translated, and into what.
+    let m = best("Исламское движение Узбекистана").unwrap();
+    let movement = m.parts.iter().find(|p| p.query == "движение").unwrap();
+    assert_eq!(movement.listed, "movement");
+    assert_eq!(movement.via.as_deref(), Some("translated: movement"));
+    assert_eq!(best("IMU").unwrap().parts[0].via.as_deref(), Some("acronym"));
+    // 胡 (hu) is another character than the listed Xu, though `xu` and `hu` share a key.
+    assert!(best("胡国平").is_none(), "{:?}", best("胡国平"));
+    // Another movement of another country is another organization.
+    assert!(best("Islamic Movement of Tajikistan").is_none());
+}

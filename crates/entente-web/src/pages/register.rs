@@ -100,7 +100,9 @@ pub struct Hit {
     pub entry: String,
     pub name: String,
     pub score: String,
-    pub parts: Vec<(String, String, String)>,
+    /// Each part: asked, listed, similarity, and how they met when not by spelling
+    /// (`translated: movement`, `acronym`, `skeleton`).
+    pub parts: Vec<(String, String, String, String)>,
     pub unmatched: Vec<String>,
     pub birth_date: String,
     pub nationality: String,
@@ -212,6 +214,7 @@ async fn run(web: &Web, s: &Signed, a: &Ask) -> Result<Vec<Hit>, String> {
                             p["query"].as_str().unwrap_or("").to_owned(),
                             p["listed"].as_str().unwrap_or("").to_owned(),
                             format!("{:.2}", p["similarity"].as_f64().unwrap_or(0.0)),
+                            p["via"].as_str().unwrap_or("").to_owned(),
                         )
                     })
                     .collect(),
