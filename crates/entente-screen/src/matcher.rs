@@ -38,9 +38,11 @@ pub const PART_MATCH: f64 = 0.86;
 /// full.
 pub const MAX_CANDIDATES: usize = 64;
 
-/// The most listed readings a loose key ([`crate::variants::loose_key`]) is walked for: one that
-/// many names share says too little to find candidates by.
+/// The most listed readings a part key met through its loose key ([`crate::variants::loose_key`])
+/// is walked for, and the most such keys: one that many names share says too little to find
+/// candidates by.
 pub const LOOSE_CAP: usize = 200;
+pub const LOOSE_KEYS: usize = 16;
 
 /// The most parts a name may have, screened or listed (the longest reading counts: a name in
 /// Chinese characters has a part per syllable). Real names have far fewer; the aligner's work
@@ -290,6 +292,10 @@ pub struct Register {
     skeletons: HashMap<(u32, u32), Vec<String>>,
     /// The acronym of each listed organization name of three words or more: (entry, name) → it.
     acronyms: HashMap<(u32, u32), String>,
+    /// Loose key ([`crate::variants::loose_key`]) → the listed part keys that have it: built
+    /// over the distinct keys once the register is read, so it costs a fraction of a posting
+    /// per part.
+    by_loose: HashMap<String, Vec<Box<str>>>,
     /// Whether any listed name is written in Arabic script (else a Latin query's skeletons are
     /// not worth computing).
     arabic_script_listed: bool,
@@ -344,6 +350,7 @@ impl Register {
             skeletons: HashMap::default(),
             acronyms: HashMap::default(),
             arabic_script_listed: false,
+            by_loose: HashMap::default(),
             frequency: HashMap::default(),
             class_listed: Vec::new(),
             groups,
@@ -370,9 +377,6 @@ impl Register {
                         }
                         for g in trigrams(&p.key) {
                             post(&mut r.by_gram, g, id, class);
-                        }
-                        if let Some(loose) = crate::variants::loose_key(&p.key) {
-                            post(&mut r.by_key, format!("~{loose}"), id, class);
                         }
                         let groups: Box<[u32]> = r.groups.of(&p.text).into();
                         for g in groups.iter() {
@@ -427,6 +431,14 @@ impl Register {
                     }
                     r.skeletons.insert((e, n), skeleton);
                 }
+            }
+        }
+        for key in r.frequency.keys().filter(|k| !k.starts_with('=')) {
+            if let Some(loose) = crate::variants::loose_key(key) {
+                r.by_loose
+                    .entry(loose)
+                    .or_default()
+                    .push(key.as_str().into());
             }
         }
         for l in &r.listed {
@@ -587,7 +599,8 @@ impl Register {
         // skeletons of its Latin readings.
         let mut latin_skeletons: Vec<Vec<String>> = Vec::new();
         if !arabic_query && self.arabic_script_listed {
-            for r in &q_readings {
+            // The first readings only: a name of sixteen Wade-Giles readings is no Persian name.
+            for r in q_readings.iter().take(3) {
                 let text: Vec<&str> = r.iter().map(|p| p.text.as_str()).collect();
                 let sk = arabic::skeleton_keys(&text.join(" "));
                 if !sk.is_empty() && !latin_skeletons.contains(&sk) {
@@ -661,10 +674,11 @@ impl Register {
                 // A spelling no listed name has may be one that differs in its vowels (`Hekmat`
                 // for a listed `Hikmat`).
                 let unlisted = posting_len(&p.key) == 0;
-                if let Some(loose) = crate::variants::loose_key(&p.key).filter(|_| unlisted) {
-                    let key = format!("~{loose}");
-                    if walked.insert(key.clone()) && posting_len(&key) <= LOOSE_CAP {
-                        for id in postings(&key) {
+                let loose = crate::variants::loose_key(&p.key).filter(|_| unlisted);
+                let keys = loose.as_ref().and_then(|l| self.by_loose.get(l));
+                for key in keys.into_iter().flatten().take(LOOSE_KEYS) {
+                    if walked.insert(key.to_string()) && posting_len(key) <= LOOSE_CAP {
+                        for id in postings(key) {
                             *hits.entry(*id).or_default() += 0.8 * w;
                         }
                     }

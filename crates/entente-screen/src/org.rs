@@ -17,7 +17,7 @@
 //!
 //! No crate holds such a lexicon for these three languages; it is data the crate builds in.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// The lexicon file, built in.
@@ -60,8 +60,8 @@ fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
         let mut lex = Lexicon {
-            words: HashMap::new(),
-            han: HashMap::new(),
+            words: HashMap::default(),
+            han: HashMap::default(),
             longest_han: 1,
         };
         for line in LEXICON.lines() {

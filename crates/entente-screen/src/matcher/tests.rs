@@ -278,9 +278,13 @@ fn translated_abbreviated_persian_and_vowel_spellings_are_found() {
         person("davlat", &["Davlat Mahmudov"], None, &[]),
         person("xu", &["Xu Guoping"], None, &[]),
     ];
-    for (i, n) in ["Islamic Party of Turkestan", "Samarkand Trading", "Caspian Movement"]
-        .iter()
-        .enumerate()
+    for (i, n) in [
+        "Islamic Party of Turkestan",
+        "Samarkand Trading",
+        "Caspian Movement",
+    ]
+    .iter()
+    .enumerate()
     {
         entries.push(organization(&format!("org-{i}"), n));
     }
@@ -313,7 +317,10 @@ fn translated_abbreviated_persian_and_vowel_spellings_are_found() {
     let movement = m.parts.iter().find(|p| p.query == "движение").unwrap();
     assert_eq!(movement.listed, "movement");
     assert_eq!(movement.via.as_deref(), Some("translated: movement"));
-    assert_eq!(best("IMU").unwrap().parts[0].via.as_deref(), Some("acronym"));
+    assert_eq!(
+        best("IMU").unwrap().parts[0].via.as_deref(),
+        Some("acronym")
+    );
     // 胡 (hu) is another character than the listed Xu, though `xu` and `hu` share a key.
     assert!(best("胡国平").is_none(), "{:?}", best("胡国平"));
     // Another movement of another country is another organization.

@@ -491,6 +491,28 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
     assert_eq!(status, 303, "{page}");
     let (_, _, page) = s.get("/screen?name=%D0%90%D0%B1%D0%B4%D1%83%D0%BB%D0%BB%D0%B0%D0%B5%D0%B2+%D0%A2%D0%B8%D0%BC%D1%83%D1%80", "en").await;
     assert!(page.contains("Timur Abdullaev"), "{page}");
+    // An organization listed in English is found from its Russian name, and the explanation
+    // says which words were translated, in the user's language.
+    let (status, _, page) = s
+        .post(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("kind", "organization"),
+                ("names", "Islamic Movement of Uzbekistan"),
+                ("marking", "TLP:GREEN"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, _, page) = s
+        .get(
+            "/screen?name=%D0%98%D1%81%D0%BB%D0%B0%D0%BC%D1%81%D0%BA%D0%BE%D0%B5+%D0%B4%D0%B2%D0%B8%D0%B6%D0%B5%D0%BD%D0%B8%D0%B5+%D0%A3%D0%B7%D0%B1%D0%B5%D0%BA%D0%B8%D1%81%D1%82%D0%B0%D0%BD%D0%B0",
+            "ru",
+        )
+        .await;
+    assert!(page.contains("Islamic Movement of Uzbekistan"), "{page}");
+    assert!(page.contains("перевод (movement)"), "{page}");
     let (_, _, page) = s.get("/register", "en").await;
     let at = page
         .find("/delist\"")
