@@ -749,12 +749,24 @@ impl Register {
                 }
             }
         }
-        for k in latin_skeletons.iter().flatten() {
-            let key = format!("%{k}");
-            if walked.insert(key.clone()) {
+        // A name in Arabic script is a candidate of a Latin or Cyrillic query when it shares two
+        // part skeletons with one of its readings (one, for a query of one part): one shared
+        // consonant frame alone (`mhmd`) would make candidates of half the names so written.
+        for sk in &latin_skeletons {
+            let mut shared: HashMap<u32, (u32, f64)> = HashMap::default();
+            for k in sk {
                 let w = self.weight(&format!("#{k}"), view);
-                for id in postings(&key).take(key_cap) {
-                    *hits.entry(*id).or_default() += w;
+                for id in postings(&format!("%{k}")).take(key_cap) {
+                    let e = shared.entry(*id).or_default();
+                    e.0 += 1;
+                    e.1 += w;
+                }
+            }
+            let need = u32::try_from(sk.len().min(2)).unwrap_or(2);
+            for (id, (n, w)) in shared {
+                if n >= need {
+                    let h = hits.entry(id).or_default();
+                    *h = h.max(w);
                 }
             }
         }

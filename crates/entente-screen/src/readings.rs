@@ -124,16 +124,21 @@ fn concept_reading(parts: &[Part]) -> Option<Vec<ReadPart>> {
             }
         }
     };
+    // A name of no lexicon word, no function word and no Chinese reads as its plain reading.
+    let mut read_anew = false;
     for p in parts {
         if chinese::has_han(&p.text) {
+            read_anew = true;
             for (text, w) in segment_han(&p.text) {
                 push(text, w.unwrap_or(Word::Other), true);
             }
         } else {
-            push(p.text.clone(), word(&p.text), false);
+            let w = word(&p.text);
+            read_anew |= w != Word::Other;
+            push(p.text.clone(), w, false);
         }
     }
-    (!out.is_empty()).then_some(out)
+    (read_anew && !out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]
