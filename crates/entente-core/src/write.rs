@@ -12,8 +12,10 @@
 //!   party's alone, published by its node; no user writes one, no one else originates one;
 //! - **within a state, roles decide**: analysts draft and share; supervisors take the steps that
 //!   commit the state (designate, amend or delist a register entry; submit, publish, update,
-//!   extend or cancel a warning); the secretariat's staff review warnings; admins may do what
-//!   supervisors do. A warning and the objects of its life are made only through its workflow,
+//!   extend or cancel a warning; propose, vote on or withdraw a decision); the secretariat's staff
+//!   review warnings and propose decisions but do not vote, and only member states vote; admins
+//!   may do what supervisors do. Decisions and ballots, like warnings, are made only through
+//!   their workflow and never deleted. A warning and the objects of its life are made only through its workflow,
 //!   which names the step it takes: a path that cannot (a TAXII POST) may not make them;
 //! - **a peer's node brings only what its state signed** (or, for the hub, what it relays), and only
 //!   what the read policy would have let it send to this node.
@@ -63,8 +65,30 @@ pub enum Class {
     /// A warning or an object of its life, with the step its workflow established (`None` when
     /// the path that brought it cannot say).
     Warning(Option<Step>),
+    /// A decision or a ballot on it, with the step its workflow established (`None` when the path
+    /// that brought it cannot say).
+    Decision(Option<DecisionStep>),
     /// Anything else: intelligence shared as it is.
     Plain,
+}
+
+/// The steps of a decision's life that write an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionStep {
+    /// Open a decision (a member state's supervisor, or the secretariat's staff).
+    Propose,
+    /// Cast or replace a member state's ballot (a supervisor of that state's node).
+    Ballot,
+    /// Withdraw an open decision (whoever proposed it, with the same rights).
+    Withdraw,
+}
+
+impl DecisionStep {
+    pub const ALL: [DecisionStep; 3] = [
+        DecisionStep::Propose,
+        DecisionStep::Ballot,
+        DecisionStep::Withdraw,
+    ];
 }
 
 /// One write, as the policy sees it.
@@ -143,7 +167,7 @@ pub fn may_write(writer: &Writer, write: &Write) -> Result<(), WriteRefusal> {
                 Writer::Peer { party } => peer_may_bring(party, write),
                 Writer::Node { party } => node_may_store(party, write),
                 Writer::User { party, role } if party == originator => {
-                    user_may_store(party, *role, write.class)
+                    user_may_store(party, *role, write.here_tier, write.class)
                 }
                 // A courier: the object is its originator's, protected by the rules above.
                 Writer::User { .. } => Ok(()),
@@ -176,6 +200,9 @@ fn may_delete(writer: &Writer, write: &Write) -> Result<(), WriteRefusal> {
         }
         Class::Warning(_) => forbidden(
             "a warning and the objects of its life are not deleted: cancel the warning (POST /api/v1/warnings/{id}/cancel)",
+        ),
+        Class::Decision(_) => forbidden(
+            "decisions and ballots are the organization's record and are not deleted: withdraw an open decision instead",
         ),
         Class::RegisterEntry { .. } | Class::Plain => Ok(()),
     }
@@ -214,7 +241,12 @@ fn node_may_store(party: &PartyCode, write: &Write) -> Result<(), WriteRefusal> 
     }
 }
 
-fn user_may_store(party: &PartyCode, role: Role, class: &Class) -> Result<(), WriteRefusal> {
+fn user_may_store(
+    party: &PartyCode,
+    role: Role,
+    tier: Tier,
+    class: &Class,
+) -> Result<(), WriteRefusal> {
     match class {
         Class::Plain => Ok(()),
         Class::PartyIdentity(p) => forbidden(format!(
@@ -236,6 +268,33 @@ fn user_may_store(party: &PartyCode, role: Role, class: &Class) -> Result<(), Wr
             "warnings, their reviews, acknowledgements, hits and follow-ups are made through /api/v1/warnings, which keeps to their life and roles",
         ),
         Class::Warning(Some(step)) => may_take(party, role, *step),
+        Class::Decision(None) => forbidden(
+            "decisions and ballots are made through /api/v1/decisions, which keeps to their procedures and roles",
+        ),
+        Class::Decision(Some(step)) => may_decide(party, role, tier, *step),
+    }
+}
+
+/// Whether a user of `party` (whose node is of `tier`) with `role` may take `step` on a decision:
+/// only member states vote, by a supervisor; a decision is proposed, and withdrawn, by a member
+/// state's supervisor or by the secretariat's staff, who convene but do not vote.
+pub fn may_decide(
+    party: &PartyCode,
+    role: Role,
+    tier: Tier,
+    step: DecisionStep,
+) -> Result<(), WriteRefusal> {
+    let member = tier == Tier::Member && !party.is_secretariat();
+    match step {
+        DecisionStep::Ballot if !member => {
+            forbidden("only member states vote: observers, dialogue partners and the secretariat do not")
+        }
+        DecisionStep::Propose | DecisionStep::Withdraw if party.is_secretariat() => Ok(()),
+        DecisionStep::Propose | DecisionStep::Withdraw if !member => forbidden(
+            "decisions are proposed by member states and the secretariat: an observer or dialogue partner applies (POST /api/v1/applications)",
+        ),
+        _ if commits(role) => Ok(()),
+        _ => forbidden("this step commits the state: it needs a supervisor of this node"),
     }
 }
 

@@ -109,6 +109,8 @@ fn classes(originator: &PartyCode) -> Vec<Class> {
         Class::Warning(None),
     ];
     c.extend(Step::ALL.map(|s| Class::Warning(Some(s))));
+    c.push(Class::Decision(None));
+    c.extend(DecisionStep::ALL.map(|s| Class::Decision(Some(s))));
     let mut froms = vec![None];
     froms.extend(EntryStatus::ALL.map(Some));
     for from in froms {
@@ -160,6 +162,23 @@ fn user_own(w: W, class: &Class) -> Want {
             }
         }
         Class::Warning(Some(Step::Life(_))) => by_supervisor(),
+        Class::Decision(None) => Forbidden,
+        // Only member states vote, by a supervisor; the secretariat's staff propose and
+        // withdraw (any of them), a member state's supervisor too.
+        Class::Decision(Some(DecisionStep::Ballot)) => {
+            if w == W::SecretariatStaff {
+                Forbidden
+            } else {
+                by_supervisor()
+            }
+        }
+        Class::Decision(Some(DecisionStep::Propose | DecisionStep::Withdraw)) => {
+            if w == W::SecretariatStaff {
+                Allowed
+            } else {
+                by_supervisor()
+            }
+        }
     }
 }
 
@@ -266,8 +285,8 @@ fn every_writer_class_transition_and_originator_against_the_table() {
             }
         }
     }
-    // 7 writers × 2 originators × 3 held × 28 classes × 2 operations.
-    assert_eq!(checked, 7 * 2 * 3 * 28 * 2);
+    // 7 writers × 2 originators × 3 held × 32 classes × 2 operations.
+    assert_eq!(checked, 7 * 2 * 3 * 32 * 2);
 }
 
 #[test]
@@ -336,6 +355,37 @@ fn a_peer_brings_only_what_the_read_policy_lets_it_send() {
             r.is_ok(),
             allowed,
             "{sender} bringing {originator}'s {marking} {audience:?}: {r:?}"
+        );
+    }
+}
+
+/// Only member states vote and propose; observers and dialogue partners do neither, whatever the
+/// role; the secretariat proposes and withdraws but never votes.
+#[test]
+fn decisions_by_tier_and_role() {
+    use DecisionStep::*;
+    let cases: Vec<(&str, Tier, Role, DecisionStep, bool)> = vec![
+        ("KZ", Tier::Member, Role::Supervisor, Ballot, true),
+        ("KZ", Tier::Member, Role::Analyst, Ballot, false),
+        ("KZ", Tier::Member, Role::Admin, Propose, true),
+        ("AF", Tier::Observer, Role::Supervisor, Ballot, false),
+        ("AF", Tier::Observer, Role::Supervisor, Propose, false),
+        ("TR", Tier::DialoguePartner, Role::Admin, Withdraw, false),
+        (
+            "SECRETARIAT",
+            Tier::Secretariat,
+            Role::Analyst,
+            Propose,
+            true,
+        ),
+        ("SECRETARIAT", Tier::Secretariat, Role::Admin, Ballot, false),
+    ];
+    for (party, tier, role, step, allowed) in cases {
+        let r = may_decide(&code(party), role, tier, step);
+        assert_eq!(
+            r.is_ok(),
+            allowed,
+            "{party} {tier:?} {role:?} {step:?}: {r:?}"
         );
     }
 }
