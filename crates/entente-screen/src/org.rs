@@ -6,7 +6,7 @@
 //! - **Lexicon** (`data/org_words.txt`, written for Entente): each concept with its English word
 //!   forms (plural, adjectival and abbreviated: `Eastern`, `Intl`, `Assn`), its Russian stems and
 //!   its Chinese words. Russian words are looked up with each case or adjective ending taken off
-//!   ([`RUSSIAN_ENDINGS`]); Chinese text is cut into lexicon words by longest match, the rest read
+//!   ([`RUSSIAN_ENDINGS`]), and an adjective of a place as the place (`казахстанский`); Chinese text is cut into lexicon words by longest match, the rest read
 //!   in pinyin. Concepts marked `!` in the file (company, group, holdings…) are legal forms or
 //!   words of no weight and are set aside, as `LLC` is.
 //! - **Function words** (`of`, `the`, `for`, `и`, `по`, `的`…) are dropped, so that word order
@@ -100,11 +100,17 @@ pub fn word(w: &str) -> Word {
             return None;
         }
         let w = w.replace('ё', "е");
+        // An adjective made of a place name (`казахстанский`, `туркестанская`) is the place.
+        let place = |stem: &str| {
+            stem.strip_suffix("ск")
+                .filter(|p| p.chars().count() >= 5)
+                .and_then(|p| lex.words.get(p).copied())
+        };
         RUSSIAN_ENDINGS
             .iter()
             .filter_map(|e| w.strip_suffix(e))
             .filter(|stem| stem.chars().count() >= 3)
-            .find_map(|stem| lex.words.get(stem).copied())
+            .find_map(|stem| lex.words.get(stem).copied().or_else(|| place(stem)))
     });
     match found {
         Some((concept, light)) => Word::Concept { concept, light },
@@ -208,6 +214,8 @@ mod tests {
             ("освобождения", "liberation"),
             ("партия", "party"),
             ("партии", "party"),
+            ("казахстанский", "kazakhstan"),
+            ("туркестанская", "turkestan"),
         ] {
             assert_eq!(concept(w), Some(c), "{w}");
         }
