@@ -5,11 +5,10 @@
 //! - apostrophe-like characters (`'`, `’`, `‘`, `ʼ`, `ʻ`, `` ` ``, `´`) are dropped, not split on:
 //!   `O'Brien` is `obrien`, and the Uzbek `G‘ulomov` is `gulomov`;
 //! - Arabic vowel marks (harakat), Quranic annotation signs and the tatweel are dropped: they are
-//!   written or not at the writer's whim; so are the zero-width non-joiner and joiner, which
-//!   Persian writes inside a word;
+//!   written or not at the writer's whim;
 //! - a Latin letter loses its diacritics (`Gülnara` = `Gulnara`, `Şahin` = `Sahin`), and the few
 //!   Latin letters Unicode does not decompose are spelled out (`ß` → `ss`, `ø` → `o`, `ł` → `l`,
-//!   `æ` → `ae`, `œ` → `oe`, `đ`/`ð` → `d`, `þ` → `th`, `ı` → `i`, `ħ` → `h`);
+//!   `æ` → `ae`, `œ` → `oe`, `đ`/`ð` → `d`, `þ` → `th`, `ı` → `i`, `ħ` → `h`, `ə` → `a`);
 //! - letters of other scripts keep their marks: the Cyrillic `й` is not `и`, and Kazakh, Tajik and
 //!   Uzbek Cyrillic letters stay distinct for transliteration to read;
 //! - everything is lower-cased (full Unicode mapping, with the Greek final sigma as sigma);
@@ -28,9 +27,7 @@ pub fn normalize(name: &str) -> String {
     // Whether the last letter pushed was Latin: a combining mark left after it is dropped.
     let mut after_latin = false;
     for c in name.nfkc() {
-        // The zero-width non-joiner and joiner shape letters inside one Persian word
-        // (`حکمت‌الله`): dropped, not split on.
-        if is_apostrophe(c) || is_arabic_mark(c) || matches!(c, '\u{200C}' | '\u{200D}') {
+        if is_apostrophe(c) || is_arabic_mark(c) {
             continue;
         }
         if is_combining_mark(c) {
@@ -85,6 +82,8 @@ fn push_folded(out: &mut String, c: char) {
             'æ' => out.push_str("ae"),
             'œ' => out.push_str("oe"),
             'ı' => out.push('i'),
+            // Azerbaijani `ə` (Əliyev, Məmmədov) is written `a` in other alphabets.
+            'ə' => out.push('a'),
             'ħ' => out.push('h'),
             'ς' => out.push('σ'),
             other => out.push(other),

@@ -78,6 +78,14 @@ pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
             }
         }
         add(parts.iter().map(|p| (p.text.clone(), p.role)).collect());
+        // Turkic and Slavic Latin alphabets write one letter where others write two (Şahin,
+        // Shahin; Šukurov, Shukurov; Çelik, Chelik; Jəfərov): both spellings are read.
+        if let Some(alt) = digraph_spelling(name) {
+            add(name_parts(&alt, kind)
+                .into_iter()
+                .map(|p| (p.text, p.role))
+                .collect());
+        }
     }
     if kind == Kind::Organization {
         if let Some(reading) = concept_reading(&parts) {
@@ -87,6 +95,35 @@ pub fn readings(name: &str, kind: Kind) -> Vec<Vec<ReadPart>> {
         }
     }
     out
+}
+
+/// The name with the letters that stand for a sound other alphabets write with two letters spelled
+/// so (`ş`/`š` → `sh`, `ç`/`č` → `ch`, `ž` → `zh`, `ğ` → `gh`); `None` when it has none.
+fn digraph_spelling(name: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let name: String = name.nfc().collect();
+    let two = |c: char| match c {
+        'ş' | 'š' | 'ș' => Some("sh"),
+        'Ş' | 'Š' | 'Ș' => Some("Sh"),
+        'ç' | 'č' => Some("ch"),
+        'Ç' | 'Č' => Some("Ch"),
+        'ž' => Some("zh"),
+        'Ž' => Some("Zh"),
+        'ğ' => Some("gh"),
+        'Ğ' => Some("Gh"),
+        _ => None,
+    };
+    if !name.chars().any(|c| two(c).is_some()) {
+        return None;
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        match two(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// An organization's name read word by word against the lexicon ([`crate::org`]): concepts by
@@ -184,6 +221,14 @@ mod tests {
             "Vostok Invest LLC",
             Kind::Organization
         ));
+        for (a, b) in [
+            ("Şahin Çelik", "Shahin Chelik"),
+            ("Şahin Çelik", "Sahin Celik"),
+            ("Šukurov Žanna", "Shukurov Zhanna"),
+            ("Əliyev Məmməd", "Aliyev Mammad"),
+        ] {
+            assert!(meet(a, b, Kind::Person), "{a} / {b}");
+        }
     }
 
     #[test]
