@@ -1,4 +1,5 @@
-//! Arabic and Persian names against their Latin spellings: a consonant skeleton on both sides.
+//! Arabic, Persian, Pashto and Urdu names against their Latin spellings: a consonant skeleton on
+//! both sides.
 //!
 //! Arabic script mostly leaves short vowels unwritten, and Latin spellings of one name disagree
 //! mostly on vowels (`Muhammad`, `Mohamed`, `Mohammed`): so both sides are reduced to their
@@ -26,20 +27,22 @@
 fn arabic_class(c: char) -> Option<char> {
     Some(match c {
         'ب' | 'پ' => 'b',
-        'ت' | 'ث' | 'ط' => 't',
-        'ج' | 'چ' | 'ژ' => 'j',
-        'ح' | 'خ' | 'ه' | 'ة' => 'h',
-        'د' | 'ذ' | 'ض' => 'd',
-        'ر' => 'r',
-        'ز' | 'ظ' => 'z',
-        'س' | 'ص' => 's',
-        'ش' => 'S',
+        // Pashto ټ and Urdu ٹ (retroflex t), likewise for d and r below.
+        'ت' | 'ث' | 'ط' | 'ټ' | 'ٹ' => 't',
+        'ج' | 'چ' | 'ژ' | 'ږ' => 'j',
+        'ح' | 'خ' | 'ه' | 'ة' | 'ھ' => 'h',
+        'د' | 'ذ' | 'ض' | 'ډ' | 'ڈ' => 'd',
+        'ر' | 'ړ' | 'ڑ' => 'r',
+        // Pashto ځ (dz) and څ (ts).
+        'ز' | 'ظ' | 'ځ' => 'z',
+        'س' | 'ص' | 'څ' => 's',
+        'ش' | 'ښ' => 'S',
         'ف' => 'f',
         // Persian says and writes ق as `gh` (یعقوب: Yaghoub), Arabic as `q`: one class with غ.
-        'ق' | 'ك' | 'ک' | 'غ' | 'گ' => 'k',
+        'ق' | 'ك' | 'ک' | 'غ' | 'گ' | 'ګ' => 'k',
         'ل' => 'l',
         'م' => 'm',
-        'ن' => 'n',
+        'ن' | 'ڼ' | 'ں' => 'n',
         _ => return None,
     })
 }
@@ -191,6 +194,13 @@ mod tests {
             &["قاسم", "Qasim", "Kasim", "Qassem"],
             &["شريف", "Sharif", "Cherif"],
             &["جمال", "Jamal", "Djamal"],
+            // Persian: ق read gh, ی, and the zero-width non-joiner inside one word.
+            &["یعقوب", "Yaqub", "Yaghoub", "Yakub"],
+            &["حکمت\u{200c}الله", "Hekmatullah", "Hikmatullah"],
+            // Pashto and Urdu letters.
+            &["ګلبدین", "Gulbuddin", "Golbodin"],
+            &["ښکلی", "Shakli"],
+            &["ډاکټر", "Daktar"],
         ] {
             let all: Vec<Vec<String>> = group.iter().map(|n| keys(n)).collect();
             assert!(all.windows(2).all(|w| w[0] == w[1]), "{group:?} → {all:?}");
