@@ -3,6 +3,8 @@
 #   LARGE   objects for the scale run against Entente (default 1000000)
 #   COMPARE objects for the same workload against Entente and medallion (memory backend), in the
 #           same run, reported as a ratio (default 20000)
+#   RELATIONSHIPS=1 makes every other object of the Entente runs a relationship (the cost of the
+#           index of references); ENTENTE_BIN runs another build of the node (a before/after)
 # Both servers serve plain HTTP on loopback; the same load generator (crates/entente/examples/
 # taxii_load.rs) drives both: ingest in envelopes of 1,000, paging by 1,000, GET by id.
 set -euo pipefail
@@ -14,7 +16,7 @@ out="$root/bench/out"; mkdir -p "$out"
 tmp=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 cargo build --release -q -p entente --bin entente --example taxii_load
-bin="$root/target/release/entente"; load="$root/target/release/examples/taxii_load"
+bin="${ENTENTE_BIN:-$root/target/release/entente}"; load="$root/target/release/examples/taxii_load"
 
 venv="$root/bench/.venv"
 if [ ! -x "$venv/bin/medallion" ]; then
@@ -30,7 +32,8 @@ entente_run() { # N LABEL GETS
   for _ in $(seq 50); do grep -q serving "$tmp/serve-$2.out" && break; sleep 0.1; done
   local url; url=$(sed -n 's/^entente: serving //p' "$tmp/serve-$2.out")
   "$load" --collection "${url}api/collections/365fed99-08fa-4dcd-a1b3-fb247eb41d01/" \
-    --auth "bearer:$token" --objects "$1" --gets "$3" --pid "$pid" --label "entente" | tee "$out/entente-$2.json"
+    --auth "bearer:$token" --objects "$1" --gets "$3" --pid "$pid" --label "entente" \
+    --relationships "${RELATIONSHIPS:-0}" | tee "$out/entente-$2.json"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   du -sh "$d/node.db" | sed 's/^/database size: /'
 }

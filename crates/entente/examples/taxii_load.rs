@@ -5,6 +5,8 @@
 //! posts in flight); page through the whole collection `--page` at a time; fetch `--gets` random
 //! objects by id one after another (median and p99 latency); read the server's peak resident
 //! memory from `/proc/PID/status` when `--pid` is given. Prints one JSON line of figures.
+//! `--relationships 1` makes every other object a relationship between the indicator before it
+//! and one of a hundred threat actors (what the store's index of references costs at ingest).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -23,6 +25,7 @@ struct Args {
     concurrency: usize,
     pid: Option<u32>,
     label: String,
+    relationships: bool,
 }
 
 fn parse_args() -> Args {
@@ -36,6 +39,7 @@ fn parse_args() -> Args {
         concurrency: 4,
         pid: None,
         label: "server".into(),
+        relationships: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -50,6 +54,7 @@ fn parse_args() -> Args {
             "--concurrency" => a.concurrency = v.parse().unwrap(),
             "--pid" => a.pid = Some(v.parse().unwrap()),
             "--label" => a.label = v,
+            "--relationships" => a.relationships = v == "1",
             other => panic!("unknown flag {other}"),
         }
     }
@@ -73,6 +78,24 @@ fn indicator(i: usize) -> Value {
         "labels": ["c2", "benchmark"],
         "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
     })
+}
+
+/// Object `i` of the workload: an indicator, or with `--relationships 1` every other one a
+/// relationship from the indicator before it to one of a hundred threat actors.
+fn object(i: usize, relationships: bool, last: &mut String) -> Value {
+    if relationships && i % 2 == 1 {
+        let actor = format!("threat-actor--00000000-0000-4000-8000-{:012}", i % 100);
+        return json!({
+            "type": "relationship", "spec_version": "2.1",
+            "id": format!("relationship--{}", uuid::Uuid::new_v4()),
+            "created": "2019-06-14T08:00:00.000Z", "modified": "2019-06-14T08:00:00.000Z",
+            "relationship_type": "indicates", "source_ref": last.clone(), "target_ref": actor,
+            "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
+        });
+    }
+    let o = indicator(i);
+    *last = o["id"].as_str().unwrap_or_default().to_owned();
+    o
 }
 
 /// A page as the load generator reads it: the whole body is parsed (so it must be valid JSON),
@@ -141,7 +164,10 @@ async fn main() {
     let mut i = 0;
     while i < a.objects {
         let n = a.envelope.min(a.objects - i);
-        let objs: Vec<Value> = (i..i + n).map(indicator).collect();
+        let mut last = String::new();
+        let objs: Vec<Value> = (i..i + n)
+            .map(|k| object(k, a.relationships, &mut last))
+            .collect();
         ids.extend(objs.iter().map(|o| o["id"].as_str().unwrap().to_owned()));
         envelopes.push(json!({ "objects": objs }).to_string());
         i += n;
