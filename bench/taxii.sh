@@ -4,7 +4,7 @@
 #   COMPARE objects for the same workload against Entente and medallion (memory backend), in the
 #           same run, reported as a ratio (default 20000)
 #   RELATIONSHIPS=1 makes every other object of the Entente runs a relationship (the cost of the
-#           index of references); ENTENTE_BIN runs another build of the node (a before/after)
+#           index of references); NODE_BIN runs another build of the node (a before/after)
 # Both servers serve plain HTTP on loopback; the same load generator (crates/entente/examples/
 # taxii_load.rs) drives both: ingest in envelopes of 1,000, paging by 1,000, GET by id.
 set -euo pipefail
@@ -16,7 +16,7 @@ out="$root/bench/out"; mkdir -p "$out"
 tmp=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 cargo build --release -q -p entente --bin entente --example taxii_load
-bin="${ENTENTE_BIN:-$root/target/release/entente}"; load="$root/target/release/examples/taxii_load"
+bin="${NODE_BIN:-$root/target/release/entente}"; load="$root/target/release/examples/taxii_load"
 
 venv="$root/bench/.venv"
 if [ ! -x "$venv/bin/medallion" ]; then
