@@ -2,12 +2,15 @@
 //! matches, part by part.
 //!
 //! **Index.** Every listed name is read ([`crate::readings`]) and each part of each reading is
-//! posted under its variant key and under the trigrams of that key; names with Arabic script
-//! are posted under the consonant skeletons of their parts ([`crate::arabic`]), and so are Latin
-//! names (so that an Arabic-script query finds them). A query collects the names that share a
-//! part key or a skeleton with it, or enough trigrams of a part (a typing mistake), credits each
-//! with the rarity of what it shares, and scores only the [`MAX_CANDIDATES`] best in full; it
-//! never scans the register.
+//! posted under its variant key and under the trigrams of that key; every name is posted under the
+//! consonant skeletons of its parts ([`crate::arabic`]), so that an Arabic-script query finds Latin
+//! names, and names written in Arabic-family script under keys of their own, so that Latin and
+//! Cyrillic queries find them; an organization's name of three words or more under its acronym
+//! ([`crate::org::acronym`]); and the distinct part keys are grouped by their loose key
+//! ([`crate::variants::loose_key`]). A query collects the names that share a part key, a
+//! skeleton, an acronym or (for a spelling nobody listed) a loose key with it, or enough trigrams
+//! of a part (a typing mistake), credits each with the rarity of what it shares, and scores only
+//! the [`MAX_CANDIDATES`] best in full; it never scans the register.
 //!
 //! **Score.** A query reading and a listed reading are aligned part to part in any order, and a
 //! pair of parts counts when the similarity of their keys (or texts) — the mean of Jaro-Winkler
