@@ -1050,6 +1050,15 @@ impl Register {
         if (ap.han || bp.han) && ap.key == bp.key && ap.text != bp.text {
             return 0.8;
         }
+        // So are two pinyin syllables that only the folding of their initials joins (`Xu`,
+        // `Hu`; `Zhu`, `Ju`), written in Latin letters.
+        if ap.key == bp.key
+            && ap.text != bp.text
+            && PINYIN_APART.contains(&ap.text.as_str())
+            && PINYIN_APART.contains(&bp.text.as_str())
+        {
+            return 0.8;
+        }
         if ap.key == bp.key {
             // One key, but two Chinese names (Xu, Hu). Other spellings with one key are one
             // name even where the table has two groups for them (Andrei, Andrey).
@@ -1109,6 +1118,15 @@ impl Register {
         s
     }
 }
+
+/// Pinyin syllables that share a variant key with another syllable of another initial (`x`/`h`,
+/// `zh`/`j`, `q`/`k` before `u`): different characters, different names, though the variant key,
+/// made for Cyrillic and Central Asian spellings (Xabarov = Khabarov, Qurban = Kurban), joins
+/// them.
+const PINYIN_APART: &[&str] = &[
+    "hu", "xu", "huan", "xuan", "hun", "xun", "zhu", "ju", "zhuan", "juan", "zhun", "jun", "qu",
+    "ku", "quan", "kuan", "qun", "kun",
+];
 
 /// Whether two keys differ only in one vowel, written for its neighbour (`e` for `i`, `o` for
 /// `u`): the short vowels of Persian-derived names, which romanizations write either way

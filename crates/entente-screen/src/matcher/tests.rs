@@ -325,8 +325,11 @@ fn translated_abbreviated_persian_and_vowel_spellings_are_found() {
         best("IMU").unwrap().parts[0].via.as_deref(),
         Some("acronym")
     );
-    // 胡 (hu) is another character than the listed Xu, though `xu` and `hu` share a key.
+    // 胡 (hu) is another character than the listed Xu, though `xu` and `hu` share a key; so is
+    // `Hu` written in Latin.
     assert!(best("胡国平").is_none(), "{:?}", best("胡国平"));
+    assert!(best("Hu Guoping").is_none(), "{:?}", best("Hu Guoping"));
+    assert!(best("Xu Guoping").is_some());
     // Another movement of another country is another organization.
     assert!(best("Islamic Movement of Tajikistan").is_none());
 }
