@@ -14,8 +14,8 @@
 //!   commit the state (designate, amend or delist a register entry; submit, publish, update,
 //!   extend or cancel a warning; propose, vote on or withdraw a decision); the secretariat's staff
 //!   review warnings and propose decisions but do not vote, and only member states vote; admins
-//!   may do what supervisors do. Decisions and ballots, like warnings, are made only through
-//!   their workflow and never deleted. A warning and the objects of its life are made only through its workflow,
+//!   may do what supervisors do. A warning and the objects of its life, and decisions and their
+//!   ballots, are made only through their workflow (and never deleted),
 //!   which names the step it takes: a path that cannot (a TAXII POST) may not make them;
 //! - **a peer's node brings only what its state signed** (or, for the hub, what it relays), and only
 //!   what the read policy would have let it send to this node.

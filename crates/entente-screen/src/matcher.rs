@@ -291,8 +291,9 @@ pub struct Register {
     by_key: HashMap<String, Posting>,
     /// Trigram of a part key → listed readings.
     by_gram: HashMap<String, Posting>,
-    /// Arabic skeleton keys of each listed name: (entry, name) → parts.
-    skeletons: HashMap<(u32, u32), Vec<String>>,
+    /// Arabic skeleton keys of each listed name, and whether the name is written in Arabic
+    /// script: (entry, name) → (parts, Arabic script).
+    skeletons: HashMap<(u32, u32), (Vec<String>, bool)>,
     /// The acronym of each listed organization name of three words or more: (entry, name) → it.
     acronyms: HashMap<(u32, u32), String>,
     /// Loose key ([`crate::variants::loose_key`]) → the listed part keys that have it: built
@@ -432,7 +433,7 @@ impl Register {
                             post(&mut r.by_key, format!("%{k}"), id, class);
                         }
                     }
-                    r.skeletons.insert((e, n), skeleton);
+                    r.skeletons.insert((e, n), (skeleton, arabic_script));
                 }
             }
         }
@@ -841,15 +842,10 @@ impl Register {
                     found = Some((score, pairs, unmatched));
                 }
             }
-            if let Some(sk) = self.skeletons.get(&(listed.entry, listed.name)) {
-                let arabic_listed = !arabic_query
-                    && entry
-                        .names
-                        .get(listed.name as usize)
-                        .is_some_and(|n| arabic::has_arabic(n));
+            if let Some((sk, arabic_listed)) = self.skeletons.get(&(listed.entry, listed.name)) {
                 let query_skeletons: &[Vec<String>] = if arabic_query {
                     std::slice::from_ref(&q_skeleton)
-                } else if arabic_listed {
+                } else if *arabic_listed {
                     &latin_skeletons
                 } else {
                     &[]

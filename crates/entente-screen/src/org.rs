@@ -6,8 +6,8 @@
 //! - **Lexicon** (`data/org_words.txt`, written for Entente): each concept with its English word
 //!   forms (plural, adjectival and abbreviated: `Eastern`, `Intl`, `Assn`), its Russian stems and
 //!   its Chinese words. Russian words are looked up with each case or adjective ending taken off
-//!   ([`RUSSIAN_ENDINGS`]), and an adjective of a place as the place (`казахстанский`); Chinese text is cut into lexicon words by longest match, the rest read
-//!   in pinyin. Concepts marked `!` in the file (company, group, holdings…) are legal forms or
+//!   ([`RUSSIAN_ENDINGS`]), and an adjective of a place as the place (`казахстанский`); Chinese
+//!   text is cut into lexicon words by longest match, the rest read in pinyin. Concepts marked `!` in the file (company, group, holdings…) are legal forms or
 //!   words of no weight and are set aside, as `LLC` is.
 //! - **Function words** (`of`, `the`, `for`, `и`, `по`, `的`…) are dropped, so that word order
 //!   with or without them (`Bank of Turan`, `Turan Bank`) does not count.
@@ -119,9 +119,10 @@ pub fn word(w: &str) -> Word {
 }
 
 /// A run of Chinese characters cut into lexicon words by longest match; what is between them is
-/// returned as it is (`None`). A word of one character is taken only at the end of the run, or
-/// at its start or after a lexicon word, before another lexicon word (`东` in `东突厥斯坦`, `党` in `伊斯兰党`), for alone a
-/// character is too often part of a place name (`上海` is not `上` + `海`, sea).
+/// returned as it is (`None`), function words dropped. A word of one character is taken only at
+/// the end of the run, or at its start or after a lexicon word, before another lexicon word (`东`
+/// in `东突厥斯坦`, `党` in `伊斯兰党`), for alone a character is too often part of a place name
+/// (`上海` is not `上` + `海`, sea).
 pub fn segment_han(run: &str) -> Vec<(String, Option<Word>)> {
     let lex = lexicon();
     let chars: Vec<char> = run.chars().collect();
@@ -154,7 +155,7 @@ pub fn segment_han(run: &str) -> Vec<(String, Option<Word>)> {
             }
             None => {
                 if let Some(c) = chars.get(i) {
-                    if ["的", "之", "和", "与"].contains(&c.to_string().as_str()) {
+                    if FUNCTION_WORDS.contains(&c.to_string().as_str()) {
                         if !rest.is_empty() {
                             out.push((std::mem::take(&mut rest), None));
                         }
