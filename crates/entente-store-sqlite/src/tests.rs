@@ -440,24 +440,39 @@ async fn threads_are_read_by_the_root_index() {
     );
 }
 
+/// A row as a store before a migration would have written it: nothing indexed beyond its id.
+fn stored_before(id: &str, object_type: &str, json: &str) -> NewObject {
+    NewObject {
+        id: id.into(),
+        object_type: object_type.into(),
+        version_ns: Some(1),
+        label: label(Tlp::Green),
+        mac: json.as_bytes().to_vec(),
+        json: json.into(),
+        class: entente_core::write::Class::Plain,
+        based_on: Default::default(),
+        root: None,
+        refers_to: Vec::new(),
+    }
+}
+
+/// Runs the statements of a migration that hold `kind` (its backfill), on rows already stored.
+async fn backfill(conn: &mut sqlx::SqliteConnection, migration: &str, kind: &str) {
+    let statements: String = migration
+        .split(';')
+        .filter(|st| st.contains(kind))
+        .map(|st| format!("{st};"))
+        .collect();
+    sqlx::raw_sql(&statements).execute(conn).await.unwrap();
+}
+
 /// Migration 0005's backfill gives the rows stored before it their root, from their JSON.
 #[tokio::test]
 async fn the_roots_of_rows_stored_before_the_migration_are_backfilled() {
     let (_d, s) = store().await;
     let ext = "extension-definition--84bb86cc-86f5-5b0d-a56d-92409f953efa";
     let w = "x-entente-warning--00000000-0000-4000-8000-000000000001";
-    let row = |id: &str, ty: &str, json: String| NewObject {
-        id: id.into(),
-        object_type: ty.into(),
-        version_ns: Some(1),
-        label: label(Tlp::Green),
-        mac: json.as_bytes().to_vec(),
-        json,
-        class: entente_core::write::Class::Plain,
-        based_on: Default::default(),
-        root: None,
-        refers_to: Vec::new(),
-    };
+    let row = |id: &str, ty: &str, json: String| stored_before(id, ty, &json);
     let objects = vec![
         row(w, "x-entente-warning", format!(r#"{{"id":"{w}"}}"#)),
         row(
@@ -486,17 +501,13 @@ async fn the_roots_of_rows_stored_before_the_migration_are_backfilled() {
     s.insert_objects("c", batch(objects, audit(), 1))
         .await
         .unwrap();
-    let migration = include_str!("../migrations/0005_roots.sql");
-    let backfill: String = migration
-        .split(';')
-        .filter(|st| st.contains("UPDATE"))
-        .map(|st| format!("{st};"))
-        .collect();
     let mut w_conn = s.writer.lock().await;
-    sqlx::raw_sql(&backfill)
-        .execute(&mut w_conn.conn)
-        .await
-        .unwrap();
+    backfill(
+        &mut w_conn.conn,
+        include_str!("../migrations/0005_roots.sql"),
+        "UPDATE",
+    )
+    .await;
     let roots: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT id, root FROM objects ORDER BY seq")
             .fetch_all(&mut w_conn.conn)
@@ -544,18 +555,7 @@ async fn what_points_to_an_object_is_read_by_the_refs_key() {
 #[tokio::test]
 async fn the_refs_of_rows_stored_before_the_migration_are_backfilled() {
     let (_d, s) = store().await;
-    let row = |id: &str, json: &str| NewObject {
-        id: id.into(),
-        object_type: "relationship".into(),
-        version_ns: Some(1),
-        label: label(Tlp::Green),
-        mac: json.as_bytes().to_vec(),
-        json: json.into(),
-        class: entente_core::write::Class::Plain,
-        based_on: Default::default(),
-        root: None,
-        refers_to: Vec::new(),
-    };
+    let row = |id: &str, json: &str| stored_before(id, "relationship", json);
     let objects = vec![
         row(
             "relationship--1",
@@ -566,17 +566,13 @@ async fn the_refs_of_rows_stored_before_the_migration_are_backfilled() {
     s.insert_objects("c", batch(objects, audit(), 1))
         .await
         .unwrap();
-    let migration = include_str!("../migrations/0007_refs.sql");
-    let backfill: String = migration
-        .split(';')
-        .filter(|st| st.contains("INSERT"))
-        .map(|st| format!("{st};"))
-        .collect();
     let mut w_conn = s.writer.lock().await;
-    sqlx::raw_sql(&backfill)
-        .execute(&mut w_conn.conn)
-        .await
-        .unwrap();
+    backfill(
+        &mut w_conn.conn,
+        include_str!("../migrations/0007_refs.sql"),
+        "INSERT",
+    )
+    .await;
     let refs: Vec<(String, i64)> =
         sqlx::query_as("SELECT target, seq FROM object_refs ORDER BY seq, target")
             .fetch_all(&mut w_conn.conn)

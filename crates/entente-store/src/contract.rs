@@ -381,6 +381,11 @@ pub async fn a_pull_advances_its_cursor_and_records_its_events_with_its_objects(
     assert_eq!(s.count_objects().await.unwrap(), 1);
 }
 
+/// The first ten rows of collection `c` that `filter` selects.
+async fn scanned(s: &dyn Store, filter: &ScanFilter) -> Vec<crate::ObjectRow> {
+    s.scan("c", filter, None, 10).await.unwrap()
+}
+
 /// Scans select a workflow's threads by their stored root.
 pub async fn scans_select_workflow_threads_by_their_stored_root(s: &dyn Store) {
     let rooted = |id: &str, root: Option<&str>| {
@@ -403,19 +408,13 @@ pub async fn scans_select_workflow_threads_by_their_stored_root(s: &dyn Store) {
     )
     .await
     .unwrap();
-    let ids = |root: Option<crate::Root>| {
+    let ids = |root: Option<crate::Root>| async move {
         let filter = ScanFilter {
             root,
             ..Default::default()
         };
-        async move {
-            s.scan("c", &filter, None, 10)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-        }
+        let rows = scanned(s, &filter).await;
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
     };
     assert_eq!(ids(Some(crate::Root::Of("w1".into()))).await, ["w1", "ack"]);
     assert_eq!(ids(Some(crate::Root::Any)).await, ["w1", "ack", "w2"]);
@@ -458,10 +457,8 @@ pub async fn scans_select_what_points_to_an_object(s: &dyn Store) {
             ..Default::default()
         };
         async move {
-            s.scan("c", &filter, None, 10)
-                .await
-                .unwrap()
-                .into_iter()
+            let rows = scanned(s, &filter).await;
+            rows.into_iter()
                 .map(|r| (r.id, r.version_ns))
                 .collect::<Vec<_>>()
         }
