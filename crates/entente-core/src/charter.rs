@@ -48,6 +48,8 @@ pub struct Party {
     pub name: String,
     pub tier: Tier,
     pub key: Option<NodeKey>,
+    /// Suspended by a decision: the party keeps its place in the charter but no access.
+    pub suspended: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +70,12 @@ pub struct Charter {
     pub presidency_epoch_year: i32,
     /// How far ahead a warning's review date may be (`[warnings]`).
     pub warning_limits: crate::warning::ReviewLimits,
+    /// The shortest silence procedure, in hours (`[decisions] min_silence_hours`, default 72).
+    pub min_silence_hours: u32,
 }
+
+/// The shortest silence procedure when the charter names none: 72 hours.
+pub const DEFAULT_MIN_SILENCE_HOURS: u32 = 72;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +87,14 @@ struct RawCharter {
     bodies: Vec<RawBody>,
     presidency: RawPresidency,
     warnings: Option<RawWarnings>,
+    decisions: Option<RawDecisions>,
+}
+
+/// The organization's rules for decisions.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDecisions {
+    min_silence_hours: Option<Spanned<u32>>,
 }
 
 /// The organization's rules for warnings: the longest a review date may be ahead, in days.
@@ -184,6 +199,7 @@ impl Charter {
                 name: s.name.clone(),
                 tier,
                 key: parse_key(&s.key)?,
+                suspended: false,
             };
             if parties.insert(code.clone(), party).is_some() {
                 return Err(at(
@@ -204,6 +220,7 @@ impl Charter {
                         name: b.name.clone(),
                         tier: Tier::Secretariat,
                         key: parse_key(&b.key)?,
+                        suspended: false,
                     };
                     if parties.insert(code.clone(), party).is_some() {
                         return Err(at(c.span().start, "the secretariat is listed twice".into()));
@@ -294,6 +311,20 @@ impl Charter {
                 }
             }
         }
+        let mut min_silence_hours = DEFAULT_MIN_SILENCE_HOURS;
+        if let Some(h) = raw
+            .decisions
+            .as_ref()
+            .and_then(|d| d.min_silence_hours.as_ref())
+        {
+            if *h.get_ref() == 0 || *h.get_ref() > 24 * 366 {
+                return Err(at(
+                    h.span().start,
+                    "a silence procedure's minimum is 1 to 8,784 hours".into(),
+                ));
+            }
+            min_silence_hours = *h.get_ref();
+        }
         Ok(Charter {
             name: raw.organization.name,
             abbreviation: raw.organization.abbreviation,
@@ -303,6 +334,7 @@ impl Charter {
             presidency_order: order,
             presidency_epoch_year: raw.presidency.epoch_year,
             warning_limits,
+            min_silence_hours,
         })
     }
 
@@ -310,8 +342,59 @@ impl Charter {
         self.parties.get(code)
     }
 
+    /// The tier `code` holds; `None` when it is not a party, or is suspended (no access).
     pub fn tier_of(&self, code: &PartyCode) -> Option<Tier> {
-        self.parties.get(code).map(|p| p.tier)
+        self.parties
+            .get(code)
+            .filter(|p| !p.suspended)
+            .map(|p| p.tier)
+    }
+
+    /// The member states (not suspended), in code order: who votes on a decision.
+    pub fn members(&self) -> Vec<PartyCode> {
+        self.parties
+            .values()
+            .filter(|p| p.tier == Tier::Member && !p.suspended)
+            .map(|p| p.code.clone())
+            .collect()
+    }
+
+    /// Admits `code` at `tier` or changes its tier (and lifts a suspension), recording its name
+    /// and node key when given: the effect of an adopted application.
+    pub fn admit(&mut self, code: &PartyCode, name: &str, tier: Tier, key: Option<NodeKey>) {
+        let p = self.parties.entry(code.clone()).or_insert_with(|| Party {
+            code: code.clone(),
+            name: name.to_owned(),
+            tier,
+            key: None,
+            suspended: false,
+        });
+        p.tier = tier;
+        p.suspended = false;
+        if !name.is_empty() {
+            p.name = name.to_owned();
+        }
+        if key.is_some() {
+            p.key = key;
+        }
+    }
+
+    /// Suspends (or reinstates) `code`; false when it is not a party.
+    pub fn set_suspended(&mut self, code: &PartyCode, suspended: bool) -> bool {
+        match self.parties.get_mut(code) {
+            Some(p) => {
+                p.suspended = suspended;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the presidency order and the year of its first term (a decision changing the
+    /// presidency).
+    pub fn set_presidency(&mut self, order: Vec<PartyCode>, epoch_year: i32) {
+        self.presidency_order = order;
+        self.presidency_epoch_year = epoch_year;
     }
 
     pub fn parties(&self) -> impl Iterator<Item = &Party> {

@@ -81,13 +81,36 @@ pub enum DecisionStep {
     Ballot,
     /// Withdraw an open decision (whoever proposed it, with the same rights).
     Withdraw,
+    /// Apply for admission or another tier (any state's supervisor, for itself; the secretariat's
+    /// staff, for a state not yet a party).
+    Apply,
+}
+
+/// The step a workflow established for an object it writes, for the workflow's [`Class`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkflowStep {
+    Warning(Step),
+    Decision(DecisionStep),
+}
+
+impl From<Step> for WorkflowStep {
+    fn from(s: Step) -> Self {
+        WorkflowStep::Warning(s)
+    }
+}
+
+impl From<DecisionStep> for WorkflowStep {
+    fn from(s: DecisionStep) -> Self {
+        WorkflowStep::Decision(s)
+    }
 }
 
 impl DecisionStep {
-    pub const ALL: [DecisionStep; 3] = [
+    pub const ALL: [DecisionStep; 4] = [
         DecisionStep::Propose,
         DecisionStep::Ballot,
         DecisionStep::Withdraw,
+        DecisionStep::Apply,
     ];
 }
 
@@ -277,7 +300,8 @@ fn user_may_store(
 
 /// Whether a user of `party` (whose node is of `tier`) with `role` may take `step` on a decision:
 /// only member states vote, by a supervisor; a decision is proposed, and withdrawn, by a member
-/// state's supervisor or by the secretariat's staff, who convene but do not vote.
+/// state's supervisor or by the secretariat's staff, who convene but do not vote; any state's
+/// supervisor applies for its state, and the secretariat's staff for a state not yet a party.
 pub fn may_decide(
     party: &PartyCode,
     role: Role,
@@ -286,6 +310,7 @@ pub fn may_decide(
 ) -> Result<(), WriteRefusal> {
     let member = tier == Tier::Member && !party.is_secretariat();
     match step {
+        DecisionStep::Apply if party.is_secretariat() => Ok(()),
         DecisionStep::Ballot if !member => {
             forbidden("only member states vote: observers, dialogue partners and the secretariat do not")
         }

@@ -13,7 +13,7 @@ use crate::auth::Principal;
 use crate::integrity::mac;
 use crate::node::Node;
 use entente_core::register::EntryStatus;
-use entente_core::warning::Step;
+use entente_core::write::WorkflowStep;
 use entente_core::write::{self, Class, Operation, Write, Writer, NOT_THE_ORIGINATOR};
 use entente_core::{AccessLabel, PartyCode, Tier, Tlp, Viewer, WriteRefusal};
 use entente_stix::canonical::canonical_map;
@@ -111,7 +111,7 @@ fn class_of(
     node: &Node,
     valid: &ValidObject,
     life: Option<&dyn entente_workflow::Life>,
-    step: Option<Step>,
+    step: Option<WorkflowStep>,
 ) -> Result<Class, Unprepared> {
     let ty = valid.object_type();
     if ty == "identity" {
@@ -340,7 +340,7 @@ pub fn prepare(
     node: &Node,
     principal: &Principal,
     value: Value,
-    step: Option<Step>,
+    step: Option<WorkflowStep>,
 ) -> Result<NewObject, Unprepared> {
     let mut valid: ValidObject = validate(value).map_err(|e| e.to_string())?;
     let signed = valid.is_signed();
@@ -496,7 +496,7 @@ pub async fn ingest_step(
     principal: &Principal,
     object: Value,
     action: &str,
-    step: Option<Step>,
+    step: Option<WorkflowStep>,
     based_on: BasedOn,
 ) -> Result<ObjectResult, IngestError> {
     let each = prepare_all(node, principal, vec![object], move |n, p, v| {

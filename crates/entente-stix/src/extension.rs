@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 pub const ENTENTE_EXTENSION: &str = "extension-definition--84bb86cc-86f5-5b0d-a56d-92409f953efa";
 
 /// The project's own object types and the `new-sdo` extension definition each must declare.
-pub const ENTENTE_TYPES: [(&str, &str); 8] = [
+pub const ENTENTE_TYPES: [(&str, &str); 11] = [
     (
         "x-entente-warning",
         "extension-definition--8ca0d952-cb36-568f-ad79-ebadb1b4a9a2",
@@ -39,6 +39,18 @@ pub const ENTENTE_TYPES: [(&str, &str); 8] = [
     (
         "x-entente-programme",
         "extension-definition--c05e33c0-1075-5f7f-a821-d6b09808e209",
+    ),
+    (
+        "x-entente-asset",
+        "extension-definition--02767541-b696-5cd5-b7b5-2c3a31d53d2a",
+    ),
+    (
+        "x-entente-document",
+        "extension-definition--fccc40db-315a-57ce-8c0c-2838d6752465",
+    ),
+    (
+        "x-entente-application",
+        "extension-definition--ea66ddaf-6873-5b50-8b1d-3f3ac69a3eab",
     ),
 ];
 

@@ -1,5 +1,5 @@
-//! The workflow mechanism: what every workflow of the organization (joint warnings now; decisions,
-//! consultations, exercises next) says of its life, as pure rules with no I/O. The clock, the
+//! The workflow mechanism: what every workflow of the organization (joint warnings, decisions and
+//! applications now; consultations, exercises next) says of its life, as pure rules with no I/O. The clock, the
 //! principal and the ids of new objects are parameters; reading the clock or randomness here is
 //! refused by `clippy.toml`.
 //!
@@ -25,8 +25,7 @@ pub mod warning;
 
 pub use warning::Warnings;
 
-use entente_core::warning::Step;
-use entente_core::write::Class;
+use entente_core::write::{Class, WorkflowStep};
 use entente_core::{AccessLabel, Charter, PartyCode, Role, WriteRefusal};
 use serde_json::{Map, Value};
 
@@ -113,7 +112,7 @@ pub enum Basis {
 pub struct Write {
     pub object: Value,
     /// The step, for the write policy.
-    pub step: Step,
+    pub step: WorkflowStep,
     /// How the audit log names the action.
     pub audit: &'static str,
     pub based_on: Basis,
@@ -199,6 +198,12 @@ pub enum Refusal {
     NoSuchHit(String),
     #[error("the thread of a hit is between the issuer and the state that reported it")]
     NotInThread,
+    #[error("the decision is {0}: it takes no more ballots or withdrawals")]
+    DecisionClosed(&'static str),
+    #[error("{0} is not among the member states voting on this decision: only member states vote")]
+    NotAVoter(PartyCode),
+    #[error("only {0}, which proposed this decision, can withdraw it")]
+    NotTheProposer(PartyCode),
     /// What is held does not read back; the cause is logged, not shown.
     #[error("{0}")]
     Unreadable(String),
@@ -224,6 +229,9 @@ impl Refusal {
             Refusal::UnknownVerdict(_) => "unknown_verdict",
             Refusal::NoSuchHit(_) => "no_such_hit",
             Refusal::NotInThread => "not_in_thread",
+            Refusal::DecisionClosed(_) => "decision_closed",
+            Refusal::NotAVoter(_) => "not_a_member",
+            Refusal::NotTheProposer(_) => "not_the_proposer",
             Refusal::Unreadable(_) => "internal",
         }
     }
@@ -243,11 +251,14 @@ impl Refusal {
             Refusal::Role(WriteRefusal::Forbidden(_))
             | Refusal::NotAUser { .. }
             | Refusal::NotTheIssuer { .. }
-            | Refusal::NotInThread => C::Forbidden,
+            | Refusal::NotInThread
+            | Refusal::NotAVoter(_)
+            | Refusal::NotTheProposer(_) => C::Forbidden,
             Refusal::StepNotAllowed(_)
             | Refusal::NotInForce { .. }
             | Refusal::OwnWarning { .. }
-            | Refusal::AlreadyAcknowledged(_) => C::Conflict,
+            | Refusal::AlreadyAcknowledged(_)
+            | Refusal::DecisionClosed(_) => C::Conflict,
             Refusal::Unreadable(_) => C::Internal,
         }
     }
@@ -268,7 +279,7 @@ pub trait Life: Send + Sync {
     fn root_of(&self, object_type: &str, object: &Map<String, Value>) -> Option<String>;
     /// The class the write policy decides an object of its life by; `step` is the step taken,
     /// `None` on a path that takes none (TAXII, a pull, a delete).
-    fn class(&self, step: Option<Step>) -> Class;
+    fn class(&self, step: Option<WorkflowStep>) -> Class;
     /// What an object of its life must be to enter, from a user's step or from a peer.
     fn check_entry(
         &self,
@@ -315,7 +326,9 @@ pub trait Workflow: Life {
 /// Every workflow's life, for ingest to consult.
 pub fn registry() -> &'static [&'static dyn Life] {
     static WARNINGS: Warnings = Warnings::new(Vec::new());
-    static REGISTRY: [&dyn Life; 1] = [&WARNINGS];
+    static DECISIONS: decision::Decisions = decision::Decisions;
+    static APPLICATIONS: decision::Applications = decision::Applications;
+    static REGISTRY: [&dyn Life; 3] = [&WARNINGS, &DECISIONS, &APPLICATIONS];
     &REGISTRY
 }
 

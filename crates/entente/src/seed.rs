@@ -282,7 +282,7 @@ pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
                 &cli_principal(&node)?,
                 object,
                 action,
-                Some(Step::Life(step)),
+                Some(Step::Life(step).into()),
                 BasedOn::Anything,
             )
             .await?;

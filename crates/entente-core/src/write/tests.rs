@@ -172,7 +172,9 @@ fn user_own(w: W, class: &Class) -> Want {
                 by_supervisor()
             }
         }
-        Class::Decision(Some(DecisionStep::Propose | DecisionStep::Withdraw)) => {
+        Class::Decision(Some(
+            DecisionStep::Propose | DecisionStep::Withdraw | DecisionStep::Apply,
+        )) => {
             if w == W::SecretariatStaff {
                 Allowed
             } else {
@@ -285,8 +287,8 @@ fn every_writer_class_transition_and_originator_against_the_table() {
             }
         }
     }
-    // 7 writers × 2 originators × 3 held × 32 classes × 2 operations.
-    assert_eq!(checked, 7 * 2 * 3 * 32 * 2);
+    // 7 writers × 2 originators × 3 held × 33 classes × 2 operations.
+    assert_eq!(checked, 7 * 2 * 3 * 33 * 2);
 }
 
 #[test]
@@ -379,6 +381,9 @@ fn decisions_by_tier_and_role() {
             true,
         ),
         ("SECRETARIAT", Tier::Secretariat, Role::Admin, Ballot, false),
+        ("AF", Tier::Observer, Role::Supervisor, Apply, true),
+        ("AF", Tier::Observer, Role::Analyst, Apply, false),
+        ("SECRETARIAT", Tier::Secretariat, Role::Analyst, Apply, true),
     ];
     for (party, tier, role, step, allowed) in cases {
         let r = may_decide(&code(party), role, tier, step);

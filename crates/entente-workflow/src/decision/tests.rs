@@ -1,287 +1,588 @@
-//! The outcome of a decision, by procedure: a table of ballots and clocks with the outcome each
-//! must give, and properties — the order ballots arrive in never changes the outcome, and nothing
-//! cast after a decision closed changes it.
+//! The steps of decisions and applications, with no node: a small world holds the objects written
+//! so far (each passing the checks a node makes on entry); each case takes steps as users of the
+//! organization's states and says, by hand, what must come of them — the object written (by its
+//! audit name), the refusal (by its stable code), the outcome, and the effective charter.
 
+use super::effects::effective;
 use super::*;
-use proptest::prelude::*;
+use crate::Actor;
+use entente_core::{Charter, Role};
+use serde_json::json;
 
-const HOUR: i64 = 3_600_000_000_000;
-const OPEN: i64 = 1_000 * HOUR;
-const DEADLINE: i64 = OPEN + 72 * HOUR;
+const SCO: &str = include_str!("../../../../examples/sco.toml");
+const HOUR_NS: i64 = 3_600_000_000_000;
+/// 2026-12-01T00:00:00Z.
+const START_NS: i64 = 1_796_083_200 * 1_000_000_000;
+/// A valid Ed25519 public key (the curve's base point).
+const KEY: &str = "ed25519:WGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY=";
+const MEMBERS: [&str; 8] = ["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"];
 
 fn code(s: &str) -> PartyCode {
     PartyCode::parse(s).unwrap()
 }
 
-fn members() -> Vec<PartyCode> {
-    ["CN", "KZ", "RU", "UZ"].iter().map(|s| code(s)).collect()
-}
+struct Counted(u64);
 
-fn terms(procedure: Procedure) -> Terms {
-    Terms {
-        procedure,
-        opened_ns: OPEN,
-        deadline_ns: DEADLINE,
-        members: members(),
-        withdrawn_ns: None,
+impl Ids for Counted {
+    fn id(&mut self, object_type: &str) -> String {
+        self.0 += 1;
+        format!("{object_type}--00000000-0000-4000-8000-{:012}", self.0)
     }
 }
 
-fn ballot(state: &str, vote: Vote, hours: i64) -> Ballot {
-    Ballot {
-        state: code(state),
-        signer: code(state),
-        vote,
-        cast_ns: OPEN + hours * HOUR,
-    }
+struct World {
+    base: Charter,
+    parts: Vec<Part>,
+    now_ns: i64,
+    ids: Counted,
 }
 
-use Vote::{Abstain, Approve, Object};
-
-#[test]
-fn consensus_is_adopted_by_every_member_and_rejected_by_one() {
-    let t = terms(Procedure::Consensus);
-    let all = vec![
-        ballot("CN", Approve, 1),
-        ballot("KZ", Abstain, 2),
-        ballot("RU", Approve, 3),
-        ballot("UZ", Approve, 4),
-    ];
-    let o = outcome(&t, &all, OPEN + 5 * HOUR);
-    assert_eq!(o.status, Status::Adopted);
-    assert_eq!(o.closed_ns, Some(OPEN + 4 * HOUR));
-    assert_eq!(
-        o.tally,
-        Tally {
-            approve: 3,
-            abstain: 1,
-            object: 0,
-            silent: 0
-        }
-    );
-    // Three of four answered: open until the deadline, lapsed after it.
-    let three = &all[..3];
-    assert_eq!(outcome(&t, three, OPEN + 5 * HOUR).status, Status::Open);
-    let lapsed = outcome(&t, three, DEADLINE);
-    assert_eq!(
-        (lapsed.status, lapsed.closed_ns),
-        (Status::Lapsed, Some(DEADLINE))
-    );
-    // One objection rejects at once; a later change of mind does not reopen it.
-    let mut objected = vec![ballot("RU", Object, 1)];
-    objected.push(ballot("RU", Approve, 2));
-    objected.extend(all.iter().filter(|b| b.state.as_str() != "RU").cloned());
-    let o = outcome(&t, &objected, OPEN + 10 * HOUR);
-    assert_eq!(
-        (o.status, o.closed_ns),
-        (Status::Rejected, Some(OPEN + HOUR))
-    );
-    // CN's ballot of the same hour sorts before RU's and counts; the three after do not.
-    assert!(o
-        .refused
-        .iter()
-        .all(|(_, r)| *r == BallotRefusal::AfterClosing));
-    assert_eq!(o.refused.len(), 3);
+fn label_of(originator: &PartyCode, o: &Map<String, Value>) -> AccessLabel {
+    let marking =
+        entente_core::Tlp::from_marking_ref(o["object_marking_refs"][0].as_str().unwrap()).unwrap();
+    AccessLabel::new(originator.clone(), marking, None).unwrap()
 }
 
-#[test]
-fn a_state_may_replace_its_ballot_until_the_decision_closes() {
-    let t = terms(Procedure::Consensus);
-    let ballots = vec![
-        ballot("CN", Approve, 1),
-        ballot("CN", Abstain, 2),
-        ballot("KZ", Approve, 3),
-    ];
-    let o = outcome(&t, &ballots, OPEN + 4 * HOUR);
-    assert_eq!(o.status, Status::Open);
-    assert_eq!(o.votes[&code("CN")], Abstain);
-    assert_eq!(o.tally.silent, 2);
-}
-
-#[test]
-fn silence_is_adopted_at_its_deadline_unless_broken() {
-    let t = terms(Procedure::Silence);
-    let quiet = vec![ballot("CN", Approve, 1)];
-    assert_eq!(outcome(&t, &quiet, DEADLINE - 1).status, Status::Open);
-    let o = outcome(&t, &quiet, DEADLINE);
-    assert_eq!((o.status, o.closed_ns), (Status::Adopted, Some(DEADLINE)));
-    // Everyone approving does not close it early: silence runs its period.
-    let all: Vec<Ballot> = ["CN", "KZ", "RU", "UZ"]
-        .iter()
-        .map(|s| ballot(s, Approve, 1))
-        .collect();
-    assert_eq!(outcome(&t, &all, DEADLINE - 1).status, Status::Open);
-    let broken = vec![ballot("UZ", Object, 71)];
-    let o = outcome(&t, &broken, DEADLINE + HOUR);
-    assert_eq!(
-        (o.status, o.closed_ns),
-        (Status::Rejected, Some(OPEN + 71 * HOUR))
-    );
-    // An objection at or after the deadline is too late.
-    let late = vec![ballot("UZ", Object, 72)];
-    let o = outcome(&t, &late, DEADLINE + HOUR);
-    assert_eq!(o.status, Status::Adopted);
-    assert_eq!(o.refused, vec![(0, BallotRefusal::AfterClosing)]);
-}
-
-#[test]
-fn consensus_minus_one_neither_waits_for_nor_is_blocked_by_the_state_concerned() {
-    let t = terms(Procedure::ConsensusMinusOne {
-        concerned: code("UZ"),
-    });
-    let ballots = vec![
-        ballot("UZ", Object, 1),
-        ballot("CN", Approve, 2),
-        ballot("KZ", Approve, 3),
-        ballot("RU", Abstain, 4),
-    ];
-    let o = outcome(&t, &ballots, OPEN + 5 * HOUR);
-    assert_eq!(
-        (o.status, o.closed_ns),
-        (Status::Adopted, Some(OPEN + 4 * HOUR))
-    );
-    assert_eq!(o.votes[&code("UZ")], Object, "its position is on record");
-    let one_more = vec![ballot("RU", Object, 1)];
-    assert_eq!(
-        outcome(&t, &one_more, OPEN + 2 * HOUR).status,
-        Status::Rejected
-    );
-}
-
-#[test]
-fn ballots_that_count_for_nothing_say_why() {
-    let t = terms(Procedure::Consensus);
-    let mut forged = ballot("KZ", Object, 1);
-    forged.signer = code("RU");
-    let ballots = vec![
-        ballot("AF", Object, 1),
-        forged,
-        ballot("CN", Object, -1),
-        ballot("RU", Object, 50),
-    ];
-    let o = outcome(&t, &ballots, OPEN + 10 * HOUR);
-    assert_eq!(o.status, Status::Open, "none of them blocks");
-    let codes: Vec<&str> = o.refused.iter().map(|(_, r)| r.code()).collect();
-    assert_eq!(
-        codes,
-        [
-            "not_a_member",
-            "signed_by_another_state",
-            "before_opening",
-            "cast_in_the_future"
-        ]
-    );
-}
-
-#[test]
-fn a_withdrawn_decision_closes_as_withdrawn() {
-    let mut t = terms(Procedure::Consensus);
-    t.withdrawn_ns = Some(OPEN + 5 * HOUR);
-    let ballots = vec![ballot("CN", Approve, 1), ballot("KZ", Object, 6)];
-    let o = outcome(&t, &ballots, OPEN + 7 * HOUR);
-    assert_eq!(
-        (o.status, o.closed_ns),
-        (Status::Withdrawn, Some(OPEN + 5 * HOUR))
-    );
-    assert_eq!(o.refused, vec![(1, BallotRefusal::AfterClosing)]);
-    // Before the withdrawal is reached by the clock, it is still open.
-    assert_eq!(
-        outcome(&t, &ballots[..1], OPEN + 2 * HOUR).status,
-        Status::Open
-    );
-}
-
-#[test]
-fn terms_are_checked_as_proposed() {
-    assert!(terms(Procedure::Consensus).check(72 * HOUR).is_ok());
-    let mut short = terms(Procedure::Silence);
-    short.deadline_ns = OPEN + 24 * HOUR;
-    assert!(short
-        .check(72 * HOUR)
-        .unwrap_err()
-        .0
-        .contains("at least 72 hours"));
-    let outsider = terms(Procedure::ConsensusMinusOne {
-        concerned: code("AF"),
-    });
-    assert!(outsider.check(72 * HOUR).is_err());
-    let mut backwards = terms(Procedure::Consensus);
-    backwards.deadline_ns = OPEN;
-    assert!(backwards.check(72 * HOUR).is_err());
-}
-
-fn any_ballot() -> impl Strategy<Value = Ballot> {
-    let states = prop::sample::select(vec!["CN", "KZ", "RU", "UZ", "AF"]);
-    let votes = prop::sample::select(vec![Approve, Abstain, Object]);
-    (states.clone(), states, votes, -2i64..80, 0u8..10).prop_map(|(s, signer, v, h, same)| {
-        Ballot {
-            state: code(s),
-            // Mostly signed by its own state.
-            signer: code(if same < 9 { s } else { signer }),
-            vote: v,
-            cast_ns: OPEN + h * HOUR,
-        }
+fn proposal(procedure: &str, hours: i64, now_ns: i64, effect: Value) -> Action {
+    Action::Propose(ProposalInput {
+        title: "A decision".into(),
+        description: String::new(),
+        procedure: procedure.into(),
+        deadline: Timestamp::from_nanos(now_ns + hours * HOUR_NS).to_stix_string(),
+        effect,
     })
 }
 
-fn any_procedure() -> impl Strategy<Value = Procedure> {
-    prop_oneof![
-        Just(Procedure::Consensus),
-        Just(Procedure::Silence),
-        Just(Procedure::ConsensusMinusOne {
-            concerned: code("UZ")
-        }),
-    ]
+fn ballot(vote: Vote) -> Action {
+    Action::Ballot {
+        vote,
+        statement: None,
+    }
 }
 
-proptest! {
-    /// Every node derives the same outcome from the same ballots, whatever order they came in.
-    #[test]
-    fn the_order_ballots_arrive_in_never_changes_the_outcome(
-        procedure in any_procedure(),
-        ballots in prop::collection::vec(any_ballot(), 0..12),
-        seed in any::<u64>(),
-        hours in 0i64..90,
-    ) {
-        let t = terms(procedure);
-        let now = OPEN + hours * HOUR;
-        let mut shuffled: Vec<(usize, Ballot)> = ballots.iter().cloned().enumerate().collect();
-        // A permutation from the seed (no randomness in the crate: a simple LCG walk).
-        let mut x = seed;
-        for i in (1..shuffled.len()).rev() {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            shuffled.swap(i, (x >> 33) as usize % (i + 1));
+impl World {
+    fn new() -> World {
+        World {
+            base: Charter::parse(SCO).unwrap(),
+            parts: Vec::new(),
+            now_ns: START_NS,
+            ids: Counted(0),
         }
-        let a = outcome(&t, &ballots, now);
-        let b = outcome(&t, &shuffled.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>(), now);
-        prop_assert_eq!(a.status, b.status);
-        prop_assert_eq!(a.closed_ns, b.closed_ns);
-        prop_assert_eq!(a.tally, b.tally);
-        prop_assert_eq!(&a.votes, &b.votes);
-        prop_assert_eq!(a.refused.len(), b.refused.len());
     }
 
-    /// Once closed, a decision stays as it closed: later ballots and a later clock change nothing.
-    #[test]
-    fn nothing_after_closing_changes_a_closed_decision(
-        procedure in any_procedure(),
-        ballots in prop::collection::vec(any_ballot(), 0..12),
-        late in prop::collection::vec(any_ballot(), 0..6),
-        hours in 0i64..90,
-    ) {
-        let t = terms(procedure);
-        let now = OPEN + hours * HOUR;
-        let before = outcome(&t, &ballots, now);
-        if let Some(closed) = before.closed_ns {
-            let mut more = ballots.clone();
-            more.extend(late.into_iter().map(|mut b| {
-                b.cast_ns = b.cast_ns.max(closed + 1);
-                b
-            }));
-            let after = outcome(&t, &more, now + 100 * HOUR);
-            prop_assert_eq!(before.status, after.status);
-            prop_assert_eq!(before.closed_ns, after.closed_ns);
-            prop_assert_eq!(&before.votes, &after.votes);
+    fn threads(&self) -> Vec<Thread> {
+        let mut roots: Vec<String> = self
+            .parts
+            .iter()
+            .filter(|p| p.object_type() == DECISION_TYPE)
+            .map(|p| p.id().to_owned())
+            .collect();
+        roots.dedup();
+        roots
+            .iter()
+            .filter_map(|r| Thread::of(r, self.parts.clone()))
+            .collect()
+    }
+
+    fn charter(&self) -> Charter {
+        effective(&self.base, &self.threads(), self.now_ns).charter
+    }
+
+    fn thread(&self, root: &str) -> Option<Thread> {
+        Thread::of(root, self.parts.clone())
+    }
+
+    /// `party`'s user with `role`, on its own node, takes `action` on `root`'s decision.
+    fn take(
+        &mut self,
+        party: &str,
+        role: Role,
+        root: Option<&str>,
+        action: Action,
+    ) -> Result<Plan, Refusal> {
+        self.now_ns += 1_000_000_000;
+        let here = code(party);
+        let actor = Actor {
+            party: here.clone(),
+            role,
+        };
+        let charter = self.charter();
+        let ctx = Context {
+            here: &here,
+            actor: &actor,
+            now_ns: self.now_ns,
+            charter: &charter,
+        };
+        Decisions.admit(&ctx, &action)?;
+        let thread = root.and_then(|r| self.thread(r));
+        let on = match (root, &thread) {
+            (Some(r), Some(t)) => Some((r, t)),
+            (Some(_), None) => return Err(Refusal::NotFound),
+            _ => None,
+        };
+        let plan = Decisions.plan(&ctx, on, action, &mut self.ids)?;
+        self.store(&here, &plan.writes);
+        Ok(plan)
+    }
+
+    fn apply(&mut self, party: &str, input: ApplicationInput) -> Result<Plan, Refusal> {
+        self.now_ns += 1_000_000_000;
+        let here = code(party);
+        let actor = Actor {
+            party: here.clone(),
+            role: Role::Supervisor,
+        };
+        let charter = self.charter();
+        let ctx = Context {
+            here: &here,
+            actor: &actor,
+            now_ns: self.now_ns,
+            charter: &charter,
+        };
+        Applications.admit(&ctx, &input)?;
+        let plan = Applications.plan(&ctx, None, input, &mut self.ids)?;
+        self.store(&here, &plan.writes);
+        Ok(plan)
+    }
+
+    fn store(&mut self, originator: &PartyCode, writes: &[Write]) {
+        for w in writes {
+            let o = w.object.as_object().unwrap().clone();
+            let label = label_of(originator, &o);
+            objects::check_entry(o["type"].as_str().unwrap(), &o, &label).unwrap();
+            let version_ns = Timestamp::parse(o["modified"].as_str().unwrap())
+                .unwrap()
+                .nanos();
+            self.parts.push(Part {
+                originator: originator.clone(),
+                label,
+                version_ns,
+                object: o,
+            });
         }
     }
+
+    fn propose(&mut self, party: &str, procedure: &str, hours: i64, effect: Value) -> String {
+        // `take` moves the clock a second on before it proposes.
+        let a = proposal(procedure, hours, self.now_ns + 1_000_000_000, effect);
+        self.take(party, Role::Supervisor, None, a).unwrap().root
+    }
+
+    fn vote(&mut self, root: &str, party: &str, vote: Vote) -> Result<Plan, Refusal> {
+        self.take(party, Role::Supervisor, Some(root), ballot(vote))
+    }
+
+    fn status(&self, root: &str) -> Status {
+        self.thread(root).unwrap().outcome(self.now_ns).status
+    }
+}
+
+fn statement() -> Value {
+    json!({"kind": "statement"})
+}
+
+fn code_of(r: Result<Plan, Refusal>) -> String {
+    match r {
+        Ok(p) => p.writes[0].audit.to_owned(),
+        Err(e) => e.code().to_owned(),
+    }
+}
+
+#[test]
+fn consensus_is_adopted_when_every_member_has_answered_and_closes_to_later_ballots() {
+    let mut w = World::new();
+    let d = w.propose("KZ", "consensus", 24, statement());
+    for (i, m) in MEMBERS.iter().enumerate() {
+        assert_eq!(w.status(&d), Status::Open, "before {m}");
+        let vote = if i % 3 == 0 {
+            Vote::Abstain
+        } else {
+            Vote::Approve
+        };
+        assert_eq!(code_of(w.vote(&d, m, vote)), "decision.ballot");
+    }
+    assert_eq!(w.status(&d), Status::Adopted);
+    assert_eq!(code_of(w.vote(&d, "KZ", Vote::Object)), "decision_closed");
+    assert_eq!(
+        code_of(w.take(
+            "KZ",
+            Role::Supervisor,
+            Some(&d),
+            Action::Withdraw { reason: "x".into() }
+        )),
+        "decision_closed"
+    );
+}
+
+#[test]
+fn who_may_take_each_step() {
+    let mut w = World::new();
+    let d = w.propose("SECRETARIAT", "consensus", 24, statement());
+    let cases: [(&str, Role, Action, &str); 9] = [
+        ("KZ", Role::Analyst, ballot(Vote::Approve), "role_may_not"),
+        (
+            "AF",
+            Role::Supervisor,
+            ballot(Vote::Approve),
+            "role_may_not",
+        ),
+        (
+            "SECRETARIAT",
+            Role::Admin,
+            ballot(Vote::Approve),
+            "role_may_not",
+        ),
+        (
+            "TR",
+            Role::Admin,
+            Action::Withdraw { reason: "r".into() },
+            "role_may_not",
+        ),
+        (
+            "KZ",
+            Role::Supervisor,
+            Action::Withdraw { reason: "r".into() },
+            "not_the_proposer",
+        ),
+        (
+            "KZ",
+            Role::Supervisor,
+            Action::Withdraw { reason: " ".into() },
+            "missing_field",
+        ),
+        (
+            "KZ",
+            Role::Supervisor,
+            ballot(Vote::Approve),
+            "decision.ballot",
+        ),
+        (
+            "KZ",
+            Role::Supervisor,
+            ballot(Vote::Object),
+            "decision.ballot",
+        ),
+        (
+            "SECRETARIAT",
+            Role::Analyst,
+            Action::Withdraw { reason: "r".into() },
+            "decision_closed",
+        ),
+    ];
+    for (party, role, action, want) in cases {
+        let got = code_of(w.take(party, role, Some(&d), action));
+        assert_eq!(got, want, "{party} {role:?}");
+    }
+    // The objection closed the decision before the withdrawal: it stays rejected.
+    assert_eq!(w.status(&d), Status::Rejected);
+    // An open decision is withdrawn by its proposer, and then takes no ballot.
+    let open = w.propose("SECRETARIAT", "consensus", 24, statement());
+    let withdraw = Action::Withdraw {
+        reason: "Superseded.".into(),
+    };
+    assert_eq!(
+        code_of(w.take("SECRETARIAT", Role::Analyst, Some(&open), withdraw)),
+        "decision.withdraw"
+    );
+    assert_eq!(w.status(&open), Status::Withdrawn);
+    assert_eq!(
+        code_of(w.vote(&open, "KZ", Vote::Approve)),
+        "decision_closed"
+    );
+    assert_eq!(
+        view(&w.thread(&open).unwrap(), w.now_ns)["withdrawal_reason"],
+        json!("Superseded.")
+    );
+    // An observer does not propose.
+    let a = proposal("consensus", 24, w.now_ns, statement());
+    assert_eq!(
+        code_of(w.take("AF", Role::Supervisor, None, a)),
+        "role_may_not"
+    );
+}
+
+#[test]
+fn a_state_replaces_its_ballot_as_a_new_version_of_it() {
+    let mut w = World::new();
+    let d = w.propose("RU", "consensus", 24, statement());
+    let first = w.vote(&d, "CN", Vote::Abstain).unwrap();
+    let second = w
+        .take(
+            "CN",
+            Role::Supervisor,
+            Some(&d),
+            Action::Ballot {
+                vote: Vote::Approve,
+                statement: Some("China supports the text as amended.".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(first.writes[0].object["id"], second.writes[0].object["id"]);
+    assert_eq!(first.writes[0].based_on, Basis::Nothing);
+    assert!(matches!(second.writes[0].based_on, Basis::Latest(_)));
+    assert_eq!(
+        second.writes[0].object["created"],
+        first.writes[0].object["created"]
+    );
+    let t = w.thread(&d).unwrap();
+    let o = t.outcome(w.now_ns);
+    assert_eq!(o.votes.get(&code("CN")), Some(&Vote::Approve));
+    let v = view(&t, w.now_ns);
+    assert_eq!(v["ballots"][0]["replaced"], json!(true));
+    assert_eq!(v["ballots"][1]["counts"], json!(true));
+    assert_eq!(
+        v["ballots"][1]["statement"],
+        json!("China supports the text as amended.")
+    );
+}
+
+#[test]
+fn silence_is_adopted_at_its_deadline_unless_broken_and_runs_the_charters_minimum() {
+    let mut w = World::new();
+    let short = proposal("silence", 71, w.now_ns, statement());
+    assert_eq!(
+        code_of(w.take("KZ", Role::Supervisor, None, short)),
+        "invalid_input"
+    );
+    let kept = w.propose("KZ", "silence", 72, statement());
+    let broken = w.propose("KZ", "silence", 72, statement());
+    w.vote(&kept, "RU", Vote::Approve).unwrap();
+    w.vote(&broken, "IN", Vote::Object).unwrap();
+    assert_eq!(w.status(&kept), Status::Open);
+    assert_eq!(w.status(&broken), Status::Rejected);
+    w.now_ns += 73 * HOUR_NS;
+    assert_eq!(w.status(&kept), Status::Adopted);
+    assert_eq!(
+        code_of(w.vote(&kept, "UZ", Vote::Object)),
+        "decision_closed"
+    );
+}
+
+#[test]
+fn an_observer_applies_and_is_admitted_by_consensus() {
+    let mut w = World::new();
+    let refused = [
+        ("KZ", "AF", "member", Some(KEY), "invalid_input"),
+        ("AF", "AF", "observer", Some(KEY), "invalid_input"),
+        ("AF", "AF", "member", None, "invalid_input"),
+        ("AF", "AF", "secretariat", Some(KEY), "invalid_input"),
+        ("SECRETARIAT", "AF", "member", Some(KEY), "invalid_input"),
+    ];
+    for (by, state, tier, key, want) in refused {
+        let input = ApplicationInput {
+            state: state.into(),
+            name: String::new(),
+            tier: tier.into(),
+            key: key.map(str::to_owned),
+            statement: String::new(),
+        };
+        assert_eq!(code_of(w.apply(by, input)), want, "{by} for {state} {tier}");
+    }
+    let plan = w
+        .apply(
+            "AF",
+            ApplicationInput {
+                state: "AF".into(),
+                name: String::new(),
+                tier: "member".into(),
+                key: Some(KEY.into()),
+                statement: "Afghanistan seeks full membership.".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(plan.writes[0].audit, "application.submit");
+    let app = Applications
+        .thread(
+            &plan.root,
+            vec![Part {
+                originator: code("AF"),
+                label: label_of(&code("AF"), plan.writes[0].object.as_object().unwrap()),
+                version_ns: w.now_ns,
+                object: plan.writes[0].object.as_object().unwrap().clone(),
+            }],
+        )
+        .unwrap();
+    // Without a name, the application takes the charter's.
+    assert_eq!(app.fields.name, w.base.party(&code("AF")).unwrap().name);
+    let d = w.propose("SECRETARIAT", "consensus", 48, app.effect().to_json());
+    for m in MEMBERS {
+        w.vote(&d, m, Vote::Approve).unwrap();
+    }
+    assert_eq!(w.status(&d), Status::Adopted);
+    let charter = w.charter();
+    assert_eq!(charter.tier_of(&code("AF")), Some(Tier::Member));
+    assert!(charter.members().contains(&code("AF")));
+    // AF votes on what opens now, and not on what opened before.
+    let next = w.propose("KZ", "consensus", 24, statement());
+    assert_eq!(
+        code_of(w.vote(&next, "AF", Vote::Approve)),
+        "decision.ballot"
+    );
+    assert_eq!(code_of(w.vote(&d, "AF", Vote::Approve)), "decision_closed");
+    // Admitting again is refused: AF already holds the tier.
+    let again = proposal("consensus", 24, w.now_ns, app.effect().to_json());
+    assert_eq!(
+        code_of(w.take("KZ", Role::Supervisor, None, again)),
+        "invalid_input"
+    );
+}
+
+#[test]
+fn suspension_is_by_consensus_minus_one_and_the_state_concerned_does_not_block() {
+    let mut w = World::new();
+    let wrong = proposal(
+        "consensus",
+        24,
+        w.now_ns,
+        json!({"kind": "suspend", "state": "PK"}),
+    );
+    assert_eq!(
+        code_of(w.take("IN", Role::Supervisor, None, wrong)),
+        "invalid_input"
+    );
+    let d = w.propose(
+        "IN",
+        "consensus-minus-one",
+        24,
+        json!({"kind": "suspend", "state": "PK"}),
+    );
+    w.vote(&d, "PK", Vote::Object).unwrap();
+    assert_eq!(w.status(&d), Status::Open);
+    for m in MEMBERS.iter().filter(|m| **m != "PK") {
+        w.vote(&d, m, Vote::Approve).unwrap();
+    }
+    assert_eq!(w.status(&d), Status::Adopted);
+    let charter = w.charter();
+    assert_eq!(charter.tier_of(&code("PK")), None);
+    assert!(!charter.members().contains(&code("PK")));
+    // A suspended state takes no step.
+    let a = proposal("consensus", 24, w.now_ns, statement());
+    assert_eq!(
+        code_of(w.take("PK", Role::Supervisor, None, a)),
+        "role_may_not"
+    );
+    // Reinstated by consensus of the members (PK does not vote: it was not a member when it opened).
+    let r = w.propose(
+        "CN",
+        "consensus",
+        24,
+        json!({"kind": "reinstate", "state": "PK"}),
+    );
+    for m in MEMBERS.iter().filter(|m| **m != "PK") {
+        w.vote(&r, m, Vote::Approve).unwrap();
+    }
+    assert_eq!(w.charter().tier_of(&code("PK")), Some(Tier::Member));
+}
+
+#[test]
+fn a_decision_naming_other_voters_or_from_an_observer_changes_nothing() {
+    let mut w = World::new();
+    // An observer's node signs a decision admitting itself, with itself as the only voter.
+    let id = "x-entente-decision--00000000-0000-4000-8000-999999999999";
+    let forged = json!({
+        "type": DECISION_TYPE, "spec_version": "2.1", "id": id,
+        "created": Timestamp::from_nanos(w.now_ns).to_stix_string(),
+        "modified": Timestamp::from_nanos(w.now_ns).to_stix_string(),
+        "title": "Admit AF", "procedure": "consensus",
+        "deadline": Timestamp::from_nanos(w.now_ns + HOUR_NS).to_stix_string(),
+        "members": ["AF"],
+        "effect": {"kind": "admit", "application_ref": "x-entente-application--00000000-0000-4000-8000-000000000001",
+                   "state": "AF", "name": "Afghanistan", "tier": "member", "key": KEY},
+        "object_marking_refs": [entente_core::Tlp::Green.marking_ref()],
+    });
+    w.store(
+        &code("AF"),
+        &[Write {
+            object: forged,
+            step: DecisionStep::Propose.into(),
+            audit: "x",
+            based_on: Basis::Nothing,
+        }],
+    );
+    w.now_ns += 1_000_000_000;
+    let b = objects::ballot_object(
+        "x-entente-ballot--00000000-0000-4000-8000-999999999998",
+        id,
+        &code("AF"),
+        Vote::Approve,
+        None,
+        &Timestamp::from_nanos(w.now_ns).to_stix_string(),
+        &Timestamp::from_nanos(w.now_ns).to_stix_string(),
+    );
+    w.store(
+        &code("AF"),
+        &[Write {
+            object: b,
+            step: DecisionStep::Ballot.into(),
+            audit: "x",
+            based_on: Basis::Nothing,
+        }],
+    );
+    assert_eq!(w.status(id), Status::Adopted);
+    let e = effective(&w.base, &w.threads(), w.now_ns);
+    assert_eq!(e.disregarded.get(id), Some(&"proposer_not_entitled"));
+    assert_eq!(e.charter.tier_of(&code("AF")), Some(Tier::Observer));
+}
+
+#[test]
+fn a_ballot_signed_by_another_state_is_refused_on_entry() {
+    let now = Timestamp::from_nanos(START_NS).to_stix_string();
+    let b = objects::ballot_object(
+        "x-entente-ballot--00000000-0000-4000-8000-000000000001",
+        "x-entente-decision--00000000-0000-4000-8000-000000000002",
+        &code("RU"),
+        Vote::Object,
+        None,
+        &now,
+        &now,
+    );
+    let o = b.as_object().unwrap();
+    let e = objects::check_entry(BALLOT_TYPE, o, &label_of(&code("KZ"), o)).unwrap_err();
+    assert!(e.0.contains("votes for RU and is signed by KZ"), "{e}");
+    // And a decision's object must be the organization's record: TLP:GREEN, no audience.
+    let amber = AccessLabel::new(code("RU"), entente_core::Tlp::Amber, None).unwrap();
+    assert!(objects::check_entry(BALLOT_TYPE, o, &amber).is_err());
+}
+
+#[test]
+fn the_unified_list_follows_adopted_decisions_and_the_presidency_changes_by_decision() {
+    let mut w = World::new();
+    let entry = "x-entente-register-entry--00000000-0000-4000-8000-000000000042";
+    let d = w.propose(
+        "KZ",
+        "silence",
+        72,
+        json!({"kind": "designate", "entry_ref": entry}),
+    );
+    let order = ["UZ", "KZ", "CN", "RU", "IN", "PK", "KG", "TJ"];
+    let p = w.propose(
+        "SECRETARIAT",
+        "silence",
+        72,
+        json!({"kind": "presidency", "order": order, "epoch_year": 2026}),
+    );
+    assert!(effective(&w.base, &w.threads(), w.now_ns)
+        .unified
+        .is_empty());
+    w.now_ns += 72 * HOUR_NS;
+    let e = effective(&w.base, &w.threads(), w.now_ns);
+    assert_eq!(e.unified.get(entry), Some(&d));
+    assert_eq!(e.charter.presiding(2027), Some(&code("KZ")));
+    assert!(e.applied.iter().any(|(id, _)| *id == p));
+    let x = w.propose(
+        "RU",
+        "silence",
+        72,
+        json!({"kind": "delist", "entry_ref": entry}),
+    );
+    w.now_ns += 73 * HOUR_NS;
+    let e = effective(&w.base, &w.threads(), w.now_ns);
+    assert!(e.unified.is_empty());
+    assert!(e.applied.iter().any(|(id, _)| *id == x));
+    // The same decisions in any order give the same effective charter.
+    let mut threads = w.threads();
+    threads.reverse();
+    let again = effective(&w.base, &threads, w.now_ns);
+    assert_eq!(again.applied, e.applied);
+    assert_eq!(again.charter.presidency_order, e.charter.presidency_order);
 }

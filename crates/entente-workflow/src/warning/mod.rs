@@ -27,7 +27,7 @@ pub use thread::{addressed_states, status_matches, view, Thread};
 use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
 use entente_core::text::is_blank;
 use entente_core::warning::{transition, Action as Life_, Stage, Status, Step, Verdict};
-use entente_core::write::Class;
+use entente_core::write::{Class, WorkflowStep};
 use entente_core::{AccessLabel, PartyCode};
 use entente_stix::Timestamp;
 use serde_json::{Map, Value};
@@ -226,7 +226,7 @@ fn next_version(
     );
     Ok(Write {
         object,
-        step: next.step,
+        step: next.step.into(),
         audit: next.audit,
         based_on: Basis::Latest(latest.version_ns),
     })
@@ -260,8 +260,11 @@ impl Life for Warnings {
         objects::root_of(object_type, object)
     }
 
-    fn class(&self, step: Option<Step>) -> Class {
-        Class::Warning(step)
+    fn class(&self, step: Option<WorkflowStep>) -> Class {
+        match step {
+            Some(WorkflowStep::Warning(s)) => Class::Warning(Some(s)),
+            _ => Class::Warning(None),
+        }
     }
 
     fn check_entry(
@@ -367,7 +370,7 @@ fn draft(ctx: &Context, input: &WarningInput, ids: &mut dyn Ids) -> Result<Plan,
         &id,
         Write {
             object,
-            step: Step::Life(Life_::Edit),
+            step: Step::Life(Life_::Edit).into(),
             audit: "warning-draft",
             based_on: Basis::Nothing,
         },
@@ -488,7 +491,7 @@ fn on_thread(
                 root,
                 Write {
                     object,
-                    step: Step::Life(action),
+                    step: Step::Life(action).into(),
                     audit: "warning-review",
                     based_on: Basis::Nothing,
                 },
@@ -505,7 +508,7 @@ fn on_thread(
                 root,
                 Write {
                     object,
-                    step: Step::Acknowledge,
+                    step: Step::Acknowledge.into(),
                     audit: "warning-acknowledge",
                     based_on: Basis::Nothing,
                 },
@@ -527,7 +530,7 @@ fn on_thread(
                 root,
                 Write {
                     object,
-                    step: Step::ReportHit,
+                    step: Step::ReportHit.into(),
                     audit: "warning-hit",
                     based_on: Basis::Nothing,
                 },
@@ -556,7 +559,7 @@ fn on_thread(
                 root,
                 Write {
                     object,
-                    step: Step::FollowUp,
+                    step: Step::FollowUp.into(),
                     audit: "warning-follow-up",
                     based_on: Basis::Nothing,
                 },
@@ -623,7 +626,7 @@ fn reminder_due(
     );
     Some(Write {
         object,
-        step: Step::Remind,
+        step: Step::Remind.into(),
         audit: "warning-review-reminder",
         based_on: Basis::Nothing,
     })

@@ -633,7 +633,7 @@ fn reminders_fall_due_once_per_threshold_on_the_issuers_node_only() {
     // 100 days before the review date: the 120-day reminder, once.
     let first = due(&mut w, "KZ");
     assert_eq!(first.len(), 1);
-    assert_eq!(first[0].step, Step::Remind);
+    assert_eq!(first[0].step, Step::Remind.into());
     assert_eq!(
         first[0].object["extensions"][entente_stix::extension::ENTENTE_EXTENSION]["warning"]
             ["days"],
