@@ -70,7 +70,8 @@ pub struct Charter {
     pub presidency_epoch_year: i32,
     /// How far ahead a warning's review date may be (`[warnings]`).
     pub warning_limits: crate::warning::ReviewLimits,
-    /// The shortest silence procedure, in hours (`[decisions] min_silence_hours`, default 72).
+    /// The shortest silence procedure, in hours (`[decisions] min_silence_hours`, default 72; 0:
+    /// no minimum).
     pub min_silence_hours: u32,
 }
 
@@ -317,10 +318,10 @@ impl Charter {
             .as_ref()
             .and_then(|d| d.min_silence_hours.as_ref())
         {
-            if *h.get_ref() == 0 || *h.get_ref() > 24 * 366 {
+            if *h.get_ref() > 24 * 366 {
                 return Err(at(
                     h.span().start,
-                    "a silence procedure's minimum is 1 to 8,784 hours".into(),
+                    "a silence procedure's minimum is at most 8,784 hours (a year)".into(),
                 ));
             }
             min_silence_hours = *h.get_ref();

@@ -137,7 +137,7 @@ fn reconcile(
             continue;
         }
         let party = match PartyCode::parse(&link.party) {
-            Ok(p) if node.charter.party(&p).is_some() && p != node.party => p,
+            Ok(p) if node.effective.current().charter().party(&p).is_some() && p != node.party => p,
             _ => {
                 tracing::warn!(party = %link.party, "a peer link names no other party of the charter; ignored");
                 continue;

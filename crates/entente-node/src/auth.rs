@@ -33,7 +33,7 @@ fn user_principal(node: &Node, name: &str, role: Role) -> Result<Principal, Node
     Ok(Principal {
         viewer: Viewer::User {
             user,
-            tier: node.tier,
+            tier: node.tier(),
             role,
         },
     })
@@ -137,7 +137,7 @@ async fn token_principal(node: &Node, token: &str) -> Result<Option<Principal>, 
         },
         TokenSubject::Peer(code) => {
             let party = PartyCode::parse(&code).map_err(|_| NodeError::Unauthenticated)?;
-            node.charter.tier_of(&party).map(|tier| Principal {
+            node.effective.tier_of(&party).map(|tier| Principal {
                 viewer: Viewer::Node {
                     party,
                     tier,
@@ -154,7 +154,7 @@ pub fn node_principal(node: &Node) -> Option<Principal> {
     Some(Principal {
         viewer: Viewer::User {
             user,
-            tier: node.tier,
+            tier: node.tier(),
             role: entente_core::Role::Admin,
         },
     })

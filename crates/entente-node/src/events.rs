@@ -1,5 +1,7 @@
 //! Event streams: what tells a connected client (`GET /api/v1/events`, server-sent events), at
-//! once, of each new warning version, review, acknowledgement, hit and follow-up it may see.
+//! once, of each new warning version, review, acknowledgement, hit and follow-up it may see, and
+//! of each decision proposed or withdrawn, ballot cast and application made (`decision`,
+//! `ballot`, `application`: `{"decision": id, "by": party, "at": ..., ...}`).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
 //! (`{"warning": id, "object": id, "by": party, "stage": ..., "at": ...}`) ([`StreamEvent`]; the
@@ -49,13 +51,19 @@ async fn read_loop(
     let Some(mut stored) = node.upgrade().map(|n| n.signals.watch_stored()) else {
         return;
     };
+    let lives: [&dyn entente_workflow::Life; 3] = [
+        &entente_workflow::Warnings::new(Vec::new()),
+        &entente_workflow::decision::Decisions,
+        &entente_workflow::decision::Applications,
+    ];
     let filter = ScanFilter {
-        types: entente_workflow::Life::types(&entente_workflow::Warnings::default())
+        types: lives
             .iter()
+            .flat_map(|l| l.types())
             .map(|t| (*t).to_owned())
             .collect(),
         added_after_us: Some(since_us),
-        // Every object of a warning's life names its warning, in an indexed column.
+        // Every object of a workflow's life names its root, in an indexed column.
         root: Some(entente_store::Root::Any),
         with_json: true,
         ..Default::default()
@@ -130,9 +138,41 @@ async fn audit_loop(
     }
 }
 
-/// The event an object makes, if it is one of a warning's life, and whether it is marked.
+/// The event a decision, ballot or application makes: `decision` (proposed, or withdrawn),
+/// `ballot` (with the state and its vote), `application`.
+fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEvent> {
+    use entente_workflow::decision::{APPLICATION_TYPE, BALLOT_TYPE, DECISION_TYPE};
+    let at = o.get("modified").cloned().unwrap_or(Value::Null);
+    let by = row.label.originator.as_str();
+    let (kind, data) = match row.object_type.as_str() {
+        DECISION_TYPE => (
+            "decision",
+            json!({"decision": row.id, "by": by, "at": at, "title": o.get("title"),
+                   "withdrawn": o.contains_key("withdrawn")}),
+        ),
+        BALLOT_TYPE => (
+            "ballot",
+            json!({"decision": o.get("decision_ref")?, "object": row.id, "by": by, "at": at,
+                   "state": o.get("state"), "vote": o.get("vote")}),
+        ),
+        APPLICATION_TYPE => (
+            "application",
+            json!({"application": row.id, "by": by, "at": at, "state": o.get("state"), "tier": o.get("tier")}),
+        ),
+        _ => return None,
+    };
+    Some(StreamEvent {
+        kind,
+        data: data.to_string(),
+    })
+}
+
+/// The event an object makes, if it is one of a workflow's life, and whether it is marked.
 fn event_of(row: &ObjectRow) -> Option<(StreamEvent, bool)> {
     let o: Map<String, Value> = serde_json::from_str(&row.json).ok()?;
+    if let Some(e) = governance_event(row, &o) {
+        return Some((e, row.label.marking != Tlp::Clear));
+    }
     let (kind, warning) = match row.object_type.as_str() {
         WARNING_TYPE => ("warning", row.id.clone()),
         "sighting" => (

@@ -155,7 +155,7 @@ impl NodeGuard {
         Arc::new(NodeGuard {
             writer: writer_of(principal),
             here: node.party.clone(),
-            here_tier: node.tier,
+            here_tier: node.tier(),
             max_versions: node.settings.max_versions_per_object,
         })
     }
@@ -287,7 +287,7 @@ pub async fn may_delete(
                 label: &row.label,
                 held: &origins,
                 here: &node.party,
-                here_tier: node.tier,
+                here_tier: node.tier(),
             },
         )?;
     }
@@ -346,6 +346,8 @@ pub fn prepare(
     let signed = valid.is_signed();
     let originator = if signed {
         let signer = node
+            .effective
+            .current()
             .keyring
             .verify(&valid.object)
             .map_err(|e| e.to_string())?;
@@ -388,7 +390,7 @@ pub fn prepare(
                 label: &label,
                 held: &[],
                 here: &node.party,
-                here_tier: node.tier,
+                here_tier: node.tier(),
             };
             write::may_write(&writer, &write).map_err(Unprepared::Policy)?;
         }
@@ -589,6 +591,9 @@ async fn store_prepared(
     let register_changes = prepared
         .iter()
         .any(|o| crate::screening::affects_screening(&o.object_type));
+    let governance_changes = prepared
+        .iter()
+        .any(|o| crate::governance::affects_governance(&o.object_type));
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -637,7 +642,7 @@ async fn store_prepared(
     };
     crate::metrics::store_write("objects", started);
     apply_outcomes(&mut results, &slots, &outcomes);
-    stored_signals(node, register_changes, &outcomes);
+    stored_signals(node, register_changes, governance_changes, &outcomes);
     for r in results.iter().filter(|r| r.equivocation) {
         tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
     }
@@ -647,15 +652,24 @@ async fn store_prepared(
     })
 }
 
-/// Tells the rest of the node that objects were stored: screening (when a register entry was)
-/// and the federation, which pokes the peers.
-fn stored_signals(node: &Node, register_changes: bool, outcomes: &[InsertOutcome]) {
+/// Tells the rest of the node that objects were stored: screening (when a register entry was),
+/// the effective charter (when a decision or ballot was) and the federation, which pokes the
+/// peers.
+fn stored_signals(
+    node: &Node,
+    register_changes: bool,
+    governance_changes: bool,
+    outcomes: &[InsertOutcome],
+) {
     if outcomes
         .iter()
         .any(|o| matches!(o, InsertOutcome::Stored { .. }))
     {
         if register_changes {
             node.screening.changed();
+        }
+        if governance_changes {
+            node.effective.bump();
         }
         node.signals.stored();
     }
@@ -692,7 +706,7 @@ pub async fn ingest_pulled(
     cursor: String,
 ) -> Result<PulledPage, IngestError> {
     let tier = node
-        .charter
+        .effective
         .tier_of(peer)
         .ok_or_else(|| crate::error::NodeError::UnknownPeer(peer.clone()))?;
     let principal = Principal {
@@ -730,6 +744,9 @@ pub async fn ingest_pulled(
     let register_changes = prepared
         .iter()
         .any(|o| crate::screening::affects_screening(&o.object_type));
+    let governance_changes = prepared
+        .iter()
+        .any(|o| crate::governance::affects_governance(&o.object_type));
     let audit = AuditRecord {
         ts_us: now,
         principal: principal.name(),
@@ -795,7 +812,7 @@ pub async fn ingest_pulled(
             }
         }
     }
-    stored_signals(node, register_changes, &outcomes);
+    stored_signals(node, register_changes, governance_changes, &outcomes);
     Ok(page)
 }
 

@@ -3,7 +3,7 @@
 
 use crate::gate::BasicCache;
 use entente_core::{Charter, PartyCode, Tier, Tlp};
-use entente_stix::{KeyRing, NodeSigner};
+use entente_stix::NodeSigner;
 use entente_store::{Store, TreeHeadSigner};
 use std::sync::Arc;
 
@@ -63,10 +63,14 @@ impl Default for Settings {
 
 pub struct Node {
     pub party: PartyCode,
-    pub tier: Tier,
+    /// The tier the charter file gives this node's party (see [`Node::tier`] for the one in effect).
+    pub charter_tier: Tier,
+    /// The charter file: the organization before any decision. What is in effect — with the
+    /// effects of adopted decisions — is [`Node::effective`].
     pub charter: Charter,
     pub signer: Arc<NodeSigner>,
-    pub keyring: KeyRing,
+    /// The effective charter and the key ring of its parties (see [`crate::governance`]).
+    pub effective: crate::effective::EffectiveState,
     pub store: Arc<dyn Store>,
     pub settings: Settings,
     pub mac_key: [u8; 32],
@@ -108,15 +112,16 @@ impl Node {
         let tier = charter
             .tier_of(&party)
             .ok_or_else(|| crate::error::NodeError::UnknownPeer(party.clone()))?;
-        let mut keyring = KeyRing::default();
-        for p in charter.parties() {
-            if let Some(k) = &p.key {
-                if let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k.0) {
-                    keyring.add(p.code.clone(), vk);
-                }
-            }
-        }
-        keyring.add(party.clone(), signer.verifying_key());
+        let keyring =
+            crate::effective::Current::keyring_of(&charter, (&party, signer.verifying_key()));
+        let effective = crate::effective::EffectiveState::new(crate::effective::Current {
+            effective: entente_workflow::decision::effects::effective(&charter, [], 0),
+            keyring,
+            generation: 0,
+            at_ns: 0,
+        });
+        // Derived from what the store holds before the node serves (see `crate::governance`).
+        effective.bump();
         let mac_key = crate::integrity::mac_key(&signer);
         let gate = crate::gate::Gate::new(settings.auth)?;
         let pager = crate::paging::Pager::new(&signer);
@@ -131,10 +136,10 @@ impl Node {
             .collect();
         Ok(Node {
             party,
-            tier,
+            charter_tier: tier,
             charter,
             signer,
-            keyring,
+            effective,
             store,
             settings,
             mac_key,
@@ -151,6 +156,14 @@ impl Node {
             events: Default::default(),
             pager,
         })
+    }
+
+    /// The tier this node's party holds in the effective charter (the charter file's while it is
+    /// suspended, for its own users on its own node).
+    pub fn tier(&self) -> Tier {
+        self.effective
+            .tier_of(&self.party)
+            .unwrap_or(self.charter_tier)
     }
 
     /// The node's clock, in microseconds since the Unix epoch.

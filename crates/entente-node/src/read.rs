@@ -55,7 +55,9 @@ pub fn signed_by_originator(node: &Node, rows: Vec<ObjectRow>) -> Vec<ObjectRow>
             let ok = serde_json::from_str::<Map<String, Value>>(&r.json)
                 .ok()
                 .is_some_and(|o| {
-                    node.keyring
+                    node.effective
+                        .current()
+                        .keyring
                         .verify(&o)
                         .is_ok_and(|signer| signer == r.label.originator)
                 });

@@ -19,6 +19,9 @@ pub struct Loaded {
     pub modified: Vec<String>,
     /// For an entry that is the subject of a warning: the warning.
     pub warnings: Vec<Option<WarningSubject>>,
+    /// For a register entry on the organization's unified list: the decision that designated
+    /// it (`None`: on its state's national list, or a warning's subject).
+    pub decisions: Vec<Option<String>>,
 }
 
 /// The register index of a node and what it was built from.
@@ -45,6 +48,8 @@ pub struct Indexed {
     pub modified: Vec<String>,
     /// For an entry that is the subject of a warning: the warning (`None` for register entries).
     pub warnings: Vec<Option<WarningSubject>>,
+    /// For an entry on the unified list, the decision that designated it.
+    pub decisions: Vec<Option<String>>,
 }
 
 /// The warning whose subject an index entry is.
@@ -69,6 +74,7 @@ impl Default for ScreenIndex {
                 class_labels: Vec::new(),
                 modified: Vec::new(),
                 warnings: Vec::new(),
+                decisions: Vec::new(),
             })),
             rebuild: tokio::sync::Mutex::new(()),
         }
@@ -117,6 +123,7 @@ impl ScreenIndex {
             labels,
             modified,
             warnings,
+            decisions,
         } = load().await?;
         let groups =
             self.groups.read().map(|g| Arc::clone(&g)).map_err(|_| {
@@ -134,6 +141,7 @@ impl ScreenIndex {
             class_labels,
             modified,
             warnings,
+            decisions,
         });
         if let Ok(mut c) = self.current.write() {
             *c = Arc::clone(&built);
@@ -184,7 +192,12 @@ impl Indexed {
                     "colour": entente_core::warning::Kind::parse(&w.kind).map(|k| k.colour()).unwrap_or_default(),
                 },
             }),
-            None => serde_json::json!({"source": "register"}),
+            None => match self.decisions.get(m.entry).and_then(Option::as_ref) {
+                Some(d) => {
+                    serde_json::json!({"source": "register", "list": "organization", "decision": d})
+                }
+                None => serde_json::json!({"source": "register", "list": "national"}),
+            },
         }
     }
 }

@@ -4,7 +4,9 @@
 //! **Entries.** A register entry is a STIX object of the project's type (DESIGN.md, fixed
 //! identifiers) with `kind` (`person` or `organization`), `names` (any script), `birth_dates`
 //! (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), `nationalities` (ISO 3166-1 alpha-2), `identifiers`
-//! and `status` (`designated` or `delisted`; designation by decision comes with decisions).
+//! and `status` (`proposed`, `designated` or `delisted`). An entry its state designates is on the
+//! state's **national list** at once; an entry the organization designates by an adopted
+//! decision (`crate::governance`) is on the **unified list**; a match says which.
 //! Entries are stored, signed and shared like every other object; the marking and audience
 //! decide who sees them.
 //!
@@ -38,9 +40,10 @@ pub const REGISTER_TYPE: &str = "x-entente-register-entry";
 pub async fn index(node: &Arc<Node>) -> Result<Arc<Indexed>, NodeError> {
     node.screening
         .current(&node.screening_pool, || async {
-            let (entries, labels, modified) = load_entries(node).await?;
+            let (entries, labels, modified, decisions) = load_entries(node).await?;
             let mut loaded = Loaded {
                 warnings: vec![None; entries.len()],
+                decisions,
                 entries,
                 labels,
                 modified,
@@ -50,6 +53,7 @@ pub async fn index(node: &Arc<Node>) -> Result<Arc<Indexed>, NodeError> {
                 loaded.labels.push(label);
                 loaded.modified.push(m);
                 loaded.warnings.push(Some(w));
+                loaded.decisions.push(None);
             }
             Ok(loaded)
         })
@@ -155,10 +159,20 @@ async fn load_warning_subjects(
     Ok(out)
 }
 
-/// Reads the latest version of every designated register entry in the store.
-async fn load_entries(
-    node: &Node,
-) -> Result<(Vec<Entry>, Vec<AccessLabel>, Vec<String>), NodeError> {
+/// What the register gives the index: entries, their labels, their `modified`, and for each on
+/// the unified list the decision that designated it.
+type LoadedEntries = (
+    Vec<Entry>,
+    Vec<AccessLabel>,
+    Vec<String>,
+    Vec<Option<String>>,
+);
+
+/// Reads the latest version of every register entry on a list: designated by its state (the
+/// national list), or designated on the organization's unified list by an adopted decision (in
+/// the effective charter) and not delisted by its state.
+async fn load_entries(node: &Node) -> Result<LoadedEntries, NodeError> {
+    let unified = node.effective.current().effective.unified.clone();
     let filter = ScanFilter {
         types: vec![REGISTER_TYPE.to_owned()],
         with_json: true,
@@ -182,7 +196,8 @@ async fn load_entries(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let entry = match entry_of(&object) {
+        let by_decision = unified.contains_key(&row.id);
+        let entry = match entry_of(&object, by_decision) {
             Ok(e) => e,
             Err(why) => {
                 tracing::warn!(id = %row.id, %why, "a register entry left out of screening");
@@ -194,15 +209,17 @@ async fn load_entries(
     .await?;
     let mut ids: Vec<String> = latest.keys().cloned().collect();
     ids.sort();
-    let (mut entries, mut labels, mut modified) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut entries, mut labels, mut modified, mut decisions) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for id in ids {
         if let Some((_, Some(entry), label, m)) = latest.remove(&id) {
+            decisions.push(unified.get(&id).cloned());
             entries.push(entry);
             labels.push(label);
             modified.push(m);
         }
     }
-    Ok((entries, labels, modified))
+    Ok((entries, labels, modified, decisions))
 }
 
 /// The most names an entry or a query may hold.
@@ -239,9 +256,16 @@ pub fn strings_in(list: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The screening entry of a register entry object; `None` when it is not designated.
-pub fn entry_of(object: &Value) -> Result<Option<Entry>, String> {
-    if object.get("status").and_then(Value::as_str) != Some("designated") {
+/// The screening entry of a register entry object; `None` when it is on no list: neither
+/// designated by its state nor, while proposed or designated, on the unified list
+/// (`by_decision`: an adopted decision designated it). A delisted entry is on neither.
+pub fn entry_of(object: &Value, by_decision: bool) -> Result<Option<Entry>, String> {
+    let listed = match object.get("status").and_then(Value::as_str) {
+        Some("designated") => true,
+        Some("proposed") => by_decision,
+        _ => false,
+    };
+    if !listed {
         return Ok(None);
     }
     let id = object

@@ -141,12 +141,12 @@ pub async fn take<W: Workflow>(
     action: W::Action,
 ) -> Result<Taken, NodeError> {
     let actor = actor_of(principal, workflow)?;
-    let charter = &node.charter;
+    let current = node.effective.current();
     let ctx = Context {
         here: &node.party,
         actor: &actor,
         now_ns: now_ns(node),
-        charter,
+        charter: current.charter(),
     };
     workflow.admit(&ctx, &action)?;
     let _turn = match root {
@@ -196,11 +196,12 @@ pub async fn run_due<W: Workflow>(node: &Arc<Node>, workflow: &W) -> Result<usiz
     let mut written = 0;
     for (root, thread) in threads(node, &principal, workflow, None).await? {
         let _turn = node.turns.take(&root).await;
+        let current = node.effective.current();
         let ctx = Context {
             here: &node.party,
             actor: &actor,
             now_ns: now_ns(node),
-            charter: &node.charter,
+            charter: current.charter(),
         };
         for write in workflow.due(&ctx, &root, &thread, &mut RandomIds) {
             let audit = write.audit;

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod body;
 pub mod conn;
+pub mod decisions;
 pub mod error;
 pub mod events;
 pub mod federation_api;
@@ -53,6 +54,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(yente::routes())
         .merge(federation_api::routes())
         .merge(warnings::routes())
+        .merge(decisions::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .merge(web_ui(node.clone()))

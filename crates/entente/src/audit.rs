@@ -20,6 +20,8 @@ pub struct Report {
 
 pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
     let node = nd.node().await?;
+    // Signatures are checked against the keys of the effective charter (admitted states' too).
+    let keys = entente_node::governance::refresh(&node, true).await?;
     let log = entente_node::audit::verify_log(&node).await?;
     let mut report = Report {
         entries: log.entries,
@@ -65,7 +67,7 @@ pub async fn verify(nd: &NodeDir, progress: bool) -> Result<Report> {
                     .problems
                     .push(format!("{what} is not valid JSON: {e}")),
                 Ok(o) => {
-                    match node.keyring.verify(&o) {
+                    match keys.keyring.verify(&o) {
                         Ok(p) if p == r.label.originator => {}
                         Ok(p) => report.problems.push(format!(
                             "{what} is signed by {p} but recorded as {}'s",

@@ -17,7 +17,7 @@ pub fn cli_principal(node: &Node) -> Result<Principal> {
     Ok(Principal {
         viewer: Viewer::User {
             user: UserRef::new(node.party.clone(), "entente-cli")?,
-            tier: node.tier,
+            tier: node.tier(),
             role: Role::Admin,
         },
     })

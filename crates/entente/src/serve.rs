@@ -107,6 +107,12 @@ pub async fn serve_on(
         tokio::task::spawn_blocking(move || crate::screen::load_groups(variants.as_deref(), false))
             .await??;
     node.screening.set_groups(groups);
+    // The effective charter from the decisions held, before the first request is served.
+    entente_node::governance::refresh(&node, true).await?;
+    let _governance = AbortOnDrop(entente_node::governance::spawn(
+        node.clone(),
+        std::time::Duration::from_secs(60),
+    ));
     let _federation = entente_federation::start(node.clone(), nd.config.federation.settings()?);
     let reminders = entente_node::workflow::spawn_due(
         node.clone(),

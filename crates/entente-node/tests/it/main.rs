@@ -5,6 +5,7 @@
 //! `crates/entente/tests/it`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod decisions;
 mod warnings;
 
 use entente_core::{Charter, PartyCode, Role, UserRef, Viewer};
@@ -31,9 +32,14 @@ pub struct Org {
 }
 
 impl Org {
-    /// A node for each of `parties`, every key in every node's charter.
+    /// A node for each of `parties` of the demo organization, every key in every node's charter.
     pub async fn of(parties: &[&str]) -> Org {
-        let mut charter = Charter::parse(SCO).unwrap();
+        Org::with_charter(SCO, parties).await
+    }
+
+    /// A node for each of `parties` of the organization `charter` describes.
+    pub async fn with_charter(charter: &str, parties: &[&str]) -> Org {
+        let mut charter = Charter::parse(charter).unwrap();
         let signers: Vec<Arc<NodeSigner>> = parties
             .iter()
             .map(|p| Arc::new(NodeSigner::generate(code(p))))
@@ -84,7 +90,7 @@ impl Org {
         Principal {
             viewer: Viewer::User {
                 user: UserRef::new(code(party), name).unwrap(),
-                tier: node.tier,
+                tier: node.tier(),
                 role,
             },
         }
@@ -100,10 +106,18 @@ impl Org {
                     if from_party == to_party {
                         continue;
                     }
+                    // Each side as its effective charter has it: a suspended state's node is
+                    // neither served nor pulled from.
+                    let (Some(tier), Some(_)) = (
+                        from.effective.tier_of(&code(to_party)),
+                        to.effective.tier_of(&code(from_party)),
+                    ) else {
+                        continue;
+                    };
                     let peer = Principal {
                         viewer: Viewer::Node {
                             party: code(to_party),
-                            tier: to.tier,
+                            tier,
                             holder: code(from_party),
                         },
                     };
@@ -133,6 +147,11 @@ impl Org {
                     assert!(pulled.refused.is_empty(), "{:?}", pulled.refused);
                     moved += pulled.stored;
                 }
+            }
+            for node in self.nodes.values() {
+                entente_node::governance::refresh(node, false)
+                    .await
+                    .unwrap();
             }
             if moved == 0 {
                 return;

@@ -197,7 +197,7 @@ async fn only_users_take_steps_and_the_node_does_what_falls_due() {
     let peer = Principal {
         viewer: entente_core::Viewer::Node {
             party: code("SECRETARIAT"),
-            tier: hub.tier,
+            tier: hub.tier(),
             holder: code("KZ"),
         },
     };

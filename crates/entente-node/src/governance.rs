@@ -1,0 +1,295 @@
+//! The organization's decisions in the node: deriving the effective charter again whenever a
+//! decision or ballot is stored or a deadline passes ([`refresh`], [`spawn`]), and the steps the
+//! REST API and the web UI share ([`propose`], [`decisions`]). The rules are
+//! `entente_workflow::decision`'s; the state is `crate::effective`'s.
+//!
+//! Every node holding the same decisions and ballots derives the same effective charter: it is a
+//! function of those objects and the clock (`entente_workflow::decision::effects`). What it
+//! changes takes effect at once on the next request: a peer's tier in the access policy (a state
+//! admitted as a member is sent member-only AMBER from then on; a suspended state is refused), the
+//! node's own tier for its users, the keys signatures are checked against, and the unified list
+//! screening matches.
+
+use crate::auth::{node_principal, Principal};
+use crate::effective::Current;
+use crate::error::NodeError;
+use crate::node::Node;
+use crate::workflow::{self, Taken};
+use entente_workflow::decision::{
+    effects, Action, Applications, Decisions, Effect, ProposalInput, Thread,
+};
+use entente_workflow::{Invalid, Refusal};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Whether storing an object of this type may change the effective charter.
+pub fn affects_governance(object_type: &str) -> bool {
+    matches!(
+        object_type,
+        entente_workflow::decision::DECISION_TYPE | entente_workflow::decision::BALLOT_TYPE
+    )
+}
+
+fn now_ns(node: &Node) -> i64 {
+    node.now_us().saturating_mul(1000)
+}
+
+/// Derives the effective charter again from every decision the node holds, if anything changed
+/// since it was last derived or a deadline passed (`force`: in any case). Answers what is current.
+pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, NodeError> {
+    let state = &node.effective;
+    if !force && !state.stale(now_ns(node)) {
+        return Ok(state.current());
+    }
+    let _one = state.deriving.lock().await;
+    if !force && !state.stale(now_ns(node)) {
+        return Ok(state.current());
+    }
+    let generation = state.generation();
+    let Some(principal) = node_principal(node) else {
+        return Ok(state.current());
+    };
+    let threads = workflow::threads(node, &principal, &Decisions, None).await?;
+    let now = now_ns(node);
+    let before = state.current();
+    let effective = effects::effective(&node.charter, threads.values(), now);
+    let keyring = Current::keyring_of(
+        &effective.charter,
+        (&node.party, node.signer.verifying_key()),
+    );
+    let unified_changed = before.effective.unified != effective.unified;
+    let tiers_changed = before
+        .charter()
+        .parties()
+        .map(|p| (p.code.clone(), p.tier, p.suspended))
+        .ne(effective
+            .charter
+            .parties()
+            .map(|p| (p.code.clone(), p.tier, p.suspended)));
+    state.set(Current {
+        effective,
+        keyring,
+        generation,
+        at_ns: now,
+    });
+    if unified_changed {
+        node.screening.changed();
+    }
+    if tiers_changed {
+        // Cached principals carry the tier they were authenticated with.
+        if let Ok(mut cache) = node.basic_cache.0.lock() {
+            cache.clear();
+        }
+        tracing::info!("the effective charter changed: tiers or suspensions");
+    }
+    Ok(state.current())
+}
+
+/// Derives the effective charter whenever a decision or ballot is stored, and when the next
+/// deadline passes (at least every `every`).
+pub fn spawn(node: Arc<Node>, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let wait = node
+                .effective
+                .current()
+                .effective
+                .next_change_ns
+                .map(|n| {
+                    let ns = n.saturating_sub(now_ns(&node)).max(0);
+                    std::time::Duration::from_nanos(u64::try_from(ns).unwrap_or(0))
+                })
+                .map_or(every, |d| d.min(every));
+            tokio::select! {
+                _ = node.effective.changed.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+            if let Err(e) = refresh(&node, false).await {
+                tracing::warn!(error = ?e, "deriving the effective charter failed; will retry");
+            }
+        }
+    })
+}
+
+/// Proposes a decision. An `admit` effect may name only its application (`application_ref`): the
+/// application, as the proposer may see it, gives the rest.
+pub async fn propose(
+    node: &Arc<Node>,
+    principal: &Principal,
+    mut input: ProposalInput,
+) -> Result<Taken, NodeError> {
+    let admits = input.effect.get("kind").and_then(|k| k.as_str()) == Some("admit");
+    if admits && input.effect.get("state").is_none() {
+        let app = input
+            .effect
+            .get("application_ref")
+            .and_then(|a| a.as_str())
+            .ok_or_else(|| {
+                NodeError::Workflow(Refusal::Invalid(Invalid::from(
+                    "an `admit` effect names the application: `effect.application_ref`",
+                )))
+            })?
+            .to_owned();
+        let application = workflow::thread(node, principal, &Applications, &app)
+            .await
+            .map_err(|e| match e {
+                NodeError::NotFound => NodeError::Workflow(Refusal::Invalid(Invalid(format!(
+                    "`effect.application_ref`: no application `{app}` you may see"
+                )))),
+                other => other,
+            })?;
+        input.effect = application.effect().to_json();
+    }
+    refresh(node, false).await?;
+    let taken = workflow::take(node, principal, &Decisions, None, Action::Propose(input)).await?;
+    refresh(node, false).await?;
+    Ok(taken)
+}
+
+/// Takes a ballot or a withdrawal on `root`, then derives the effective charter again (so the
+/// answer, and every request after it, sees the outcome's effect).
+pub async fn step(
+    node: &Arc<Node>,
+    principal: &Principal,
+    root: &str,
+    action: Action,
+) -> Result<Taken, NodeError> {
+    refresh(node, false).await?;
+    let taken = workflow::take(node, principal, &Decisions, Some(root), action).await?;
+    refresh(node, false).await?;
+    Ok(taken)
+}
+
+/// Which decisions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub procedure: Option<String>,
+    pub effect: Option<String>,
+}
+
+impl Filter {
+    /// Checks the values against what exists, naming the one that does not.
+    pub fn check(&self) -> Result<(), NodeError> {
+        let bad = |what: &str, v: &str, all: &[&str]| {
+            NodeError::Invalid(format!(
+                "`{what}` is `{v}`; it is one of {}",
+                all.join(", ")
+            ))
+        };
+        const STATUSES: [&str; 5] = ["open", "adopted", "rejected", "lapsed", "withdrawn"];
+        const PROCEDURES: [&str; 3] = ["consensus", "silence", "consensus-minus-one"];
+        if let Some(s) = self.status.as_deref().filter(|s| !STATUSES.contains(s)) {
+            return Err(bad("status", s, &STATUSES));
+        }
+        if let Some(p) = self
+            .procedure
+            .as_deref()
+            .filter(|p| !PROCEDURES.contains(p))
+        {
+            return Err(bad("procedure", p, &PROCEDURES));
+        }
+        if let Some(e) = self
+            .effect
+            .as_deref()
+            .filter(|e| !Effect::KINDS.contains(e))
+        {
+            return Err(bad("effect", e, &Effect::KINDS));
+        }
+        Ok(())
+    }
+
+    fn keeps(&self, t: &Thread, now_ns: i64) -> bool {
+        self.status
+            .as_deref()
+            .is_none_or(|s| t.outcome(now_ns).status.as_str() == s)
+            && self.procedure.as_deref().is_none_or(|p| {
+                entente_workflow::decision::objects::procedure_name(&t.terms.procedure) == p
+            })
+            && self
+                .effect
+                .as_deref()
+                .is_none_or(|e| t.effect().kind() == e)
+    }
+}
+
+/// The decisions the principal may see that the filter keeps, newest first, each with its view.
+pub async fn decisions(
+    node: &Arc<Node>,
+    principal: &Principal,
+    filter: &Filter,
+) -> Result<Vec<serde_json::Value>, NodeError> {
+    filter.check()?;
+    let now = now_ns(node);
+    let threads = workflow::threads(node, principal, &Decisions, None).await?;
+    let disregarded = node.effective.current().effective.disregarded.clone();
+    let mut kept: Vec<&Thread> = threads.values().filter(|t| filter.keeps(t, now)).collect();
+    kept.sort_by(|a, b| (b.terms.opened, &b.id).cmp(&(a.terms.opened, &a.id)));
+    Ok(kept
+        .into_iter()
+        .map(|t| with_standing(entente_workflow::decision::view(t, now), &disregarded))
+        .collect())
+}
+
+/// One decision's view, or 404.
+pub async fn decision(
+    node: &Arc<Node>,
+    principal: &Principal,
+    id: &str,
+) -> Result<serde_json::Value, NodeError> {
+    let t = workflow::thread(node, principal, &Decisions, id).await?;
+    let disregarded = node.effective.current().effective.disregarded.clone();
+    Ok(with_standing(
+        entente_workflow::decision::view(&t, now_ns(node)),
+        &disregarded,
+    ))
+}
+
+fn with_standing(
+    mut v: serde_json::Value,
+    disregarded: &BTreeMap<String, &'static str>,
+) -> serde_json::Value {
+    if let Some(why) = v["id"].as_str().and_then(|id| disregarded.get(id)) {
+        v["disregarded"] = serde_json::json!(why);
+    }
+    v
+}
+
+/// The effective charter as the API shows it: each party with its tier (and whether suspended),
+/// the presidency and the decisions that made it.
+pub fn charter_json(c: &Current, now_ns: i64) -> serde_json::Value {
+    let charter = c.charter();
+    let year = entente_stix::Timestamp::from_nanos(now_ns)
+        .to_stix_string()
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or(charter.presidency_epoch_year);
+    serde_json::json!({
+        "name": charter.name,
+        "abbreviation": charter.abbreviation,
+        "parties": charter.parties().map(|p| serde_json::json!({
+            "code": p.code.as_str(), "name": p.name, "tier": p.tier.as_str(),
+            "suspended": p.suspended, "has_key": p.key.is_some(),
+        })).collect::<Vec<_>>(),
+        "members": charter.members().iter().map(|m| m.as_str().to_owned()).collect::<Vec<_>>(),
+        "min_silence_hours": charter.min_silence_hours,
+        "presidency": presidency_json(charter, year),
+        "unified_list": c.effective.unified.iter().map(|(e, d)| serde_json::json!({"entry": e, "decision": d})).collect::<Vec<_>>(),
+        "documents": c.effective.documents.iter().map(|(e, d)| serde_json::json!({"document": e, "decision": d})).collect::<Vec<_>>(),
+        "programmes": c.effective.programmes.iter().map(|(e, d)| serde_json::json!({"programme": e, "decision": d})).collect::<Vec<_>>(),
+        "decisions_applied": c.effective.applied.iter().map(|(d, at)| serde_json::json!({"decision": d, "closed": entente_stix::Timestamp::from_nanos(*at).to_stix_string()})).collect::<Vec<_>>(),
+    })
+}
+
+/// The presidency: the order, and who presides this year and the next ones.
+pub fn presidency_json(charter: &entente_core::Charter, year: i32) -> serde_json::Value {
+    serde_json::json!({
+        "order": charter.presidency_order.iter().map(|p| p.as_str().to_owned()).collect::<Vec<_>>(),
+        "epoch_year": charter.presidency_epoch_year,
+        "year": year,
+        "presiding": charter.presiding(year).map(|p| p.as_str().to_owned()),
+        "terms": (year..year + charter.presidency_order.len().max(1) as i32)
+            .map(|y| serde_json::json!({"year": y, "presiding": charter.presiding(y).map(|p| p.as_str().to_owned())}))
+            .collect::<Vec<_>>(),
+    })
+}
