@@ -78,7 +78,7 @@ async fn answer(
         &thread,
         node.now_us() * 1000,
         true,
-        &node.charter,
+        node.effective.current().charter(),
         &p.viewer,
     )
     .ok_or(ApiError::NotFound)?;
@@ -147,7 +147,14 @@ async fn list(
     let threads = workflow::threads(&node, &p, &WARNINGS, None).await?;
     let mut out = Vec::new();
     for (id, thread) in &threads {
-        let Some(view) = warning::view(id, thread, now, false, &node.charter, &p.viewer) else {
+        let Some(view) = warning::view(
+            id,
+            thread,
+            now,
+            false,
+            node.effective.current().charter(),
+            &p.viewer,
+        ) else {
             continue;
         };
         let status = thread.status(now).map(|d| d.status);

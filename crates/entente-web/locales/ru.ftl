@@ -354,3 +354,108 @@ error-screen-name = Укажите имя не длиннее 500 символо
 error-screen-date = Дата рождения: ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД.
 error-screen-file = Файл не читается как список имён для проверки.
 error-screen-too-many = В файле слишком много имён для одного запроса; разделите его.
+
+# Решения, заявки, действующий устав.
+nav-decisions = Решения
+nav-charter = Устав
+title-decisions = Решения организации
+title-decision = Решение
+title-decision-new = Предложить решение
+title-charter = Действующий устав
+decision-new = Предложить решение
+decision-propose = Предложить
+decision-withdraw = Отозвать решение
+count-decisions = { $count ->
+    [one] { $n } решение
+    [few] { $n } решения
+    [many] { $n } решений
+   *[other] { $n } решения
+}
+decisions-none = Решений пока нет.
+col-procedure = Процедура
+col-effect = Последствие
+col-proposer = Предложено
+col-deadline = Срок
+col-opened = Открыто
+col-closed = Закрыто
+col-voters = Голосующие государства-члены
+col-state = Государство
+col-vote = Голос
+col-counts = Засчитан
+col-tier = Статус
+col-entry = Запись
+col-decision = Решение
+col-by = Кем
+tally = Итоги голосования
+tally-silent = ещё не ответили
+unit-states = гос.
+decision-status-open = открыто
+decision-status-adopted = принято
+decision-status-rejected = отклонено
+decision-status-lapsed = истекло
+decision-status-withdrawn = отозвано
+procedure-consensus = консенсус
+procedure-silence = процедура молчания
+procedure-consensus-minus-one = консенсус минус один
+effect-statement = заявление о позиции
+effect-designate = внести в единый список
+effect-delist = исключить из единого списка
+effect-admit = принять государство или изменить его статус
+effect-suspend = приостановить участие государства
+effect-reinstate = восстановить участие государства
+effect-presidency = изменить порядок председательства
+effect-adopt-document = принять документ
+effect-adopt-programme = принять программу
+effect-fields = Что называет последствие
+effect-field-entry_ref = Запись реестра (id)
+effect-field-application_ref = Заявка (id)
+effect-field-state = Государство
+effect-field-name = Название
+effect-field-tier = Статус
+effect-field-key = Ключ узла
+effect-field-order = Порядок председательства (коды государств)
+effect-field-epoch_year = Год первого срока
+effect-field-document_ref = Документ (id)
+effect-field-programme_ref = Программа (id)
+vote-approve = за
+vote-abstain = воздержался
+vote-object = против
+ballots = Бюллетени
+ballots-none = Бюллетеней пока нет.
+ballot-cast = Подать бюллетень вашего государства
+ballot-replace = Заменить бюллетень вашего государства
+ballot-submit = Подписать и подать
+ballot-standing-counts = засчитан
+ballot-standing-replaced = заменён более поздним
+ballot-standing-not_a_member = не голосующий член
+ballot-standing-signed_by_another_state = подписан другим государством
+ballot-standing-before_opening = подан до открытия
+ballot-standing-decision_closed = подан после закрытия
+ballot-standing-cast_in_the_future = датирован будущим
+field-statement = Заявление о позиции
+field-withdrawal-reason = Причина отзыва
+field-node-key = Ключ узла (ed25519:…)
+hint-min-silence = { $count ->
+    [one] Процедура молчания длится не менее { $n } часа.
+    [few] Процедура молчания длится не менее { $n } часов.
+    [many] Процедура молчания длится не менее { $n } часов.
+   *[other] Процедура молчания длится не менее { $n } часа.
+}
+presidency = Председательство
+presiding-now = Председательствует:
+parties = Участники и их статус
+party-tier-member = член
+party-tier-observer = наблюдатель
+party-tier-dialogue-partner = партнёр по диалогу
+party-tier-secretariat = секретариат
+suspended = участие приостановлено
+unified-list = Единый список организации
+unified-list-none = В едином списке пока нет записей.
+applications = Заявки
+applications-none = Заявок нет.
+application-new = Подать заявку о приёме или изменении статуса
+application-submit = Подать заявку
+application-propose = Вынести на решение
+error-decision_closed = Решение закрыто: бюллетени больше не принимаются.
+error-not_a_member = Бюллетени подают только государства-члены, голосующие по этому решению.
+error-not_the_proposer = Отозвать решение может только предложившее его государство.

@@ -74,6 +74,15 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
                 pages::register::MAX_FILE + 64 * 1024,
             )),
         )
+        .route("/decisions", get(pages::decisions::list))
+        .route(
+            "/decisions/new",
+            get(pages::decisions::new_form).post(pages::decisions::create),
+        )
+        .route("/decisions/{id}", get(pages::decisions::one))
+        .route("/decisions/{id}/{step}", post(pages::decisions::step))
+        .route("/charter", get(pages::decisions::charter))
+        .route("/applications", post(pages::decisions::apply))
         .route("/federation", get(pages::federation::page))
         .route("/audit", get(pages::audit::page))
         .route("/audit/verify", post(pages::audit::verify))

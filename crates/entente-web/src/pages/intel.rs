@@ -52,7 +52,9 @@ pub const PAGE: usize = 50;
 pub fn states(web: &Web) -> Vec<String> {
     let mut s: Vec<String> = web
         .node
-        .charter
+        .effective
+        .current()
+        .charter()
         .parties()
         .map(|p| p.code.to_string())
         .filter(|c| c != entente_core::party::SECRETARIAT)
@@ -233,7 +235,9 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed, Query(f): Query<Filter
             .collect(),
         originators: web
             .node
-            .charter
+            .effective
+            .current()
+            .charter()
             .parties()
             .map(|p| {
                 let code = p.code.to_string();

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod dashboard;
+pub mod decisions;
 pub mod extract;
 pub mod federation;
 pub mod intel;
@@ -89,6 +90,8 @@ impl Chrome {
             ("/", "nav-dashboard"),
             ("/intel", "nav-intel"),
             ("/warnings", "nav-warnings"),
+            ("/decisions", "nav-decisions"),
+            ("/charter", "nav-charter"),
             ("/register", "nav-register"),
             ("/screen", "nav-screen"),
             ("/federation", "nav-federation"),

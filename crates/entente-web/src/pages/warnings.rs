@@ -68,11 +68,12 @@ pub fn offered(
         role: *role,
     };
     let now_ns = node.now_us().saturating_mul(1000);
+    let current = node.effective.current();
     let ctx = Context {
         here: &node.party,
         actor: &actor,
         now_ns,
-        charter: &node.charter,
+        charter: current.charter(),
     };
     let later = chrono::DateTime::from_timestamp_micros(node.now_us() + 30 * 86_400_000_000)
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -161,8 +162,14 @@ pub async fn rows(web: &Web, s: &Signed) -> Result<Vec<(Row, Value)>, entente_no
     let threads = workflow::threads(node, &s.principal, &WARNINGS, None).await?;
     let mut out = Vec::new();
     for (id, thread) in &threads {
-        let Some(view) = warning::view(id, thread, now, true, &node.charter, &s.principal.viewer)
-        else {
+        let Some(view) = warning::view(
+            id,
+            thread,
+            now,
+            true,
+            node.effective.current().charter(),
+            &s.principal.viewer,
+        ) else {
             continue;
         };
         let steps = offered(web, &s.principal, id, thread, &view);
@@ -343,8 +350,14 @@ pub async fn one(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>)
         Err(e) => return step_failed(&web, &s, e),
     };
     let now = node.now_us().saturating_mul(1000);
-    let Some(view) = warning::view(&id, &thread, now, true, &node.charter, &s.principal.viewer)
-    else {
+    let Some(view) = warning::view(
+        &id,
+        &thread,
+        now,
+        true,
+        node.effective.current().charter(),
+        &s.principal.viewer,
+    ) else {
         return super::not_found(&web, &s);
     };
     if let Err(e) = super::audit::read(&web, &s, "read-warnings", vec![id.clone()]).await {
@@ -680,12 +693,19 @@ async fn current_input(web: &Arc<Web>, s: &Signed, id: &str) -> Result<WarningIn
         .await
         .map_err(|e| step_failed(web, s, e))?;
     let now = node.now_us().saturating_mul(1000);
-    warning::view(id, &thread, now, true, &node.charter, &s.principal.viewer)
-        .as_ref()
-        .and_then(|v| v.get("warning"))
-        .and_then(Value::as_object)
-        .and_then(warning::input_of)
-        .ok_or_else(|| super::not_found(web, s))
+    warning::view(
+        id,
+        &thread,
+        now,
+        true,
+        node.effective.current().charter(),
+        &s.principal.viewer,
+    )
+    .as_ref()
+    .and_then(|v| v.get("warning"))
+    .and_then(Value::as_object)
+    .and_then(warning::input_of)
+    .ok_or_else(|| super::not_found(web, s))
 }
 
 /// The draft form, filled from the warning's latest version, posting a revision.

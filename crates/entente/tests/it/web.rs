@@ -104,12 +104,15 @@ impl Browser {
     }
 }
 
-const PAGES: [&str; 10] = [
+const PAGES: [&str; 13] = [
     "/",
     "/intel",
     "/intel/new",
     "/warnings",
     "/warnings/new",
+    "/decisions",
+    "/decisions/new",
+    "/charter",
     "/register",
     "/screen?name=%D0%9C%D0%BE%D1%80%D0%B3%D1%83%D0%BB%D0%BE%D0%B2",
     "/federation",
@@ -553,4 +556,122 @@ async fn the_ui_signs_in_renders_every_page_in_three_languages_and_escapes_what_
     let (status, headers, _) = s.get("/", "en").await;
     assert_eq!(status, 303);
     assert_eq!(headers[LOCATION], "/signin?next=/");
+}
+
+/// The value of the `Location` a form answered with.
+fn location(headers: &HeaderMap) -> String {
+    headers[LOCATION].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_decision_is_proposed_voted_on_and_withdrawn_through_the_forms() {
+    let cn = signer("CN");
+    let node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
+    let supervisor = node.add_user("sup1", "supervisor");
+    let analyst = node.add_user("analyst1", "analyst");
+    let mut b = Browser::new(&node);
+    assert_eq!(b.sign_in("sup1", &supervisor.password).await, 303);
+
+    // The proposal form, posted: a statement by consensus of the eight members.
+    let (_, _, page) = b.get("/decisions/new", "en").await;
+    assert!(
+        page.contains("A silence procedure runs at least 72 hours."),
+        "{page}"
+    );
+    let csrf = Browser::csrf(&page);
+    let deadline = chrono::Utc::now() + chrono::Duration::days(2);
+    let deadline = deadline.format("%Y-%m-%dT%H:%M").to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "Statement on the <Astana> declaration"),
+        ("description", "The council welcomes it."),
+        ("procedure", "consensus"),
+        ("deadline", deadline.as_str()),
+        ("kind", "statement"),
+    ];
+    let (status, headers, page) = b.post("/decisions/new", &form).await;
+    assert_eq!(status, 303, "{page}");
+    let at = location(&headers);
+    assert!(at.starts_with("/decisions/x-entente-decision--"), "{at}");
+
+    // KZ's ballot, then its replacement with a statement; the page shows the tally and that the
+    // first was replaced.
+    let (_, _, page) = b.get(&at, "en").await;
+    assert!(
+        page.contains("Statement on the &#60;Astana&#62; declaration"),
+        "{page}"
+    );
+    assert!(page.contains("Cast your state"), "{page}");
+    assert!(
+        page.contains("<svg class=\"chart\""),
+        "the tally as a chart"
+    );
+    let csrf = Browser::csrf(&page);
+    let (status, _, _) = b
+        .post(
+            &format!("{at}/ballot"),
+            &[("csrf", &csrf), ("vote", "approve"), ("statement", "")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, _, page) = b.get(&at, "en").await;
+    assert!(page.contains("Replace your state"), "{page}");
+    let csrf = Browser::csrf(&page);
+    let statement = [
+        ("csrf", csrf.as_str()),
+        ("vote", "abstain"),
+        ("statement", "Kazakhstan abstains pending translation."),
+    ];
+    assert_eq!(b.post(&format!("{at}/ballot"), &statement).await.0, 303);
+    let (_, _, page) = b.get(&at, "en").await;
+    assert!(page.contains("replaced by a later ballot"), "{page}");
+    assert!(
+        page.contains("Kazakhstan abstains pending translation."),
+        "{page}"
+    );
+    assert!(page.contains(">open<"), "{page}");
+    let (_, _, page) = b.get(&at, "ru").await;
+    assert!(page.contains("воздержался"), "{page}");
+
+    // A vote that is not one is refused with the reason; the proposer withdraws the decision.
+    let csrf = Browser::csrf(&page);
+    let (status, _, _) = b
+        .post(
+            &format!("{at}/ballot"),
+            &[("csrf", &csrf), ("vote", "maybe"), ("statement", "")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (_, _, page) = b.get(&at, "en").await;
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = b
+        .post(
+            &format!("{at}/withdraw"),
+            &[("csrf", &csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, 400, "a withdrawal says why: {page}");
+    let withdraw = [
+        ("csrf", csrf.as_str()),
+        ("reason", "Superseded by the summit text."),
+    ];
+    assert_eq!(b.post(&format!("{at}/withdraw"), &withdraw).await.0, 303);
+    let (_, _, page) = b.get(&at, "zh").await;
+    assert!(page.contains("已撤回"), "{page}");
+    assert!(!page.contains("/ballot\""), "no more ballot form: {page}");
+    let (_, _, page) = b.get("/decisions?status=withdrawn", "en").await;
+    assert!(page.contains("1 decision"), "{page}");
+
+    // The charter in effect: the presidency for this year, the parties and their tiers; a member
+    // state does not apply.
+    let (_, _, page) = b.get("/charter", "ru").await;
+    assert!(page.contains("Председательствует"), "{page}");
+    assert!(page.contains("наблюдатель"), "{page}");
+    assert!(!page.contains("action=\"/applications\""), "{page}");
+
+    // An analyst neither proposes nor votes: the forms are not offered, and a post is refused.
+    let mut a = Browser::new(&node);
+    assert_eq!(a.sign_in("analyst1", &analyst.password).await, 303);
+    let (_, _, page) = a.get("/decisions", "en").await;
+    assert!(!page.contains("href=\"/decisions/new\""), "{page}");
 }
