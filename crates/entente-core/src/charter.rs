@@ -70,6 +70,9 @@ pub struct Charter {
     pub presidency_epoch_year: i32,
     /// How far ahead a warning's review date may be (`[warnings]`).
     pub warning_limits: crate::warning::ReviewLimits,
+    /// Documents and programmes adopted by decision: the object's id → the decision's (empty in
+    /// the charter file; filled in the effective charter).
+    pub adopted: BTreeMap<String, String>,
     /// The shortest silence procedure, in hours (`[decisions] min_silence_hours`, default 72; 0:
     /// no minimum).
     pub min_silence_hours: u32,
@@ -336,6 +339,7 @@ impl Charter {
             presidency_epoch_year: raw.presidency.epoch_year,
             warning_limits,
             min_silence_hours,
+            adopted: BTreeMap::new(),
         })
     }
 

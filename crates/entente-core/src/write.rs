@@ -84,6 +84,13 @@ pub enum DecisionStep {
     /// Apply for admission or another tier (any state's supervisor, for itself; the secretariat's
     /// staff, for a state not yet a party).
     Apply,
+    /// Draft a document or a programme for the members to adopt (as proposing a decision).
+    Draft,
+    /// Sign or ratify an adopted document (a member state's supervisor).
+    Sign,
+    /// Record what a state reports of a programme: an indicator's yearly actual, a commitment, a
+    /// disbursement, a beneficiary's confirmation (any state's supervisor; the secretariat's staff).
+    Report,
 }
 
 /// The step a workflow established for an object it writes, for the workflow's [`Class`].
@@ -106,11 +113,14 @@ impl From<DecisionStep> for WorkflowStep {
 }
 
 impl DecisionStep {
-    pub const ALL: [DecisionStep; 4] = [
+    pub const ALL: [DecisionStep; 7] = [
         DecisionStep::Propose,
         DecisionStep::Ballot,
         DecisionStep::Withdraw,
         DecisionStep::Apply,
+        DecisionStep::Draft,
+        DecisionStep::Sign,
+        DecisionStep::Report,
     ];
 }
 
@@ -310,12 +320,19 @@ pub fn may_decide(
 ) -> Result<(), WriteRefusal> {
     let member = tier == Tier::Member && !party.is_secretariat();
     match step {
-        DecisionStep::Apply if party.is_secretariat() => Ok(()),
+        DecisionStep::Apply | DecisionStep::Report if party.is_secretariat() => Ok(()),
+        DecisionStep::Sign if !member => forbidden(
+            "only member states sign and ratify the organization's documents",
+        ),
         DecisionStep::Ballot if !member => {
             forbidden("only member states vote: observers, dialogue partners and the secretariat do not")
         }
-        DecisionStep::Propose | DecisionStep::Withdraw if party.is_secretariat() => Ok(()),
-        DecisionStep::Propose | DecisionStep::Withdraw if !member => forbidden(
+        DecisionStep::Propose | DecisionStep::Withdraw | DecisionStep::Draft
+            if party.is_secretariat() =>
+        {
+            Ok(())
+        }
+        DecisionStep::Propose | DecisionStep::Withdraw | DecisionStep::Draft if !member => forbidden(
             "decisions are proposed by member states and the secretariat: an observer or dialogue partner applies (POST /api/v1/applications)",
         ),
         _ if commits(role) => Ok(()),

@@ -275,8 +275,8 @@ pub fn charter_json(c: &Current, now_ns: i64) -> serde_json::Value {
         "min_silence_hours": charter.min_silence_hours,
         "presidency": presidency_json(charter, year),
         "unified_list": c.effective.unified.iter().map(|(e, d)| serde_json::json!({"entry": e, "decision": d})).collect::<Vec<_>>(),
-        "documents": c.effective.documents.iter().map(|(e, d)| serde_json::json!({"document": e, "decision": d})).collect::<Vec<_>>(),
-        "programmes": c.effective.programmes.iter().map(|(e, d)| serde_json::json!({"programme": e, "decision": d})).collect::<Vec<_>>(),
+        "documents": charter.adopted.iter().filter(|(e, _)| e.starts_with("x-entente-document--")).map(|(e, d)| serde_json::json!({"document": e, "decision": d})).collect::<Vec<_>>(),
+        "programmes": charter.adopted.iter().filter(|(e, _)| e.starts_with("x-entente-programme--")).map(|(e, d)| serde_json::json!({"programme": e, "decision": d})).collect::<Vec<_>>(),
         "decisions_applied": c.effective.applied.iter().map(|(d, at)| serde_json::json!({"decision": d, "closed": entente_stix::Timestamp::from_nanos(*at).to_stix_string()})).collect::<Vec<_>>(),
     })
 }

@@ -21,6 +21,8 @@
 //! the write policy (`entente_core::may_write`) decides again under the store's writer lock.
 
 pub mod decision;
+pub mod document;
+pub mod programme;
 pub mod warning;
 
 pub use warning::Warnings;
@@ -204,6 +206,12 @@ pub enum Refusal {
     NotAVoter(PartyCode),
     #[error("only {0}, which proposed this decision, can withdraw it")]
     NotTheProposer(PartyCode),
+    #[error("this {0} has not been adopted by a decision of the members yet")]
+    NotAdopted(&'static str),
+    #[error("{0}")]
+    AlreadyDone(String),
+    #[error("{0}")]
+    NotYours(String),
     /// What is held does not read back; the cause is logged, not shown.
     #[error("{0}")]
     Unreadable(String),
@@ -232,6 +240,9 @@ impl Refusal {
             Refusal::DecisionClosed(_) => "decision_closed",
             Refusal::NotAVoter(_) => "not_a_member",
             Refusal::NotTheProposer(_) => "not_the_proposer",
+            Refusal::NotAdopted(_) => "not_adopted",
+            Refusal::AlreadyDone(_) => "already_done",
+            Refusal::NotYours(_) => "not_yours",
             Refusal::Unreadable(_) => "internal",
         }
     }
@@ -253,12 +264,15 @@ impl Refusal {
             | Refusal::NotTheIssuer { .. }
             | Refusal::NotInThread
             | Refusal::NotAVoter(_)
-            | Refusal::NotTheProposer(_) => C::Forbidden,
+            | Refusal::NotTheProposer(_)
+            | Refusal::NotYours(_) => C::Forbidden,
             Refusal::StepNotAllowed(_)
             | Refusal::NotInForce { .. }
             | Refusal::OwnWarning { .. }
             | Refusal::AlreadyAcknowledged(_)
-            | Refusal::DecisionClosed(_) => C::Conflict,
+            | Refusal::DecisionClosed(_)
+            | Refusal::NotAdopted(_)
+            | Refusal::AlreadyDone(_) => C::Conflict,
             Refusal::Unreadable(_) => C::Internal,
         }
     }
@@ -328,7 +342,15 @@ pub fn registry() -> &'static [&'static dyn Life] {
     static WARNINGS: Warnings = Warnings::new(Vec::new());
     static DECISIONS: decision::Decisions = decision::Decisions;
     static APPLICATIONS: decision::Applications = decision::Applications;
-    static REGISTRY: [&dyn Life; 3] = [&WARNINGS, &DECISIONS, &APPLICATIONS];
+    static DOCUMENTS: document::Documents = document::Documents;
+    static PROGRAMMES: programme::Programmes = programme::Programmes;
+    static REGISTRY: [&dyn Life; 5] = [
+        &WARNINGS,
+        &DECISIONS,
+        &APPLICATIONS,
+        &DOCUMENTS,
+        &PROGRAMMES,
+    ];
     &REGISTRY
 }
 

@@ -165,7 +165,7 @@ fn user_own(w: W, class: &Class) -> Want {
         Class::Decision(None) => Forbidden,
         // Only member states vote, by a supervisor; the secretariat's staff propose and
         // withdraw (any of them), a member state's supervisor too.
-        Class::Decision(Some(DecisionStep::Ballot)) => {
+        Class::Decision(Some(DecisionStep::Ballot | DecisionStep::Sign)) => {
             if w == W::SecretariatStaff {
                 Forbidden
             } else {
@@ -173,7 +173,11 @@ fn user_own(w: W, class: &Class) -> Want {
             }
         }
         Class::Decision(Some(
-            DecisionStep::Propose | DecisionStep::Withdraw | DecisionStep::Apply,
+            DecisionStep::Propose
+            | DecisionStep::Withdraw
+            | DecisionStep::Apply
+            | DecisionStep::Draft
+            | DecisionStep::Report,
         )) => {
             if w == W::SecretariatStaff {
                 Allowed
@@ -287,8 +291,8 @@ fn every_writer_class_transition_and_originator_against_the_table() {
             }
         }
     }
-    // 7 writers × 2 originators × 3 held × 33 classes × 2 operations.
-    assert_eq!(checked, 7 * 2 * 3 * 33 * 2);
+    // 7 writers × 2 originators × 3 held × 36 classes × 2 operations.
+    assert_eq!(checked, 7 * 2 * 3 * 36 * 2);
 }
 
 #[test]
@@ -384,6 +388,14 @@ fn decisions_by_tier_and_role() {
         ("AF", Tier::Observer, Role::Supervisor, Apply, true),
         ("AF", Tier::Observer, Role::Analyst, Apply, false),
         ("SECRETARIAT", Tier::Secretariat, Role::Analyst, Apply, true),
+        ("AF", Tier::Observer, Role::Supervisor, Sign, false),
+        ("KZ", Tier::Member, Role::Analyst, Sign, false),
+        ("KZ", Tier::Member, Role::Supervisor, Sign, true),
+        ("AF", Tier::Observer, Role::Supervisor, Draft, false),
+        ("SECRETARIAT", Tier::Secretariat, Role::Analyst, Draft, true),
+        ("SECRETARIAT", Tier::Secretariat, Role::Analyst, Sign, false),
+        ("AF", Tier::Observer, Role::Supervisor, Report, true),
+        ("AF", Tier::Observer, Role::Analyst, Report, false),
     ];
     for (party, tier, role, step, allowed) in cases {
         let r = may_decide(&code(party), role, tier, step);

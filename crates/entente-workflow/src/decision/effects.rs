@@ -1,5 +1,6 @@
 //! What the organization's decisions make of it: the **effective charter** (the charter file plus
-//! the effects of adopted decisions — admissions and tier changes, suspensions, the presidency)
+//! the effects of adopted decisions — admissions and tier changes, suspensions, the presidency,
+//! the documents and programmes adopted)
 //! and the **unified list** (register entries designated by decision), derived from the decisions
 //! a node holds and the clock alone, so that every node holding the same decisions and ballots
 //! derives the same.
@@ -25,9 +26,6 @@ pub struct Effective {
     /// The register entries on the organization's unified list, each with the decision that
     /// designated it.
     pub unified: BTreeMap<String, String>,
-    /// Documents and programmes adopted, each with its decision.
-    pub documents: BTreeMap<String, String>,
-    pub programmes: BTreeMap<String, String>,
     /// Each decision applied, with when it closed, in the order applied.
     pub applied: Vec<(String, i64)>,
     /// Decisions that count for nothing, with why (their proposer or voters were not the
@@ -63,8 +61,6 @@ pub fn effective<'a>(
     let mut e = Effective {
         charter: base.clone(),
         unified: BTreeMap::new(),
-        documents: BTreeMap::new(),
-        programmes: BTreeMap::new(),
         applied: Vec::new(),
         disregarded: BTreeMap::new(),
         next_change_ns,
@@ -122,11 +118,8 @@ fn apply(e: &mut Effective, decision: &str, effect: &Effect) {
         Effect::Presidency { order, epoch_year } => {
             e.charter.set_presidency(order.clone(), *epoch_year);
         }
-        Effect::AdoptDocument { document } => {
-            e.documents.insert(document.clone(), decision.to_owned());
-        }
-        Effect::AdoptProgramme { programme } => {
-            e.programmes.insert(programme.clone(), decision.to_owned());
+        Effect::AdoptDocument { document: id } | Effect::AdoptProgramme { programme: id } => {
+            e.charter.adopted.insert(id.clone(), decision.to_owned());
         }
     }
 }

@@ -62,13 +62,13 @@ impl Action {
     }
 }
 
-fn now_str(ns: i64) -> String {
+pub(crate) fn now_str(ns: i64) -> String {
     Timestamp::from_nanos(ns).to_stix_string()
 }
 
 /// The roles of the write policy, asked before any work, with the actor's tier in the
 /// effective charter (a suspended state takes no step).
-fn role_may(ctx: &Context, step: DecisionStep) -> Result<(), Refusal> {
+pub(crate) fn role_may(ctx: &Context, step: DecisionStep) -> Result<(), Refusal> {
     let Some(tier) = ctx.charter.tier_of(&ctx.actor.party) else {
         return Err(Refusal::Role(entente_core::WriteRefusal::Forbidden(
             format!(

@@ -366,7 +366,7 @@ pub fn procedure_name(p: &Procedure) -> &'static str {
     }
 }
 
-fn extensions(ty: &str) -> Value {
+pub(crate) fn extensions(ty: &str) -> Value {
     json!({
         definition_for_type(ty).unwrap_or_default(): {"extension_type": "new-sdo"},
         ENTENTE_EXTENSION: {"extension_type": "property-extension"},

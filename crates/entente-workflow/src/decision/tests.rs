@@ -125,6 +125,48 @@ impl World {
         Ok(plan)
     }
 
+    /// `party`'s user with `role` takes `action` of workflow `w` on `root`.
+    fn take_in<W: Workflow>(
+        &mut self,
+        w: &W,
+        party: &str,
+        role: Role,
+        root: Option<&str>,
+        action: W::Action,
+    ) -> Result<Plan, Refusal> {
+        self.now_ns += 1_000_000_000;
+        let here = code(party);
+        let actor = Actor {
+            party: here.clone(),
+            role,
+        };
+        let charter = self.charter();
+        let ctx = Context {
+            here: &here,
+            actor: &actor,
+            now_ns: self.now_ns,
+            charter: &charter,
+        };
+        w.admit(&ctx, &action)?;
+        let thread = root.and_then(|r| w.thread(r, self.parts.clone()));
+        let on = match (root, &thread) {
+            (Some(r), Some(t)) => Some((r, t)),
+            (Some(_), None) => return Err(Refusal::NotFound),
+            _ => None,
+        };
+        let plan = w.plan(&ctx, on, action, &mut self.ids)?;
+        self.store(&here, &plan.writes);
+        Ok(plan)
+    }
+
+    /// Adopts whatever `effect` says by a silence procedure that runs out.
+    fn adopt(&mut self, effect: Value) -> String {
+        let d = self.propose("KZ", "silence", 72, effect);
+        self.now_ns += 73 * HOUR_NS;
+        assert_eq!(self.status(&d), Status::Adopted);
+        d
+    }
+
     fn apply(&mut self, party: &str, input: ApplicationInput) -> Result<Plan, Refusal> {
         self.now_ns += 1_000_000_000;
         let here = code(party);
@@ -149,7 +191,11 @@ impl World {
         for w in writes {
             let o = w.object.as_object().unwrap().clone();
             let label = label_of(originator, &o);
-            objects::check_entry(o["type"].as_str().unwrap(), &o, &label).unwrap();
+            let ty = o["type"].as_str().unwrap();
+            crate::life_of(ty, &o)
+                .expect("an object of a workflow's life")
+                .check_entry(ty, &o, &label)
+                .unwrap();
             let version_ns = Timestamp::parse(o["modified"].as_str().unwrap())
                 .unwrap()
                 .nanos();
@@ -585,4 +631,245 @@ fn the_unified_list_follows_adopted_decisions_and_the_presidency_changes_by_deci
     let again = effective(&w.base, &threads, w.now_ns);
     assert_eq!(again.applied, e.applied);
     assert_eq!(again.charter.presidency_order, e.charter.presidency_order);
+}
+
+fn in_three(s: &str) -> std::collections::BTreeMap<String, String> {
+    ["en", "ru", "zh"]
+        .iter()
+        .map(|l| ((*l).to_owned(), format!("{s} ({l})")))
+        .collect()
+}
+
+#[test]
+fn a_convention_is_adopted_signed_ratified_and_in_force_at_the_number_it_names() {
+    use crate::document::{self, DocumentInput, Documents};
+    let mut w = World::new();
+    let mut input = DocumentInput {
+        kind: "convention".into(),
+        title: in_three("Convention on countering extremism"),
+        text: in_three("Article 1."),
+        ratifications_required: Some(2),
+    };
+    input.title.remove("zh");
+    let d = |i: &DocumentInput| document::Action::Draft(i.clone());
+    assert_eq!(
+        code_of(w.take_in(&Documents, "KZ", Role::Supervisor, None, d(&input))),
+        "invalid_input"
+    );
+    input.title = in_three("Convention on countering extremism");
+    assert_eq!(
+        code_of(w.take_in(&Documents, "AF", Role::Supervisor, None, d(&input))),
+        "role_may_not"
+    );
+    let doc = w
+        .take_in(&Documents, "SECRETARIAT", Role::Analyst, None, d(&input))
+        .unwrap()
+        .root;
+    let sign = |w: &mut World, p: &str| {
+        code_of(w.take_in(
+            &Documents,
+            p,
+            Role::Supervisor,
+            Some(&doc),
+            document::Action::Sign,
+        ))
+    };
+    let ratify = |w: &mut World, p: &str| {
+        code_of(w.take_in(
+            &Documents,
+            p,
+            Role::Supervisor,
+            Some(&doc),
+            document::Action::Ratify,
+        ))
+    };
+    assert_eq!(sign(&mut w, "KZ"), "not_adopted");
+    w.adopt(json!({"kind": "adopt-document", "document_ref": doc}));
+    let status = |w: &World| {
+        document::Thread::of(&doc, w.parts.clone())
+            .unwrap()
+            .status(&w.charter())
+    };
+    assert_eq!(status(&w), "open-for-signature");
+    assert_eq!(
+        ratify(&mut w, "KZ"),
+        "already_done",
+        "ratify what it signed"
+    );
+    assert_eq!(sign(&mut w, "KZ"), "document.sign");
+    assert_eq!(sign(&mut w, "KZ"), "already_done");
+    assert_eq!(
+        sign(&mut w, "AF"),
+        "role_may_not",
+        "an observer does not sign"
+    );
+    assert_eq!(ratify(&mut w, "KZ"), "document.ratify");
+    assert_eq!(status(&w), "open-for-signature");
+    assert_eq!(sign(&mut w, "CN"), "document.sign");
+    assert_eq!(ratify(&mut w, "CN"), "document.ratify");
+    assert_eq!(status(&w), "in-force");
+    let v = document::view(
+        &document::Thread::of(&doc, w.parts.clone()).unwrap(),
+        &w.charter(),
+    );
+    assert_eq!(v["ratifications"], json!(["KZ", "CN"]));
+}
+
+#[test]
+fn a_facility_derives_what_is_in_place_from_its_ledger_and_exports_iati() {
+    use crate::programme::{self, Action as P, ProgrammeInput, Programmes};
+    let mut w = World::new();
+    let input: ProgrammeInput = serde_json::from_value(json!({
+        "kind": "facility", "title": "Loan facility", "total": 1_000_000_000_000i64, "currency": "USD",
+    }))
+    .unwrap();
+    let f = w
+        .take_in(&Programmes, "CN", Role::Supervisor, None, P::Draft(input))
+        .unwrap()
+        .root;
+    let commit = |amount: i64| P::Commit {
+        project: "Road <Dushanbe>".into(),
+        beneficiary: "TJ".into(),
+        amount,
+    };
+    assert_eq!(
+        code_of(w.take_in(&Programmes, "CN", Role::Supervisor, Some(&f), commit(10))),
+        "not_adopted"
+    );
+    w.adopt(json!({"kind": "adopt-programme", "programme_ref": f}));
+    assert_eq!(
+        code_of(w.take_in(&Programmes, "KZ", Role::Supervisor, Some(&f), commit(10))),
+        "not_yours"
+    );
+    assert_eq!(
+        code_of(w.take_in(&Programmes, "CN", Role::Analyst, Some(&f), commit(10))),
+        "role_may_not"
+    );
+    let c = w
+        .take_in(
+            &Programmes,
+            "CN",
+            Role::Supervisor,
+            Some(&f),
+            commit(740_000_000_000),
+        )
+        .unwrap();
+    let cid = c.writes[0].object["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        code_of(w.take_in(
+            &Programmes,
+            "CN",
+            Role::Supervisor,
+            Some(&f),
+            commit(260_000_000_001)
+        )),
+        "already_done"
+    );
+    let disburse = |amount: i64| P::Disburse {
+        commitment: cid.clone(),
+        amount,
+    };
+    let d = w
+        .take_in(
+            &Programmes,
+            "CN",
+            Role::Supervisor,
+            Some(&f),
+            disburse(100_000_000_000),
+        )
+        .unwrap();
+    let did = d.writes[0].object["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        code_of(w.take_in(
+            &Programmes,
+            "CN",
+            Role::Supervisor,
+            Some(&f),
+            disburse(640_000_000_001)
+        )),
+        "already_done"
+    );
+    let confirm = || P::Confirm {
+        disbursement: did.clone(),
+    };
+    assert_eq!(
+        code_of(w.take_in(&Programmes, "KZ", Role::Supervisor, Some(&f), confirm())),
+        "not_yours"
+    );
+    assert_eq!(
+        code_of(w.take_in(&Programmes, "TJ", Role::Supervisor, Some(&f), confirm())),
+        "programme.confirm"
+    );
+    assert_eq!(
+        code_of(w.take_in(&Programmes, "TJ", Role::Supervisor, Some(&f), confirm())),
+        "already_done"
+    );
+    let t = programme::Thread::of(&f, w.parts.clone()).unwrap();
+    let v = programme::view(&t, &w.charter());
+    assert_eq!(v["in_place"], json!(740_000_000_000i64));
+    assert_eq!(v["disbursed"], json!(100_000_000_000i64));
+    assert_eq!(v["confirmed"], json!(100_000_000_000i64));
+    let x = programme::iati_xml(&t, "People's Republic of China", "2026-12-01T00:00:00Z");
+    assert!(x.contains("<transaction-type code=\"2\"/>"), "{x}");
+    assert!(x.contains("<transaction-type code=\"3\"/>"), "{x}");
+    assert!(x.contains(">7400000000.00</value>"), "{x}");
+    assert!(x.contains("Road &lt;Dushanbe&gt;"), "{x}");
+}
+
+#[test]
+fn a_strategy_takes_each_states_yearly_actuals_within_its_period() {
+    use crate::programme::{self, Action as P, ProgrammeInput, Programmes};
+    let mut w = World::new();
+    let input: ProgrammeInput = serde_json::from_value(json!({
+        "kind": "strategy", "title": "Anti-drug strategy", "start_year": 2011, "end_year": 2016,
+        "objectives": ["Reduce trafficking"],
+        "indicators": [{"key": "seizures", "name": "Heroin seized", "unit": "t", "baseline": 10.0, "target": 20.0}],
+    }))
+    .unwrap();
+    let s = w
+        .take_in(&Programmes, "RU", Role::Supervisor, None, P::Draft(input))
+        .unwrap()
+        .root;
+    w.adopt(json!({"kind": "adopt-programme", "programme_ref": s}));
+    let report = |year: i32, value: f64| P::Report {
+        indicator: "seizures".into(),
+        year,
+        value,
+    };
+    assert_eq!(
+        code_of(w.take_in(
+            &Programmes,
+            "KZ",
+            Role::Supervisor,
+            Some(&s),
+            report(2017, 1.0)
+        )),
+        "invalid_input"
+    );
+    assert_eq!(
+        code_of(w.take_in(
+            &Programmes,
+            "KZ",
+            Role::Supervisor,
+            Some(&s),
+            report(2012, 11.5)
+        )),
+        "programme.report"
+    );
+    assert_eq!(
+        code_of(w.take_in(
+            &Programmes,
+            "KZ",
+            Role::Supervisor,
+            Some(&s),
+            report(2012, 12.5)
+        )),
+        "programme.report"
+    );
+    let t = programme::Thread::of(&s, w.parts.clone()).unwrap();
+    let v = programme::view(&t, &w.charter());
+    assert_eq!(
+        v["indicators"][0]["actuals"],
+        json!([{"year": 2012, "state": "KZ", "value": 12.5}])
+    );
 }
