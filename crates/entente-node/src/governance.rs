@@ -293,3 +293,16 @@ pub fn presidency_json(charter: &entente_core::Charter, year: i32) -> serde_json
             .collect::<Vec<_>>(),
     })
 }
+
+/// Takes a step of a workflow whose rules read the effective charter (documents, programmes,
+/// applications): derived again first if anything changed, so the step sees every adoption.
+pub async fn take_in<W: entente_workflow::Workflow>(
+    node: &Arc<Node>,
+    principal: &Principal,
+    workflow: &W,
+    root: Option<&str>,
+    action: W::Action,
+) -> Result<Taken, NodeError> {
+    refresh(node, false).await?;
+    workflow::take(node, principal, workflow, root, action).await
+}

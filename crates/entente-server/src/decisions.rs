@@ -12,6 +12,14 @@
 //! | `POST /api/v1/decisions/{id}/withdraw` — `{"reason": "..."}` | the proposer's supervisor or staff |
 //! | `POST /api/v1/applications` — `{"state", "name", "tier", "key", "statement"}` | a state's supervisor for itself; the secretariat for a state not yet a party |
 //! | `GET /api/v1/applications`, `GET /api/v1/applications/{id}` | anyone |
+//! | `POST /api/v1/documents` — draft (`kind`, `title` and `text` in en/ru/zh, `ratifications_required`) | a member state's supervisor, the secretariat's staff |
+//! | `GET /api/v1/documents`, `GET /api/v1/documents/{id}` — with the derived status | anyone |
+//! | `POST /api/v1/documents/{id}/sign`, `.../ratify` — once adopted | a member state's supervisor |
+//! | `POST /api/v1/programmes` — draft a strategy or facility | a member state's supervisor, the secretariat's staff |
+//! | `GET /api/v1/programmes`, `GET /api/v1/programmes/{id}`, `.../iati` (IATI XML) | anyone |
+//! | `POST .../{id}/reports` — `{"indicator", "year", "value"}` | any state's supervisor |
+//! | `POST .../{id}/commitments`, `.../disbursements` — `{"project", "beneficiary", "amount"}`, `{"commitment", "amount"}` (minor units) | the provider's supervisor |
+//! | `POST .../{id}/confirmations` — `{"disbursement"}` | the beneficiary's supervisor |
 //! | `GET /api/v1/charter` — the effective charter | anyone |
 //! | `GET /api/v1/presidency?year=` — who presides, and the order | anyone |
 //!
@@ -46,6 +54,17 @@ pub fn routes() -> Router<Arc<Node>> {
         .route("/api/v1/decisions/{id}/withdraw", post(withdraw))
         .route("/api/v1/applications", post(apply).get(applications))
         .route("/api/v1/applications/{id}", get(application))
+        .route("/api/v1/documents", post(draft_document).get(documents))
+        .route("/api/v1/documents/{id}", get(document))
+        .route("/api/v1/documents/{id}/sign", post(sign))
+        .route("/api/v1/documents/{id}/ratify", post(ratify))
+        .route("/api/v1/programmes", post(draft_programme).get(programmes))
+        .route("/api/v1/programmes/{id}", get(programme))
+        .route("/api/v1/programmes/{id}/iati", get(programme_iati))
+        .route("/api/v1/programmes/{id}/reports", post(report))
+        .route("/api/v1/programmes/{id}/commitments", post(commit))
+        .route("/api/v1/programmes/{id}/disbursements", post(disburse))
+        .route("/api/v1/programmes/{id}/confirmations", post(confirm))
         .route("/api/v1/charter", get(charter))
         .route("/api/v1/presidency", get(presidency))
 }
@@ -186,8 +205,7 @@ async fn apply(
     body: Body,
 ) -> Result<Response, ApiError> {
     let input: ApplicationInput = body_of(&node, body).await?;
-    governance::refresh(&node, false).await?;
-    let taken = workflow::take(&node, &p, &Applications, None, input).await?;
+    let taken = governance::take_in(&node, &p, &Applications, None, input).await?;
     let app = workflow::thread(&node, &p, &Applications, &taken.root).await?;
     Ok(json_response(StatusCode::CREATED, &app.to_json()))
 }
@@ -251,4 +269,250 @@ async fn presidency(
         StatusCode::OK,
         &governance::presidency_json(current.charter(), q.year.unwrap_or(this_year)),
     ))
+}
+
+use entente_workflow::document::{self, DocumentInput, Documents};
+use entente_workflow::programme::{self, ProgrammeInput, Programmes};
+
+async fn document_view(
+    node: &Arc<Node>,
+    p: &Principal,
+    id: &str,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let t = workflow::thread(node, p, &Documents, id).await?;
+    let current = governance::refresh(node, false).await?;
+    Ok(json_response(
+        status,
+        &document::view(&t, current.charter()),
+    ))
+}
+
+async fn draft_document(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let input: DocumentInput = body_of(&node, body).await?;
+    let taken =
+        governance::take_in(&node, &p, &Documents, None, document::Action::Draft(input)).await?;
+    document_view(&node, &p, &taken.root, StatusCode::CREATED).await
+}
+
+async fn documents(State(node): State<Arc<Node>>, Reader(p): Reader) -> Result<Response, ApiError> {
+    let threads = workflow::threads(&node, &p, &Documents, None).await?;
+    let current = governance::refresh(&node, false).await?;
+    let mut out: Vec<_> = threads.values().collect();
+    out.sort_by(|a, b| (&b.created, &b.id).cmp(&(&a.created, &a.id)));
+    let out: Vec<_> = out
+        .iter()
+        .map(|t| document::view(t, current.charter()))
+        .collect();
+    Ok(json_response(StatusCode::OK, &json!({ "documents": out })))
+}
+
+async fn document(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    document_view(&node, &p, &id, StatusCode::OK).await
+}
+
+async fn sign(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    governance::take_in(&node, &p, &Documents, Some(&id), document::Action::Sign).await?;
+    document_view(&node, &p, &id, StatusCode::CREATED).await
+}
+
+async fn ratify(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    governance::take_in(&node, &p, &Documents, Some(&id), document::Action::Ratify).await?;
+    document_view(&node, &p, &id, StatusCode::CREATED).await
+}
+
+async fn programme_view(
+    node: &Arc<Node>,
+    p: &Principal,
+    id: &str,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let t = workflow::thread(node, p, &Programmes, id).await?;
+    let current = governance::refresh(node, false).await?;
+    Ok(json_response(
+        status,
+        &programme::view(&t, current.charter()),
+    ))
+}
+
+async fn draft_programme(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let input: ProgrammeInput = body_of(&node, body).await?;
+    let taken = governance::take_in(
+        &node,
+        &p,
+        &Programmes,
+        None,
+        programme::Action::Draft(input),
+    )
+    .await?;
+    programme_view(&node, &p, &taken.root, StatusCode::CREATED).await
+}
+
+async fn programmes(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+) -> Result<Response, ApiError> {
+    let threads = workflow::threads(&node, &p, &Programmes, None).await?;
+    let current = governance::refresh(&node, false).await?;
+    let mut out: Vec<_> = threads.values().collect();
+    out.sort_by(|a, b| (&b.created, &b.id).cmp(&(&a.created, &a.id)));
+    let out: Vec<_> = out
+        .iter()
+        .map(|t| programme::view(t, current.charter()))
+        .collect();
+    Ok(json_response(StatusCode::OK, &json!({ "programmes": out })))
+}
+
+async fn programme(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    programme_view(&node, &p, &id, StatusCode::OK).await
+}
+
+async fn programme_iati(
+    State(node): State<Arc<Node>>,
+    Reader(p): Reader,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let t = workflow::thread(&node, &p, &Programmes, &id).await?;
+    if t.input.kind != "facility" {
+        return Err(ApiError::BadRequest(
+            "a strategy has no transactions: IATI export is a facility's".into(),
+        ));
+    }
+    let org = node
+        .effective
+        .current()
+        .charter()
+        .party(&t.drafter)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let now = entente_stix::Timestamp::from_micros(node.now_us()).to_stix_string();
+    let xml = programme::iati_xml(&t, &org, &now);
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/xml; charset=utf-8",
+        )
+        .body(Body::from(xml))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportInput {
+    indicator: String,
+    year: i32,
+    value: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommitmentInput {
+    project: String,
+    beneficiary: String,
+    amount: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisbursementInput {
+    commitment: String,
+    amount: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmationInput {
+    disbursement: String,
+}
+
+async fn programme_step(
+    node: &Arc<Node>,
+    p: &Principal,
+    id: &str,
+    action: programme::Action,
+) -> Result<Response, ApiError> {
+    governance::take_in(node, p, &Programmes, Some(id), action).await?;
+    programme_view(node, p, id, StatusCode::CREATED).await
+}
+
+async fn report(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let r: ReportInput = body_of(&node, body).await?;
+    let action = programme::Action::Report {
+        indicator: r.indicator,
+        year: r.year,
+        value: r.value,
+    };
+    programme_step(&node, &p, &id, action).await
+}
+
+async fn commit(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let c: CommitmentInput = body_of(&node, body).await?;
+    let action = programme::Action::Commit {
+        project: c.project,
+        beneficiary: c.beneficiary,
+        amount: c.amount,
+    };
+    programme_step(&node, &p, &id, action).await
+}
+
+async fn disburse(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let d: DisbursementInput = body_of(&node, body).await?;
+    let action = programme::Action::Disburse {
+        commitment: d.commitment,
+        amount: d.amount,
+    };
+    programme_step(&node, &p, &id, action).await
+}
+
+async fn confirm(
+    State(node): State<Arc<Node>>,
+    Author(p): Author,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let c: ConfirmationInput = body_of(&node, body).await?;
+    let action = programme::Action::Confirm {
+        disbursement: c.disbursement,
+    };
+    programme_step(&node, &p, &id, action).await
 }
