@@ -436,7 +436,13 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
             for key in v.keys() {
                 if !matches!(
                     key.as_str(),
-                    "extension_type" | "audience" | "signature" | "grading" | "warning"
+                    "extension_type"
+                        | "audience"
+                        | "signature"
+                        | "grading"
+                        | "warning"
+                        | "document"
+                        | "programme"
                 ) {
                     return Err(StixError::invalid(
                         "extensions",

@@ -459,3 +459,72 @@ application-propose = Вынести на решение
 error-decision_closed = Решение закрыто: бюллетени больше не принимаются.
 error-not_a_member = Бюллетени подают только государства-члены, голосующие по этому решению.
 error-not_the_proposer = Отозвать решение может только предложившее его государство.
+
+# Документы и программы.
+nav-programmes = Документы и программы
+title-programmes = Документы и программы
+title-document = Документ
+title-programme = Программа
+title-programme-new = Подготовить документ или программу
+draft-new = Подготовить документ или программу
+draft-submit = Сохранить проект
+documents = Документы
+documents-none = Документов пока нет.
+programmes = Программы
+programmes-none = Программ пока нет.
+document-new = Документ
+programme-new = Программа
+col-signatures = Подписи
+col-ratifications = Ратификации
+col-summary = Кратко
+document-kind-declaration = декларация
+document-kind-convention = конвенция
+document-kind-strategy = стратегия
+document-kind-agreement = соглашение
+document-status-draft = проект
+document-status-adopted = принят
+document-status-open-for-signature = открыт для подписания
+document-status-in-force = в силе
+programme-kind-strategy = стратегия
+programme-kind-facility = механизм финансирования
+adopted-by = Принят решением
+ratifications-required = { $count ->
+    [one] вступает в силу после { $n } ратификации
+    [few] вступает в силу после { $n } ратификаций
+    [many] вступает в силу после { $n } ратификаций
+   *[other] вступает в силу после { $n } ратификации
+}
+ratifications-required-field = Число ратификаций для вступления конвенции в силу
+document-text = Текст
+document-sign = Подписать от имени государства
+document-ratify = Ратифицировать от имени государства
+period = Период
+objectives = Цели
+indicators = Показатели
+indicators-field = Показатели, по одному в строке: ключ; название; единица; исходное; целевое
+baseline = Исходное значение
+target = Целевое значение
+actuals = Сообщено государствами
+report-actual = Сообщить фактическое значение
+year = Год
+value = Значение
+currency = Валюта (ISO 4217)
+ledger-total = Всего
+ledger-in-place = Задействовано (обязательства)
+ledger-committed = обязательства
+ledger-disbursed = Выплачено
+ledger-confirmed = Подтверждено получателем
+ledger-chart = Обязательства и выплаты по получателям
+ledger-none = Обязательств пока нет.
+iati-export = Выгрузить как транзакции IATI (XML)
+commitments = Обязательства
+disbursements = Выплаты
+project = Проект
+beneficiary = Государство-получатель
+amount = Сумма
+commit = Принять обязательство
+disburse = Записать выплату
+confirm-receipt = Подтвердить получение
+error-not_adopted = Это ещё не принято решением государств-членов.
+error-already_done = Это уже сделано или превышает остаток.
+error-not_yours = Этот шаг делает другое государство.

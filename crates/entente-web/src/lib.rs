@@ -82,6 +82,21 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
         .route("/decisions/{id}", get(pages::decisions::one))
         .route("/decisions/{id}/{step}", post(pages::decisions::step))
         .route("/charter", get(pages::decisions::charter))
+        .route("/programmes", get(pages::programmes::list))
+        .route(
+            "/programmes/new",
+            get(pages::programmes::new_form).post(pages::programmes::create),
+        )
+        .route("/programmes/{id}", get(pages::programmes::programme))
+        .route(
+            "/programmes/{id}/{step}",
+            post(pages::programmes::programme_step),
+        )
+        .route("/documents/{id}", get(pages::programmes::document))
+        .route(
+            "/documents/{id}/{step}",
+            post(pages::programmes::document_step),
+        )
         .route("/applications", post(pages::decisions::apply))
         .route("/federation", get(pages::federation::page))
         .route("/audit", get(pages::audit::page))

@@ -264,6 +264,8 @@ struct NewPage {
     kinds: &'static [&'static str],
     application: String,
     entry: String,
+    document: String,
+    programme: String,
     min_silence_hours: u64,
 }
 
@@ -273,6 +275,10 @@ pub struct NewQuery {
     application: String,
     #[serde(default)]
     entry: String,
+    #[serde(default)]
+    document: String,
+    #[serde(default)]
+    programme: String,
 }
 
 const PROCEDURES: [&str; 3] = ["consensus", "silence", "consensus-minus-one"];
@@ -287,6 +293,8 @@ pub async fn new_form(
         kinds: &entente_workflow::decision::Effect::KINDS,
         application: q.application,
         entry: q.entry,
+        document: q.document,
+        programme: q.programme,
         min_silence_hours: u64::from(web.node.effective.current().charter().min_silence_hours),
         c: Chrome::new(&web, &s, "/decisions", "title-decision-new"),
     };

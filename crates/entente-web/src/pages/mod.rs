@@ -13,6 +13,7 @@ pub mod extract;
 pub mod federation;
 pub mod intel;
 pub mod live;
+pub mod programmes;
 pub mod register;
 pub mod signin;
 pub mod warnings;
@@ -92,6 +93,7 @@ impl Chrome {
             ("/warnings", "nav-warnings"),
             ("/decisions", "nav-decisions"),
             ("/charter", "nav-charter"),
+            ("/programmes", "nav-programmes"),
             ("/register", "nav-register"),
             ("/screen", "nav-screen"),
             ("/federation", "nav-federation"),
@@ -187,8 +189,15 @@ pub fn refused(web: &Web, s: &Signed, key: &str, detail: Option<String>) -> Resp
 fn status_of_key(key: &str) -> StatusCode {
     match key {
         "error-not_found" => StatusCode::NOT_FOUND,
-        "error-csrf" | "error-forbidden" | "error-role_may_not" | "error-admins-only" => {
-            StatusCode::FORBIDDEN
+        "error-csrf"
+        | "error-forbidden"
+        | "error-role_may_not"
+        | "error-admins-only"
+        | "error-not_a_member"
+        | "error-not_the_proposer"
+        | "error-not_yours" => StatusCode::FORBIDDEN,
+        "error-decision_closed" | "error-not_adopted" | "error-already_done" => {
+            StatusCode::CONFLICT
         }
         "error-too_many_requests" => StatusCode::TOO_MANY_REQUESTS,
         "error-form-too-large" => StatusCode::PAYLOAD_TOO_LARGE,

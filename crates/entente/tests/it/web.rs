@@ -104,7 +104,7 @@ impl Browser {
     }
 }
 
-const PAGES: [&str; 13] = [
+const PAGES: [&str; 15] = [
     "/",
     "/intel",
     "/intel/new",
@@ -113,6 +113,8 @@ const PAGES: [&str; 13] = [
     "/decisions",
     "/decisions/new",
     "/charter",
+    "/programmes",
+    "/programmes/new",
     "/register",
     "/screen?name=%D0%9C%D0%BE%D1%80%D0%B3%D1%83%D0%BB%D0%BE%D0%B2",
     "/federation",
@@ -674,4 +676,122 @@ async fn a_decision_is_proposed_voted_on_and_withdrawn_through_the_forms() {
     assert_eq!(a.sign_in("analyst1", &analyst.password).await, 303);
     let (_, _, page) = a.get("/decisions", "en").await;
     assert!(!page.contains("href=\"/decisions/new\""), "{page}");
+}
+
+/// Proposes adopting `what` (`document` or `programme` `id`) by a silence procedure of two
+/// seconds (the test charter sets no minimum), and waits for it to run out.
+async fn adopt_by_silence(b: &mut Browser, what: &str, id: &str) {
+    let (_, _, page) = b.get(&format!("/decisions/new?{what}={id}"), "en").await;
+    let csrf = Browser::csrf(&page);
+    let deadline = (chrono::Utc::now() + chrono::Duration::seconds(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let kind = format!("adopt-{what}");
+    let field = format!("{what}_ref");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "Adoption"),
+        ("procedure", "silence"),
+        ("deadline", deadline.as_str()),
+        ("kind", kind.as_str()),
+        (field.as_str(), id),
+    ];
+    let (status, _, page) = b.post("/decisions/new", &form).await;
+    assert_eq!(status, 303, "{page}");
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+}
+
+#[tokio::test]
+async fn documents_and_a_facility_are_drafted_adopted_signed_and_recorded_through_the_forms() {
+    let cn = signer("CN");
+    let charter = format!(
+        "{}\n[decisions]\nmin_silence_hours = 0\n",
+        charter_with_key("CN", &cn)
+    );
+    let node = TestNode::start(&charter, "KZ").await;
+    let supervisor = node.add_user("sup1", "supervisor");
+    let mut b = Browser::new(&node);
+    assert_eq!(b.sign_in("sup1", &supervisor.password).await, 303);
+
+    // A convention in three languages, brought into force by one ratification.
+    let (_, _, page) = b.get("/programmes/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("what", "document"),
+        ("kind", "convention"),
+        ("title_en", "Convention on Countering Extremism"),
+        ("title_ru", "Конвенция по противодействию экстремизму"),
+        ("title_zh", "反极端主义公约"),
+        ("text_en", "Article 1."),
+        ("text_ru", "Статья 1."),
+        ("text_zh", "第一条。"),
+        ("ratifications_required", "1"),
+    ];
+    let (status, headers, page) = b.post("/programmes/new", &form).await;
+    assert_eq!(status, 303, "{page}");
+    let doc = location(&headers);
+    let doc_id = doc.trim_start_matches("/documents/").to_owned();
+    let (_, _, page) = b.get(&doc, "ru").await;
+    assert!(
+        page.contains("Конвенция по противодействию экстремизму"),
+        "{page}"
+    );
+    assert!(page.contains("проект"), "{page}");
+    adopt_by_silence(&mut b, "document", &doc_id).await;
+    let (_, _, page) = b.get(&doc, "en").await;
+    assert!(page.contains("open for signature"), "{page}");
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = b.post(&format!("{doc}/sign"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303, "{page}");
+    let (_, _, page) = b.get(&doc, "en").await;
+    let csrf = Browser::csrf(&page);
+    assert_eq!(
+        b.post(&format!("{doc}/ratify"), &[("csrf", &csrf)]).await.0,
+        303
+    );
+    let (_, _, page) = b.get(&doc, "zh").await;
+    assert!(page.contains("已生效"), "{page}");
+
+    // A facility of 10 billion dollars, KZ's to provide; 7.4 billion committed to Tajikistan.
+    let (_, _, page) = b.get("/programmes/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("what", "programme"),
+        ("kind", "facility"),
+        ("title_en", "Loan facility"),
+        ("total", "10000000000.00"),
+        ("currency", "usd"),
+    ];
+    let (status, headers, page) = b.post("/programmes/new", &form).await;
+    assert_eq!(status, 303, "{page}");
+    let prog = location(&headers);
+    let prog_id = prog.trim_start_matches("/programmes/").to_owned();
+    adopt_by_silence(&mut b, "programme", &prog_id).await;
+    let (_, _, page) = b.get(&prog, "en").await;
+    assert!(page.contains("Commit an amount"), "{page}");
+    let csrf = Browser::csrf(&page);
+    let commit = [
+        ("csrf", csrf.as_str()),
+        ("project", "Dushanbe bypass"),
+        ("beneficiary", "tj"),
+        ("amount", "7,400,000,000"),
+    ];
+    assert_eq!(b.post(&format!("{prog}/commit"), &commit).await.0, 303);
+    let too_much = [
+        ("csrf", csrf.as_str()),
+        ("project", "More"),
+        ("beneficiary", "KG"),
+        ("amount", "2600000000.01"),
+    ];
+    assert_eq!(b.post(&format!("{prog}/commit"), &too_much).await.0, 409);
+    let (_, _, page) = b.get(&prog, "en").await;
+    assert!(page.contains("7400000000.00 USD"), "{page}");
+    assert!(page.contains("<svg class=\"chart\""), "{page}");
+    let (_, _, page) = b.get("/programmes", "ru").await;
+    assert!(page.contains("механизм финансирования"), "{page}");
+    assert!(
+        page.contains("7400000000.00 / 10000000000.00 USD"),
+        "{page}"
+    );
 }
