@@ -19,6 +19,8 @@ pub struct Current {
     pub generation: u64,
     /// When it was derived (node clock, nanoseconds).
     pub at_ns: i64,
+    /// Each decision's status when it was derived.
+    pub statuses: std::collections::BTreeMap<String, &'static str>,
 }
 
 impl Current {

@@ -1,7 +1,9 @@
 //! Event streams: what tells a connected client (`GET /api/v1/events`, server-sent events), at
 //! once, of each new warning version, review, acknowledgement, hit and follow-up it may see, and
-//! of each decision proposed or withdrawn, ballot cast and application made (`decision`,
-//! `ballot`, `application`: `{"decision": id, "by": party, "at": ..., ...}`).
+//! of each decision proposed or withdrawn, ballot cast, application made, document drafted,
+//! signed or ratified, and programme drafted or entry recorded (`decision`, `ballot`,
+//! `application`, `document`, `document-act`, `programme`, `programme-entry`:
+//! `{"decision": id, "by": party, "at": ..., ...}`).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
 //! (`{"warning": id, "object": id, "by": party, "stage": ..., "at": ...}`) ([`StreamEvent`]; the
@@ -51,17 +53,24 @@ async fn read_loop(
     let Some(mut stored) = node.upgrade().map(|n| n.signals.watch_stored()) else {
         return;
     };
-    let lives: [&dyn entente_workflow::Life; 3] = [
+    let lives: [&dyn entente_workflow::Life; 5] = [
         &entente_workflow::Warnings::new(Vec::new()),
         &entente_workflow::decision::Decisions,
         &entente_workflow::decision::Applications,
+        &entente_workflow::document::Documents,
+        &entente_workflow::programme::Programmes,
     ];
     let filter = ScanFilter {
-        types: lives
-            .iter()
-            .flat_map(|l| l.types())
-            .map(|t| (*t).to_owned())
-            .collect(),
+        types: {
+            let mut types: Vec<String> = lives
+                .iter()
+                .flat_map(|l| l.types())
+                .map(|t| (*t).to_owned())
+                .collect();
+            types.sort();
+            types.dedup();
+            types
+        },
         added_after_us: Some(since_us),
         // Every object of a workflow's life names its root, in an indexed column.
         root: Some(entente_store::Root::Any),
@@ -69,7 +78,6 @@ async fn read_loop(
         ..Default::default()
     };
     let mut after: Option<i64> = None;
-    let mut n: u64 = 0;
     loop {
         if stored.changed().await.is_err() {
             return;
@@ -93,8 +101,12 @@ async fn read_loop(
                 .collect();
             if !intact.is_empty() {
                 // No stream listening is no error: there is no one to tell.
-                n += 1;
-                let _ = rows.send(Arc::new(Batch { n, rows: intact }));
+                let n = node.events.next_n();
+                let _ = rows.send(Arc::new(Batch {
+                    n,
+                    rows: intact,
+                    told: Vec::new(),
+                }));
             }
             if !full {
                 break;
@@ -159,6 +171,40 @@ fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEve
             "application",
             json!({"application": row.id, "by": by, "at": at, "state": o.get("state"), "tier": o.get("tier")}),
         ),
+        entente_workflow::document::DOCUMENT_TYPE => (
+            "document",
+            json!({"document": row.id, "by": by, "at": at, "kind": o.get("kind")}),
+        ),
+        entente_workflow::programme::PROGRAMME_TYPE => (
+            "programme",
+            json!({"programme": row.id, "by": by, "at": at, "kind": o.get("kind")}),
+        ),
+        "note" => {
+            let root = |ty: &str| {
+                o.get("object_refs")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .find(|r| r.starts_with(ty))
+                    .map(str::to_owned)
+            };
+            let ext = entente_stix::extension::entente_extension(o)?;
+            if let Some(act) = ext.get("document").and_then(|d| d.get("act")) {
+                let doc = root(entente_workflow::document::DOCUMENT_TYPE)?;
+                (
+                    "document-act",
+                    json!({"document": doc, "object": row.id, "by": by, "at": at, "act": act}),
+                )
+            } else if let Some(act) = ext.get("programme").and_then(|d| d.get("act")) {
+                let p = root(entente_workflow::programme::PROGRAMME_TYPE)?;
+                (
+                    "programme-entry",
+                    json!({"programme": p, "object": row.id, "by": by, "at": at, "act": act}),
+                )
+            } else {
+                return None;
+            }
+        }
         _ => return None,
     };
     Some(StreamEvent {
@@ -242,6 +288,14 @@ impl Follower {
         };
         let mut events = Vec::new();
         let mut marked = Vec::new();
+        for t in &batch.told {
+            if may_see(&self.principal.viewer, &t.label) {
+                events.push(t.event.clone());
+                if t.label.marking != Tlp::Clear {
+                    marked.push(t.object.clone());
+                }
+            }
+        }
         for row in batch.rows.iter() {
             if !may_see(&self.principal.viewer, &row.label) {
                 continue;

@@ -66,12 +66,41 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
             .charter
             .parties()
             .map(|p| (p.code.clone(), p.tier, p.suspended)));
+    let statuses: BTreeMap<String, &'static str> = threads
+        .iter()
+        .map(|(id, t)| (id.clone(), t.outcome(now).status.as_str()))
+        .collect();
+    // A decision that closed since the last derivation (by a ballot or its deadline) is told to
+    // the event streams as an outcome.
+    let told: Vec<crate::stream_hub::Told> = threads
+        .iter()
+        .filter(|(id, _)| before.statuses.get(*id) == Some(&"open"))
+        .filter(|(id, _)| statuses.get(*id) != Some(&"open"))
+        .map(|(id, t)| {
+            let o = t.outcome(now);
+            crate::stream_hub::Told {
+                event: crate::events::StreamEvent {
+                    kind: "outcome",
+                    data: serde_json::json!({
+                        "decision": id, "status": o.status.as_str(),
+                        "closed": o.closed_ns.map(|c| entente_stix::Timestamp::from_nanos(c).to_stix_string()),
+                        "effect": t.effect().kind(),
+                    })
+                    .to_string(),
+                },
+                label: t.label.clone(),
+                object: format!("{id}@{}", t.latest_ns),
+            }
+        })
+        .collect();
     state.set(Current {
         effective,
         keyring,
         generation,
         at_ns: now,
+        statuses,
     });
+    node.events.tell(told);
     if unified_changed {
         node.screening.changed();
     }

@@ -16,15 +16,29 @@ pub struct Hub {
     /// The audit of each batch as read by each principal: one entry, whichever of its streams
     /// asks first; the others wait for it.
     pub(crate) audited: Mutex<HashMap<(u64, String), Audited>>,
+    /// The number of the next batch, whoever sends it (the reader, or a part of the node telling
+    /// of something derived).
+    next: std::sync::atomic::AtomicU64,
 }
 
 /// Whether a batch's reading by one principal is durably audited, once decided.
 pub(crate) type Audited = Arc<tokio::sync::OnceCell<bool>>;
 
-/// One batch of new rows, numbered.
+/// One batch of new rows, numbered, or of events derived from what is held (a decision's
+/// outcome when its deadline passes), each with the label of the object it tells of.
 pub(crate) struct Batch {
     pub(crate) n: u64,
     pub(crate) rows: Vec<ObjectRow>,
+    pub(crate) told: Vec<Told>,
+}
+
+/// An event derived from an object, not read from a new row: sent to whoever may see the object.
+#[derive(Debug, Clone)]
+pub struct Told {
+    pub event: crate::events::StreamEvent,
+    pub label: entente_core::AccessLabel,
+    /// `id@version` of the object, for the audit of its reading.
+    pub object: String,
 }
 
 pub(crate) struct Started {
@@ -87,6 +101,25 @@ impl Hub {
             principal: name,
             _metric: crate::metrics::OpenStream::new(),
         })
+    }
+
+    /// The number of the next batch.
+    pub(crate) fn next_n(&self) -> u64 {
+        self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// Tells every open stream of `told` (nothing when no stream was ever opened).
+    pub fn tell(&self, told: Vec<Told>) {
+        if told.is_empty() {
+            return;
+        }
+        if let Some(s) = self.started.get() {
+            let _ = s.rows.send(Arc::new(Batch {
+                n: self.next_n(),
+                rows: Vec::new(),
+                told,
+            }));
+        }
     }
 
     /// The reader and the batcher, started by `start` on first use.

@@ -415,3 +415,46 @@ async fn a_ballot_signed_by_another_state_is_refused_with_the_reason() {
     assert!(why.contains("votes for RU and is signed by KZ"), "{why}");
     assert_eq!(status_everywhere(&org, &d).await, "open");
 }
+
+#[tokio::test]
+async fn decisions_ballots_and_outcomes_reach_the_event_stream() {
+    use futures::StreamExt;
+    let org = Org::with_charter(CHARTER, &PARTIES).await;
+    let cn = org.node("CN");
+    let stream =
+        entente_node::events::follow(cn, org.user("CN", "analyst", Role::Analyst)).unwrap();
+    let mut stream = Box::pin(stream);
+    let d = propose(
+        &org,
+        "KZ",
+        proposal(
+            org.node("KZ"),
+            "consensus",
+            3_600_000,
+            json!({"kind": "statement"}),
+        ),
+    )
+    .await;
+    org.sync().await;
+    for m in ["CN", "KZ", "RU"] {
+        vote(&org, m, &d, Vote::Approve).await.unwrap();
+    }
+    org.sync().await;
+    let mut kinds = Vec::new();
+    while let Ok(Some(e)) =
+        tokio::time::timeout(std::time::Duration::from_secs(5), stream.next()).await
+    {
+        let data: Value = serde_json::from_str(&e.data).unwrap();
+        assert_eq!(data["decision"], json!(d), "{e:?}");
+        kinds.push(e.kind);
+        if e.kind == "outcome" {
+            assert_eq!(data["status"], "adopted");
+            break;
+        }
+    }
+    assert_eq!(
+        kinds,
+        ["decision", "ballot", "ballot", "ballot", "outcome"],
+        "{kinds:?}"
+    );
+}

@@ -25,6 +25,8 @@ pub struct HeldBallot {
 pub struct Thread {
     pub id: String,
     pub proposer: PartyCode,
+    /// The access label of its first version (who may see the decision).
+    pub label: entente_core::AccessLabel,
     pub terms: Terms,
     /// The first version, whose terms count (a withdrawal repeats them).
     pub first: Map<String, Value>,
@@ -69,6 +71,7 @@ impl Thread {
         Some(Thread {
             id: root.to_owned(),
             proposer: first.originator.clone(),
+            label: first.label.clone(),
             latest_ns: versions.last().map_or(first.version_ns, |v| v.version_ns),
             first: first.object.clone(),
             terms,
