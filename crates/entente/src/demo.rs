@@ -10,25 +10,84 @@
 use crate::nodedir::NodeDir;
 use crate::users::{add_peer, add_user, link_peer, Credentials};
 use anyhow::{anyhow, Result};
-use entente_core::{Charter, PartyCode, Role};
+use entente_core::{Charter, Role};
 use entente_node::node::COLLECTION_ID;
 use entente_stix::NodeSigner;
 
 pub const DEMO_CHARTER: &str = include_str!("../../../examples/sco.toml");
 
+/// The demo organization's charter file as it stood before the 2017 Astana summit: India and
+/// Pakistan observers, six presiding in turn. The demo's decisions (`seed::demo_governance`)
+/// admit them and set the order of eight, so the charter in effect is `examples/sco.toml`'s.
+pub fn historical_charter() -> Result<String> {
+    let mut text = DEMO_CHARTER.to_owned();
+    for (code, name) in [
+        ("IN", "Republic of India"),
+        ("PK", "Islamic Republic of Pakistan"),
+    ] {
+        let member = format!("code = \"{code}\"\nname = \"{name}\"\ntier = \"member\"");
+        let observer = format!("code = \"{code}\"\nname = \"{name}\"\ntier = \"observer\"");
+        if !text.contains(&member) {
+            return Err(anyhow!(
+                "the demo charter no longer lists {code} as a member"
+            ));
+        }
+        text = text.replacen(&member, &observer, 1);
+    }
+    let eight = "order = [\"KG\", \"RU\", \"TJ\", \"UZ\", \"IN\", \"KZ\", \"CN\", \"PK\"]";
+    if !text.contains(eight) {
+        return Err(anyhow!("the demo charter's presidency order changed"));
+    }
+    text = text.replacen(
+        eight,
+        "order = [\"KG\", \"RU\", \"TJ\", \"UZ\", \"KZ\", \"CN\"]",
+        1,
+    );
+    text.push_str("\n# Demo: the charter file as before the Astana summit of June 2017; the demo's decisions admit\n# India and Pakistan and set the presidency order of the eight.\n");
+    Charter::parse(&text)?;
+    Ok(text)
+}
+
+/// A key for every state of the demo charter that has no node in the demo, so what the demo's
+/// history says they signed verifies; answers the charter with their keys and the signers.
+fn keys_for_the_others(
+    mut charter: String,
+    with_nodes: &[&str],
+) -> Result<(String, std::collections::HashMap<String, NodeSigner>)> {
+    let parsed = Charter::parse(&charter)?;
+    let mut signers = std::collections::HashMap::new();
+    for p in parsed.parties() {
+        let code = p.code.as_str();
+        if with_nodes.contains(&code) {
+            continue;
+        }
+        let signer = NodeSigner::generate(p.code.clone());
+        charter = with_key(&charter, code, &signer)?;
+        signers.insert(code.to_owned(), signer);
+    }
+    Ok((charter, signers))
+}
+
 pub async fn run(listen: Option<String>) -> Result<()> {
     let tmp = tempfile::Builder::new().prefix("entente-demo-").tempdir()?;
     let dir = tmp.path().join("kz-node");
-    // The CN node of the demo is only a key: it signs one report, as federation would bring it.
-    let cn = NodeSigner::generate(PartyCode::parse("CN")?);
-    let charter_text =
-        format!("{DEMO_CHARTER}\n# Demo: the CN node's key, so the CN report verifies.\n");
-    let charter_text = with_key(&charter_text, "CN", &cn)?;
+    // The other states' nodes of the demo are only keys: they sign what the demo's history says
+    // they did (a CN report, decisions and ballots), as federation would bring it.
+    let charter_text = format!(
+        "{}\n# Demo: the other nodes' keys, so what they signed verifies.\n",
+        historical_charter()?
+    );
+    let (charter_text, mut signers) = keys_for_the_others(charter_text, &["KZ"])?;
     let nd = NodeDir::init(&dir, &charter_text, "KZ", &[]).await?;
     let node = nd.node().await?;
+    signers.insert("KZ".into(), nd.signer()?);
+    crate::seed::demo_governance(&node, &signers).await?;
+    let cn = signers
+        .get("CN")
+        .ok_or_else(|| anyhow!("the demo charter has no CN"))?;
     let analyst = add_user(&node, "analyst", Role::Analyst).await?;
     let supervisor = add_user(&node, "supervisor", Role::Supervisor).await?;
-    crate::seed::demo_objects(&node, &cn).await?;
+    crate::seed::demo_objects(&node, cn).await?;
     crate::seed::demo_register(&node).await?;
     let listen = match listen {
         Some(l) => l,
@@ -84,14 +143,17 @@ pub async fn run_federation() -> Result<()> {
     let tmp = tempfile::Builder::new()
         .prefix("entente-demo-federation-")
         .tempdir()?;
-    let mut charter = format!(
-        "{DEMO_CHARTER}\n# Demo: the keys of the hub's and the states' nodes, so each verifies the others' objects.\n"
+    let history = historical_charter()?;
+    let charter = format!(
+        "{history}\n# Demo: the keys of the hub's and the states' nodes, so each verifies the others' objects.\n"
     );
+    let (mut charter, mut signers) = keys_for_the_others(charter, &FEDERATION)?;
     let mut nodes = Vec::new();
     for state in FEDERATION {
         let dir = tmp.path().join(format!("{}-node", state.to_lowercase()));
-        let nd = NodeDir::init(&dir, DEMO_CHARTER, state, &[]).await?;
+        let nd = NodeDir::init(&dir, &history, state, &[]).await?;
         charter = with_key(&charter, state, &nd.signer()?)?;
+        signers.insert(state.to_owned(), nd.signer()?);
         let listener = crate::serve::bind("127.0.0.1:0", false)?;
         let url = format!("https://{}/", listener.local_addr()?);
         nodes.push((state, nd, listener, url));
@@ -125,6 +187,8 @@ pub async fn run_federation() -> Result<()> {
         .find(|d| d.state == "KZ")
         .ok_or_else(|| anyhow!("no KZ"))?;
     crate::seed::demo_warning(&kz.nd.node().await?, &hub.nd.node().await?).await?;
+    // The organization's history, on the hub, which relays it to every node.
+    crate::seed::demo_governance(&hub.nd.node().await?, &signers).await?;
     for d in &demo {
         let node = d.nd.node().await?;
         match d.state {

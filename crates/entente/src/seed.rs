@@ -327,3 +327,448 @@ pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
     )
     .await
 }
+
+/// The demo organization's decisions, as the seed reports tell them: India and Pakistan admitted
+/// at the Astana summit (June 2017), the presidency order after it, the anti-drug strategy
+/// 2011–2016 and the loan facility ($10 billion, $7.4 billion committed), the Astana Declaration
+/// and the convention on countering extremism, Afghanistan's application for membership — and
+/// its admission open for ballots now. Each object is signed by the node of the state that
+/// made it (`signers` holds one for every state that did) and stored on `node` as federation
+/// would bring it; every node derives the same effective charter from them.
+pub async fn demo_governance(
+    node: &Arc<Node>,
+    signers: &std::collections::HashMap<String, NodeSigner>,
+) -> Result<()> {
+    use entente_core::write::DecisionStep as S;
+    use entente_node::ingest::ingest_step;
+    use entente_stix::Timestamp;
+    use entente_store::BasedOn;
+    use entente_workflow::decision::objects::{self, Proposal};
+    use entente_workflow::decision::{Effect, Procedure, Vote};
+    let code = |c: &str| entente_core::PartyCode::parse(c);
+    let principal = cli_principal(node)?;
+    let mut n = 0u32;
+    let mut id = |ty: &str| {
+        n += 1;
+        format!("{ty}--5c0d1e2f-{:04x}-4a5b-8c6d-0e1f2a3b4c5d", n)
+    };
+    // Signs `object` as `party`'s node and stores it on `node`.
+    let store = |object: Value, party: &str, step: S| {
+        let node = node.clone();
+        let principal = principal.clone();
+        let signer = signers.get(party);
+        let party = party.to_owned();
+        let mut object = object;
+        async move {
+            let Some(signer) = signer else {
+                bail!("the demo has no key for {party}");
+            };
+            if let Some(o) = object.as_object_mut() {
+                signer.sign_object(o)?;
+            }
+            let done = ingest_step(
+                &node,
+                &principal,
+                object,
+                "demo-governance",
+                Some(step.into()),
+                BasedOn::Anything,
+            )
+            .await?;
+            if !done.ok {
+                bail!("seeding the demo's governance ({party}): {}", done.message);
+            }
+            Ok(())
+        }
+    };
+    let founders = ["CN", "KG", "KZ", "RU", "TJ", "UZ"];
+    let eight = ["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"];
+    let ts = |s: &str| Timestamp::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
+    // A decision adopted by every one of `voters` approving, a minute apart from `opened`.
+    let decide = |title: &str,
+                  effect: Effect,
+                  opened: &str,
+                  deadline: &str,
+                  proposer: &str,
+                  voters: &[&str],
+                  id_d: String,
+                  ids_b: Vec<String>|
+     -> Result<Vec<(Value, String, S)>> {
+        let proposal = Proposal {
+            title: title.to_owned(),
+            description: String::new(),
+            procedure: Procedure::Consensus,
+            deadline: ts(deadline)?,
+            effect,
+        };
+        let members: Vec<_> = voters.iter().map(|v| code(v)).collect::<Result<_, _>>()?;
+        let mut out = vec![(
+            objects::decision_object(&id_d, &proposal, &code(proposer)?, &members, opened),
+            proposer.to_owned(),
+            S::Propose,
+        )];
+        let start = ts(opened)?.nanos();
+        for (i, (v, bid)) in voters.iter().zip(ids_b).enumerate() {
+            let at =
+                Timestamp::from_nanos(start + (i as i64 + 1) * 60_000_000_000).to_stix_string();
+            out.push((
+                objects::ballot_object(&bid, &id_d, &code(v)?, Vote::Approve, None, &at, &at),
+                (*v).to_owned(),
+                S::Ballot,
+            ));
+        }
+        Ok(out)
+    };
+    let mut writes: Vec<(Value, String, S)> = Vec::new();
+
+    // Applications of India and Pakistan (2015), admitted at Astana on 9 June 2017.
+    for (state, name, applied) in [
+        ("IN", "Republic of India", "2015-07-10T09:00:00.000Z"),
+        (
+            "PK",
+            "Islamic Republic of Pakistan",
+            "2015-07-10T09:30:00.000Z",
+        ),
+    ] {
+        let app = id("x-entente-application");
+        writes.push((
+            objects::application_object(
+                &app,
+                &code(state)?,
+                &code(state)?,
+                name,
+                entente_core::Tier::Member,
+                None,
+                "Application for full membership, Ufa summit.",
+                applied,
+            ),
+            state.to_owned(),
+            S::Apply,
+        ));
+        let effect = Effect::Admit {
+            application: app,
+            state: code(state)?,
+            name: name.to_owned(),
+            tier: entente_core::Tier::Member,
+            key: None,
+        };
+        let d = id("x-entente-decision");
+        let ballots = founders.iter().map(|_| id("x-entente-ballot")).collect();
+        writes.extend(decide(
+            &format!("Admission of {name} as a member state"),
+            effect,
+            if state == "IN" {
+                "2017-06-08T06:00:00.000Z"
+            } else {
+                "2017-06-08T06:00:30.000Z"
+            },
+            "2017-06-09T18:00:00.000Z",
+            "SECRETARIAT",
+            &founders,
+            d,
+            ballots,
+        )?);
+    }
+    // The presidency order among the eight, from the 2018 Qingdao summit.
+    let order: Vec<_> = ["KG", "RU", "TJ", "UZ", "IN", "KZ", "CN", "PK"]
+        .iter()
+        .map(|c| code(c))
+        .collect::<Result<_, _>>()?;
+    let d = id("x-entente-decision");
+    let ballots = eight.iter().map(|_| id("x-entente-ballot")).collect();
+    writes.extend(decide(
+        "Presidency order of the eight member states",
+        Effect::Presidency {
+            order,
+            epoch_year: 2018,
+        },
+        "2017-06-10T09:00:00.000Z",
+        "2017-06-30T00:00:00.000Z",
+        "SECRETARIAT",
+        &eight,
+        d,
+        ballots,
+    )?);
+
+    // The anti-drug strategy 2011–2016, drafted by Russia and adopted at Astana in June 2011.
+    let strategy = id("x-entente-programme");
+    writes.push((
+        json!({
+            "type": "x-entente-programme", "spec_version": "2.1", "id": strategy,
+            "created": "2011-05-20T09:00:00.000Z", "modified": "2011-05-20T09:00:00.000Z",
+            "created_by_ref": party_identity_id(&code("RU")?),
+            "kind": "strategy", "title": "Anti-drug strategy 2011–2016",
+            "description": "Joint action against drug trafficking from Afghanistan and the precursors that feed it.",
+            "start_year": 2011, "end_year": 2016,
+            "objectives": ["Reduce heroin trafficking through Central Asia", "Control the precursors of synthetic drugs"],
+            "indicators": [
+                {"key": "heroin-seized", "name": "Heroin seized", "unit": "t", "baseline": 4.5, "target": 9.0},
+                {"key": "joint-operations", "name": "Joint operations held", "unit": "", "baseline": 2.0, "target": 12.0}
+            ],
+            "object_marking_refs": [GREEN],
+            "extensions": {"extension-definition--c05e33c0-1075-5f7f-a821-d6b09808e209": {"extension_type": "new-sdo"}, EXT: {"extension_type": "property-extension"}},
+        }),
+        "RU".into(),
+        S::Draft,
+    ));
+    let d = id("x-entente-decision");
+    let ballots = founders.iter().map(|_| id("x-entente-ballot")).collect();
+    writes.extend(decide(
+        "Adoption of the anti-drug strategy 2011–2016",
+        Effect::AdoptProgramme {
+            programme: strategy.clone(),
+        },
+        "2011-06-10T06:00:00.000Z",
+        "2011-06-15T18:00:00.000Z",
+        "RU",
+        &founders,
+        d,
+        ballots,
+    )?);
+    let entry = |by: &str,
+                 programme: &str,
+                 at: &str,
+                 fields: Value,
+                 nid: String|
+     -> Result<Value> {
+        Ok(json!({
+            "type": "note", "spec_version": "2.1", "id": nid, "created": at, "modified": at,
+            "created_by_ref": party_identity_id(&code(by)?),
+            "abstract": fields["act"], "content": format!("{by}: {} of the programme.", fields["act"].as_str().unwrap_or("")),
+            "object_refs": [programme], "object_marking_refs": [GREEN],
+            "extensions": {EXT: {"extension_type": "property-extension", "programme": fields}},
+        }))
+    };
+    for (state, year, seized) in [
+        ("KZ", 2012, 5.1),
+        ("KZ", 2014, 6.8),
+        ("TJ", 2012, 4.9),
+        ("RU", 2015, 8.2),
+    ] {
+        let at = format!("{}-02-01T09:00:00.000Z", year + 1);
+        let nid = id("note");
+        writes.push((entry(state, &strategy, &at, json!({"act": "indicator", "indicator": "heroin-seized", "year": year, "value": seized}), nid)?, state.into(), S::Report));
+    }
+
+    // The loan facility: $10 billion offered by China (Tashkent, 2012), $7.4 billion in place.
+    let facility = id("x-entente-programme");
+    writes.push((
+        json!({
+            "type": "x-entente-programme", "spec_version": "2.1", "id": facility,
+            "created": "2012-06-01T09:00:00.000Z", "modified": "2012-06-01T09:00:00.000Z",
+            "created_by_ref": party_identity_id(&code("CN")?),
+            "kind": "facility", "title": "SCO loan facility",
+            "description": "China's loans to member states for infrastructure and development projects.",
+            "total": 1_000_000_000_000i64, "currency": "USD",
+            "object_marking_refs": [GREEN],
+            "extensions": {"extension-definition--c05e33c0-1075-5f7f-a821-d6b09808e209": {"extension_type": "new-sdo"}, EXT: {"extension_type": "property-extension"}},
+        }),
+        "CN".into(),
+        S::Draft,
+    ));
+    let d = id("x-entente-decision");
+    let ballots = founders.iter().map(|_| id("x-entente-ballot")).collect();
+    writes.extend(decide(
+        "Adoption of the loan facility",
+        Effect::AdoptProgramme {
+            programme: facility.clone(),
+        },
+        "2012-06-06T06:00:00.000Z",
+        "2012-06-07T18:00:00.000Z",
+        "CN",
+        &founders,
+        d,
+        ballots,
+    )?);
+    let mut commitments = Vec::new();
+    for (i, (project, to, amount)) in [
+        ("Dushanbe–Chanak road", "TJ", 250_000_000_000i64),
+        ("Astana light rail", "KZ", 190_000_000_000),
+        ("Bishkek heating plant", "KG", 130_000_000_000),
+        ("Angren–Pap railway", "UZ", 170_000_000_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let nid = id("note");
+        commitments.push((nid.clone(), to, amount));
+        let at = format!("2013-0{}-15T09:00:00.000Z", i + 1);
+        writes.push((entry("CN", &facility, &at, json!({"act": "commitment", "project": project, "beneficiary": to, "amount": amount}), nid)?, "CN".into(), S::Report));
+    }
+    for (i, (cid, to, amount)) in commitments.iter().take(2).enumerate() {
+        let nid = id("note");
+        let at = format!("2015-0{}-01T09:00:00.000Z", i + 1);
+        writes.push((
+            entry(
+                "CN",
+                &facility,
+                &at,
+                json!({"act": "disbursement", "commitment": cid, "amount": amount / 2}),
+                nid.clone(),
+            )?,
+            "CN".into(),
+            S::Report,
+        ));
+        let at = format!("2015-0{}-20T09:00:00.000Z", i + 1);
+        let conf = id("note");
+        writes.push((
+            entry(
+                to,
+                &facility,
+                &at,
+                json!({"act": "confirmation", "disbursement": nid}),
+                conf,
+            )?,
+            (*to).into(),
+            S::Report,
+        ));
+    }
+
+    // The Astana Declaration (2017) and the convention on countering extremism.
+    let three = |en: &str, ru: &str, zh: &str| json!({"en": en, "ru": ru, "zh": zh});
+    let declaration = id("x-entente-document");
+    let convention = id("x-entente-document");
+    for (doc, kind, title, text, required) in [
+        (
+            &declaration,
+            "declaration",
+            three(
+                "Astana Declaration of the Heads of State",
+                "Астанинская декларация глав государств",
+                "阿斯塔纳宣言",
+            ),
+            three(
+                "The member states reaffirm their commitment to the Shanghai spirit.",
+                "Государства-члены подтверждают приверженность «шанхайскому духу».",
+                "成员国重申恪守“上海精神”。",
+            ),
+            None,
+        ),
+        (
+            &convention,
+            "convention",
+            three(
+                "SCO Convention on Countering Extremism",
+                "Конвенция ШОС по противодействию экстремизму",
+                "上海合作组织反极端主义公约",
+            ),
+            three(
+                "Article 1. For the purposes of this Convention…",
+                "Статья 1. Для целей настоящей Конвенции…",
+                "第一条 为本公约之目的……",
+            ),
+            Some(4),
+        ),
+    ] {
+        let mut o = json!({
+            "type": "x-entente-document", "spec_version": "2.1", "id": doc,
+            "created": "2017-05-20T09:00:00.000Z", "modified": "2017-05-20T09:00:00.000Z",
+            "created_by_ref": party_identity_id(&code("SECRETARIAT")?),
+            "kind": kind, "title": title, "text": text,
+            "object_marking_refs": [GREEN],
+            "extensions": {"extension-definition--fccc40db-315a-57ce-8c0c-2838d6752465": {"extension_type": "new-sdo"}, EXT: {"extension_type": "property-extension"}},
+        });
+        if let Some(r) = required {
+            o["ratifications_required"] = json!(r);
+        }
+        writes.push((o, "SECRETARIAT".into(), S::Draft));
+        let d = id("x-entente-decision");
+        let ballots = eight.iter().map(|_| id("x-entente-ballot")).collect();
+        let opened = if kind == "declaration" {
+            "2017-06-10T10:00:00.000Z"
+        } else {
+            "2017-06-10T11:00:00.000Z"
+        };
+        writes.extend(decide(
+            &format!("Adoption: {}", title["en"].as_str().unwrap_or("")),
+            Effect::AdoptDocument {
+                document: (*doc).clone(),
+            },
+            opened,
+            "2017-06-30T00:00:00.000Z",
+            "SECRETARIAT",
+            &eight,
+            d,
+            ballots,
+        )?);
+    }
+    for (state, act, at) in [
+        ("KZ", "signature", "2017-06-12T09:00:00.000Z"),
+        ("CN", "signature", "2017-06-12T09:10:00.000Z"),
+        ("RU", "signature", "2017-06-12T09:20:00.000Z"),
+        ("TJ", "signature", "2017-06-12T09:30:00.000Z"),
+        ("KZ", "ratification", "2018-03-01T09:00:00.000Z"),
+        ("RU", "ratification", "2019-02-01T09:00:00.000Z"),
+    ] {
+        let nid = id("note");
+        writes.push((
+            json!({
+                "type": "note", "spec_version": "2.1", "id": nid, "created": at, "modified": at,
+                "created_by_ref": party_identity_id(&code(state)?),
+                "abstract": if act == "signature" { "Signature" } else { "Ratification" },
+                "content": format!("{state}: {act} of the document."),
+                "object_refs": [convention], "object_marking_refs": [GREEN],
+                "extensions": {EXT: {"extension_type": "property-extension", "document": {"act": act}}},
+            }),
+            state.into(),
+            S::Sign,
+        ));
+    }
+
+    // Afghanistan, an observer since 2012, applies for membership; its admission is open now.
+    let app = id("x-entente-application");
+    let now = Timestamp::from_micros(node.now_us());
+    let days =
+        |d: i64| Timestamp::from_nanos(now.nanos() + d * 86_400_000_000_000).to_stix_string();
+    writes.push((
+        objects::application_object(
+            &app,
+            &code("AF")?,
+            &code("AF")?,
+            "Islamic Republic of Afghanistan",
+            entente_core::Tier::Member,
+            None,
+            "Afghanistan seeks full membership of the organization.",
+            &days(-20),
+        ),
+        "AF".into(),
+        S::Apply,
+    ));
+    let open = id("x-entente-decision");
+    let proposal = Proposal {
+        title: "Admission of Afghanistan as a member state".into(),
+        description: "Put to the member states at Afghanistan's application.".into(),
+        procedure: Procedure::Consensus,
+        deadline: ts(&days(30))?,
+        effect: Effect::Admit {
+            application: app,
+            state: code("AF")?,
+            name: "Islamic Republic of Afghanistan".into(),
+            tier: entente_core::Tier::Member,
+            key: None,
+        },
+    };
+    let members: Vec<_> = eight.iter().map(|c| code(c)).collect::<Result<_, _>>()?;
+    writes.push((
+        objects::decision_object(&open, &proposal, &code("SECRETARIAT")?, &members, &days(-2)),
+        "SECRETARIAT".into(),
+        S::Propose,
+    ));
+    for (i, state) in ["RU", "TJ", "KG"].iter().enumerate() {
+        let at = days(-1 + 0 * i as i64);
+        let at =
+            Timestamp::from_nanos(ts(&at)?.nanos() + i as i64 * 3_600_000_000_000).to_stix_string();
+        let bid = id("x-entente-ballot");
+        writes.push((
+            objects::ballot_object(&bid, &open, &code(state)?, Vote::Approve, None, &at, &at),
+            (*state).into(),
+            S::Ballot,
+        ));
+    }
+
+    for (object, party, step) in writes {
+        store(object, &party, step).await?;
+    }
+    entente_node::governance::refresh(node, true).await?;
+    Ok(())
+}

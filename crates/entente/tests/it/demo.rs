@@ -91,6 +91,47 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
         .iter()
         .any(|o| o["type"] == "note"));
 
+    // The organization's history as data: India and Pakistan admitted in 2017 (the charter in
+    // effect has eight members though its file, as of before, names six), the presidency order
+    // of the eight, the loan facility with $7.4 billion in place, and Afghanistan's admission
+    // open for ballots.
+    let base = url.trim_end_matches("taxii2/");
+    let get = |path: String| {
+        let http = http.clone();
+        let password = password.clone();
+        async move {
+            http.get(path)
+                .basic_auth("analyst", Some(&password))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let charter = get(format!("{base}api/v1/charter")).await;
+    assert_eq!(
+        charter["members"],
+        serde_json::json!(["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"]),
+        "{charter}"
+    );
+    assert_eq!(charter["presidency"]["order"][4], "IN", "{charter}");
+    let open = get(format!("{base}api/v1/decisions?status=open")).await;
+    assert_eq!(
+        open["decisions"][0]["title"], "Admission of Afghanistan as a member state",
+        "{open}"
+    );
+    let programmes = get(format!("{base}api/v1/programmes")).await;
+    assert!(
+        programmes["programmes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["in_place"] == 740_000_000_000i64),
+        "{programmes}"
+    );
+
     stop_demo(child);
     assert!(
         !std::path::Path::new(&dir).exists(),
