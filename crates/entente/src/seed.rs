@@ -755,7 +755,7 @@ pub async fn demo_governance(
         S::Propose,
     ));
     for (i, state) in ["RU", "TJ", "KG"].iter().enumerate() {
-        let at = days(-1 + 0 * i as i64);
+        let at = days(-1);
         let at =
             Timestamp::from_nanos(ts(&at)?.nanos() + i as i64 * 3_600_000_000_000).to_stix_string();
         let bid = id("x-entente-ballot");
