@@ -19,8 +19,27 @@ pub struct Current {
     pub generation: u64,
     /// When it was derived (node clock, nanoseconds).
     pub at_ns: i64,
-    /// Each decision's status when it was derived.
-    pub statuses: std::collections::BTreeMap<String, &'static str>,
+    /// Every decision the node holds, with its outcome when it was derived (what lists of
+    /// decisions answer from, without reading the store).
+    pub decisions: Arc<std::collections::BTreeMap<String, Held>>,
+}
+
+/// A decision held, with its outcome when the effective charter was derived.
+#[derive(Clone)]
+pub struct Held {
+    pub thread: Arc<entente_workflow::decision::Thread>,
+    pub outcome: Arc<entente_workflow::decision::outcome::Outcome>,
+    /// Its summary as lists answer it, serialized once (made again only when the thread or its
+    /// outcome changes).
+    pub summary: Arc<str>,
+}
+
+/// The objects of every decision's life the node has read so far, by root, and the last row read:
+/// a derivation reads only what was added since (decisions and ballots are never deleted).
+#[derive(Default)]
+pub struct Parts {
+    pub by_root: std::collections::HashMap<String, Vec<entente_workflow::Part>>,
+    pub after_seq: Option<i64>,
 }
 
 impl Current {
@@ -53,8 +72,8 @@ pub struct EffectiveState {
     current: RwLock<Arc<Current>>,
     generation: AtomicU64,
     pub changed: Notify,
-    /// One derivation at a time.
-    pub deriving: tokio::sync::Mutex<()>,
+    /// One derivation at a time, with what the derivations have read.
+    pub deriving: tokio::sync::Mutex<Parts>,
 }
 
 impl EffectiveState {
@@ -63,7 +82,7 @@ impl EffectiveState {
             current: RwLock::new(Arc::new(initial)),
             generation: AtomicU64::new(0),
             changed: Notify::new(),
-            deriving: tokio::sync::Mutex::new(()),
+            deriving: tokio::sync::Mutex::new(Parts::default()),
         }
     }
 

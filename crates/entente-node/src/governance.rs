@@ -16,7 +16,7 @@ use crate::error::NodeError;
 use crate::node::Node;
 use crate::workflow::{self, Taken};
 use entente_workflow::decision::{
-    effects, Action, Applications, Decisions, Effect, ProposalInput, Thread,
+    effects, Action, Applications, Decisions, Effect, ProposalInput, Status, Thread,
 };
 use entente_workflow::{Invalid, Refusal};
 use std::collections::BTreeMap;
@@ -35,13 +35,15 @@ fn now_ns(node: &Node) -> i64 {
 }
 
 /// Derives the effective charter again from every decision the node holds, if anything changed
-/// since it was last derived or a deadline passed (`force`: in any case). Answers what is current.
+/// since it was last derived or a deadline passed (`force`: in any case). Only the decision and
+/// ballot rows added since the last derivation are read; the threads they touch are built again,
+/// and every outcome is derived at the clock. Answers what is current.
 pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, NodeError> {
     let state = &node.effective;
     if !force && !state.stale(now_ns(node)) {
         return Ok(state.current());
     }
-    let _one = state.deriving.lock().await;
+    let mut parts = state.deriving.lock().await;
     if !force && !state.stale(now_ns(node)) {
         return Ok(state.current());
     }
@@ -49,10 +51,53 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
     let Some(principal) = node_principal(node) else {
         return Ok(state.current());
     };
-    let threads = workflow::threads(node, &principal, &Decisions, None).await?;
-    let now = now_ns(node);
     let before = state.current();
-    let effective = effects::effective(&node.charter, threads.values(), now);
+    let touched = read_new(node, &principal, &mut parts).await?;
+    let mut threads: BTreeMap<String, Arc<Thread>> = before
+        .decisions
+        .iter()
+        .filter(|(id, _)| !touched.contains(*id))
+        .map(|(id, h)| (id.clone(), Arc::clone(&h.thread)))
+        .collect();
+    for root in &touched {
+        let Some(held) = parts.by_root.get(root) else {
+            continue;
+        };
+        if let Some(t) = Thread::of(root, held.clone()) {
+            threads.insert(root.clone(), Arc::new(t));
+        }
+    }
+    let now = now_ns(node);
+    let effective = effects::effective(&node.charter, threads.values().map(|t| t.as_ref()), now);
+    let decisions: BTreeMap<String, crate::effective::Held> = threads
+        .into_iter()
+        .map(|(id, thread)| {
+            let outcome = thread.outcome(now);
+            let standing = effective.disregarded.get(&id);
+            let summary = match before.decisions.get(&id) {
+                Some(prev)
+                    if Arc::ptr_eq(&prev.thread, &thread)
+                        && *prev.outcome == outcome
+                        && before.effective.disregarded.get(&id) == standing =>
+                {
+                    Arc::clone(&prev.summary)
+                }
+                _ => {
+                    let mut v = entente_workflow::decision::summary(&thread, &outcome);
+                    if let Some(why) = standing {
+                        v["disregarded"] = serde_json::json!(why);
+                    }
+                    Arc::from(v.to_string())
+                }
+            };
+            let held = crate::effective::Held {
+                thread,
+                outcome: Arc::new(outcome),
+                summary,
+            };
+            (id, held)
+        })
+        .collect();
     let keyring = Current::keyring_of(
         &effective.charter,
         (&node.party, node.signer.verifying_key()),
@@ -66,30 +111,31 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
             .charter
             .parties()
             .map(|p| (p.code.clone(), p.tier, p.suspended)));
-    let statuses: BTreeMap<String, &'static str> = threads
-        .iter()
-        .map(|(id, t)| (id.clone(), t.outcome(now).status.as_str()))
-        .collect();
     // A decision that closed since the last derivation (by a ballot or its deadline) is told to
     // the event streams as an outcome.
-    let told: Vec<crate::stream_hub::Told> = threads
+    let was_open = |id: &str| {
+        before
+            .decisions
+            .get(id)
+            .is_some_and(|h| h.outcome.status == Status::Open)
+    };
+    let told: Vec<crate::stream_hub::Told> = decisions
         .iter()
-        .filter(|(id, _)| before.statuses.get(*id) == Some(&"open"))
-        .filter(|(id, _)| statuses.get(*id) != Some(&"open"))
-        .map(|(id, t)| {
-            let o = t.outcome(now);
+        .filter(|(id, h)| was_open(id) && h.outcome.status != Status::Open)
+        .map(|(id, h)| {
+            let o = &h.outcome;
             crate::stream_hub::Told {
                 event: crate::events::StreamEvent {
                     kind: "outcome",
                     data: serde_json::json!({
                         "decision": id, "status": o.status.as_str(),
                         "closed": o.closed_ns.map(|c| entente_stix::Timestamp::from_nanos(c).to_stix_string()),
-                        "effect": t.effect().kind(),
+                        "effect": h.thread.effect().kind(),
                     })
                     .to_string(),
                 },
-                label: t.label.clone(),
-                object: format!("{id}@{}", t.latest_ns),
+                label: h.thread.label.clone(),
+                object: format!("{id}@{}", h.thread.latest_ns),
             }
         })
         .collect();
@@ -98,7 +144,7 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
         keyring,
         generation,
         at_ns: now,
-        statuses,
+        decisions: Arc::new(decisions),
     });
     node.events.tell(told);
     if unified_changed {
@@ -112,6 +158,44 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
         tracing::info!("the effective charter changed: tiers or suspensions");
     }
     Ok(state.current())
+}
+
+/// Reads the decision and ballot rows added since the last derivation into `parts`; answers the
+/// roots they belong to.
+async fn read_new(
+    node: &Arc<Node>,
+    principal: &Principal,
+    parts: &mut crate::effective::Parts,
+) -> Result<std::collections::BTreeSet<String>, NodeError> {
+    use entente_workflow::Life;
+    let query = entente_store::read::Query {
+        types: Decisions.types().iter().map(|t| (*t).to_owned()).collect(),
+        versions: entente_store::read::VersionMatch::all(),
+        spec_version_matches: true,
+        root: Some(entente_store::Root::Any),
+        ..Default::default()
+    };
+    let mut touched = std::collections::BTreeSet::new();
+    loop {
+        let page = crate::read::page(node, principal, &query, parts.after_seq, 2000, true).await?;
+        for row in &page.rows {
+            let Some(part) = crate::read::part_of(row) else {
+                continue;
+            };
+            let Some(root) = Decisions.root_of(&row.object_type, &part.object) else {
+                continue;
+            };
+            touched.insert(root.clone());
+            parts.by_root.entry(root).or_default().push(part);
+        }
+        if let Some(last) = page.last_row {
+            parts.after_seq = Some(last);
+        }
+        if !page.more {
+            break;
+        }
+    }
+    Ok(touched)
 }
 
 /// Derives the effective charter whenever a decision or ballot is stored, and when the next
@@ -228,10 +312,11 @@ impl Filter {
         Ok(())
     }
 
-    fn keeps(&self, t: &Thread, now_ns: i64) -> bool {
+    fn keeps(&self, h: &crate::effective::Held) -> bool {
+        let t = &h.thread;
         self.status
             .as_deref()
-            .is_none_or(|s| t.outcome(now_ns).status.as_str() == s)
+            .is_none_or(|s| h.outcome.status.as_str() == s)
             && self.procedure.as_deref().is_none_or(|p| {
                 entente_workflow::decision::objects::procedure_name(&t.terms.procedure) == p
             })
@@ -242,22 +327,65 @@ impl Filter {
     }
 }
 
-/// The decisions the principal may see that the filter keeps, newest first, each with its view.
+/// The decisions the principal may see that the filter keeps, newest first, each as a summary
+/// with its status and tally: answered from the decisions the node derived last (every one it
+/// holds, with its outcome), each kept only if the access policy lets the principal see it — no
+/// read of the store when nothing changed.
 pub async fn decisions(
     node: &Arc<Node>,
     principal: &Principal,
     filter: &Filter,
 ) -> Result<Vec<serde_json::Value>, NodeError> {
     filter.check()?;
-    let now = now_ns(node);
-    let threads = workflow::threads(node, principal, &Decisions, None).await?;
-    let disregarded = node.effective.current().effective.disregarded.clone();
-    let mut kept: Vec<&Thread> = threads.values().filter(|t| filter.keeps(t, now)).collect();
-    kept.sort_by(|a, b| (b.terms.opened, &b.id).cmp(&(a.terms.opened, &a.id)));
+    let current = refresh(node, false).await?;
+    let disregarded = &current.effective.disregarded;
+    let mut kept: Vec<&crate::effective::Held> = current
+        .decisions
+        .values()
+        .filter(|h| entente_core::may_see(&principal.viewer, &h.thread.label) && filter.keeps(h))
+        .collect();
+    kept.sort_by(|a, b| {
+        (b.thread.terms.opened, &b.thread.id).cmp(&(a.thread.terms.opened, &a.thread.id))
+    });
     Ok(kept
         .into_iter()
-        .map(|t| with_standing(entente_workflow::decision::view(t, now), &disregarded))
+        .map(|h| {
+            with_standing(
+                entente_workflow::decision::summary(&h.thread, &h.outcome),
+                disregarded,
+            )
+        })
         .collect())
+}
+
+/// [`decisions`] as the body the API answers (`{"decisions": [...]}`), joined from the summaries
+/// serialized when the outcomes were derived; with the ids listed, for the audit.
+pub async fn decisions_body(
+    node: &Arc<Node>,
+    principal: &Principal,
+    filter: &Filter,
+) -> Result<(String, Vec<String>), NodeError> {
+    filter.check()?;
+    let current = refresh(node, false).await?;
+    let mut kept: Vec<&crate::effective::Held> = current
+        .decisions
+        .values()
+        .filter(|h| entente_core::may_see(&principal.viewer, &h.thread.label) && filter.keeps(h))
+        .collect();
+    kept.sort_by(|a, b| {
+        (b.thread.terms.opened, &b.thread.id).cmp(&(a.thread.terms.opened, &a.thread.id))
+    });
+    let mut body =
+        String::with_capacity(kept.iter().map(|h| h.summary.len() + 1).sum::<usize>() + 16);
+    body.push_str("{\"decisions\":[");
+    for (i, h) in kept.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&h.summary);
+    }
+    body.push_str("]}");
+    Ok((body, kept.iter().map(|h| h.thread.id.clone()).collect()))
 }
 
 /// One decision's view, or 404.

@@ -119,7 +119,7 @@ impl Node {
             keyring,
             generation: 0,
             at_ns: 0,
-            statuses: Default::default(),
+            decisions: Default::default(),
         });
         // Derived from what the store holds before the node serves (see `crate::governance`).
         effective.bump();

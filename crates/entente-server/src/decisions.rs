@@ -138,15 +138,15 @@ async fn list(
         procedure: q.procedure,
         effect: q.effect,
     };
-    let out = governance::decisions(&node, &p, &filter).await?;
-    let ids = out
-        .iter()
-        .filter_map(|d| d["id"].as_str().map(str::to_owned))
-        .collect::<Vec<_>>();
+    let (body, ids) = governance::decisions_body(&node, &p, &filter).await?;
     if !ids.is_empty() {
         audit_read(&node, &p, "read-decisions", ids).await?;
     }
-    Ok(json_response(StatusCode::OK, &json!({ "decisions": out })))
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 async fn get_one(

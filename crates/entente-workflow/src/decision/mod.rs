@@ -24,7 +24,7 @@ pub use objects::{
     ApplicationInput, Effect, ProposalInput, APPLICATION_TYPE, BALLOT_TYPE, DECISION_TYPE,
 };
 pub use outcome::{Procedure, Status, Vote};
-pub use thread::{view, Thread};
+pub use thread::{summary, view, Thread};
 
 use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
 use entente_core::text::is_blank;

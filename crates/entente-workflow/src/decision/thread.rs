@@ -128,6 +128,31 @@ impl Thread {
     }
 }
 
+/// A decision as lists show it: its terms, status and tally, from an outcome already derived.
+pub fn summary(thread: &Thread, outcome: &Outcome) -> Value {
+    let t = &thread.terms;
+    let mut v = json!({
+        "id": thread.id,
+        "title": t.title,
+        "proposer": thread.proposer.as_str(),
+        "procedure": objects::procedure_name(&t.procedure),
+        "opened": t.opened.to_stix_string(),
+        "deadline": t.deadline.to_stix_string(),
+        "effect": t.effect.to_json(),
+        "status": outcome.status.as_str(),
+        "tally": {
+            "approve": outcome.tally.approve,
+            "abstain": outcome.tally.abstain,
+            "object": outcome.tally.object,
+            "silent": outcome.tally.silent,
+        },
+    });
+    if let Some(c) = outcome.closed_ns {
+        v["closed"] = json!(Timestamp::from_nanos(c).to_stix_string());
+    }
+    v
+}
+
 /// The view of a decision at `now_ns`: its terms, status, tally, and every ballot with whether it
 /// counts (and why not).
 pub fn view(thread: &Thread, now_ns: i64) -> Value {
