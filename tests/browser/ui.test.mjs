@@ -1,6 +1,7 @@
 // Entente's web UI in Chromium, against a federation of real nodes (`entente demo --federation`):
 // every page in English, Russian and Chinese (a screenshot each, no missing catalogue key, no
-// console error, no serious or critical axe-core violation); the joint-warning story across two
+// console error, no serious or critical axe-core violation); governance across two nodes (a ballot
+// cast on one node counted on another; the charter, documents and programmes); the joint-warning story across two
 // users and two nodes, the issuer seeing the hit arrive without reloading; screening a name in
 // Cyrillic; hostile text inert; an invisible object's page the same as an absent one's.
 import { test, before, after } from "node:test";
@@ -37,6 +38,11 @@ const PAGES = [
   ["register", "register"],
   ["screen", "screen?name=%D0%A1%D0%B5%D0%B9%D1%82%D0%BA%D0%B0%D0%BB%D0%B8"],
   ["federation", "federation"],
+  ["decisions", "decisions"],
+  ["decision-new", "decisions/new"],
+  ["charter", "charter"],
+  ["programmes", "programmes"],
+  ["programme-new", "programmes/new"],
 ];
 
 /** Fails on the violations axe-core counts serious or critical. */
@@ -250,6 +256,75 @@ test("hostile text is inert, and an invisible object reads like an absent one", 
   assert.equal(heldText, absentText);
   await ctx.close();
   await hubCtx.close();
+});
+
+test("governance across two nodes: a ballot cast on KZ counted on CN; the charter, documents and programmes in three languages", async () => {
+  const { KZ: kz, CN: cn } = demo.nodes;
+  const supervisor = addUser(kz, "supervisor3", "supervisor");
+  const ctx = await context(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, kz, supervisor);
+  // The demo's history arrives from the hub: Afghanistan's admission is open for ballots.
+  await until(async () => {
+    await page.goto(`${kz.url}decisions?status=open`);
+    return (await page.locator('a[href^="/decisions/x-entente-decision--"]').count()) === 1;
+  }, "the open decision on KZ", 60);
+  const path = await page.getAttribute('a[href^="/decisions/x-entente-decision--"]', "href");
+  await page.goto(`${kz.url}${path.slice(1)}`);
+  assert.match(await page.innerText("#decision-status"), /open/);
+  assert.equal(await page.locator("svg.chart").count(), 1, "the tally as a chart");
+  await page.selectOption("#vote", "approve");
+  await page.fill("#statement", "Kazakhstan supports Afghanistan's membership.");
+  await Promise.all([page.waitForURL(`${kz.url}${path.slice(1)}`), page.click(`form[action="${path}/ballot"] button`)]);
+  assert.match(await page.innerText("main"), /Kazakhstan supports Afghanistan's membership\./);
+  await accessible(page, "decision page");
+
+  // On CN, the ballot KZ's node signed arrives and counts: four approvals.
+  const cnCtx = await context(browser, "zh");
+  const cnPage = await cnCtx.newPage();
+  await signIn(cnPage, cn, cn.analyst);
+  await until(async () => {
+    await cnPage.goto(`${cn.url}${path.slice(1)}`);
+    return (await cnPage.innerText("main")).includes("Kazakhstan supports");
+  }, "KZ's ballot on CN", 60);
+  assert.match(await cnPage.innerText("main"), /KZ/);
+  assert.equal(await cnPage.locator(`form[action="${path}/ballot"]`).count(), 0, "an analyst does not vote");
+
+  // The charter in effect, a document, a facility and the decision, in each language.
+  await until(async () => {
+    await page.goto(`${kz.url}programmes`);
+    return (await page.locator('a[href^="/programmes/x-entente-programme--"]').count()) === 2 &&
+      (await page.locator('a[href^="/documents/x-entente-document--"]').count()) === 2;
+  }, "the demo's documents and programmes on KZ", 60);
+  const doc = await page.getAttribute('a[href^="/documents/x-entente-document--"]', "href");
+  const progs = await page.locator('a[href^="/programmes/x-entente-programme--"]').evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  for (const lang of ["en", "ru", "zh"]) {
+    await page.goto(`${kz.url}lang/${lang}?back=/`);
+    for (const [name, where] of [["charter", "charter"], ["document", doc.slice(1)], ["programme-a", progs[0].slice(1)], ["programme-b", progs[1].slice(1)], ["decision", path.slice(1)]]) {
+      const response = await page.goto(`${kz.url}${where}`);
+      assert.equal(response.status(), 200, `${name} ${lang}`);
+      const text = await page.innerText("body");
+      assert.ok(!text.includes("⟦"), `${name} ${lang} renders a missing key: ${text}`);
+      await page.screenshot({ path: join(shots, `${lang}-${name}.png`), fullPage: true });
+      await accessible(page, `${name} ${lang}`);
+    }
+  }
+  // The facility's ledger as a chart, and the presidency of this year.
+  await page.goto(`${kz.url}lang/en?back=/charter`);
+  assert.match(await page.innerText("#presiding"), /[A-Z]{2}/);
+  let facility = false;
+  for (const p of progs) {
+    await page.goto(`${kz.url}${p.slice(1)}`);
+    if ((await page.innerText("main")).includes("7400000000.00 USD")) {
+      facility = true;
+      assert.equal(await page.locator("svg.chart").count(), 1);
+    }
+  }
+  assert.ok(facility, "the loan facility with $7.4 billion in place");
+  assert.deepEqual(errors, [], "console errors");
+  await ctx.close();
+  await cnCtx.close();
 });
 
 async function until(check, what, seconds = 30) {
