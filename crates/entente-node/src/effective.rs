@@ -11,6 +11,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 
+/// Whether storing an object of this type may change the effective charter.
+pub fn affects_governance(object_type: &str) -> bool {
+    matches!(
+        object_type,
+        entente_workflow::decision::DECISION_TYPE | entente_workflow::decision::BALLOT_TYPE
+    )
+}
+
 /// What the node derived last: the effective charter and its key ring.
 pub struct Current {
     pub effective: Effective,

@@ -290,7 +290,10 @@ impl Follower {
         let mut marked = Vec::new();
         for t in &batch.told {
             if may_see(&self.principal.viewer, &t.label) {
-                events.push(t.event.clone());
+                events.push(StreamEvent {
+                    kind: t.kind,
+                    data: t.data.clone(),
+                });
                 if t.label.marking != Tlp::Clear {
                     marked.push(t.object.clone());
                 }

@@ -22,14 +22,6 @@ use entente_workflow::{Invalid, Refusal};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Whether storing an object of this type may change the effective charter.
-pub fn affects_governance(object_type: &str) -> bool {
-    matches!(
-        object_type,
-        entente_workflow::decision::DECISION_TYPE | entente_workflow::decision::BALLOT_TYPE
-    )
-}
-
 fn now_ns(node: &Node) -> i64 {
     node.now_us().saturating_mul(1000)
 }
@@ -125,15 +117,13 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
         .map(|(id, h)| {
             let o = &h.outcome;
             crate::stream_hub::Told {
-                event: crate::events::StreamEvent {
-                    kind: "outcome",
-                    data: serde_json::json!({
-                        "decision": id, "status": o.status.as_str(),
-                        "closed": o.closed_ns.map(|c| entente_stix::Timestamp::from_nanos(c).to_stix_string()),
-                        "effect": h.thread.effect().kind(),
-                    })
-                    .to_string(),
-                },
+                kind: "outcome",
+                data: serde_json::json!({
+                    "decision": id, "status": o.status.as_str(),
+                    "closed": o.closed_ns.map(|c| entente_stix::Timestamp::from_nanos(c).to_stix_string()),
+                    "effect": h.thread.effect().kind(),
+                })
+                .to_string(),
                 label: h.thread.label.clone(),
                 object: format!("{id}@{}", h.thread.latest_ns),
             }
@@ -151,9 +141,23 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
         node.screening.changed();
     }
     if tiers_changed {
-        // Cached principals carry the tier they were authenticated with.
+        // Cached principals carry the tier they were authenticated with; where a peer's empty
+        // scans ended says nothing once what it may see changed.
         if let Ok(mut cache) = node.basic_cache.0.lock() {
             cache.clear();
+        }
+        node.pull_resume.clear();
+        // This node's own tier changed: what its peers withheld from it before may reach it
+        // now, so every link pulls again from the start (duplicates are no-ops).
+        let own = |c: &entente_core::Charter| c.tier_of(&node.party);
+        if own(before.charter()) != own(&state.current().effective.charter) {
+            for link in node.store.peer_links().await? {
+                node.store.reset_peer_cursor(&link.party).await?;
+                if let Ok(p) = entente_core::PartyCode::parse(&link.party) {
+                    node.signals.poke(&p);
+                }
+            }
+            tracing::info!("this node's tier changed: every peer link pulls again from the start");
         }
         tracing::info!("the effective charter changed: tiers or suspensions");
     }

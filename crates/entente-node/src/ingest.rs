@@ -593,7 +593,7 @@ async fn store_prepared(
         .any(|o| crate::screening::affects_screening(&o.object_type));
     let governance_changes = prepared
         .iter()
-        .any(|o| crate::governance::affects_governance(&o.object_type));
+        .any(|o| crate::effective::affects_governance(&o.object_type));
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -746,7 +746,7 @@ pub async fn ingest_pulled(
         .any(|o| crate::screening::affects_screening(&o.object_type));
     let governance_changes = prepared
         .iter()
-        .any(|o| crate::governance::affects_governance(&o.object_type));
+        .any(|o| crate::effective::affects_governance(&o.object_type));
     let audit = AuditRecord {
         ts_us: now,
         principal: principal.name(),

@@ -6,7 +6,8 @@
 //! examined, and an identical query starts after it. (A query that found something must find it
 //! again if asked again; a puller asks anew from its advanced cursor.) Nothing of this leaves the node: the answer is
 //! the one a full scan would give, for no row up to that point was for that peer, and what a peer
-//! may see of a stored row never changes. Kept in memory, one entry per peer party.
+//! may see of a stored row never changes — unless a tier in the effective charter does, and then
+//! every entry is forgotten (`crate::governance`). Kept in memory, one entry per peer party.
 
 use entente_core::PartyCode;
 use std::collections::HashMap;
@@ -22,6 +23,11 @@ impl PullResume {
         map.get(party)
             .filter(|(q, _)| q == query)
             .map(|(_, seq)| *seq)
+    }
+
+    /// Forgets every peer's: what a peer may see changed (a tier in the effective charter).
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     pub fn set(&self, party: &PartyCode, query: &str, scanned_to: i64) {

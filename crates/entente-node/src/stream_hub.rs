@@ -35,7 +35,9 @@ pub(crate) struct Batch {
 /// An event derived from an object, not read from a new row: sent to whoever may see the object.
 #[derive(Debug, Clone)]
 pub struct Told {
-    pub event: crate::events::StreamEvent,
+    /// The event's kind and data (JSON), as a stream sends them.
+    pub kind: &'static str,
+    pub data: String,
     pub label: entente_core::AccessLabel,
     /// `id@version` of the object, for the audit of its reading.
     pub object: String,

@@ -37,6 +37,20 @@ impl Timestamp {
         Ok(Timestamp(nanos))
     }
 
+    /// A moment a person or a client gives (a deadline, say): a STIX timestamp, or any RFC 3339
+    /// date-time with an offset, which is read as the UTC moment it names.
+    pub fn parse_rfc3339(s: &str) -> Result<Timestamp, StixError> {
+        if let Ok(t) = Timestamp::parse(s) {
+            return Ok(t);
+        }
+        let at =
+            DateTime::parse_from_rfc3339(s).map_err(|_| StixError::BadTimestamp(s.to_owned()))?;
+        at.with_timezone(&Utc)
+            .timestamp_nanos_opt()
+            .map(Timestamp)
+            .ok_or_else(|| StixError::TimestampOutOfRange(s.to_owned()))
+    }
+
     pub fn parse_property(property: &str, s: &str) -> Result<Timestamp, StixError> {
         Timestamp::parse(s).map_err(|m| StixError::invalid(property, m.to_string()))
     }
@@ -112,6 +126,15 @@ impl fmt::Display for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_with_an_offset_is_the_utc_moment_it_names() {
+        let z = Timestamp::parse("2026-12-02T14:00:00Z").unwrap();
+        assert_eq!(Timestamp::parse_rfc3339("2026-12-02T19:00:00+05:00").unwrap(), z);
+        assert_eq!(Timestamp::parse_rfc3339("2026-12-02T14:00:00Z").unwrap(), z);
+        assert!(Timestamp::parse("2026-12-02T19:00:00+05:00").is_err(), "STIX itself is UTC");
+        assert!(Timestamp::parse_rfc3339("2026-12-02 14:00").is_err());
+    }
 
     #[test]
     fn timestamps() {

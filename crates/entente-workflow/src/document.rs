@@ -13,9 +13,10 @@
 //! or `ratification`). Only member states sign and ratify, each once; a state ratifies what it
 //! signed.
 
-use crate::decision::objects::extensions;
-use crate::decision::{now_str, role_may};
-use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
+use crate::{
+    extensions, now_str, role_may, Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal,
+    Workflow, Write,
+};
 use entente_core::text::is_blank;
 use entente_core::write::{Class, DecisionStep, WorkflowStep};
 use entente_core::{AccessLabel, Charter, PartyCode, Tlp};

@@ -337,6 +337,37 @@ pub trait Workflow: Life {
     ) -> Vec<Write>;
 }
 
+/// A moment as STIX writes it.
+pub(crate) fn now_str(ns: i64) -> String {
+    entente_stix::Timestamp::from_nanos(ns).to_stix_string()
+}
+
+/// The roles of the write policy for a step of the organization's decisions, documents and
+/// programmes, asked before any work, with the actor's tier in the effective charter (a suspended
+/// state takes no step).
+pub(crate) fn role_may(
+    ctx: &Context,
+    step: entente_core::write::DecisionStep,
+) -> Result<(), Refusal> {
+    let Some(tier) = ctx.charter.tier_of(&ctx.actor.party) else {
+        return Err(Refusal::Role(WriteRefusal::Forbidden(format!(
+            "{} takes no part in the organization's decisions while suspended",
+            ctx.actor.party
+        ))));
+    };
+    entente_core::write::may_decide(&ctx.actor.party, ctx.actor.role, tier, step)
+        .map_err(Refusal::Role)
+}
+
+/// The extensions of an object of the project's type `ty`: its `new-sdo` definition and the
+/// Entente property extension.
+pub(crate) fn extensions(ty: &str) -> Value {
+    serde_json::json!({
+        entente_stix::extension::definition_for_type(ty).unwrap_or_default(): {"extension_type": "new-sdo"},
+        entente_stix::extension::ENTENTE_EXTENSION: {"extension_type": "property-extension"},
+    })
+}
+
 /// Every workflow's life, for ingest to consult.
 pub fn registry() -> &'static [&'static dyn Life] {
     static WARNINGS: Warnings = Warnings::new(Vec::new());

@@ -16,9 +16,10 @@
 //! TLP:GREEN, naming the programme (`object_refs`), with the entry in the project extension
 //! (`programme.act` and its fields).
 
-use crate::decision::objects::extensions;
-use crate::decision::{now_str, role_may};
-use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
+use crate::{
+    extensions, now_str, role_may, Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal,
+    Workflow, Write,
+};
 use entente_core::text::is_blank;
 use entente_core::write::{Class, DecisionStep, WorkflowStep};
 use entente_core::{AccessLabel, Charter, PartyCode, Tlp};

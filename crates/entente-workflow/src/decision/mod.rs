@@ -26,11 +26,12 @@ pub use objects::{
 pub use outcome::{Procedure, Status, Vote};
 pub use thread::{summary, view, Thread};
 
-use crate::{Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
+use crate::{
+    now_str, role_may, Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write,
+};
 use entente_core::text::is_blank;
-use entente_core::write::{may_decide, Class, DecisionStep, WorkflowStep};
+use entente_core::write::{Class, DecisionStep, WorkflowStep};
 use entente_core::{AccessLabel, PartyCode, Tier};
-use entente_stix::Timestamp;
 use serde_json::{Map, Value};
 
 const HOUR_NS: i64 = 3_600_000_000_000;
@@ -60,24 +61,6 @@ impl Action {
             Action::Withdraw { .. } => DecisionStep::Withdraw,
         }
     }
-}
-
-pub(crate) fn now_str(ns: i64) -> String {
-    Timestamp::from_nanos(ns).to_stix_string()
-}
-
-/// The roles of the write policy, asked before any work, with the actor's tier in the
-/// effective charter (a suspended state takes no step).
-pub(crate) fn role_may(ctx: &Context, step: DecisionStep) -> Result<(), Refusal> {
-    let Some(tier) = ctx.charter.tier_of(&ctx.actor.party) else {
-        return Err(Refusal::Role(entente_core::WriteRefusal::Forbidden(
-            format!(
-                "{} takes no part in the organization's decisions while suspended",
-                ctx.actor.party
-            ),
-        )));
-    };
-    may_decide(&ctx.actor.party, ctx.actor.role, tier, step).map_err(Refusal::Role)
 }
 
 fn min_silence_ns(ctx: &Context) -> i64 {

@@ -21,11 +21,11 @@
 //! ([`check_entry`]): a ballot is signed by the node of the state it votes for.
 
 use super::outcome::{Procedure, Vote};
-use crate::Invalid;
+use crate::{extensions, Invalid};
 use entente_core::charter::NodeKey;
 use entente_core::text::is_blank;
 use entente_core::{PartyCode, Tier, Tlp};
-use entente_stix::extension::{definition_for_type, ENTENTE_EXTENSION};
+use entente_stix::extension::ENTENTE_EXTENSION;
 use entente_stix::identity::party_identity_id;
 use entente_stix::Timestamp;
 use serde::Deserialize;
@@ -314,7 +314,9 @@ impl ProposalInput {
         text("description", &self.description, MAX_TEXT)?;
         let effect = Effect::from_json(&self.effect)?;
         let procedure = procedure_of(&self.procedure, &effect)?;
-        let deadline = Timestamp::parse(&self.deadline).map_err(|e| invalid!("`deadline`: {e}"))?;
+        let deadline = Timestamp::parse_rfc3339(&self.deadline).map_err(|e| {
+            invalid!("`deadline`: {e}; an RFC 3339 date-time with an offset is taken too")
+        })?;
         if deadline.nanos() <= now_ns {
             return Err("`deadline` must be in the future".into());
         }
@@ -364,13 +366,6 @@ pub fn procedure_name(p: &Procedure) -> &'static str {
         Procedure::Silence => "silence",
         Procedure::ConsensusMinusOne { .. } => "consensus-minus-one",
     }
-}
-
-pub(crate) fn extensions(ty: &str) -> Value {
-    json!({
-        definition_for_type(ty).unwrap_or_default(): {"extension_type": "new-sdo"},
-        ENTENTE_EXTENSION: {"extension_type": "property-extension"},
-    })
 }
 
 /// The first version of a decision: its terms.

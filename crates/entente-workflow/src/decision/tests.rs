@@ -7,6 +7,7 @@ use super::effects::effective;
 use super::*;
 use crate::Actor;
 use entente_core::{Charter, Role};
+use entente_stix::Timestamp;
 use serde_json::json;
 
 const SCO: &str = include_str!("../../../../examples/sco.toml");

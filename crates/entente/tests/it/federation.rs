@@ -25,11 +25,16 @@ pub const FAST: [(&str, &str); 1] = [("ENTENTE_FEDERATION__POLL_SECONDS", "1")];
 impl Fed {
     /// Initialises a node of each state and gives every node the charter with all their keys.
     pub fn init(states: &[&'static str]) -> Fed {
+        Fed::init_with(SCO, states)
+    }
+
+    /// As [`Fed::init`], for the organization `charter` describes.
+    pub fn init_with(charter: &str, states: &[&'static str]) -> Fed {
         let mut nodes: BTreeMap<&'static str, TestNode> = states
             .iter()
-            .map(|s| (*s, TestNode::init(SCO, s)))
+            .map(|s| (*s, TestNode::init(charter, s)))
             .collect();
-        let mut charter = SCO.to_owned();
+        let mut charter = charter.to_owned();
         for (state, n) in &nodes {
             charter = charter.replacen(
                 &format!("code = \"{state}\""),

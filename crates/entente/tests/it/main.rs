@@ -11,6 +11,7 @@ mod cli;
 mod demo;
 mod durability;
 mod federation;
+mod governance;
 mod guards;
 mod screen;
 mod screening_api;
