@@ -72,8 +72,14 @@ impl FromRequestParts<Arc<Web>> for Signed {
             }
             Err(e) => return Err(super::failure(web, lang, e)),
         }
+        // The tier is the effective charter's now, not the one at sign-in: a decision may have
+        // changed it since.
+        let mut principal = session.principal;
+        if let entente_core::Viewer::User { tier, .. } = &mut principal.viewer {
+            *tier = web.node.tier();
+        }
         Ok(Signed {
-            principal: session.principal,
+            principal,
             user: session.user,
             role: session.role,
             csrf: session.csrf,
