@@ -130,9 +130,15 @@ mod tests {
     #[test]
     fn a_moment_with_an_offset_is_the_utc_moment_it_names() {
         let z = Timestamp::parse("2026-12-02T14:00:00Z").unwrap();
-        assert_eq!(Timestamp::parse_rfc3339("2026-12-02T19:00:00+05:00").unwrap(), z);
+        assert_eq!(
+            Timestamp::parse_rfc3339("2026-12-02T19:00:00+05:00").unwrap(),
+            z
+        );
         assert_eq!(Timestamp::parse_rfc3339("2026-12-02T14:00:00Z").unwrap(), z);
-        assert!(Timestamp::parse("2026-12-02T19:00:00+05:00").is_err(), "STIX itself is UTC");
+        assert!(
+            Timestamp::parse("2026-12-02T19:00:00+05:00").is_err(),
+            "STIX itself is UTC"
+        );
         assert!(Timestamp::parse_rfc3339("2026-12-02 14:00").is_err());
     }
 
