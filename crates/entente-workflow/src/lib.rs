@@ -20,6 +20,7 @@
 //! takes the step's turn on the root, asks the plan, and stores each object through ingest, where
 //! the write policy (`entente_core::may_write`) decides again under the store's writer lock.
 
+pub mod consultation;
 pub mod decision;
 pub mod document;
 pub mod programme;
