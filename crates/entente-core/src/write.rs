@@ -68,6 +68,8 @@ pub enum Class {
     /// A decision or a ballot on it, with the step its workflow established (`None` when the path
     /// that brought it cannot say).
     Decision(Option<DecisionStep>),
+    /// A consultation (request, conference) or a response to it, with its step.
+    Consultation(Option<ConsultationStep>),
     /// Anything else: intelligence shared as it is.
     Plain,
 }
@@ -93,11 +95,44 @@ pub enum DecisionStep {
     Report,
 }
 
+/// The steps of an emergency consultation that write an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConsultationStep {
+    /// Ask for assistance (a member state's supervisor), or open a consultation (the
+    /// secretariat's supervisors).
+    Request,
+    /// Convene the conference (the secretary-general: the secretariat's supervisors).
+    Convene,
+    /// Answer an invitation (a supervisor of an invited state).
+    Respond,
+    /// Accept or decline an offer (the requesting state's supervisor).
+    Decide,
+    /// Record the outcome and close (the secretariat's supervisors).
+    Close,
+}
+
+impl ConsultationStep {
+    pub const ALL: [ConsultationStep; 5] = [
+        ConsultationStep::Request,
+        ConsultationStep::Convene,
+        ConsultationStep::Respond,
+        ConsultationStep::Decide,
+        ConsultationStep::Close,
+    ];
+}
+
 /// The step a workflow established for an object it writes, for the workflow's [`Class`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkflowStep {
     Warning(Step),
     Decision(DecisionStep),
+    Consultation(ConsultationStep),
+}
+
+impl From<ConsultationStep> for WorkflowStep {
+    fn from(s: ConsultationStep) -> Self {
+        WorkflowStep::Consultation(s)
+    }
 }
 
 impl From<Step> for WorkflowStep {
@@ -237,6 +272,9 @@ fn may_delete(writer: &Writer, write: &Write) -> Result<(), WriteRefusal> {
         Class::Decision(_) => forbidden(
             "decisions and ballots are the organization's record and are not deleted: withdraw an open decision instead",
         ),
+        Class::Consultation(_) => forbidden(
+            "a consultation and the answers to it are the record of what was asked and offered: they are not deleted",
+        ),
         Class::RegisterEntry { .. } | Class::Plain => Ok(()),
     }
 }
@@ -305,6 +343,10 @@ fn user_may_store(
             "decisions and ballots are made through /api/v1/decisions, which keeps to their procedures and roles",
         ),
         Class::Decision(Some(step)) => may_decide(party, role, tier, *step),
+        Class::Consultation(None) => forbidden(
+            "consultations and responses are made through /api/v1/consultations, which keeps to their life and roles",
+        ),
+        Class::Consultation(Some(step)) => may_consult(party, role, tier, *step),
     }
 }
 
@@ -337,6 +379,31 @@ pub fn may_decide(
         ),
         _ if commits(role) => Ok(()),
         _ => forbidden("this step commits the state: it needs a supervisor of this node"),
+    }
+}
+
+/// Whether a user of `party` (whose node is of `tier`) with `role` may take `step` of a
+/// consultation: every step commits the state (a supervisor); a member state asks, the
+/// secretariat opens, convenes and closes; any invited state answers, the requesting state
+/// decides on offers (who was invited and who asked is the workflow's to check).
+pub fn may_consult(
+    party: &PartyCode,
+    role: Role,
+    tier: Tier,
+    step: ConsultationStep,
+) -> Result<(), WriteRefusal> {
+    if !commits(role) {
+        return forbidden("this step commits the state: it needs a supervisor of this node");
+    }
+    let member = tier == Tier::Member && !party.is_secretariat();
+    match step {
+        ConsultationStep::Request if !(member || party.is_secretariat()) => forbidden(
+            "member states ask for assistance, and the secretariat opens consultations: an observer or dialogue partner is invited",
+        ),
+        ConsultationStep::Convene | ConsultationStep::Close if !party.is_secretariat() => {
+            forbidden("the secretary-general convenes and closes a conference, on the secretariat's node")
+        }
+        _ => Ok(()),
     }
 }
 

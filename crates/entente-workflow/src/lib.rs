@@ -213,6 +213,11 @@ pub enum Refusal {
     AlreadyDone(String),
     #[error("{0}")]
     NotYours(String),
+    #[error("the deadline to answer has passed")]
+    DeadlinePassed,
+    /// Where the thread stands does not allow the step now.
+    #[error("{0}")]
+    NotNow(String),
     /// What is held does not read back; the cause is logged, not shown.
     #[error("{0}")]
     Unreadable(String),
@@ -244,6 +249,8 @@ impl Refusal {
             Refusal::NotAdopted(_) => "not_adopted",
             Refusal::AlreadyDone(_) => "already_done",
             Refusal::NotYours(_) => "not_yours",
+            Refusal::DeadlinePassed => "deadline_passed",
+            Refusal::NotNow(_) => "step_not_allowed",
             Refusal::Unreadable(_) => "internal",
         }
     }
@@ -273,7 +280,9 @@ impl Refusal {
             | Refusal::AlreadyAcknowledged(_)
             | Refusal::DecisionClosed(_)
             | Refusal::NotAdopted(_)
-            | Refusal::AlreadyDone(_) => C::Conflict,
+            | Refusal::AlreadyDone(_)
+            | Refusal::DeadlinePassed
+            | Refusal::NotNow(_) => C::Conflict,
             Refusal::Unreadable(_) => C::Internal,
         }
     }
@@ -376,12 +385,14 @@ pub fn registry() -> &'static [&'static dyn Life] {
     static APPLICATIONS: decision::Applications = decision::Applications;
     static DOCUMENTS: document::Documents = document::Documents;
     static PROGRAMMES: programme::Programmes = programme::Programmes;
-    static REGISTRY: [&dyn Life; 5] = [
+    static CONSULTATIONS: consultation::Consultations = consultation::Consultations;
+    static REGISTRY: [&dyn Life; 6] = [
         &WARNINGS,
         &DECISIONS,
         &APPLICATIONS,
         &DOCUMENTS,
         &PROGRAMMES,
+        &CONSULTATIONS,
     ];
     &REGISTRY
 }

@@ -111,6 +111,8 @@ fn classes(originator: &PartyCode) -> Vec<Class> {
     c.extend(Step::ALL.map(|s| Class::Warning(Some(s))));
     c.push(Class::Decision(None));
     c.extend(DecisionStep::ALL.map(|s| Class::Decision(Some(s))));
+    c.push(Class::Consultation(None));
+    c.extend(ConsultationStep::ALL.map(|s| Class::Consultation(Some(s))));
     let mut froms = vec![None];
     froms.extend(EntryStatus::ALL.map(Some));
     for from in froms {
@@ -162,7 +164,11 @@ fn user_own(w: W, class: &Class) -> Want {
             }
         }
         Class::Warning(Some(Step::Life(_))) => by_supervisor(),
-        Class::Decision(None) => Forbidden,
+        Class::Decision(None) | Class::Consultation(None) => Forbidden,
+        // Every consultation step commits the state (the secretariat's staff here are analysts);
+        // only the secretariat convenes and closes.
+        Class::Consultation(Some(ConsultationStep::Convene | ConsultationStep::Close)) => Forbidden,
+        Class::Consultation(Some(_)) => by_supervisor(),
         // Only member states vote, by a supervisor; the secretariat's staff propose and
         // withdraw (any of them), a member state's supervisor too.
         Class::Decision(Some(DecisionStep::Ballot | DecisionStep::Sign)) => {
@@ -291,8 +297,8 @@ fn every_writer_class_transition_and_originator_against_the_table() {
             }
         }
     }
-    // 7 writers × 2 originators × 3 held × 36 classes × 2 operations.
-    assert_eq!(checked, 7 * 2 * 3 * 36 * 2);
+    // 7 writers × 2 originators × 3 held × 42 classes × 2 operations.
+    assert_eq!(checked, 7 * 2 * 3 * 42 * 2);
 }
 
 #[test]
@@ -399,6 +405,54 @@ fn decisions_by_tier_and_role() {
     ];
     for (party, tier, role, step, allowed) in cases {
         let r = may_decide(&code(party), role, tier, step);
+        assert_eq!(
+            r.is_ok(),
+            allowed,
+            "{party} {tier:?} {role:?} {step:?}: {r:?}"
+        );
+    }
+}
+
+/// Consultation steps by party, tier and role, by hand: every step needs a supervisor; the
+/// secretariat convenes and closes; member states and the secretariat ask; anyone answers and
+/// decides (the workflow checks who was invited and who asked).
+#[test]
+fn consultations_by_tier_and_role() {
+    use ConsultationStep::*;
+    let cases: Vec<(&str, Tier, Role, ConsultationStep, bool)> = vec![
+        ("KZ", Tier::Member, Role::Supervisor, Request, true),
+        ("KZ", Tier::Member, Role::Analyst, Request, false),
+        ("AF", Tier::Observer, Role::Supervisor, Request, false),
+        (
+            "SECRETARIAT",
+            Tier::Secretariat,
+            Role::Supervisor,
+            Request,
+            true,
+        ),
+        (
+            "SECRETARIAT",
+            Tier::Secretariat,
+            Role::Supervisor,
+            Convene,
+            true,
+        ),
+        (
+            "SECRETARIAT",
+            Tier::Secretariat,
+            Role::Analyst,
+            Convene,
+            false,
+        ),
+        ("KZ", Tier::Member, Role::Admin, Convene, false),
+        ("AF", Tier::Observer, Role::Supervisor, Respond, true),
+        ("TR", Tier::DialoguePartner, Role::Analyst, Respond, false),
+        ("KZ", Tier::Member, Role::Supervisor, Decide, true),
+        ("KZ", Tier::Member, Role::Supervisor, Close, false),
+        ("SECRETARIAT", Tier::Secretariat, Role::Admin, Close, true),
+    ];
+    for (party, tier, role, step, allowed) in cases {
+        let r = may_consult(&code(party), role, tier, step);
         assert_eq!(
             r.is_ok(),
             allowed,

@@ -5,6 +5,7 @@
 //! `crates/entente/tests/it`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod consultations;
 mod decisions;
 mod warnings;
 

@@ -21,8 +21,9 @@
 //!   many days); addressed to the requesting state and the secretariat. A state's later response
 //!   replaces its earlier one until the deadline.
 //!
-//! Not yet here: the `Life`/`Workflow` registration (and the write policy's class), the node's
-//! steps, REST API, pages and the demo — the rules below are what they will take.
+//! [`Consultations`] is the workflow (`Life` + `Workflow`, in the registry); the write policy's
+//! class is `Class::Consultation` with `ConsultationStep` (`entente_core::write::may_consult`).
+//! Not yet here: reminders before the deadline, the REST API, pages and the demo.
 
 pub mod objects;
 
@@ -33,9 +34,10 @@ pub use objects::{
     Answer, ConveneInput, Location, OfferLine, RequestInput, CONSULTATION_TYPE, RESPONSE_TYPE,
 };
 
-use crate::{Invalid, Part};
-use entente_core::{Charter, PartyCode, Role, Tier};
-use serde_json::{json, Value};
+use crate::{now_str, Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
+use entente_core::write::{may_consult, Class, ConsultationStep, WorkflowStep};
+use entente_core::{AccessLabel, Charter, PartyCode, Role, Tier};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Where a consultation stands.
@@ -66,6 +68,15 @@ pub enum Verdict {
     Declined,
 }
 
+/// The requesting state's verdict on one offer line, with the line and the state that offered
+/// it copied, so that every party the request is told to derives the same plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    pub verdict: Verdict,
+    pub state: PartyCode,
+    pub offer: OfferLine,
+}
+
 /// One response as held: by which state, when, and what it answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
@@ -80,12 +91,17 @@ pub struct Response {
 pub struct Thread {
     pub id: String,
     pub requester: PartyCode,
-    /// The latest version of the request.
+    /// The latest version of the request (or what the conference says was asked, for a state
+    /// the request itself is not addressed to).
     pub request: RequestInput,
-    pub requested_ns: i64,
-    pub latest_request_ns: i64,
+    /// The states the request was told to besides the secretariat.
+    pub told: Vec<PartyCode>,
+    /// The request's `created`, and its latest version (`None`: the request itself is not
+    /// visible to this principal).
+    pub created: String,
+    pub latest_request_ns: Option<i64>,
     /// The verdicts the requesting state gave, by (response id, line).
-    pub verdicts: BTreeMap<(String, usize), Verdict>,
+    pub verdicts: BTreeMap<(String, usize), Decided>,
     pub conference: Option<objects::Conference>,
     /// Each state's latest response made before the deadline.
     pub responses: BTreeMap<PartyCode, Response>,
@@ -99,10 +115,41 @@ impl Thread {
             .filter(|p| p.object_type() == CONSULTATION_TYPE && p.id() == root)
             .collect();
         requests.sort_by_key(|p| p.version_ns);
-        let first = requests.first()?;
-        let latest = requests.last()?;
-        let request = objects::request_of(&latest.object).ok()?;
-        let verdicts = objects::verdicts_of(&latest.object);
+        let conference_part = parts
+            .iter()
+            .filter(|p| {
+                p.object_type() == CONSULTATION_TYPE
+                    && p.originator.is_secretariat()
+                    && objects::request_ref(&p.object) == Some(root)
+            })
+            .max_by_key(|p| p.version_ns);
+        let (requester, request, told, created, latest_request_ns, verdicts) =
+            match (requests.first(), requests.last()) {
+                (Some(first), Some(latest)) => (
+                    first.originator.clone(),
+                    objects::request_of(&latest.object).ok()?,
+                    objects::told_of(&latest.object),
+                    first
+                        .object
+                        .get("created")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                    Some(latest.version_ns),
+                    objects::verdicts_of(&latest.object),
+                ),
+                _ => {
+                    let (requester, asked) = objects::asked_of(&conference_part?.object)?;
+                    (
+                        requester,
+                        asked,
+                        Vec::new(),
+                        String::new(),
+                        None,
+                        BTreeMap::new(),
+                    )
+                }
+            };
         let conference = parts
             .iter()
             .filter(|p| {
@@ -144,10 +191,11 @@ impl Thread {
         }
         Some(Thread {
             id: root.to_owned(),
-            requester: first.originator.clone(),
+            requester,
             request,
-            requested_ns: first.version_ns,
-            latest_request_ns: latest.version_ns,
+            told,
+            created,
+            latest_request_ns,
             verdicts,
             conference,
             responses,
@@ -181,19 +229,21 @@ impl Thread {
         for r in self.responses.values() {
             if let Answer::Offer { lines } = &r.answer {
                 for (i, l) in lines.iter().enumerate() {
-                    out.push((r, i, l, self.verdicts.get(&(r.id.clone(), i)).copied()));
+                    let v = self.verdicts.get(&(r.id.clone(), i)).map(|d| d.verdict);
+                    out.push((r, i, l, v));
                 }
             }
         }
         out
     }
 
-    /// The assistance plan: the accepted lines, by state.
+    /// The assistance plan: the accepted lines, by state, as the request's verdicts record them
+    /// (the same for every party the request is told to, whichever responses it may see).
     pub fn plan(&self) -> Vec<(&PartyCode, &OfferLine)> {
-        self.offers()
-            .into_iter()
-            .filter(|(_, _, _, v)| *v == Some(Verdict::Accepted))
-            .map(|(r, _, l, _)| (&r.state, l))
+        self.verdicts
+            .values()
+            .filter(|d| d.verdict == Verdict::Accepted)
+            .map(|d| (&d.state, &d.offer))
             .collect()
     }
 }
@@ -394,4 +444,317 @@ pub fn view(t: &Thread) -> Value {
         "offers": offers,
         "plan": t.plan().iter().map(|(s, l)| json!({"state": s.as_str(), "offer": l})).collect::<Vec<_>>(),
     })
+}
+
+/// Consultations: the steps, over the rules above.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Consultations;
+
+/// What a principal asks of a consultation.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Ask for assistance (or open a consultation), telling `told` besides the secretariat.
+    Request {
+        input: RequestInput,
+        told: Vec<String>,
+    },
+    Convene(ConveneInput),
+    Respond(Answer),
+    Decide {
+        response: String,
+        line: usize,
+        accept: bool,
+    },
+    Close(objects::Record),
+}
+
+impl Action {
+    fn step(&self) -> ConsultationStep {
+        match self {
+            Action::Request { .. } => ConsultationStep::Request,
+            Action::Convene(_) => ConsultationStep::Convene,
+            Action::Respond(_) => ConsultationStep::Respond,
+            Action::Decide { .. } => ConsultationStep::Decide,
+            Action::Close(_) => ConsultationStep::Close,
+        }
+    }
+}
+
+impl From<Refused> for Refusal {
+    fn from(r: Refused) -> Refusal {
+        match r {
+            Refused::Invalid(m) => Refusal::Invalid(Invalid(m)),
+            Refused::Role(m) => Refusal::Role(entente_core::WriteRefusal::Forbidden(m.into())),
+            Refused::State(m) => Refusal::NotNow(m.into()),
+            Refused::DeadlinePassed => Refusal::DeadlinePassed,
+            Refused::NotInvited => Refusal::NotFound,
+        }
+    }
+}
+
+impl Life for Consultations {
+    fn name(&self) -> &'static str {
+        "consultation"
+    }
+
+    fn root_type(&self) -> &'static str {
+        CONSULTATION_TYPE
+    }
+
+    fn types(&self) -> &'static [&'static str] {
+        &[CONSULTATION_TYPE, RESPONSE_TYPE]
+    }
+
+    fn claims(&self, object_type: &str, _object: &Map<String, Value>) -> bool {
+        matches!(object_type, CONSULTATION_TYPE | RESPONSE_TYPE)
+    }
+
+    fn root_of(&self, object_type: &str, object: &Map<String, Value>) -> Option<String> {
+        match (object_type, object.get("stage").and_then(Value::as_str)) {
+            (CONSULTATION_TYPE, Some("request")) => {
+                object.get("id").and_then(Value::as_str).map(str::to_owned)
+            }
+            (CONSULTATION_TYPE | RESPONSE_TYPE, _) => {
+                objects::request_ref(object).map(str::to_owned)
+            }
+            _ => None,
+        }
+    }
+
+    fn class(&self, step: Option<WorkflowStep>) -> Class {
+        match step {
+            Some(WorkflowStep::Consultation(s)) => Class::Consultation(Some(s)),
+            _ => Class::Consultation(None),
+        }
+    }
+
+    fn check_entry(
+        &self,
+        object_type: &str,
+        object: &Map<String, Value>,
+        label: &AccessLabel,
+    ) -> Result<(), Invalid> {
+        match (object_type, object.get("stage").and_then(Value::as_str)) {
+            (CONSULTATION_TYPE, Some("request")) => {
+                objects::request_of(object)?;
+            }
+            (CONSULTATION_TYPE, Some("conference")) => {
+                if !label.originator.is_secretariat() {
+                    return Err("a conference is convened by the secretariat".into());
+                }
+                let id = object.get("id").and_then(Value::as_str).unwrap_or("");
+                objects::conference_of(id, object)?;
+                if let Some(r) = object.get("record") {
+                    serde_json::from_value::<objects::Record>(r.clone())
+                        .map_err(|e| Invalid(format!("`record`: {e}")))?
+                        .check()?;
+                }
+            }
+            (CONSULTATION_TYPE, _) => {
+                return Err("a consultation's `stage` is `request` or `conference`".into())
+            }
+            _ => {
+                objects::answer_of(object)?;
+                if objects::request_ref(object).is_none() {
+                    return Err("a response names its request: `request_ref`".into());
+                }
+            }
+        }
+        if label.marking == entente_core::Tlp::Red {
+            return Err("a consultation is addressed to states: not TLP:RED".into());
+        }
+        Ok(())
+    }
+}
+
+impl Workflow for Consultations {
+    type Thread = Thread;
+    type Action = Action;
+
+    fn thread(&self, root: &str, parts: Vec<Part>) -> Option<Thread> {
+        Thread::of(root, parts)
+    }
+
+    fn admit(&self, ctx: &Context, action: &Action) -> Result<(), Refusal> {
+        match action {
+            Action::Request { input, .. } => input.check()?,
+            Action::Respond(a) => a.check()?,
+            Action::Close(r) => r.check()?,
+            _ => {}
+        }
+        let tier = ctx.charter.tier_of(&ctx.actor.party).ok_or_else(|| {
+            Refusal::Role(entente_core::WriteRefusal::Forbidden(
+                "a suspended state takes no part in consultations".into(),
+            ))
+        })?;
+        may_consult(&ctx.actor.party, ctx.actor.role, tier, action.step()).map_err(Refusal::Role)
+    }
+
+    fn plan(
+        &self,
+        ctx: &Context,
+        thread: Option<(&str, &Thread)>,
+        action: Action,
+        ids: &mut dyn Ids,
+    ) -> Result<Plan, Refusal> {
+        let now = now_str(ctx.now_ns);
+        let here = ctx.here;
+        let role = ctx.actor.role;
+        let one = |root: &str, object: Value, step: ConsultationStep, audit, based_on| Plan {
+            root: root.to_owned(),
+            writes: vec![Write {
+                object,
+                step: step.into(),
+                audit,
+                based_on,
+            }],
+        };
+        match (action, thread) {
+            (Action::Request { input, told }, None) => {
+                may_request(ctx.charter, here, role)?;
+                let mut also = Vec::new();
+                for s in told {
+                    let c = PartyCode::parse(&s).map_err(|e| Invalid(format!("`told`: {e}")))?;
+                    if ctx.charter.party(&c).is_none() {
+                        return Err(Invalid(format!("`told`: {c} is not a party")).into());
+                    }
+                    also.push(c);
+                }
+                let id = ids.id(CONSULTATION_TYPE);
+                let o =
+                    objects::request_object(&id, &input, here, &also, &BTreeMap::new(), &now, &now);
+                Ok(one(
+                    &id,
+                    o,
+                    ConsultationStep::Request,
+                    "consultation.request",
+                    Basis::Nothing,
+                ))
+            }
+            (Action::Request { .. }, Some(_)) | (_, None) => Err(Refusal::NotFound),
+            (Action::Convene(input), Some((root, t))) => {
+                let invited = may_convene(ctx.charter, t, here, role, &input, ctx.now_ns)?;
+                let id = ids.id(CONSULTATION_TYPE);
+                let o = objects::conference_object(
+                    &id,
+                    here,
+                    root,
+                    &t.request,
+                    &t.requester,
+                    &invited,
+                    &input,
+                    None,
+                    &now,
+                    &now,
+                );
+                Ok(one(
+                    root,
+                    o,
+                    ConsultationStep::Convene,
+                    "consultation.convene",
+                    Basis::Nothing,
+                ))
+            }
+            (Action::Respond(answer), Some((root, t))) => {
+                may_respond(t, here, role, &answer, ctx.now_ns)?;
+                // A state's later answer is a new version of its first.
+                let (id, based_on) = match t.responses.get(here) {
+                    Some(r) => (r.id.clone(), Basis::Latest(r.at_ns)),
+                    None => (ids.id(RESPONSE_TYPE), Basis::Nothing),
+                };
+                let o = objects::response_object(&id, root, here, &t.requester, &answer, &now);
+                Ok(one(
+                    root,
+                    o,
+                    ConsultationStep::Respond,
+                    "consultation.respond",
+                    based_on,
+                ))
+            }
+            (
+                Action::Decide {
+                    response,
+                    line,
+                    accept,
+                },
+                Some((root, t)),
+            ) => {
+                may_decide(t, here, role, &response, line)?;
+                let Some(latest) = t.latest_request_ns else {
+                    return Err(Refusal::NotFound);
+                };
+                let Some((r, _, offer, _)) = t
+                    .offers()
+                    .into_iter()
+                    .find(|(r, i, _, _)| r.id == response && *i == line)
+                else {
+                    return Err(Refusal::NotFound);
+                };
+                let decided = Decided {
+                    verdict: if accept {
+                        Verdict::Accepted
+                    } else {
+                        Verdict::Declined
+                    },
+                    state: r.state.clone(),
+                    offer: offer.clone(),
+                };
+                let mut verdicts = t.verdicts.clone();
+                verdicts.insert((response, line), decided);
+                // The verdicts are every invited state's to see: the request is told to them.
+                let mut told = t.told.clone();
+                for s in t.conference.iter().flat_map(|c| c.invited.iter()) {
+                    if !told.contains(s) {
+                        told.push(s.clone());
+                    }
+                }
+                let o = objects::request_object(
+                    root, &t.request, here, &told, &verdicts, &t.created, &now,
+                );
+                Ok(one(
+                    root,
+                    o,
+                    ConsultationStep::Decide,
+                    "consultation.decide",
+                    Basis::Latest(latest),
+                ))
+            }
+            (Action::Close(record), Some((root, t))) => {
+                may_close(t, here, role)?;
+                let Some(c) = &t.conference else {
+                    return Err(Refusal::NotFound);
+                };
+                let input = ConveneInput {
+                    also_invited: Vec::new(),
+                    place: c.place.clone(),
+                    video_link: c.video_link.clone(),
+                    meets_at: entente_stix::Timestamp::from_nanos(c.meets_ns).to_stix_string(),
+                    answer_by: entente_stix::Timestamp::from_nanos(c.answer_by_ns).to_stix_string(),
+                };
+                let o = objects::conference_object(
+                    &c.id,
+                    here,
+                    root,
+                    &t.request,
+                    &t.requester,
+                    &c.invited,
+                    &input,
+                    Some(&record),
+                    &c.created,
+                    &now,
+                );
+                Ok(one(
+                    root,
+                    o,
+                    ConsultationStep::Close,
+                    "consultation.close",
+                    Basis::Latest(c.version_ns),
+                ))
+            }
+        }
+    }
+
+    fn due(&self, _: &Context, _: &str, _: &Thread, _: &mut dyn Ids) -> Vec<Write> {
+        Vec::new()
+    }
 }

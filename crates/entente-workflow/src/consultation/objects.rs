@@ -1,7 +1,7 @@
 //! The objects of a consultation's life, written and read back (see the module doc of
 //! [`super`]). Pure: the caller gives the ids and the time.
 
-use super::Verdict;
+use super::{Decided, Verdict};
 use crate::{extensions, Invalid};
 use entente_core::text::is_blank;
 use entente_core::{PartyCode, Tlp};
@@ -262,6 +262,9 @@ impl Record {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conference {
     pub id: String,
+    /// Its `created`, and the version held (`modified`, nanoseconds).
+    pub created: String,
+    pub version_ns: i64,
     pub invited: Vec<PartyCode>,
     pub place: Option<String>,
     pub video_link: Option<String>,
@@ -317,7 +320,7 @@ pub fn request_object(
     input: &RequestInput,
     requester: &PartyCode,
     also: &[PartyCode],
-    verdicts: &BTreeMap<(String, usize), Verdict>,
+    verdicts: &BTreeMap<(String, usize), Decided>,
     created: &str,
     now: &str,
 ) -> Value {
@@ -328,9 +331,10 @@ pub fn request_object(
         "stage": "request",
         "title": input.title, "situation": input.situation, "location": input.location,
         "help": input.help, "urgency": input.urgency,
-        "verdicts": verdicts.iter().map(|((r, l), v)| json!({
-            "response_ref": r, "line": l,
-            "verdict": match v { Verdict::Accepted => "accepted", Verdict::Declined => "declined" },
+        "told": also.iter().map(PartyCode::as_str).collect::<Vec<_>>(),
+        "verdicts": verdicts.iter().map(|((r, l), d)| json!({
+            "response_ref": r, "line": l, "state": d.state.as_str(), "offer": d.offer,
+            "verdict": match d.verdict { Verdict::Accepted => "accepted", Verdict::Declined => "declined" },
         })).collect::<Vec<_>>(),
     });
     let s = secretariat();
@@ -340,12 +344,15 @@ pub fn request_object(
     with_label(o, CONSULTATION_TYPE, Tlp::Amber, &states)
 }
 
-/// The conference object (or its closing version, with `record`), by the secretariat `by`.
+/// The conference object (or its closing version, with `record`), by the secretariat `by`. It
+/// carries what was asked (`asked`), so every invited state sees it even when the request itself
+/// is addressed more narrowly.
 #[allow(clippy::too_many_arguments)]
 pub fn conference_object(
     id: &str,
     by: &PartyCode,
     request: &str,
+    asked: &RequestInput,
     requester: &PartyCode,
     invited: &[PartyCode],
     input: &ConveneInput,
@@ -358,6 +365,7 @@ pub fn conference_object(
         "created": created, "modified": now,
         "created_by_ref": party_identity_id(by),
         "stage": "conference", "request_ref": request,
+        "requester": requester.as_str(), "asked": asked,
         "invited": invited.iter().map(PartyCode::as_str).collect::<Vec<_>>(),
         "meets_at": input.meets_at, "answer_by": input.answer_by,
     });
@@ -416,8 +424,28 @@ pub fn request_of(o: &Map<String, Value>) -> Result<RequestInput, Invalid> {
     Ok(r)
 }
 
+/// The states a version of the request was told to besides the secretariat.
+pub fn told_of(o: &Map<String, Value>) -> Vec<PartyCode> {
+    o.get("told")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().and_then(|s| PartyCode::parse(s).ok()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a conference says was asked, and by whom.
+pub fn asked_of(o: &Map<String, Value>) -> Option<(PartyCode, RequestInput)> {
+    let requester = PartyCode::parse(o.get("requester")?.as_str()?).ok()?;
+    let asked: RequestInput = serde_json::from_value(o.get("asked")?.clone()).ok()?;
+    asked.check().ok()?;
+    Some((requester, asked))
+}
+
 /// The verdicts a version of the request carries.
-pub fn verdicts_of(o: &Map<String, Value>) -> BTreeMap<(String, usize), Verdict> {
+pub fn verdicts_of(o: &Map<String, Value>) -> BTreeMap<(String, usize), Decided> {
     o.get("verdicts")
         .and_then(Value::as_array)
         .map(|a| {
@@ -430,7 +458,16 @@ pub fn verdicts_of(o: &Map<String, Value>) -> BTreeMap<(String, usize), Verdict>
                         "declined" => Verdict::Declined,
                         _ => return None,
                     };
-                    Some(((r, l), verdict))
+                    let state = PartyCode::parse(v.get("state")?.as_str()?).ok()?;
+                    let offer: OfferLine = serde_json::from_value(v.get("offer")?.clone()).ok()?;
+                    Some((
+                        (r, l),
+                        Decided {
+                            verdict,
+                            state,
+                            offer,
+                        },
+                    ))
                 })
                 .collect()
         })
@@ -478,6 +515,16 @@ pub fn conference_of(id: &str, o: &Map<String, Value>) -> Result<Conference, Inv
         .map_err(|e| bad(format!("`record`: {e}")))?;
     Ok(Conference {
         id: id.to_owned(),
+        created: o
+            .get("created")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
+        version_ns: o
+            .get("modified")
+            .and_then(Value::as_str)
+            .and_then(|m| Timestamp::parse(m).ok())
+            .map_or(0, Timestamp::nanos),
         invited,
         place: input.place,
         video_link: input.video_link,

@@ -124,14 +124,22 @@ fn world(charter: &Charter) -> Vec<Part> {
             "x-entente-response--00000000-0000-4000-8000-000000000011".to_owned(),
             0,
         ),
-        Verdict::Accepted,
+        Decided {
+            verdict: Verdict::Accepted,
+            state: code("CN"),
+            offer: line("experts", "Grid repair engineers"),
+        },
     );
     verdicts.insert(
         (
             "x-entente-response--00000000-0000-4000-8000-000000000012".to_owned(),
             0,
         ),
-        Verdict::Declined,
+        Decided {
+            verdict: Verdict::Declined,
+            state: code("RU"),
+            offer: line("forces", "Special forces unit"),
+        },
     );
     vec![
         part(
@@ -152,6 +160,7 @@ fn world(charter: &Charter) -> Vec<Part> {
                 CONF,
                 &hub,
                 ROOT,
+                &request(),
                 &kz,
                 &invited,
                 &convene(),
@@ -410,6 +419,7 @@ fn the_conference_closes_with_its_record_and_an_uninvited_observer_sees_none_of_
             CONF,
             &code("SECRETARIAT"),
             ROOT,
+            &request(),
             &code("KZ"),
             &invited,
             &convene(),
