@@ -2,7 +2,9 @@
 //! once, of each new warning version, review, acknowledgement, hit and follow-up it may see, and
 //! of each decision proposed or withdrawn, ballot cast, application made, document drafted,
 //! signed or ratified, and programme drafted or entry recorded (`decision`, `ballot`,
-//! `application`, `document`, `document-act`, `programme`, `programme-entry`:
+//! `application`, `document`, `document-act`, `programme`, `programme-entry`; and of each
+//! request for assistance, invitation (a conference convened), response and closed conference
+//! (`consultation`, `invitation`, `response`, `conference-closed`):
 //! `{"decision": id, "by": party, "at": ..., ...}`).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
@@ -53,7 +55,8 @@ async fn read_loop(
     let Some(mut stored) = node.upgrade().map(|n| n.signals.watch_stored()) else {
         return;
     };
-    let lives: [&dyn entente_workflow::Life; 5] = [
+    let lives: [&dyn entente_workflow::Life; 6] = [
+        &entente_workflow::consultation::Consultations,
         &entente_workflow::Warnings::new(Vec::new()),
         &entente_workflow::decision::Decisions,
         &entente_workflow::decision::Applications,
@@ -170,6 +173,27 @@ fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEve
         APPLICATION_TYPE => (
             "application",
             json!({"application": row.id, "by": by, "at": at, "state": o.get("state"), "tier": o.get("tier")}),
+        ),
+        entente_workflow::consultation::CONSULTATION_TYPE => {
+            let stage = o.get("stage").and_then(Value::as_str).unwrap_or("");
+            let root = if stage == "request" {
+                Value::String(row.id.clone())
+            } else {
+                o.get("request_ref").cloned().unwrap_or(Value::Null)
+            };
+            let kind = match (stage, o.contains_key("record")) {
+                ("request", _) => "consultation",
+                (_, true) => "conference-closed",
+                _ => "invitation",
+            };
+            (
+                kind,
+                json!({"consultation": root, "object": row.id, "by": by, "at": at}),
+            )
+        }
+        entente_workflow::consultation::RESPONSE_TYPE => (
+            "response",
+            json!({"consultation": o.get("request_ref"), "object": row.id, "by": by, "at": at, "answer": o.get("answer")}),
         ),
         entente_workflow::document::DOCUMENT_TYPE => (
             "document",

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod body;
 pub mod conn;
+pub mod consultations;
 pub mod decisions;
 pub mod error;
 pub mod events;
@@ -55,6 +56,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(federation_api::routes())
         .merge(warnings::routes())
         .merge(decisions::routes())
+        .merge(consultations::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .merge(web_ui(node.clone()))
