@@ -38,6 +38,8 @@ const PAGES = [
   ["register", "register"],
   ["screen", "screen?name=%D0%A1%D0%B5%D0%B9%D1%82%D0%BA%D0%B0%D0%BB%D0%B8"],
   ["federation", "federation"],
+  ["consultations", "consultations"],
+  ["consultation-new", "consultations/new"],
   ["decisions", "decisions"],
   ["decision-new", "decisions/new"],
   ["charter", "charter"],

@@ -151,6 +151,12 @@ impl Count for &usize {
     }
 }
 
+impl Count for &u32 {
+    fn count(&self) -> usize {
+        usize::try_from(**self).unwrap_or(0)
+    }
+}
+
 impl Count for i64 {
     fn count(&self) -> usize {
         usize::try_from(*self).unwrap_or(0)

@@ -74,6 +74,16 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
                 pages::register::MAX_FILE + 64 * 1024,
             )),
         )
+        .route("/consultations", get(pages::consultations::list))
+        .route(
+            "/consultations/new",
+            get(pages::consultations::new_form).post(pages::consultations::create),
+        )
+        .route("/consultations/{id}", get(pages::consultations::one))
+        .route(
+            "/consultations/{id}/{step}",
+            post(pages::consultations::step),
+        )
         .route("/decisions", get(pages::decisions::list))
         .route(
             "/decisions/new",

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assets;
 pub mod audit;
+pub mod consultations;
 pub mod dashboard;
 pub mod decisions;
 pub mod extract;
@@ -91,6 +92,7 @@ impl Chrome {
             ("/", "nav-dashboard"),
             ("/intel", "nav-intel"),
             ("/warnings", "nav-warnings"),
+            ("/consultations", "nav-consultations"),
             ("/decisions", "nav-decisions"),
             ("/charter", "nav-charter"),
             ("/programmes", "nav-programmes"),
@@ -196,9 +198,11 @@ fn status_of_key(key: &str) -> StatusCode {
         | "error-not_a_member"
         | "error-not_the_proposer"
         | "error-not_yours" => StatusCode::FORBIDDEN,
-        "error-decision_closed" | "error-not_adopted" | "error-already_done" => {
-            StatusCode::CONFLICT
-        }
+        "error-decision_closed"
+        | "error-not_adopted"
+        | "error-already_done"
+        | "error-deadline_passed"
+        | "error-step_not_allowed" => StatusCode::CONFLICT,
         "error-too_many_requests" => StatusCode::TOO_MANY_REQUESTS,
         "error-form-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
         k if k.starts_with("error-step") || k.starts_with("error-conflict") => StatusCode::CONFLICT,

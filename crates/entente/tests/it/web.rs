@@ -104,12 +104,14 @@ impl Browser {
     }
 }
 
-const PAGES: [&str; 15] = [
+const PAGES: [&str; 17] = [
     "/",
     "/intel",
     "/intel/new",
     "/warnings",
     "/warnings/new",
+    "/consultations",
+    "/consultations/new",
     "/decisions",
     "/decisions/new",
     "/charter",
@@ -794,4 +796,53 @@ async fn documents_and_a_facility_are_drafted_adopted_signed_and_recorded_throug
         page.contains("7400000000.00 / 10000000000.00 USD"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn a_request_for_assistance_is_made_through_its_form() {
+    let cn = signer("CN");
+    let node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
+    let supervisor = node.add_user("sup1", "supervisor");
+    let mut b = Browser::new(&node);
+    assert_eq!(b.sign_in("sup1", &supervisor.password).await, 303);
+    let (_, _, page) = b.get("/consultations/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "Attack on the <Karaganda> grid"),
+        ("situation", "Two substations sabotaged."),
+        ("place", "Karaganda"),
+        ("country", "kz"),
+        ("help", "experts"),
+        ("help", "equipment"),
+        ("urgency", "immediate"),
+    ];
+    let (status, headers, page) = b.post("/consultations/new", &form).await;
+    assert_eq!(status, 303, "{page}");
+    let at = location(&headers);
+    let (_, _, page) = b.get(&at, "ru").await;
+    assert!(
+        page.contains("Attack on the &#60;Karaganda&#62; grid"),
+        "{page}"
+    );
+    assert!(page.contains("запрошена"), "{page}");
+    assert!(page.contains("эксперты, оборудование"), "{page}");
+    // No help asked for is refused with the reason.
+    let (_, _, page) = b.get("/consultations/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let bare = [
+        ("csrf", csrf.as_str()),
+        ("title", "t"),
+        ("situation", "s"),
+        ("place", "p"),
+        ("urgency", "urgent"),
+    ];
+    let (status, _, page) = b.post("/consultations/new", &bare).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("`help` names at least one kind of help"),
+        "{page}"
+    );
+    let (_, _, page) = b.get("/consultations", "zh").await;
+    assert!(page.contains("已请求"), "{page}");
 }
