@@ -329,6 +329,74 @@ test("governance across two nodes: a ballot cast on KZ counted on CN; the charte
   await cnCtx.close();
 });
 
+test("a consultation across three nodes: KZ asks, the secretariat convenes, CN offers, KZ accepts; MN sees nothing", async () => {
+  const { KZ: kz, SECRETARIAT: hub, CN: cn, MN: mn } = demo.nodes;
+  const kzSup = addUser(kz, "supervisor4", "supervisor");
+  const hubSup = addUser(hub, "supervisor4", "supervisor");
+  const cnSup = addUser(cn, "supervisor4", "supervisor");
+  const open = async (node, user, lang = "en") => {
+    const ctx = await context(browser, lang);
+    const page = await ctx.newPage();
+    await signIn(page, node, user);
+    return { ctx, page };
+  };
+  const k = await open(kz, kzSup);
+  const errors = watchErrors(k.page);
+  await k.page.goto(`${kz.url}consultations/new`);
+  await k.page.fill("#title", "Sabotage of the Karaganda power grid");
+  await k.page.fill("#situation", "Two substations sabotaged; three districts without power.");
+  await k.page.fill("#place", "Karaganda");
+  await k.page.check('input[name="help"][value="experts"]');
+  await k.page.check('input[name="help"][value="equipment"]');
+  await Promise.all([k.page.waitForURL(/\/consultations\/x-entente-consultation--/), k.page.click("form.card button[type=submit]")]);
+  const path = new URL(k.page.url()).pathname;
+  await accessible(k.page, "consultation requested");
+
+  // The secretary-general convenes on the hub once the request has arrived.
+  const h = await open(hub, hubSup, "ru");
+  await until(async () => (await h.page.goto(`${hub.url}${path.slice(1)}`)).status() === 200 &&
+    (await h.page.locator(`form[action="${path}/convene"]`).count()) === 1, "the request on the hub");
+  const later = (hours) => new Date(Date.now() + hours * 3600000).toISOString().slice(0, 16);
+  await h.page.fill("#video_link", "https://conference.example/rats");
+  await h.page.fill("#answer_by", later(2));
+  await h.page.fill("#meets_at", later(3));
+  await Promise.all([h.page.waitForURL(`${hub.url}${path.slice(1)}`), h.page.click(`form[action="${path}/convene"] button`)]);
+  await accessible(h.page, "consultation convened (ru)");
+
+  // CN's supervisor offers engineers.
+  const c = await open(cn, cnSup, "zh");
+  await until(async () => (await c.page.goto(`${cn.url}${path.slice(1)}`)).status() === 200 &&
+    (await c.page.locator(`form[action="${path}/answer"]`).count()) === 1, "the invitation on CN");
+  await c.page.selectOption("#answer", "offer");
+  await c.page.selectOption("#kind", "experts");
+  await c.page.fill("#description", "Grid repair engineers");
+  await c.page.fill("#quantity", "2");
+  await c.page.fill("#unit", "teams");
+  await c.page.fill("#available_from", new Date(Date.now() + 86400000).toISOString().slice(0, 10));
+  await c.page.fill("#duration_days", "14");
+  await Promise.all([c.page.waitForURL(`${cn.url}${path.slice(1)}`), c.page.click(`form[action="${path}/answer"] button`)]);
+  await accessible(c.page, "consultation answered (zh)");
+
+  // KZ accepts the offer; the plan shows it, on KZ and then on CN.
+  await until(async () => {
+    await k.page.goto(`${kz.url}${path.slice(1)}`);
+    return (await k.page.locator(`form[action="${path}/verdict"]`).count()) === 1;
+  }, "CN's offer on KZ");
+  await Promise.all([k.page.waitForURL(`${kz.url}${path.slice(1)}`), k.page.click(`form[action="${path}/verdict"] button[value="accept"]`)]);
+  assert.match(await k.page.innerText("#plan"), /CN: Grid repair engineers/);
+  await until(async () => {
+    await c.page.goto(`${cn.url}${path.slice(1)}`);
+    return (await c.page.locator("#plan").count()) === 1 && (await c.page.innerText("#plan")).includes("Grid repair engineers");
+  }, "the plan on CN");
+  await k.page.screenshot({ path: join(shots, "en-consultation.png"), fullPage: true });
+
+  // MN, an observer not invited, finds nothing there.
+  const m = await open(mn, mn.analyst);
+  assert.equal((await m.page.goto(`${mn.url}${path.slice(1)}`)).status(), 404);
+  assert.deepEqual(errors, [], "console errors");
+  for (const x of [k, h, c, m]) await x.ctx.close();
+});
+
 async function until(check, what, seconds = 30) {
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
