@@ -363,8 +363,12 @@ test("a consultation across three nodes: KZ asks, the secretariat convenes, CN o
   await Promise.all([h.page.waitForURL(`${hub.url}${path.slice(1)}`), h.page.click(`form[action="${path}/convene"] button`)]);
   await accessible(h.page, "consultation convened (ru)");
 
-  // CN's supervisor offers engineers.
+  // CN's supervisor finds the invitation on the dashboard, and offers engineers.
   const c = await open(cn, cnSup, "zh");
+  await until(async () => {
+    await c.page.goto(`${cn.url}`);
+    return (await c.page.locator(`#invitations a[href="${path}"]`).count()) === 1;
+  }, "the invitation on CN's dashboard");
   await until(async () => (await c.page.goto(`${cn.url}${path.slice(1)}`)).status() === 200 &&
     (await c.page.locator(`form[action="${path}/answer"]`).count()) === 1, "the invitation on CN");
   await c.page.selectOption("#answer", "offer");

@@ -578,3 +578,4 @@ days = { $count ->
    *[other] { $n } days
 }
 error-deadline_passed = The deadline to answer has passed.
+dash-invitations = Invitations awaiting your state's answer

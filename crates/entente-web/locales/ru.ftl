@@ -604,3 +604,4 @@ days = { $count ->
    *[other] { $n } дня
 }
 error-deadline_passed = Срок ответа истёк.
+dash-invitations = Приглашения, ждущие ответа вашего государства

@@ -543,3 +543,4 @@ answer-submit = 签署并发送
 close-conference = 记录结果并结束
 days = { $n } 天
 error-deadline_passed = 答复期限已过。
+dash-invitations = 待本国答复的邀请

@@ -47,6 +47,25 @@ fn row(t: &Thread) -> Row {
     }
 }
 
+/// The consultations whose invitation this node's state has not answered yet, before the
+/// deadline: what the dashboard shows.
+pub async fn awaiting_us(web: &Web, s: &Signed) -> Result<Vec<Row>, entente_node::NodeError> {
+    let node = &web.node;
+    let now = node.now_us().saturating_mul(1000);
+    let threads = workflow::threads(node, &s.principal, &Consultations, None).await?;
+    Ok(threads
+        .values()
+        .filter(|t| t.status() == Status::Convened)
+        .filter(|t| {
+            t.conference
+                .as_ref()
+                .is_some_and(|c| now <= c.answer_by_ns && c.invited.contains(&node.party))
+                && !t.responses.contains_key(&node.party)
+        })
+        .map(row)
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "consultations.html")]
 struct ListPage {

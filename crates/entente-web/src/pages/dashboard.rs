@@ -29,6 +29,8 @@ struct Page {
     /// week began (for the link to them).
     new_objects: usize,
     week_start: String,
+    /// Consultations whose invitation this node's state has not answered, before the deadline.
+    invitations: Vec<super::consultations::Row>,
 }
 
 /// The most new objects the dashboard counts (a bounded read; past it, it says "at least").
@@ -72,6 +74,10 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed) -> Response {
     let week_start = chrono::DateTime::from_timestamp_micros(now - 7 * DAY_US)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
+    let invitations = match super::consultations::awaiting_us(&web, &s).await {
+        Ok(i) => i,
+        Err(e) => return super::failure(&web, s.lang, e),
+    };
     let c = Chrome::new(&web, &s, "/", "title-dashboard");
     let chart = weekly_chart(&c, &all, now);
     let mut page = Page {
@@ -86,6 +92,7 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed) -> Response {
         chart,
         new_objects,
         week_start,
+        invitations,
     };
     for (row, _) in all {
         let has = |s: &str| row.steps.contains(&s);
