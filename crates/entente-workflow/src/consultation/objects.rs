@@ -243,6 +243,12 @@ pub struct Record {
 impl Record {
     pub fn check(&self) -> Result<(), Invalid> {
         text("minutes", &self.minutes, true)?;
+        if self.participants.is_empty()
+            || self.participants.len() > MAX_LINES
+            || self.participants.iter().any(|p| is_blank(p))
+        {
+            return Err(bad("`participants` names who took part (1 to 100)"));
+        }
         text("statement", &self.statement, false)?;
         match (self.outcome.as_str(), &self.decision_ref) {
             ("decision", Some(d)) if d.starts_with("x-entente-decision--") => Ok(()),
@@ -324,19 +330,24 @@ pub fn request_object(
     created: &str,
     now: &str,
 ) -> Value {
-    let o = json!({
+    let mut o = json!({
         "type": CONSULTATION_TYPE, "spec_version": "2.1", "id": id,
         "created": created, "modified": now,
         "created_by_ref": party_identity_id(requester),
         "stage": "request",
         "title": input.title, "situation": input.situation, "location": input.location,
         "help": input.help, "urgency": input.urgency,
-        "told": also.iter().map(PartyCode::as_str).collect::<Vec<_>>(),
-        "verdicts": verdicts.iter().map(|((r, l), d)| json!({
+    });
+    // STIX allows no empty list: `told` and `verdicts` only when they hold something.
+    if !also.is_empty() {
+        o["told"] = json!(also.iter().map(PartyCode::as_str).collect::<Vec<_>>());
+    }
+    if !verdicts.is_empty() {
+        o["verdicts"] = json!(verdicts.iter().map(|((r, l), d)| json!({
             "response_ref": r, "line": l, "state": d.state.as_str(), "offer": d.offer,
             "verdict": match d.verdict { Verdict::Accepted => "accepted", Verdict::Declined => "declined" },
-        })).collect::<Vec<_>>(),
-    });
+        })).collect::<Vec<_>>());
+    }
     let s = secretariat();
     let mut states: Vec<&PartyCode> = vec![requester];
     states.extend(s.iter());

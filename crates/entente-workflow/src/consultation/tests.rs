@@ -469,3 +469,28 @@ fn the_conference_closes_with_its_record_and_an_uninvited_observer_sees_none_of_
         .filter(|p| p.object_type() == RESPONSE_TYPE)
         .all(|p| p.originator == code("CN")));
 }
+
+#[test]
+fn a_request_holds_no_empty_list_which_stix_forbids() {
+    let o = objects::request_object(
+        ROOT,
+        &request(),
+        &code("KZ"),
+        &[],
+        &BTreeMap::new(),
+        &ts(T0),
+        &ts(T0),
+    );
+    assert!(
+        o.get("told").is_none() && o.get("verdicts").is_none(),
+        "{o}"
+    );
+    let empty = Record {
+        minutes: "m".into(),
+        statement: String::new(),
+        outcome: "statement".into(),
+        decision_ref: None,
+        participants: vec![],
+    };
+    assert!(empty.check().is_err(), "a record names its participants");
+}
