@@ -218,6 +218,21 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
     let max = bars.iter().map(|b| b.1).fold(1.0, f64::max);
     let row = 22.0;
     let h = row * bars.len().max(1) as f64 + 10.0;
+    // The label column is as wide as the longest label (about 7 px a character at 12 px; wide
+    // characters count double), so no label runs under its bar.
+    let width_of = |s: &str| -> f64 {
+        s.chars()
+            .map(|c| if (c as u32) >= 0x2E80 { 2.0 } else { 1.0 })
+            .sum::<f64>()
+            * 7.0
+    };
+    let label_w = bars
+        .iter()
+        .map(|(l, _)| width_of(l))
+        .fold(60.0, f64::max)
+        .min(240.0)
+        + 6.0;
+    let bar_w = 600.0 - label_w - 100.0;
     let mut out = format!(
         r#"<svg class="chart" role="img" viewBox="0 0 600 {h}" aria-label="{}"><title>{}</title>"#,
         esc(title),
@@ -225,9 +240,9 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
     );
     for (i, (label, v)) in bars.iter().enumerate() {
         let y = 5.0 + i as f64 * row;
-        let bw = v / max * 440.0;
+        let bw = v / max * bar_w;
         out.push_str(&format!(
-            r#"<text x="0" y="{:.1}" font-size="12">{}</text><rect class="s0" x="60" y="{:.1}" width="{:.1}" height="14"><title>{}: {} {}</title></rect><text x="{:.1}" y="{:.1}" font-size="11">{} {}</text>"#,
+            r#"<text x="0" y="{:.1}" font-size="12">{}</text><rect class="s0" x="{label_w:.1}" y="{:.1}" width="{:.1}" height="14"><title>{}: {} {}</title></rect><text x="{:.1}" y="{:.1}" font-size="11">{} {}</text>"#,
             y + 12.0,
             esc(label),
             y,
@@ -235,7 +250,7 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
             esc(label),
             v,
             esc(unit),
-            66.0 + bw,
+            label_w + 6.0 + bw,
             y + 12.0,
             v,
             esc(unit)
@@ -243,4 +258,34 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar_chart;
+
+    /// The x of every bar in a chart.
+    fn bar_xs(svg: &str) -> Vec<f64> {
+        svg.split("<rect class=\"s0\" x=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn bars_start_after_the_longest_label() {
+        let short = bar_chart("t", &[("KZ".into(), 1.0)], "s");
+        assert_eq!(bar_xs(&short), [66.0]);
+        let long = bar_chart(
+            "t",
+            &[("not yet answered".into(), 4.0), ("a".into(), 1.0)],
+            "states",
+        );
+        assert!(bar_xs(&long).iter().all(|x| *x >= 16.0 * 7.0), "{long}");
+        let chinese = bar_chart("t", &[("尚未答复".into(), 4.0)], "国");
+        assert!(
+            bar_xs(&chinese).iter().all(|x| *x >= 8.0 * 7.0),
+            "{chinese}"
+        );
+    }
 }
