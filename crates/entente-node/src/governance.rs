@@ -342,7 +342,19 @@ pub async fn decisions(
 ) -> Result<Vec<serde_json::Value>, NodeError> {
     filter.check()?;
     let current = refresh(node, false).await?;
-    let disregarded = &current.effective.disregarded;
+    // The summaries serialized when the outcomes were derived, read back.
+    Ok(kept(&current, principal, filter)
+        .into_iter()
+        .filter_map(|h| serde_json::from_str(&h.summary).ok())
+        .collect())
+}
+
+/// The decisions held that the principal may see and the filter keeps, newest first.
+fn kept<'a>(
+    current: &'a Current,
+    principal: &Principal,
+    filter: &Filter,
+) -> Vec<&'a crate::effective::Held> {
     let mut kept: Vec<&crate::effective::Held> = current
         .decisions
         .values()
@@ -351,15 +363,7 @@ pub async fn decisions(
     kept.sort_by(|a, b| {
         (b.thread.terms.opened, &b.thread.id).cmp(&(a.thread.terms.opened, &a.thread.id))
     });
-    Ok(kept
-        .into_iter()
-        .map(|h| {
-            with_standing(
-                entente_workflow::decision::summary(&h.thread, &h.outcome),
-                disregarded,
-            )
-        })
-        .collect())
+    kept
 }
 
 /// [`decisions`] as the body the API answers (`{"decisions": [...]}`), joined from the summaries
@@ -371,14 +375,7 @@ pub async fn decisions_body(
 ) -> Result<(String, Vec<String>), NodeError> {
     filter.check()?;
     let current = refresh(node, false).await?;
-    let mut kept: Vec<&crate::effective::Held> = current
-        .decisions
-        .values()
-        .filter(|h| entente_core::may_see(&principal.viewer, &h.thread.label) && filter.keeps(h))
-        .collect();
-    kept.sort_by(|a, b| {
-        (b.thread.terms.opened, &b.thread.id).cmp(&(a.thread.terms.opened, &a.thread.id))
-    });
+    let kept = kept(&current, principal, filter);
     let mut body =
         String::with_capacity(kept.iter().map(|h| h.summary.len() + 1).sum::<usize>() + 16);
     body.push_str("{\"decisions\":[");

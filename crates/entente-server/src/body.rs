@@ -105,6 +105,20 @@ pub fn json_response(status: axum::http::StatusCode, body: &Value) -> axum::resp
         .into_response()
 }
 
+/// Reads the JSON body of a workflow step (see [`typed`]); an absent body reads as `{}`.
+pub async fn step_body<T: serde::de::DeserializeOwned>(
+    node: &Node,
+    body: axum::body::Body,
+) -> Result<T, crate::error::ApiError> {
+    typed(
+        node,
+        &axum::http::HeaderMap::new(),
+        body,
+        Some(serde_json::json!({})),
+    )
+    .await
+}
+
 /// Reads a JSON body of type `T` (see [`typed`]).
 pub async fn json_body<T: serde::de::DeserializeOwned>(
     node: &Node,

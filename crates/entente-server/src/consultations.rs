@@ -44,10 +44,6 @@ pub fn routes() -> Router<Arc<Node>> {
         .route("/api/v1/consultations/{id}/close", post(close))
 }
 
-async fn body_of<T: serde::de::DeserializeOwned>(node: &Node, body: Body) -> Result<T, ApiError> {
-    crate::body::typed(node, &axum::http::HeaderMap::new(), body, Some(json!({}))).await
-}
-
 async fn answer(
     node: &Arc<Node>,
     p: &Principal,
@@ -87,7 +83,7 @@ async fn request(
     Author(p): Author,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let b: RequestBody = body_of(&node, body).await?;
+    let b: RequestBody = crate::body::step_body(&node, body).await?;
     let input = RequestInput {
         title: b.title,
         situation: b.situation,
@@ -125,7 +121,7 @@ async fn convene(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: ConveneInput = body_of(&node, body).await?;
+    let input: ConveneInput = crate::body::step_body(&node, body).await?;
     step(&node, &p, Some(&id), Action::Convene(input), StatusCode::OK).await
 }
 
@@ -135,7 +131,7 @@ async fn respond(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let a: Answer = body_of(&node, body).await?;
+    let a: Answer = crate::body::step_body(&node, body).await?;
     step(
         &node,
         &p,
@@ -160,7 +156,7 @@ async fn decide(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let v: VerdictBody = body_of(&node, body).await?;
+    let v: VerdictBody = crate::body::step_body(&node, body).await?;
     let action = Action::Decide {
         response: v.response,
         line: v.line,
@@ -175,6 +171,6 @@ async fn close(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let r: Record = body_of(&node, body).await?;
+    let r: Record = crate::body::step_body(&node, body).await?;
     step(&node, &p, Some(&id), Action::Close(r), StatusCode::OK).await
 }

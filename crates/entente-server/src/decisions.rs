@@ -69,10 +69,6 @@ pub fn routes() -> Router<Arc<Node>> {
         .route("/api/v1/presidency", get(presidency))
 }
 
-async fn body_of<T: serde::de::DeserializeOwned>(node: &Node, body: Body) -> Result<T, ApiError> {
-    crate::body::typed(node, &axum::http::HeaderMap::new(), body, Some(json!({}))).await
-}
-
 /// Records a read in the audit log.
 async fn audit_read(
     node: &Node,
@@ -109,7 +105,7 @@ async fn propose(
     Author(p): Author,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: ProposalInput = body_of(&node, body).await?;
+    let input: ProposalInput = crate::body::step_body(&node, body).await?;
     let taken = governance::propose(&node, &p, input).await?;
     answer(&node, &p, &taken.root, StatusCode::CREATED).await
 }
@@ -172,7 +168,7 @@ async fn ballot(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: BallotInput = body_of(&node, body).await?;
+    let input: BallotInput = crate::body::step_body(&node, body).await?;
     let vote = Vote::parse(&input.vote).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let action = Action::Ballot {
         vote,
@@ -194,7 +190,7 @@ async fn withdraw(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let Withdrawal { reason } = body_of(&node, body).await?;
+    let Withdrawal { reason } = crate::body::step_body(&node, body).await?;
     governance::step(&node, &p, &id, Action::Withdraw { reason }).await?;
     answer(&node, &p, &id, StatusCode::OK).await
 }
@@ -204,7 +200,7 @@ async fn apply(
     Author(p): Author,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: ApplicationInput = body_of(&node, body).await?;
+    let input: ApplicationInput = crate::body::step_body(&node, body).await?;
     let taken = governance::take_in(&node, &p, &Applications, None, input).await?;
     let app = workflow::thread(&node, &p, &Applications, &taken.root).await?;
     Ok(json_response(StatusCode::CREATED, &app.to_json()))
@@ -293,7 +289,7 @@ async fn draft_document(
     Author(p): Author,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: DocumentInput = body_of(&node, body).await?;
+    let input: DocumentInput = crate::body::step_body(&node, body).await?;
     let taken =
         governance::take_in(&node, &p, &Documents, None, document::Action::Draft(input)).await?;
     document_view(&node, &p, &taken.root, StatusCode::CREATED).await
@@ -356,7 +352,7 @@ async fn draft_programme(
     Author(p): Author,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: ProgrammeInput = body_of(&node, body).await?;
+    let input: ProgrammeInput = crate::body::step_body(&node, body).await?;
     let taken = governance::take_in(
         &node,
         &p,
@@ -466,7 +462,7 @@ async fn report(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let r: ReportInput = body_of(&node, body).await?;
+    let r: ReportInput = crate::body::step_body(&node, body).await?;
     let action = programme::Action::Report {
         indicator: r.indicator,
         year: r.year,
@@ -481,7 +477,7 @@ async fn commit(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let c: CommitmentInput = body_of(&node, body).await?;
+    let c: CommitmentInput = crate::body::step_body(&node, body).await?;
     let action = programme::Action::Commit {
         project: c.project,
         beneficiary: c.beneficiary,
@@ -496,7 +492,7 @@ async fn disburse(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let d: DisbursementInput = body_of(&node, body).await?;
+    let d: DisbursementInput = crate::body::step_body(&node, body).await?;
     let action = programme::Action::Disburse {
         commitment: d.commitment,
         amount: d.amount,
@@ -510,7 +506,7 @@ async fn confirm(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let c: ConfirmationInput = body_of(&node, body).await?;
+    let c: ConfirmationInput = crate::body::step_body(&node, body).await?;
     let action = programme::Action::Confirm {
         disbursement: c.disbursement,
     };

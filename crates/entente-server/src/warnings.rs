@@ -60,11 +60,6 @@ pub fn routes() -> Router<Arc<Node>> {
 /// The warnings workflow; its reminders are the node's (`entente::serve`).
 const WARNINGS: Warnings = Warnings::new(Vec::new());
 
-/// Reads a JSON body (see [`crate::body`]); an absent body reads as `{}`.
-async fn body_of<T: serde::de::DeserializeOwned>(node: &Node, body: Body) -> Result<T, ApiError> {
-    crate::body::typed(node, &axum::http::HeaderMap::new(), body, Some(json!({}))).await
-}
-
 /// The warning as the principal now sees it.
 async fn answer(
     node: &Node,
@@ -102,7 +97,7 @@ async fn create(
     Author(p): Author,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: WarningInput = body_of(&node, body).await?;
+    let input: WarningInput = crate::body::step_body(&node, body).await?;
     step(&node, &p, None, Action::Draft(input), StatusCode::CREATED).await
 }
 
@@ -208,7 +203,7 @@ async fn edit(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input: WarningInput = body_of(&node, body).await?;
+    let input: WarningInput = crate::body::step_body(&node, body).await?;
     step(&node, &p, Some(&id), Action::Revise(input), StatusCode::OK).await
 }
 
@@ -240,7 +235,7 @@ async fn cancel(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let Cancellation { reason } = body_of(&node, body).await?;
+    let Cancellation { reason } = crate::body::step_body(&node, body).await?;
     step(
         &node,
         &p,
@@ -267,7 +262,7 @@ async fn extend(
     let Extension {
         review_date,
         justification,
-    } = body_of(&node, body).await?;
+    } = crate::body::step_body(&node, body).await?;
     let action = Action::Extend {
         review_date,
         justification,
@@ -289,7 +284,7 @@ async fn review(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let r: ReviewInput = body_of(&node, body).await?;
+    let r: ReviewInput = crate::body::step_body(&node, body).await?;
     let action = Action::Review {
         verdict: warning::verdict(&r.verdict)?,
         reasons: r.reasons,
@@ -311,7 +306,7 @@ async fn report_hit(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let hit: HitInput = body_of(&node, body).await?;
+    let hit: HitInput = crate::body::step_body(&node, body).await?;
     let taken = workflow::take(&node, &p, &WARNINGS, Some(&id), Action::ReportHit(hit)).await?;
     let mut response = answer(&node, &p, &id, StatusCode::CREATED).await?;
     if let Some(v) = taken.made.and_then(|h| HeaderValue::from_str(&h).ok()) {
@@ -333,7 +328,7 @@ async fn follow_up(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let FollowUp { hit, message } = body_of(&node, body).await?;
+    let FollowUp { hit, message } = crate::body::step_body(&node, body).await?;
     let action = Action::FollowUp { hit, message };
     step(&node, &p, Some(&id), action, StatusCode::CREATED).await
 }

@@ -262,15 +262,6 @@ pub fn root_of(object_type: &str, o: &Map<String, Value>) -> Option<String> {
     }
 }
 
-fn green_only(object_type: &str, label: &AccessLabel) -> Result<(), Invalid> {
-    if label.marking != Tlp::Green || label.audience.is_some() {
-        return Err(Invalid(format!(
-            "a {object_type} of the organization's record is TLP:GREEN with no audience"
-        )));
-    }
-    Ok(())
-}
-
 impl Life for Documents {
     fn name(&self) -> &'static str {
         "document"
@@ -301,7 +292,7 @@ impl Life for Documents {
         object: &Map<String, Value>,
         label: &AccessLabel,
     ) -> Result<(), Invalid> {
-        green_only(object_type, label)?;
+        crate::green_record(object_type, label)?;
         if object_type == DOCUMENT_TYPE {
             input_of(object)?;
         } else {

@@ -378,6 +378,18 @@ pub(crate) fn extensions(ty: &str) -> Value {
     })
 }
 
+/// What an object of the organization's record (a decision, ballot, application, document,
+/// programme or their entries) must be labelled: TLP:GREEN with no audience, so every
+/// participant's node holds it and derives the same from it.
+pub(crate) fn green_record(object_type: &str, label: &AccessLabel) -> Result<(), Invalid> {
+    if label.marking != entente_core::Tlp::Green || label.audience.is_some() {
+        return Err(Invalid(format!(
+            "a {object_type} is the organization's record: TLP:GREEN with no audience, so every participant's node derives the same outcome"
+        )));
+    }
+    Ok(())
+}
+
 /// Every workflow's life, for ingest to consult.
 pub fn registry() -> &'static [&'static dyn Life] {
     static WARNINGS: Warnings = Warnings::new(Vec::new());

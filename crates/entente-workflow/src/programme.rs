@@ -555,11 +555,7 @@ impl Life for Programmes {
         object: &Map<String, Value>,
         label: &AccessLabel,
     ) -> Result<(), Invalid> {
-        if label.marking != Tlp::Green || label.audience.is_some() {
-            return Err(Invalid(format!(
-                "a {object_type} of the organization's record is TLP:GREEN with no audience"
-            )));
-        }
+        crate::green_record(object_type, label)?;
         if object_type == PROGRAMME_TYPE {
             input_of(object)?;
             return Ok(());

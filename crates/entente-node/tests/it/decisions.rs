@@ -15,43 +15,7 @@ use entente_workflow::decision::{Action, ApplicationInput, Applications, Proposa
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-const CHARTER: &str = r#"
-[organization]
-name = "Test Cooperation Organisation"
-abbreviation = "TCO"
-as_of = "2026-12-01"
-
-[[states]]
-code = "CN"
-name = "China"
-tier = "member"
-
-[[states]]
-code = "KZ"
-name = "Kazakhstan"
-tier = "member"
-
-[[states]]
-code = "RU"
-name = "Russia"
-tier = "member"
-
-[[states]]
-code = "AF"
-name = "Afghanistan"
-tier = "observer"
-
-[[bodies]]
-code = "SECRETARIAT"
-name = "Executive Committee"
-
-[presidency]
-order = ["CN", "KZ", "RU"]
-epoch_year = 2025
-
-[decisions]
-min_silence_hours = 0
-"#;
+const CHARTER: &str = include_str!("../../../../examples/test-organization.toml");
 
 const PARTIES: [&str; 5] = ["CN", "KZ", "RU", "AF", "SECRETARIAT"];
 

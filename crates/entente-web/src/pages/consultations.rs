@@ -207,15 +207,6 @@ pub async fn new_form(State(web): State<Arc<Web>>, s: Signed) -> Response {
     render(StatusCode::OK, &page, &page.c)
 }
 
-/// A moment from a `datetime-local` field (`YYYY-MM-DDTHH:MM`), read as UTC.
-fn moment_of(d: &str) -> String {
-    if d.len() == 16 {
-        format!("{d}:00Z")
-    } else {
-        d.to_owned()
-    }
-}
-
 pub async fn create(
     State(web): State<Arc<Web>>,
     Posted(s, pairs): Posted<Vec<(String, String)>>,
@@ -313,8 +304,8 @@ pub async fn step(
             also_invited: Vec::new(),
             place: some(f.place),
             video_link: some(f.video_link),
-            meets_at: moment_of(&f.meets_at),
-            answer_by: moment_of(&f.answer_by),
+            meets_at: super::warnings::moment_of(&f.meets_at),
+            answer_by: super::warnings::moment_of(&f.answer_by),
         }),
         "answer" => Action::Respond(match f.answer.as_str() {
             "attend" => Answer::Attend {

@@ -363,22 +363,13 @@ impl ProposalForm {
     }
 }
 
-/// A moment from a `datetime-local` field (`YYYY-MM-DDTHH:MM`), read as UTC.
-fn moment_of(d: &str) -> String {
-    if d.len() == 16 {
-        format!("{d}:00Z")
-    } else {
-        d.to_owned()
-    }
-}
-
 pub async fn create(State(web): State<Arc<Web>>, Posted(s, f): Posted<ProposalForm>) -> Response {
     let input = ProposalInput {
         effect: f.effect(),
         title: f.title,
         description: f.description,
         procedure: f.procedure,
-        deadline: moment_of(&f.deadline),
+        deadline: super::warnings::moment_of(&f.deadline),
     };
     match governance::propose(&web.node, &s.principal, input).await {
         Ok(taken) => super::see_other(&format!("/decisions/{}", taken.root)),

@@ -436,7 +436,7 @@ fn end_of_day(d: &str) -> String {
 }
 
 /// A moment from a `datetime-local` field (`YYYY-MM-DDTHH:MM`), read as UTC.
-fn moment_of(d: &str) -> String {
+pub fn moment_of(d: &str) -> String {
     if d.len() == 16 {
         format!("{d}:00Z")
     } else {

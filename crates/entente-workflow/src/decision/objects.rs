@@ -660,11 +660,7 @@ pub fn check_entry(
     o: &Map<String, Value>,
     label: &entente_core::AccessLabel,
 ) -> Result<(), Invalid> {
-    if label.marking != Tlp::Green || label.audience.is_some() {
-        return Err(invalid!(
-            "a {object_type} is the organization's record: TLP:GREEN with no audience, so every participant's node derives the same outcome"
-        ));
-    }
+    crate::green_record(object_type, label)?;
     match object_type {
         DECISION_TYPE => {
             terms_of(o)?;
