@@ -76,7 +76,15 @@ pub struct Charter {
     /// The shortest silence procedure, in hours (`[decisions] min_silence_hours`, default 72; 0:
     /// no minimum).
     pub min_silence_hours: u32,
+    /// How many hours before a conference's deadline to answer the secretariat's node reminds
+    /// the invited states that have not answered (`[consultations] remind_hours`, default 24 and
+    /// 2; empty: no reminders).
+    pub remind_hours: Vec<u32>,
 }
+
+/// When to remind the states that have not answered an invitation, when the charter says
+/// nothing: 24 hours and 2 hours before the deadline.
+pub const DEFAULT_REMIND_HOURS: [u32; 2] = [24, 2];
 
 /// The shortest silence procedure when the charter names none: 72 hours.
 pub const DEFAULT_MIN_SILENCE_HOURS: u32 = 72;
@@ -92,6 +100,14 @@ struct RawCharter {
     presidency: RawPresidency,
     warnings: Option<RawWarnings>,
     decisions: Option<RawDecisions>,
+    consultations: Option<RawConsultations>,
+}
+
+/// The organization's rules for consultations.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsultations {
+    remind_hours: Option<Spanned<Vec<u32>>>,
 }
 
 /// The organization's rules for decisions.
@@ -329,6 +345,20 @@ impl Charter {
             }
             min_silence_hours = *h.get_ref();
         }
+        let mut remind_hours = DEFAULT_REMIND_HOURS.to_vec();
+        if let Some(h) = raw
+            .consultations
+            .as_ref()
+            .and_then(|c| c.remind_hours.as_ref())
+        {
+            if h.get_ref().len() > 8 || h.get_ref().iter().any(|&x| x == 0 || x > 24 * 366) {
+                return Err(at(
+                    h.span().start,
+                    "at most 8 reminders, each 1 to 8,784 hours before the deadline".into(),
+                ));
+            }
+            remind_hours = h.get_ref().clone();
+        }
         Ok(Charter {
             name: raw.organization.name,
             abbreviation: raw.organization.abbreviation,
@@ -339,6 +369,7 @@ impl Charter {
             presidency_epoch_year: raw.presidency.epoch_year,
             warning_limits,
             min_silence_hours,
+            remind_hours,
             adopted: BTreeMap::new(),
         })
     }

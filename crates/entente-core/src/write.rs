@@ -109,15 +109,19 @@ pub enum ConsultationStep {
     Decide,
     /// Record the outcome and close (the secretariat's supervisors).
     Close,
+    /// Remind the invited states that have not answered, before the deadline (the secretariat's
+    /// node on its own, never a user).
+    Remind,
 }
 
 impl ConsultationStep {
-    pub const ALL: [ConsultationStep; 5] = [
+    pub const ALL: [ConsultationStep; 6] = [
         ConsultationStep::Request,
         ConsultationStep::Convene,
         ConsultationStep::Respond,
         ConsultationStep::Decide,
         ConsultationStep::Close,
+        ConsultationStep::Remind,
     ];
 }
 
@@ -307,7 +311,10 @@ fn node_may_store(party: &PartyCode, write: &Write) -> Result<(), WriteRefusal> 
         return forbidden("a node writes on its own only objects it originates");
     }
     match write.class {
-        Class::PartyIdentity(_) | Class::Plain | Class::Warning(Some(Step::Remind)) => Ok(()),
+        Class::PartyIdentity(_)
+        | Class::Plain
+        | Class::Warning(Some(Step::Remind))
+        | Class::Consultation(Some(ConsultationStep::Remind)) => Ok(()),
         _ => forbidden("a node takes this step only on a user's behalf"),
     }
 }
@@ -392,6 +399,9 @@ pub fn may_consult(
     tier: Tier,
     step: ConsultationStep,
 ) -> Result<(), WriteRefusal> {
+    if step == ConsultationStep::Remind {
+        return forbidden("reminders before a deadline are the secretariat node's own");
+    }
     if !commits(role) {
         return forbidden("this step commits the state: it needs a supervisor of this node");
     }

@@ -4,7 +4,8 @@
 //! signed or ratified, and programme drafted or entry recorded (`decision`, `ballot`,
 //! `application`, `document`, `document-act`, `programme`, `programme-entry`; and of each
 //! request for assistance, invitation (a conference convened), response and closed conference
-//! (`consultation`, `invitation`, `response`, `conference-closed`):
+//! (`consultation`, `invitation`, `response`, `conference-closed`, and
+//! `consultation-reminder` before the deadline to the states that have not answered):
 //! `{"decision": id, "by": party, "at": ..., ...}`).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
@@ -218,6 +219,15 @@ fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEve
                 (
                     "document-act",
                     json!({"document": doc, "object": row.id, "by": by, "at": at, "act": act}),
+                )
+            } else if let Some(r) = ext
+                .get(entente_workflow::consultation::objects::REMINDER_PROPERTY)
+                .filter(|r| r.get("role").and_then(Value::as_str) == Some("reminder"))
+            {
+                (
+                    "consultation-reminder",
+                    json!({"consultation": r.get("request_ref"), "object": row.id, "by": by, "at": at,
+                           "hours": r.get("hours"), "to": r.get("to"), "answer_by": r.get("answer_by")}),
                 )
             } else if let Some(act) = ext.get("programme").and_then(|d| d.get("act")) {
                 let p = root(entente_workflow::programme::PROGRAMME_TYPE)?;

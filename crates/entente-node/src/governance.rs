@@ -431,6 +431,7 @@ pub fn charter_json(c: &Current, now_ns: i64) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "members": charter.members().iter().map(|m| m.as_str().to_owned()).collect::<Vec<_>>(),
         "min_silence_hours": charter.min_silence_hours,
+        "remind_hours": charter.remind_hours,
         "presidency": presidency_json(charter, year),
         "unified_list": c.effective.unified.iter().map(|(e, d)| serde_json::json!({"entry": e, "decision": d})).collect::<Vec<_>>(),
         "documents": charter.adopted.iter().filter(|(e, _)| e.starts_with("x-entente-document--")).map(|(e, d)| serde_json::json!({"document": e, "decision": d})).collect::<Vec<_>>(),

@@ -98,6 +98,9 @@ pub struct Node {
     pub events: crate::stream_hub::Hub,
     /// Seals and opens `next` tokens (see [`crate::paging`]).
     pub pager: crate::paging::Pager,
+    /// How far the node's clock runs ahead of the system's, in microseconds: 0, except in tests
+    /// of what falls due hours ahead ([`Node::run_clock_ahead`]).
+    clock_ahead_us: std::sync::atomic::AtomicI64,
 }
 
 impl Node {
@@ -156,6 +159,7 @@ impl Node {
             turns: Default::default(),
             events: Default::default(),
             pager,
+            clock_ahead_us: std::sync::atomic::AtomicI64::new(0),
         })
     }
 
@@ -169,7 +173,19 @@ impl Node {
 
     /// The node's clock, in microseconds since the Unix epoch.
     pub fn now_us(&self) -> i64 {
-        chrono::Utc::now().timestamp_micros()
+        chrono::Utc::now().timestamp_micros().saturating_add(
+            self.clock_ahead_us
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    /// Moves this node's clock `by` further ahead, so that a test sees what falls due hours
+    /// from now (reminders, deadlines) without waiting; nothing outside tests calls it.
+    #[doc(hidden)]
+    pub fn run_clock_ahead(&self, by: std::time::Duration) {
+        let us = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
+        self.clock_ahead_us
+            .fetch_add(us, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

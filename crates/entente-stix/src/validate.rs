@@ -441,6 +441,7 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
                         | "signature"
                         | "grading"
                         | "warning"
+                        | "consultation"
                         | "document"
                         | "programme"
                 ) {
@@ -460,11 +461,13 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
                         .map_err(|e| StixError::invalid("extensions.grading", e.to_string()))?,
                 );
             }
-            if v.get("warning").is_some_and(|w| !w.is_object()) {
-                return Err(StixError::invalid(
-                    "extensions.warning",
-                    "must be an object",
-                ));
+            for property in ["warning", "consultation"] {
+                if v.get(property).is_some_and(|w| !w.is_object()) {
+                    return Err(StixError::invalid(
+                        &format!("extensions.{property}"),
+                        "must be an object",
+                    ));
+                }
             }
             if let Some(sig) = v.get("signature") {
                 let sig = sig.as_object().ok_or_else(|| {

@@ -578,4 +578,14 @@ days = { $count ->
    *[other] { $n } days
 }
 error-deadline_passed = The deadline to answer has passed.
+consultation-timeline = Timeline
+tl-requested = { $who } asked for assistance
+tl-convened = The secretary-general convened the conference and invited { $who }
+tl-answered = { $who } answered
+tl-reminded = Reminder to { $who }, who had not answered
+tl-closed = The conference recorded its outcome and closed
+hours-left = { $count ->
+    [one] { $n } hour or less before the deadline
+   *[other] { $n } hours or less before the deadline
+}
 dash-invitations = Invitations awaiting your state's answer

@@ -120,6 +120,18 @@ pub async fn serve_on(
         nd.config.warnings.check_every()?,
     );
     let _reminders = AbortOnDrop(reminders);
+    // The secretariat's node reminds invited states before a conference's deadline (the charter's
+    // `[consultations] remind_hours`); on any other node nothing falls due. Looked for every
+    // minute at most (a reminder two hours before is late by an hour's check).
+    let consultation_reminders = entente_node::workflow::spawn_due(
+        node.clone(),
+        entente_workflow::consultation::Consultations,
+        nd.config
+            .warnings
+            .check_every()?
+            .min(std::time::Duration::from_secs(60)),
+    );
+    let _consultation_reminders = AbortOnDrop(consultation_reminders);
     let limits = nd.config.conn_limits()?;
     let app = entente_server::router(node);
     let scheme = if plain_http { "http" } else { "https" };

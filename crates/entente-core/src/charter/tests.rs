@@ -124,6 +124,14 @@ fn mistakes_are_refused_with_their_line() {
             12,
             "duplicate key",
         ),
+        (
+            format!(
+                "{}[consultations]\nremind_hours = [24, 0]\n",
+                with_states(kz)
+            ),
+            16,
+            "1 to 8,784 hours",
+        ),
     ];
     for (text, line, needle) in cases {
         let (got_line, message) = refused(&text);
@@ -133,6 +141,23 @@ fn mistakes_are_refused_with_their_line() {
         );
         assert_eq!(got_line, line, "{message}\n{text}");
     }
+}
+
+#[test]
+fn reminders_before_a_deadline_default_to_a_day_and_two_hours() {
+    let kz = "[[states]]\ncode = \"KZ\"\nname = \"K\"\ntier = \"member\"\n";
+    let plain = Charter::parse(&with_states(kz)).expect("charter");
+    assert_eq!(plain.remind_hours, vec![24, 2]);
+    let set = format!("{}[consultations]\nremind_hours = [48]\n", with_states(kz));
+    assert_eq!(
+        Charter::parse(&set).expect("charter").remind_hours,
+        vec![48]
+    );
+    let none = format!("{}[consultations]\nremind_hours = []\n", with_states(kz));
+    assert!(Charter::parse(&none)
+        .expect("charter")
+        .remind_hours
+        .is_empty());
 }
 
 #[test]

@@ -167,7 +167,9 @@ fn user_own(w: W, class: &Class) -> Want {
         Class::Decision(None) | Class::Consultation(None) => Forbidden,
         // Every consultation step commits the state (the secretariat's staff here are analysts);
         // only the secretariat convenes and closes.
-        Class::Consultation(Some(ConsultationStep::Convene | ConsultationStep::Close)) => Forbidden,
+        Class::Consultation(Some(
+            ConsultationStep::Convene | ConsultationStep::Close | ConsultationStep::Remind,
+        )) => Forbidden,
         Class::Consultation(Some(_)) => by_supervisor(),
         // Only member states vote, by a supervisor; the secretariat's staff propose and
         // withdraw (any of them), a member state's supervisor too.
@@ -215,7 +217,10 @@ fn want_store(w: W, orig: Orig, held: Held, class: &Class, originator: &PartyCod
     if w == W::Node {
         let own_kind = matches!(
             class,
-            Class::Plain | Class::PartyIdentity(_) | Class::Warning(Some(Step::Remind))
+            Class::Plain
+                | Class::PartyIdentity(_)
+                | Class::Warning(Some(Step::Remind))
+                | Class::Consultation(Some(ConsultationStep::Remind))
         );
         return if orig == Orig::Own && own_kind {
             Allowed
@@ -297,8 +302,8 @@ fn every_writer_class_transition_and_originator_against_the_table() {
             }
         }
     }
-    // 7 writers × 2 originators × 3 held × 42 classes × 2 operations.
-    assert_eq!(checked, 7 * 2 * 3 * 42 * 2);
+    // 7 writers × 2 originators × 3 held × 43 classes × 2 operations.
+    assert_eq!(checked, 7 * 2 * 3 * 43 * 2);
 }
 
 #[test]
@@ -450,6 +455,8 @@ fn consultations_by_tier_and_role() {
         ("KZ", Tier::Member, Role::Supervisor, Decide, true),
         ("KZ", Tier::Member, Role::Supervisor, Close, false),
         ("SECRETARIAT", Tier::Secretariat, Role::Admin, Close, true),
+        ("SECRETARIAT", Tier::Secretariat, Role::Admin, Remind, false),
+        ("KZ", Tier::Member, Role::Supervisor, Remind, false),
     ];
     for (party, tier, role, step, allowed) in cases {
         let r = may_consult(&code(party), role, tier, step);

@@ -238,3 +238,106 @@ async fn a_request_for_assistance_is_convened_answered_and_its_plan_the_same_eve
     }
     let _ = code("KZ");
 }
+
+/// Reminders before the deadline: the secretariat's node reminds, once per threshold, the
+/// invited states that have not answered; a state that answered is not told, an uninvited
+/// observer sees nothing, and no other node reminds.
+#[tokio::test]
+async fn the_secretariat_reminds_the_states_that_have_not_answered() {
+    let org = Org::of(&["KZ", "CN", "UZ", "MN", "SECRETARIAT"]).await;
+    let request: RequestInput = serde_json::from_value(json!({
+        "title": "Floods in the Fergana valley",
+        "situation": "Dams breached; roads cut.",
+        "location": {"name": "Andijan", "country": "UZ"},
+        "help": ["equipment"], "urgency": "urgent",
+    }))
+    .unwrap();
+    let root = take(
+        &org,
+        "KZ",
+        Role::Supervisor,
+        None,
+        Action::Request {
+            input: request,
+            told: vec![],
+        },
+    )
+    .await
+    .unwrap()
+    .root;
+    org.sync().await;
+    let now = chrono::Utc::now();
+    take(
+        &org,
+        "SECRETARIAT",
+        Role::Supervisor,
+        Some(&root),
+        Action::Convene(ConveneInput {
+            also_invited: vec![],
+            place: Some("Tashkent".into()),
+            video_link: None,
+            meets_at: (now + chrono::Duration::hours(48)).to_rfc3339(),
+            answer_by: (now + chrono::Duration::hours(30)).to_rfc3339(),
+        }),
+    )
+    .await
+    .unwrap();
+    org.sync().await;
+    take(
+        &org,
+        "CN",
+        Role::Supervisor,
+        Some(&root),
+        Action::Respond(Answer::Attend {
+            delegates: vec!["Vice-minister".into()],
+        }),
+    )
+    .await
+    .unwrap();
+    org.sync().await;
+    let hub = org.node("SECRETARIAT");
+    // 30 hours before: nothing yet (the charter reminds 24 and 2 hours before).
+    assert_eq!(workflow::run_due(hub, &Consultations).await.unwrap(), 0);
+    hub.run_clock_ahead(std::time::Duration::from_secs(7 * 3600));
+    assert_eq!(workflow::run_due(hub, &Consultations).await.unwrap(), 1);
+    assert_eq!(
+        workflow::run_due(hub, &Consultations).await.unwrap(),
+        0,
+        "once"
+    );
+    // No other node reminds.
+    assert_eq!(
+        workflow::run_due(org.node("KZ"), &Consultations)
+            .await
+            .unwrap(),
+        0
+    );
+    org.sync().await;
+    let reminders = |party: &'static str| {
+        let org = &org;
+        let root = root.clone();
+        async move {
+            let p = org.user(party, "analyst", Role::Analyst);
+            workflow::thread(org.node(party), &p, &Consultations, &root)
+                .await
+                .map(|t| view(&t)["reminders"].clone())
+        }
+    };
+    let uz = reminders("UZ").await.unwrap();
+    assert_eq!(uz.as_array().map(Vec::len), Some(1), "{uz}");
+    assert_eq!(uz[0]["hours"], 24);
+    assert!(uz[0]["to"].as_array().unwrap().iter().all(|s| s != "CN"));
+    assert_eq!(reminders("KZ").await.unwrap()[0]["hours"], 24);
+    assert_eq!(
+        reminders("CN").await.unwrap(),
+        json!([]),
+        "CN answered: not told"
+    );
+    assert!(matches!(reminders("MN").await, Err(NodeError::NotFound)));
+    // An hour before the deadline: the two-hour reminder.
+    hub.run_clock_ahead(std::time::Duration::from_secs(22 * 3600));
+    assert_eq!(workflow::run_due(hub, &Consultations).await.unwrap(), 1);
+    org.sync().await;
+    let uz = reminders("UZ").await.unwrap();
+    assert_eq!(uz[1]["hours"], 2, "{uz}");
+}

@@ -101,6 +101,59 @@ pub struct OfferRow {
     pub asked: bool,
 }
 
+/// One line of a consultation's timeline: when, what (a message key), who, and a detail (an
+/// answer's kind, or how long before the deadline a reminder went).
+pub struct Moment {
+    pub at: String,
+    pub what: &'static str,
+    pub who: String,
+    pub answer: String,
+    pub hours: Option<u32>,
+}
+
+/// What happened on a consultation, in order, as far as this principal sees it.
+fn timeline(t: &entente_workflow::consultation::Thread) -> Vec<Moment> {
+    let at = |ns: i64| entente_stix::Timestamp::from_nanos(ns).to_stix_string();
+    let moment = |at: String, what, who: String| Moment {
+        at,
+        what,
+        who,
+        answer: String::new(),
+        hours: None,
+    };
+    let mut out = Vec::new();
+    if !t.created.is_empty() {
+        out.push(moment(
+            t.created.clone(),
+            "tl-requested",
+            t.requester.to_string(),
+        ));
+    }
+    if let Some(c) = &t.conference {
+        let invited: Vec<&str> = c.invited.iter().map(|p| p.as_str()).collect();
+        out.push(moment(c.created.clone(), "tl-convened", invited.join(", ")));
+        if c.closed.is_some() {
+            out.push(moment(at(c.version_ns), "tl-closed", String::new()));
+        }
+    }
+    for r in t.responses.values() {
+        out.push(Moment {
+            answer: r.answer.kind().to_owned(),
+            ..moment(at(r.at_ns), "tl-answered", r.state.to_string())
+        });
+    }
+    for r in &t.reminders {
+        let to: Vec<&str> = r.to.iter().map(|p| p.as_str()).collect();
+        out.push(Moment {
+            hours: Some(r.hours),
+            ..moment(at(r.at_ns), "tl-reminded", to.join(", "))
+        });
+    }
+    // STIX timestamps of one precision sort as text.
+    out.sort_by(|a, b| a.at.cmp(&b.at));
+    out
+}
+
 #[derive(Template)]
 #[template(path = "consultation.html")]
 struct OnePage {
@@ -114,6 +167,7 @@ struct OnePage {
     awaiting: Vec<String>,
     offers: Vec<OfferRow>,
     plan: Vec<(String, OfferLine)>,
+    timeline: Vec<Moment>,
     may_convene: bool,
     may_answer: bool,
     may_decide: bool,
@@ -181,6 +235,7 @@ pub async fn one(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>)
             .into_iter()
             .map(|(st, l)| (st.to_string(), l.clone()))
             .collect(),
+        timeline: timeline(&t),
         may_convene: supervisor && here.is_secretariat() && t.status() == Status::Requested,
         may_answer: supervisor && open && invited && before_deadline,
         may_decide: supervisor && open && here == t.requester,

@@ -21,9 +21,14 @@
 //!   many days); addressed to the requesting state and the secretariat. A state's later response
 //!   replaces its earlier one until the deadline.
 //!
+//! - a reminder (a STIX `note` on the conference with the Entente property `consultation`), by the
+//!   secretariat's node on its own ([`Workflow::due`]): when the charter's
+//!   `[consultations] remind_hours` before the deadline are reached, to the invited states that
+//!   have not answered. A threshold already passed when the conference was convened is skipped
+//!   (the invitation itself said when to answer), and each is sent once.
+//!
 //! [`Consultations`] is the workflow (`Life` + `Workflow`, in the registry); the write policy's
 //! class is `Class::Consultation` with `ConsultationStep` (`entente_core::write::may_consult`).
-//! Not yet here: reminders before the deadline, the REST API, pages and the demo.
 
 pub mod objects;
 
@@ -31,7 +36,8 @@ pub mod objects;
 mod tests;
 
 pub use objects::{
-    Answer, ConveneInput, Location, OfferLine, RequestInput, CONSULTATION_TYPE, RESPONSE_TYPE,
+    Answer, ConveneInput, Location, OfferLine, Reminder, RequestInput, CONSULTATION_TYPE,
+    RESPONSE_TYPE,
 };
 
 use crate::{now_str, Basis, Context, Ids, Invalid, Life, Part, Plan, Refusal, Workflow, Write};
@@ -105,6 +111,8 @@ pub struct Thread {
     pub conference: Option<objects::Conference>,
     /// Each state's latest response made before the deadline.
     pub responses: BTreeMap<PartyCode, Response>,
+    /// The reminders sent before the deadline that this principal may see, oldest first.
+    pub reminders: Vec<Reminder>,
 }
 
 impl Thread {
@@ -189,6 +197,16 @@ impl Thread {
                 },
             );
         }
+        let mut reminders: Vec<Reminder> = parts
+            .iter()
+            .filter(|p| {
+                p.originator.is_secretariat()
+                    && objects::is_reminder(p.object_type(), &p.object)
+                    && objects::reminder_request(&p.object) == Some(root)
+            })
+            .filter_map(|p| objects::reminder_of(p.id(), &p.object).ok())
+            .collect();
+        reminders.sort_by(|a, b| (a.at_ns, &a.id).cmp(&(b.at_ns, &b.id)));
         Some(Thread {
             id: root.to_owned(),
             requester,
@@ -199,6 +217,7 @@ impl Thread {
             verdicts,
             conference,
             responses,
+            reminders,
         })
     }
 
@@ -415,6 +434,40 @@ pub fn may_close(t: &Thread, party: &PartyCode, role: Role) -> Result<(), Refuse
     }
 }
 
+const HOUR_NS: i64 = 3_600_000_000_000;
+
+/// The reminder due on `t` at `ctx.now_ns` on the secretariat's node, if any: the nearest of the
+/// charter's `remind_hours` thresholds reached before the deadline, unless one at it or nearer
+/// was sent, it was already reached when the conference was convened, or every invited state has
+/// answered. Answers the threshold and the states that have not answered.
+pub fn reminder_due<'t>(ctx: &Context, t: &'t Thread) -> Option<(u32, Vec<&'t PartyCode>)> {
+    if !ctx.here.is_secretariat() {
+        return None;
+    }
+    let c = t.conference.as_ref()?;
+    if c.closed.is_some() || ctx.now_ns >= c.answer_by_ns {
+        return None;
+    }
+    let left = c.answer_by_ns - ctx.now_ns;
+    let convened_ns = entente_stix::Timestamp::parse(&c.created).map_or(0, |t| t.nanos());
+    let before_at_convening = c.answer_by_ns.saturating_sub(convened_ns);
+    let hours = ctx
+        .charter
+        .remind_hours
+        .iter()
+        .copied()
+        .filter(|h| {
+            let at = i64::from(*h).saturating_mul(HOUR_NS);
+            left <= at && before_at_convening > at
+        })
+        .min()?;
+    if t.reminders.iter().any(|r| r.hours <= hours) {
+        return None;
+    }
+    let to = t.awaiting();
+    (!to.is_empty()).then_some((hours, to))
+}
+
 /// The view of a consultation: the request, who was invited and who answered, each offer line
 /// with its verdict, the accepted plan, and the record.
 pub fn view(t: &Thread) -> Value {
@@ -443,6 +496,11 @@ pub fn view(t: &Thread) -> Value {
         "awaiting": t.awaiting().iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         "offers": offers,
         "plan": t.plan().iter().map(|(s, l)| json!({"state": s.as_str(), "offer": l})).collect::<Vec<_>>(),
+        "reminders": t.reminders.iter().map(|r| json!({
+            "id": r.id, "hours": r.hours,
+            "sent": entente_stix::Timestamp::from_nanos(r.at_ns).to_stix_string(),
+            "to": r.to.iter().map(PartyCode::as_str).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -502,11 +560,12 @@ impl Life for Consultations {
     }
 
     fn types(&self) -> &'static [&'static str] {
-        &[CONSULTATION_TYPE, RESPONSE_TYPE]
+        &[CONSULTATION_TYPE, RESPONSE_TYPE, "note"]
     }
 
-    fn claims(&self, object_type: &str, _object: &Map<String, Value>) -> bool {
+    fn claims(&self, object_type: &str, object: &Map<String, Value>) -> bool {
         matches!(object_type, CONSULTATION_TYPE | RESPONSE_TYPE)
+            || objects::is_reminder(object_type, object)
     }
 
     fn root_of(&self, object_type: &str, object: &Map<String, Value>) -> Option<String> {
@@ -516,6 +575,9 @@ impl Life for Consultations {
             }
             (CONSULTATION_TYPE | RESPONSE_TYPE, _) => {
                 objects::request_ref(object).map(str::to_owned)
+            }
+            _ if objects::is_reminder(object_type, object) => {
+                objects::reminder_request(object).map(str::to_owned)
             }
             _ => None,
         }
@@ -552,6 +614,13 @@ impl Life for Consultations {
             }
             (CONSULTATION_TYPE, _) => {
                 return Err("a consultation's `stage` is `request` or `conference`".into())
+            }
+            ("note", _) => {
+                if !label.originator.is_secretariat() {
+                    return Err("reminders of a consultation are the secretariat's".into());
+                }
+                let id = object.get("id").and_then(Value::as_str).unwrap_or("");
+                objects::reminder_of(id, object)?;
             }
             _ => {
                 objects::answer_of(object)?;
@@ -754,7 +823,20 @@ impl Workflow for Consultations {
         }
     }
 
-    fn due(&self, _: &Context, _: &str, _: &Thread, _: &mut dyn Ids) -> Vec<Write> {
-        Vec::new()
+    fn due(&self, ctx: &Context, root: &str, t: &Thread, ids: &mut dyn Ids) -> Vec<Write> {
+        let Some((hours, to)) = reminder_due(ctx, t) else {
+            return Vec::new();
+        };
+        let Some(c) = &t.conference else {
+            return Vec::new();
+        };
+        let o =
+            objects::reminder_object(&ids.id("note"), root, c, hours, &to, &now_str(ctx.now_ns));
+        vec![Write {
+            object: o,
+            step: ConsultationStep::Remind.into(),
+            audit: "consultation.remind",
+            based_on: Basis::Nothing,
+        }]
     }
 }

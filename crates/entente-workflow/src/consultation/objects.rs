@@ -558,3 +558,110 @@ pub fn answer_of(o: &Map<String, Value>) -> Result<Answer, Invalid> {
     a.check()?;
     Ok(a)
 }
+
+/// The Entente extension property a reminder carries (`{"role": "reminder", ...}`).
+pub const REMINDER_PROPERTY: &str = "consultation";
+
+/// A reminder as held: which threshold it was sent for, and to whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    pub id: String,
+    pub at_ns: i64,
+    /// Sent when this many hours or fewer remained before the deadline.
+    pub hours: u32,
+    /// The invited states that had not answered then, to whom it is addressed.
+    pub to: Vec<PartyCode>,
+}
+
+/// Whether `o` is a reminder of a consultation (a STIX `note` with the property).
+pub fn is_reminder(object_type: &str, o: &Map<String, Value>) -> bool {
+    object_type == "note"
+        && entente_stix::extension::entente_extension(o)
+            .and_then(|e| e.get(REMINDER_PROPERTY))
+            .and_then(|r| r.get("role"))
+            .and_then(Value::as_str)
+            == Some("reminder")
+}
+
+/// The request a reminder is of.
+pub fn reminder_request(o: &Map<String, Value>) -> Option<&str> {
+    entente_stix::extension::entente_extension(o)
+        .and_then(|e| e.get(REMINDER_PROPERTY))
+        .and_then(|r| r.get("request_ref"))
+        .and_then(Value::as_str)
+}
+
+/// The reminder `o` holds.
+pub fn reminder_of(id: &str, o: &Map<String, Value>) -> Result<Reminder, Invalid> {
+    let r = entente_stix::extension::entente_extension(o)
+        .and_then(|e| e.get(REMINDER_PROPERTY))
+        .and_then(Value::as_object)
+        .ok_or("a reminder carries the `consultation` property")?;
+    if r.get("request_ref").and_then(Value::as_str).is_none() {
+        return Err(bad("a reminder names its request: `request_ref`"));
+    }
+    let hours = r
+        .get("hours")
+        .and_then(Value::as_u64)
+        .and_then(|h| u32::try_from(h).ok())
+        .filter(|h| (1..=24 * 366).contains(h))
+        .ok_or("a reminder says how many `hours` remained: 1 to 8,784")?;
+    let to = r
+        .get("to")
+        .and_then(Value::as_array)
+        .ok_or("a reminder names the states it is `to`")?
+        .iter()
+        .map(|s| s.as_str().and_then(|s| PartyCode::parse(s).ok()))
+        .collect::<Option<Vec<_>>>()
+        .ok_or("`to` holds party codes")?;
+    let at_ns = o
+        .get("modified")
+        .and_then(Value::as_str)
+        .and_then(|m| Timestamp::parse(m).ok())
+        .map_or(0, Timestamp::nanos);
+    Ok(Reminder {
+        id: id.to_owned(),
+        at_ns,
+        hours,
+        to,
+    })
+}
+
+/// The secretariat node's reminder, `hours` or fewer before the deadline to answer, to the
+/// invited states `to` that have not answered: a STIX `note` on the conference, TLP:AMBER to
+/// those states (and the secretariat, which makes it).
+pub fn reminder_object(
+    id: &str,
+    request: &str,
+    conference: &Conference,
+    hours: u32,
+    to: &[&PartyCode],
+    now: &str,
+) -> Value {
+    let answer_by = Timestamp::from_nanos(conference.answer_by_ns).to_stix_string();
+    let names: Vec<&str> = to.iter().map(|s| s.as_str()).collect();
+    let mut states: Vec<&PartyCode> = to.to_vec();
+    let s = secretariat();
+    states.extend(s.iter());
+    json!({
+        "type": "note", "spec_version": "2.1", "id": id,
+        "created": now, "modified": now,
+        "abstract": "Answer due",
+        "content": format!(
+            "The conference on this consultation asks for an answer by {answer_by} ({hours} hours or less from now): attend, decline or offer assistance. Not yet answered: {}.",
+            names.join(", ")
+        ),
+        "object_refs": [conference.id],
+        "object_marking_refs": [Tlp::Amber.marking_ref()],
+        "extensions": {
+            entente_stix::extension::ENTENTE_EXTENSION: {
+                "extension_type": "property-extension",
+                "audience": audience(&states),
+                REMINDER_PROPERTY: {
+                    "role": "reminder", "request_ref": request, "hours": hours,
+                    "answer_by": answer_by, "to": names,
+                },
+            }
+        },
+    })
+}

@@ -4,6 +4,7 @@
 
 use super::objects::{self, Record};
 use super::*;
+use crate::Actor;
 use entente_core::{may_see, AccessLabel, Audience, Tlp, UserRef, Viewer};
 use entente_stix::Timestamp;
 use serde_json::Map;
@@ -493,4 +494,110 @@ fn a_request_holds_no_empty_list_which_stix_forbids() {
         participants: vec![],
     };
     assert!(empty.check().is_err(), "a record names its participants");
+}
+
+struct Counted(u64);
+
+impl Ids for Counted {
+    fn id(&mut self, object_type: &str) -> String {
+        self.0 += 1;
+        format!(
+            "{object_type}--00000000-0000-4000-8000-{:012}",
+            900 + self.0
+        )
+    }
+}
+
+/// Reminders before the deadline: the nearest threshold reached, once, from the secretariat's
+/// node, to the invited states that have not answered; none for a threshold already reached when
+/// the conference was convened, none after the deadline or the close; a reminder is a valid STIX
+/// note its addressees may see and a state that answered may not.
+#[test]
+fn reminders_go_to_the_states_that_have_not_answered_before_the_deadline() {
+    let charter = Charter::parse(SCO).unwrap();
+    // The request, the conference (convened at T0+1h, answers due at T0+24h) and CN's answer.
+    let parts: Vec<Part> = world(&charter).into_iter().take(3).collect();
+    let t = Thread::of(ROOT, parts.clone()).unwrap();
+    let hub = code("SECRETARIAT");
+    let actor = Actor {
+        party: hub.clone(),
+        role: Role::Admin,
+    };
+    let at = |now_ns: i64, charter: &Charter, here: &PartyCode, t: &Thread| {
+        let ctx = Context {
+            here,
+            actor: &actor,
+            now_ns,
+            charter,
+        };
+        reminder_due(&ctx, t).map(|(h, to)| {
+            (
+                h,
+                to.iter().map(|s| s.as_str().to_owned()).collect::<Vec<_>>(),
+            )
+        })
+    };
+    // 24 hours: already reached when convened (23 hours before), so skipped; 2 hours: not yet.
+    assert_eq!(charter.remind_hours, vec![24, 2]);
+    assert_eq!(at(T0 + 2 * HOUR, &charter, &hub, &t), None);
+    let (hours, to) = at(T0 + 22 * HOUR + 1, &charter, &hub, &t).expect("the 2-hour reminder");
+    assert_eq!(hours, 2);
+    assert_eq!(
+        to,
+        ["IN", "KG", "KZ", "PK", "RU", "TJ", "UZ", "AF"],
+        "CN answered"
+    );
+    // Only the secretariat's node reminds; none after the deadline.
+    assert_eq!(at(T0 + 23 * HOUR, &charter, &code("KZ"), &t), None);
+    assert_eq!(at(T0 + 24 * HOUR, &charter, &hub, &t), None);
+    // A charter that reminds 12 hours before.
+    let twelve = Charter::parse(&format!("{SCO}\n[consultations]\nremind_hours = [12]\n")).unwrap();
+    assert_eq!(at(T0 + 11 * HOUR, &twelve, &hub, &t), None);
+    assert_eq!(at(T0 + 13 * HOUR, &twelve, &hub, &t).map(|r| r.0), Some(12));
+
+    // The workflow writes it once: a valid note, addressed to those states.
+    let ctx = Context {
+        here: &hub,
+        actor: &actor,
+        now_ns: T0 + 22 * HOUR + 1,
+        charter: &charter,
+    };
+    let writes = Consultations.due(&ctx, ROOT, &t, &mut Counted(0));
+    assert_eq!(writes.len(), 1);
+    let note = writes[0].object.clone();
+    entente_stix::validate::validate(note.clone()).expect("a valid STIX note");
+    let reminder = part("SECRETARIAT", note.clone());
+    let life = crate::life_of("note", &reminder.object).expect("claimed");
+    assert_eq!(life.name(), "consultation");
+    assert_eq!(
+        life.root_of("note", &reminder.object).as_deref(),
+        Some(ROOT)
+    );
+    life.check_entry("note", &reminder.object, &reminder.label)
+        .expect("enters");
+    let forged = part("KZ", note);
+    assert!(life
+        .check_entry("note", &forged.object, &forged.label)
+        .is_err());
+    let sees = |s: &str| {
+        may_see(
+            &Viewer::Node {
+                party: code(s),
+                tier: charter.tier_of(&code(s)).unwrap(),
+                holder: code("SECRETARIAT"),
+            },
+            &reminder.label,
+        )
+    };
+    assert!(sees("UZ") && sees("AF"));
+    assert!(!sees("CN") && !sees("MN"));
+    let mut with = parts.clone();
+    with.push(reminder);
+    let t2 = Thread::of(ROOT, with).unwrap();
+    assert_eq!(t2.reminders.len(), 1);
+    assert_eq!(t2.reminders[0].hours, 2);
+    assert!(Consultations
+        .due(&ctx, ROOT, &t2, &mut Counted(0))
+        .is_empty());
+    assert_eq!(view(&t2)["reminders"][0]["to"][7], "AF");
 }

@@ -79,7 +79,10 @@ impl Browser {
 
     /// The value of the first hidden `csrf` field of a page.
     fn csrf(html: &str) -> String {
-        let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let at = html
+            .find("name=\"csrf\" value=\"")
+            .unwrap_or_else(|| panic!("no csrf in {html}"))
+            + 19;
         html[at..at + html[at..].find('"').unwrap()].to_owned()
     }
 
@@ -827,6 +830,9 @@ async fn a_request_for_assistance_is_made_through_its_form() {
     );
     assert!(page.contains("запрошена"), "{page}");
     assert!(page.contains("эксперты, оборудование"), "{page}");
+    // The timeline begins with the request.
+    assert!(page.contains("Хронология"), "{page}");
+    assert!(page.contains("KZ обратилось за помощью"), "{page}");
     // No help asked for is refused with the reason.
     let (_, _, page) = b.get("/consultations/new", "en").await;
     let csrf = Browser::csrf(&page);
