@@ -70,6 +70,8 @@ pub enum Class {
     Decision(Option<DecisionStep>),
     /// A consultation (request, conference) or a response to it, with its step.
     Consultation(Option<ConsultationStep>),
+    /// A joint exercise or operation (plan, contribution, after-action section), with its step.
+    Exercise(Option<ExerciseStep>),
     /// Anything else: intelligence shared as it is.
     Plain,
 }
@@ -125,12 +127,36 @@ impl ConsultationStep {
     ];
 }
 
+/// The steps of a joint exercise or operation that write an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExerciseStep {
+    /// Plan it (a member state's supervisor, or the secretariat's).
+    Plan,
+    /// Say what a participating state brings (that state's supervisor).
+    Join,
+    /// Write or amend the state's own after-action section, with its improvement items, or close
+    /// one of them (that state's supervisor).
+    Report,
+}
+
+impl ExerciseStep {
+    pub const ALL: [ExerciseStep; 3] =
+        [ExerciseStep::Plan, ExerciseStep::Join, ExerciseStep::Report];
+}
+
 /// The step a workflow established for an object it writes, for the workflow's [`Class`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkflowStep {
     Warning(Step),
     Decision(DecisionStep),
     Consultation(ConsultationStep),
+    Exercise(ExerciseStep),
+}
+
+impl From<ExerciseStep> for WorkflowStep {
+    fn from(s: ExerciseStep) -> Self {
+        WorkflowStep::Exercise(s)
+    }
 }
 
 impl From<ConsultationStep> for WorkflowStep {
@@ -279,6 +305,9 @@ fn may_delete(writer: &Writer, write: &Write) -> Result<(), WriteRefusal> {
         Class::Consultation(_) => forbidden(
             "a consultation and the answers to it are the record of what was asked and offered: they are not deleted",
         ),
+        Class::Exercise(_) => forbidden(
+            "an exercise's plan, contributions and after-action sections are its record: they are not deleted",
+        ),
         Class::RegisterEntry { .. } | Class::Plain => Ok(()),
     }
 }
@@ -354,6 +383,32 @@ fn user_may_store(
             "consultations and responses are made through /api/v1/consultations, which keeps to their life and roles",
         ),
         Class::Consultation(Some(step)) => may_consult(party, role, tier, *step),
+        Class::Exercise(None) => forbidden(
+            "exercises, contributions and after-action reports are made through /api/v1/exercises, which keeps to their life and roles",
+        ),
+        Class::Exercise(Some(step)) => may_exercise(party, role, tier, *step),
+    }
+}
+
+/// Whether a user of `party` (whose node is of `tier`) with `role` may take `step` of a joint
+/// exercise or operation: every step commits the state (a supervisor); member states and the
+/// secretariat plan; any participating state joins and reports (who participates is the
+/// workflow's to check).
+pub fn may_exercise(
+    party: &PartyCode,
+    role: Role,
+    tier: Tier,
+    step: ExerciseStep,
+) -> Result<(), WriteRefusal> {
+    if !commits(role) {
+        return forbidden("this step commits the state: it needs a supervisor of this node");
+    }
+    let member = tier == Tier::Member && !party.is_secretariat();
+    match step {
+        ExerciseStep::Plan if !(member || party.is_secretariat()) => forbidden(
+            "member states and the secretariat plan joint exercises and operations: an observer or dialogue partner takes part when invited",
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -23,6 +23,7 @@
 pub mod consultation;
 pub mod decision;
 pub mod document;
+pub mod exercise;
 pub mod programme;
 pub mod warning;
 
@@ -398,13 +399,15 @@ pub fn registry() -> &'static [&'static dyn Life] {
     static DOCUMENTS: document::Documents = document::Documents;
     static PROGRAMMES: programme::Programmes = programme::Programmes;
     static CONSULTATIONS: consultation::Consultations = consultation::Consultations;
-    static REGISTRY: [&dyn Life; 6] = [
+    static EXERCISES: exercise::Exercises = exercise::Exercises;
+    static REGISTRY: [&dyn Life; 7] = [
         &WARNINGS,
         &DECISIONS,
         &APPLICATIONS,
         &DOCUMENTS,
         &PROGRAMMES,
         &CONSULTATIONS,
+        &EXERCISES,
     ];
     &REGISTRY
 }

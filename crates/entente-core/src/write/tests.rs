@@ -113,6 +113,8 @@ fn classes(originator: &PartyCode) -> Vec<Class> {
     c.extend(DecisionStep::ALL.map(|s| Class::Decision(Some(s))));
     c.push(Class::Consultation(None));
     c.extend(ConsultationStep::ALL.map(|s| Class::Consultation(Some(s))));
+    c.push(Class::Exercise(None));
+    c.extend(ExerciseStep::ALL.map(|s| Class::Exercise(Some(s))));
     let mut froms = vec![None];
     froms.extend(EntryStatus::ALL.map(Some));
     for from in froms {
@@ -164,7 +166,9 @@ fn user_own(w: W, class: &Class) -> Want {
             }
         }
         Class::Warning(Some(Step::Life(_))) => by_supervisor(),
-        Class::Decision(None) | Class::Consultation(None) => Forbidden,
+        Class::Decision(None) | Class::Consultation(None) | Class::Exercise(None) => Forbidden,
+        // Every exercise step commits the state; the secretariat's staff here are analysts.
+        Class::Exercise(Some(_)) => by_supervisor(),
         // Every consultation step commits the state (the secretariat's staff here are analysts);
         // only the secretariat convenes and closes.
         Class::Consultation(Some(
@@ -302,8 +306,8 @@ fn every_writer_class_transition_and_originator_against_the_table() {
             }
         }
     }
-    // 7 writers × 2 originators × 3 held × 43 classes × 2 operations.
-    assert_eq!(checked, 7 * 2 * 3 * 43 * 2);
+    // 7 writers × 2 originators × 3 held × 47 classes × 2 operations.
+    assert_eq!(checked, 7 * 2 * 3 * 47 * 2);
 }
 
 #[test]
@@ -410,6 +414,37 @@ fn decisions_by_tier_and_role() {
     ];
     for (party, tier, role, step, allowed) in cases {
         let r = may_decide(&code(party), role, tier, step);
+        assert_eq!(
+            r.is_ok(),
+            allowed,
+            "{party} {tier:?} {role:?} {step:?}: {r:?}"
+        );
+    }
+}
+
+/// Exercise steps by party, tier and role, by hand: every step needs a supervisor; member states
+/// and the secretariat plan; any state joins and reports (the workflow checks who takes part).
+#[test]
+fn exercises_by_tier_and_role() {
+    use ExerciseStep::*;
+    let cases: Vec<(&str, Tier, Role, ExerciseStep, bool)> = vec![
+        ("KZ", Tier::Member, Role::Supervisor, Plan, true),
+        ("KZ", Tier::Member, Role::Analyst, Plan, false),
+        (
+            "SECRETARIAT",
+            Tier::Secretariat,
+            Role::Supervisor,
+            Plan,
+            true,
+        ),
+        ("MN", Tier::Observer, Role::Supervisor, Plan, false),
+        ("MN", Tier::Observer, Role::Supervisor, Join, true),
+        ("TR", Tier::DialoguePartner, Role::Supervisor, Report, true),
+        ("CN", Tier::Member, Role::Analyst, Report, false),
+        ("CN", Tier::Member, Role::Admin, Join, true),
+    ];
+    for (party, tier, role, step, allowed) in cases {
+        let r = may_exercise(&code(party), role, tier, step);
         assert_eq!(
             r.is_ok(),
             allowed,
