@@ -5,7 +5,9 @@
 //! `application`, `document`, `document-act`, `programme`, `programme-entry`; and of each
 //! request for assistance, invitation (a conference convened), response and closed conference
 //! (`consultation`, `invitation`, `response`, `conference-closed`, and
-//! `consultation-reminder` before the deadline to the states that have not answered):
+//! `consultation-reminder` before the deadline to the states that have not answered; and of each
+//! exercise planned, contribution and after-action section (`exercise`, `exercise-contribution`,
+//! `after-action`)):
 //! `{"decision": id, "by": party, "at": ..., ...}`).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
@@ -56,8 +58,9 @@ async fn read_loop(
     let Some(mut stored) = node.upgrade().map(|n| n.signals.watch_stored()) else {
         return;
     };
-    let lives: [&dyn entente_workflow::Life; 6] = [
+    let lives: [&dyn entente_workflow::Life; 7] = [
         &entente_workflow::consultation::Consultations,
+        &entente_workflow::exercise::Exercises,
         &entente_workflow::Warnings::new(Vec::new()),
         &entente_workflow::decision::Decisions,
         &entente_workflow::decision::Applications,
@@ -196,6 +199,24 @@ fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEve
             "response",
             json!({"consultation": o.get("request_ref"), "object": row.id, "by": by, "at": at, "answer": o.get("answer")}),
         ),
+        entente_workflow::exercise::EXERCISE_TYPE => {
+            let stage = o.get("stage").and_then(Value::as_str).unwrap_or("");
+            let (kind, root) = match stage {
+                "plan" => ("exercise", Value::String(row.id.clone())),
+                "contribution" => (
+                    "exercise-contribution",
+                    o.get("exercise_ref").cloned().unwrap_or(Value::Null),
+                ),
+                _ => (
+                    "after-action",
+                    o.get("exercise_ref").cloned().unwrap_or(Value::Null),
+                ),
+            };
+            (
+                kind,
+                json!({"exercise": root, "object": row.id, "by": by, "at": at, "name": o.get("name")}),
+            )
+        }
         entente_workflow::document::DOCUMENT_TYPE => (
             "document",
             json!({"document": row.id, "by": by, "at": at, "kind": o.get("kind")}),

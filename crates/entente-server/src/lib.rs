@@ -15,6 +15,7 @@ pub mod consultations;
 pub mod decisions;
 pub mod error;
 pub mod events;
+pub mod exercises;
 pub mod federation_api;
 pub mod media;
 pub mod metrics;
@@ -57,6 +58,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(warnings::routes())
         .merge(decisions::routes())
         .merge(consultations::routes())
+        .merge(exercises::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .merge(web_ui(node.clone()))

@@ -74,6 +74,13 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
                 pages::register::MAX_FILE + 64 * 1024,
             )),
         )
+        .route("/exercises", get(pages::exercises::list))
+        .route(
+            "/exercises/new",
+            get(pages::exercises::new_form).post(pages::exercises::create),
+        )
+        .route("/exercises/{id}", get(pages::exercises::one))
+        .route("/exercises/{id}/{step}", post(pages::exercises::step))
         .route("/consultations", get(pages::consultations::list))
         .route(
             "/consultations/new",

@@ -7,6 +7,7 @@
 
 mod consultations;
 mod decisions;
+mod exercises;
 mod warnings;
 
 use entente_core::{Charter, PartyCode, Role, UserRef, Viewer};

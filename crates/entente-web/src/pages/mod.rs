@@ -10,6 +10,7 @@ pub mod audit;
 pub mod consultations;
 pub mod dashboard;
 pub mod decisions;
+pub mod exercises;
 pub mod extract;
 pub mod federation;
 pub mod intel;
@@ -93,6 +94,7 @@ impl Chrome {
             ("/intel", "nav-intel"),
             ("/warnings", "nav-warnings"),
             ("/consultations", "nav-consultations"),
+            ("/exercises", "nav-exercises"),
             ("/decisions", "nav-decisions"),
             ("/charter", "nav-charter"),
             ("/programmes", "nav-programmes"),

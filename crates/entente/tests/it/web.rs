@@ -107,7 +107,7 @@ impl Browser {
     }
 }
 
-const PAGES: [&str; 17] = [
+const PAGES: [&str; 19] = [
     "/",
     "/intel",
     "/intel/new",
@@ -115,6 +115,8 @@ const PAGES: [&str; 17] = [
     "/warnings/new",
     "/consultations",
     "/consultations/new",
+    "/exercises",
+    "/exercises/new",
     "/decisions",
     "/decisions/new",
     "/charter",
@@ -851,4 +853,78 @@ async fn a_request_for_assistance_is_made_through_its_form() {
     );
     let (_, _, page) = b.get("/consultations", "zh").await;
     assert!(page.contains("已请求"), "{page}");
+}
+
+/// An exercise planned through its form, with a state's after-action section and an item closed;
+/// a bad date is refused with the reason.
+#[tokio::test]
+async fn an_exercise_is_planned_reported_and_its_item_closed_through_the_forms() {
+    let cn = signer("CN");
+    let node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
+    let supervisor = node.add_user("sup1", "supervisor");
+    let mut b = Browser::new(&node);
+    assert_eq!(b.sign_in("sup1", &supervisor.password).await, 303);
+    let (_, _, page) = b.get("/exercises/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let plan = |starts: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Peace Mission <2010>".to_owned()),
+            ("kind", "exercise".to_owned()),
+            ("host", "kz".to_owned()),
+            ("starts", starts.to_owned()),
+            ("ends", "2010-09-25".to_owned()),
+            ("scenario", "Free a town seized by armed groups.".to_owned()),
+            ("objectives", "Joint command\nAir support".to_owned()),
+            ("participants", "CN, RU".to_owned()),
+            ("shared_with", "participants".to_owned()),
+        ]
+    };
+    let bad = plan("2010-9-9");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/exercises/new", &bad).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("`starts` is a date: YYYY-MM-DD"), "{page}");
+    let good = plan("2010-09-09");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, headers, page) = b.post("/exercises/new", &good).await;
+    assert_eq!(status, 303, "{page}");
+    let at = location(&headers);
+    let (_, _, page) = b.get(&at, "ru").await;
+    assert!(page.contains("Peace Mission &#60;2010&#62;"), "{page}");
+    assert!(page.contains("завершены"), "{page}");
+    assert!(page.contains("участники и секретариат"), "{page}");
+    // KZ writes its section with an item, then closes the item.
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = b
+        .post(
+            &format!("{at}/report"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("summary", "Objectives met."),
+                ("strengths", "Joint command."),
+                ("improvements", "Radio links."),
+                ("item_title", "Common radio frequencies"),
+                ("item_owner", "Signals directorate"),
+                ("item_due", "2011-03-01"),
+                ("shared_with", "host"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, _, page) = b.get("/exercises", "zh").await;
+    assert!(page.contains("Common radio frequencies"), "{page}");
+    assert!(page.contains("已逾期"), "{page}");
+    let (_, _, page) = b.get(&at, "en").await;
+    assert!(page.contains("the host and the secretariat"), "{page}");
+    let csrf = Browser::csrf(&page);
+    let (status, _, page) = b
+        .post(
+            &format!("{at}/close-item"),
+            &[("csrf", csrf.as_str()), ("item", "0")],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, _, page) = b.get("/exercises", "en").await;
+    assert!(page.contains("No open improvement items."), "{page}");
 }
