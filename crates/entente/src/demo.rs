@@ -82,6 +82,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     let node = nd.node().await?;
     signers.insert("KZ".into(), nd.signer()?);
     crate::seed::demo_governance(&node, &signers).await?;
+    crate::demo_operations::demo_operations(&node, &signers).await?;
     let cn = signers
         .get("CN")
         .ok_or_else(|| anyhow!("the demo charter has no CN"))?;
@@ -189,6 +190,7 @@ pub async fn run_federation() -> Result<()> {
     crate::seed::demo_warning(&kz.nd.node().await?, &hub.nd.node().await?).await?;
     // The organization's history, on the hub, which relays it to every node.
     crate::seed::demo_governance(&hub.nd.node().await?, &signers).await?;
+    crate::demo_operations::demo_operations(&hub.nd.node().await?, &signers).await?;
     for d in &demo {
         let node = d.nd.node().await?;
         match d.state {

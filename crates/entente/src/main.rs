@@ -5,6 +5,7 @@
 mod audit;
 mod config;
 mod demo;
+mod demo_operations;
 mod nodedir;
 mod progress;
 mod screen;

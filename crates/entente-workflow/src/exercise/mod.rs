@@ -50,6 +50,29 @@ pub struct PlanHeld {
     pub version_ns: i64,
 }
 
+impl PlanHeld {
+    /// The plan `input` made by `planner`, first made at `created` and last versioned at
+    /// `version_ns`.
+    pub fn new(
+        planner: PartyCode,
+        input: PlanInput,
+        created: &str,
+        version_ns: i64,
+    ) -> Result<PlanHeld, Invalid> {
+        let (starts_ns, ends_ns) = input.check()?;
+        Ok(PlanHeld {
+            planner,
+            host: PartyCode::parse(&input.host).map_err(|e| Invalid(format!("`host`: {e}")))?,
+            participants: input.all_participants(),
+            starts_ns,
+            ends_ns,
+            created: created.to_owned(),
+            version_ns,
+            input,
+        })
+    }
+}
+
 /// A state's contribution or section as held: its id, `created`, latest version and content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Held<T> {
@@ -143,23 +166,13 @@ impl Thread {
             .filter(|p| p.originator == first.originator)
             .max_by_key(|p| p.version_ns)?;
         let input = objects::plan_of(&latest.object).ok()?;
-        let (starts_ns, ends_ns) = input.check().ok()?;
-        let participants = input.all_participants();
-        let plan = PlanHeld {
-            planner: first.originator.clone(),
-            host: PartyCode::parse(&input.host).ok()?,
-            participants,
-            starts_ns,
-            ends_ns,
-            created: first
-                .object
-                .get("created")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-            version_ns: latest.version_ns,
-            input,
-        };
+        let created = first
+            .object
+            .get("created")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let plan =
+            PlanHeld::new(first.originator.clone(), input, created, latest.version_ns).ok()?;
         let contributions = latest_by_state(
             &parts,
             root,

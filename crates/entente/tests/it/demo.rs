@@ -131,6 +131,24 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
             .any(|p| p["in_place"] == 740_000_000_000i64),
         "{programmes}"
     );
+    // Peace Mission 2010, hosted by KZ: five states, three sections (China's shared with the
+    // host, which this node is), one improvement item still open; and a consultation in
+    // progress that awaits KZ's answer.
+    let exercises = get(format!("{base}api/v1/exercises")).await;
+    let pm = &exercises["exercises"][0];
+    assert_eq!(pm["plan"]["name"], "Peace Mission 2010", "{exercises}");
+    assert_eq!(pm["status"], "done");
+    assert_eq!(pm["participants"].as_array().map(Vec::len), Some(5));
+    assert_eq!(pm["after_action"].as_array().map(Vec::len), Some(3), "{pm}");
+    let items = get(format!("{base}api/v1/improvement-items")).await;
+    assert_eq!(items["items"].as_array().map(Vec::len), Some(2), "{items}");
+    let consultations = get(format!("{base}api/v1/consultations")).await;
+    let c = &consultations["consultations"][0];
+    assert_eq!(c["status"], "convened", "{consultations}");
+    assert!(
+        c["awaiting"].as_array().unwrap().iter().any(|s| s == "KZ"),
+        "{c}"
+    );
 
     stop_demo(child);
     assert!(
