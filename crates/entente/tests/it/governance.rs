@@ -15,7 +15,7 @@ const CHARTER: &str = include_str!("../../../../examples/test-organization.toml"
 const STATES: [&str; 5] = [HUB, "CN", "KZ", "RU", "AF"];
 
 /// Polls `check` until it holds, for at most 30 s.
-async fn until<F, Fut>(what: &str, mut check: F)
+pub async fn until<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -30,7 +30,7 @@ where
     panic!("waited 30 s for {what}");
 }
 
-async fn get(node: &TestNode, token: &str, path: &str) -> (u16, Value) {
+pub async fn get(node: &TestNode, token: &str, path: &str) -> (u16, Value) {
     let r = node
         .http
         .get(format!(

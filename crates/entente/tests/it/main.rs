@@ -13,6 +13,7 @@ mod durability;
 mod federation;
 mod governance;
 mod guards;
+mod operations;
 mod screen;
 mod screening_api;
 mod tamper;
