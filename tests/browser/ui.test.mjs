@@ -40,6 +40,9 @@ const PAGES = [
   ["federation", "federation"],
   ["consultations", "consultations"],
   ["consultation-new", "consultations/new"],
+  ["exercises", "exercises"],
+  ["exercise-new", "exercises/new"],
+  ["exercise", "exercises/x-entente-exercise--2010a0e5-0001-4c1d-8e2f-3a4b5c6d7e8f"],
   ["decisions", "decisions"],
   ["decision-new", "decisions/new"],
   ["charter", "charter"],
@@ -399,6 +402,75 @@ test("a consultation across three nodes: KZ asks, the secretariat convenes, CN o
   assert.equal((await m.page.goto(`${mn.url}${path.slice(1)}`)).status(), 404);
   assert.deepEqual(errors, [], "console errors");
   for (const x of [k, h, c, m]) await x.ctx.close();
+});
+
+test("an exercise across two nodes: KZ plans it, CN and KZ write their sections under their own sharing, MN sees nothing", async () => {
+  const { KZ: kz, CN: cn, MN: mn } = demo.nodes;
+  const kzSup = addUser(kz, "supervisor5", "supervisor");
+  const cnSup = addUser(cn, "supervisor5", "supervisor");
+  const open = async (node, user, lang = "en") => {
+    const ctx = await context(browser, lang);
+    const page = await ctx.newPage();
+    await signIn(page, node, user);
+    return { ctx, page };
+  };
+  const day = (d) => new Date(Date.now() + d * 86400000).toISOString().slice(0, 10);
+  const k = await open(kz, kzSup);
+  const errors = watchErrors(k.page);
+  await k.page.goto(`${kz.url}exercises/new`);
+  await k.page.fill("#name", "Coordination 2026");
+  await k.page.selectOption("#kind", "operation");
+  await k.page.fill("#starts", day(0));
+  await k.page.fill("#ends", day(5));
+  await k.page.fill("#scenario", "Joint search for an armed group crossing the border.");
+  await k.page.fill("#objectives", "Joint command\nShared intelligence");
+  await k.page.fill("#participants", "CN");
+  await k.page.selectOption("#shared_with", "participants");
+  await Promise.all([k.page.waitForURL(/\/exercises\/x-entente-exercise--/), k.page.click("form.card button[type=submit]")]);
+  const path = new URL(k.page.url()).pathname;
+  await accessible(k.page, "exercise planned");
+
+  // CN finds it, says what it brings and writes its section for the host only (in Chinese).
+  const c = await open(cn, cnSup, "zh");
+  await until(async () => (await c.page.goto(`${cn.url}${path.slice(1)}`)).status() === 200 &&
+    (await c.page.locator(`form[action="${path}/report"]`).count()) === 1, "the exercise on CN");
+  await c.page.fill("#brings", "两个特战分队");
+  await c.page.fill("#personnel", "120");
+  await Promise.all([c.page.waitForURL(`${cn.url}${path.slice(1)}`), c.page.click(`form[action="${path}/join"] button`)]);
+  await c.page.fill("#summary", "空中支援晚到一天。");
+  await c.page.fill("#item_title", "Overflight permits three months ahead");
+  await c.page.fill("#item_owner", "Air operations");
+  await c.page.fill("#item_due", day(90));
+  await c.page.selectOption("#section_shared_with", "host");
+  await Promise.all([c.page.waitForURL(`${cn.url}${path.slice(1)}`), c.page.click(`form[action="${path}/report"] button`)]);
+  assert.match(await c.page.innerText("#section-CN"), /东道国和秘书处/);
+  await accessible(c.page, "exercise section written (zh)");
+
+  // KZ, the host, sees CN's section and contribution, and writes its own (in Russian).
+  const r = await open(kz, kzSup, "ru");
+  await until(async () => {
+    await r.page.goto(`${kz.url}${path.slice(1)}`);
+    return (await r.page.locator("#section-CN").count()) === 1;
+  }, "CN's section on KZ");
+  assert.match(await r.page.innerText("#participants"), /两个特战分队/);
+  await r.page.fill("#summary", "Цели достигнуты.");
+  await r.page.fill("#item_title", "Common radio frequencies");
+  await r.page.fill("#item_owner", "Signals directorate");
+  await r.page.fill("#item_due", day(60));
+  await r.page.selectOption("#section_shared_with", "participants");
+  await Promise.all([r.page.waitForURL(`${kz.url}${path.slice(1)}`), r.page.click(`form[action="${path}/report"] button`)]);
+  assert.match(await r.page.innerText("#open-item-list"), /Common radio frequencies/);
+  await accessible(r.page, "exercise with two sections (ru)");
+  await r.page.screenshot({ path: join(shots, "ru-exercise.png"), fullPage: true });
+  // KZ closes its item; it leaves the open items.
+  await Promise.all([r.page.waitForURL(`${kz.url}${path.slice(1)}`), r.page.click(`#section-KZ form[action="${path}/close-item"] button`)]);
+  assert.doesNotMatch(await r.page.innerText("#open-item-list"), /Common radio frequencies/);
+
+  // MN, an observer that takes no part, finds nothing there.
+  const m = await open(mn, mn.analyst);
+  assert.equal((await m.page.goto(`${mn.url}${path.slice(1)}`)).status(), 404);
+  assert.deepEqual(errors, [], "console errors");
+  for (const x of [k, c, r, m]) await x.ctx.close();
 });
 
 async function until(check, what, seconds = 30) {

@@ -14,7 +14,12 @@
 //!   then the hub starts and catches up from KZ, then CN's node starts and catches up from the hub.
 //!   Reports each catch-up's objects per second, and each node's peak resident memory.
 //!
-//! Usage: federation_bench latency|catchup [--nodes N] [--rounds R] [--objects N] [--bin PATH]
+//! - `invitations --nodes N --rounds R`: a member state asks for assistance; once the request is
+//!   on the hub, the secretary-general convenes — timed from the convene request until the
+//!   conference (the invitation) is stored on every invited member's node; an observer's node
+//!   must never hold it.
+//!
+//! Usage: federation_bench latency|catchup|invitations [--nodes N] [--rounds R] [--objects N] [--bin PATH]
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -321,9 +326,18 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> Value {
-    let mut rb = http
-        .post(format!("{}api/v1/warnings{path}", node.url))
-        .bearer_auth(token);
+    api_at(http, node, token, &format!("api/v1/warnings{path}"), body).await
+}
+
+/// `POST {path}` on `node` as `token`; the answer, which must be a success.
+async fn api_at(
+    http: &reqwest::Client,
+    node: &Node,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let mut rb = http.post(format!("{}{path}", node.url)).bearer_auth(token);
     if let Some(b) = body {
         rb = rb.json(&b);
     }
@@ -471,6 +485,133 @@ async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
     println!("{out}");
 }
 
+/// The states a conference invites: the charter's member states.
+const MEMBERS: [&str; 8] = ["KZ", "CN", "RU", "KG", "TJ", "UZ", "IN", "PK"];
+
+/// Invitations: a member state asks for assistance (origins rotate); once the request is on the
+/// hub, the secretary-general convenes, and what is timed is from the convene request until the
+/// conference is stored on every invited member's node (hub → each member: one poke, one pull),
+/// read from each node's database afterwards as for warnings. A node not invited (an observer's)
+/// must never hold it.
+async fn invitations(bin: &Path, root: &Path, n: usize, rounds: usize) {
+    let mut nodes: Vec<Node> = STATES[..n]
+        .iter()
+        .map(|s| Node::init(bin, root, s))
+        .collect();
+    share_keys(&nodes);
+    hub_and_spokes(bin, &nodes);
+    for node in &mut nodes {
+        node.start(bin);
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let http = reqwest::Client::new();
+    let askers: Vec<&Node> = nodes
+        .iter()
+        .filter(|x| MEMBERS.contains(&x.state))
+        .collect();
+    let hub = &nodes[0];
+    let mut sent = Vec::new();
+    for r in 0..rounds + 10 {
+        let origin = askers[r % askers.len()];
+        let asked = api_at(
+            &http,
+            origin,
+            &origin.boss,
+            "api/v1/consultations",
+            Some(json!({
+                "title": format!("Request {r}: floods and an armed incursion"),
+                "situation": "Roads cut; two villages isolated.",
+                "location": {"name": "Border district", "country": origin.state},
+                "help": ["equipment"], "urgency": "immediate",
+            })),
+        )
+        .await;
+        let id = asked["id"].as_str().unwrap().to_owned();
+        let started = Instant::now();
+        loop {
+            let r = http
+                .get(format!("{}api/v1/consultations/{id}", hub.url))
+                .bearer_auth(&hub.token)
+                .send()
+                .await
+                .unwrap();
+            if r.status() == 200 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{id} never reached the hub"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let answer_by = chrono::Utc::now() + chrono::Duration::hours(1);
+        let t0 = now_us();
+        api_at(
+            &http,
+            hub,
+            &hub.boss,
+            &format!("api/v1/consultations/{id}/convene"),
+            Some(json!({
+                "place": "Tashkent", "answer_by": answer_by.to_rfc3339(),
+                "meets_at": (answer_by + chrono::Duration::hours(1)).to_rfc3339(),
+            })),
+        )
+        .await;
+        if r >= 10 {
+            sent.push((id, t0));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut at: BTreeMap<(&str, String), i64> = BTreeMap::new();
+    for node in &nodes {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT json_extract(json, '$.request_ref'), date_added_us FROM objects \
+             WHERE object_type = 'x-entente-consultation' AND json LIKE '%\"stage\":\"conference\"%'",
+        )
+        .fetch_all(&mut node.db().await)
+        .await
+        .unwrap();
+        for (id, t) in rows {
+            at.insert((node.state, id), t);
+        }
+    }
+    let (mut everywhere, mut each) = (Vec::new(), Vec::new());
+    for (id, t0) in &sent {
+        let mut worst = 0.0f64;
+        for node in &nodes[1..] {
+            let held = at.get(&(node.state, id.clone()));
+            if !MEMBERS.contains(&node.state) {
+                assert!(
+                    held.is_none(),
+                    "{} was not invited but holds {id}",
+                    node.state
+                );
+                continue;
+            }
+            let t =
+                held.unwrap_or_else(|| panic!("{id}'s invitation never reached {}", node.state));
+            let ms = (t - t0) as f64 / 1000.0;
+            each.push(ms);
+            worst = worst.max(ms);
+        }
+        everywhere.push(worst);
+    }
+    for v in [&mut everywhere, &mut each] {
+        v.sort_by(f64::total_cmp);
+    }
+    let invited = nodes[1..]
+        .iter()
+        .filter(|x| MEMBERS.contains(&x.state))
+        .count();
+    let out = json!({
+        "nodes": n, "invited_nodes": invited, "rounds": sent.len(),
+        "on_every_invited_node_ms": {"p50": pct(&everywhere, 0.5), "p99": pct(&everywhere, 0.99), "max": pct(&everywhere, 1.0)},
+        "on_each_invited_node_ms": {"p50": pct(&each, 0.5), "p99": pct(&each, 0.99)},
+    });
+    println!("{out}");
+}
+
 /// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
 fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -585,6 +726,7 @@ async fn main() {
     match mode.as_str() {
         "latency" => latency(&bin, tmp.path(), nodes, rounds).await,
         "catchup" => catchup(&bin, tmp.path(), objects).await,
+        "invitations" => invitations(&bin, tmp.path(), nodes, rounds).await,
         other => panic!("unknown mode {other}"),
     }
 }
