@@ -81,8 +81,8 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     let nd = NodeDir::init(&dir, &charter_text, "KZ", &[]).await?;
     let node = nd.node().await?;
     signers.insert("KZ".into(), nd.signer()?);
-    crate::seed::demo_governance(&node, &signers).await?;
-    crate::demo_operations::demo_operations(&node, &signers).await?;
+    crate::seed::demo_governance(&node, &signers, None).await?;
+    crate::demo_operations::demo_operations(&node, &signers, None).await?;
     let cn = signers
         .get("CN")
         .ok_or_else(|| anyhow!("the demo charter has no CN"))?;
@@ -189,8 +189,15 @@ pub async fn run_federation() -> Result<()> {
         .ok_or_else(|| anyhow!("no KZ"))?;
     crate::seed::demo_warning(&kz.nd.node().await?, &hub.nd.node().await?).await?;
     // The organization's history, on the hub, which relays it to every node.
-    crate::seed::demo_governance(&hub.nd.node().await?, &signers).await?;
-    crate::demo_operations::demo_operations(&hub.nd.node().await?, &signers).await?;
+    crate::seed::demo_governance(&hub.nd.node().await?, &signers, None).await?;
+    crate::demo_operations::demo_operations(&hub.nd.node().await?, &signers, None).await?;
+    // The hub sends no node what that node signed: each state's own part of the record is on
+    // its own node from the start.
+    for d in demo.iter().filter(|d| d.state != "SECRETARIAT") {
+        let node = d.nd.node().await?;
+        crate::seed::demo_governance(&node, &signers, Some(d.state)).await?;
+        crate::demo_operations::demo_operations(&node, &signers, Some(d.state)).await?;
+    }
     for d in &demo {
         let node = d.nd.node().await?;
         match d.state {

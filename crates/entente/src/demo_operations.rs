@@ -24,14 +24,20 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// Where the demo's objects go: the node, the states' keys, and `only` one state's objects (for
+/// that state's own node, to which the hub never sends them) or every state's.
+struct Seed<'a> {
+    node: &'a Arc<Node>,
+    signers: &'a HashMap<String, NodeSigner>,
+    only: Option<&'a str>,
+}
+
 /// Stores `object`, signed by `party`'s node, as the step `step`.
-async fn store(
-    node: &Arc<Node>,
-    signers: &HashMap<String, NodeSigner>,
-    party: &str,
-    mut object: Value,
-    step: WorkflowStep,
-) -> Result<()> {
+async fn store(seed: &Seed<'_>, party: &str, mut object: Value, step: WorkflowStep) -> Result<()> {
+    let (node, signers) = (seed.node, seed.signers);
+    if seed.only.is_some_and(|o| o != party) {
+        return Ok(());
+    }
     let Some(signer) = signers.get(party) else {
         bail!("the demo has no key for {party}");
     };
@@ -58,15 +64,23 @@ fn code(s: &str) -> Result<PartyCode> {
     Ok(PartyCode::parse(s)?)
 }
 
+/// Seeds the demo's exercises and consultations on `node`; with `only`, just what that state's
+/// node made.
 pub async fn demo_operations(
     node: &Arc<Node>,
     signers: &HashMap<String, NodeSigner>,
+    only: Option<&str>,
 ) -> Result<()> {
-    peace_mission_2010(node, signers).await?;
-    consultation_in_progress(node, signers).await
+    let seed = Seed {
+        node,
+        signers,
+        only,
+    };
+    peace_mission_2010(&seed).await?;
+    consultation_in_progress(&seed).await
 }
 
-async fn peace_mission_2010(node: &Arc<Node>, signers: &HashMap<String, NodeSigner>) -> Result<()> {
+async fn peace_mission_2010(seed: &Seed<'_>) -> Result<()> {
     let id = |n: u32| format!("x-entente-exercise--2010a0e5-{n:04x}-4c1d-8e2f-3a4b5c6d7e8f");
     let root = id(1);
     let plan: PlanInput = serde_json::from_value(json!({
@@ -92,7 +106,7 @@ async fn peace_mission_2010(node: &Arc<Node>, signers: &HashMap<String, NodeSign
         "2010-06-01T09:00:00.000Z",
         "2010-06-01T09:00:00.000Z",
     );
-    store(node, signers, "KZ", plan_object, ExerciseStep::Plan.into()).await?;
+    store(seed, "KZ", plan_object, ExerciseStep::Plan.into()).await?;
     let held = PlanHeld::new(kz.clone(), plan, "2010-06-01T09:00:00.000Z", 0)
         .map_err(|e| anyhow::anyhow!("the demo plan: {}", e.0))?;
     let mut n = 1;
@@ -129,7 +143,7 @@ async fn peace_mission_2010(node: &Arc<Node>, signers: &HashMap<String, NodeSign
             at,
             at,
         );
-        store(node, signers, state, o, ExerciseStep::Join.into()).await?;
+        store(seed, state, o, ExerciseStep::Join.into()).await?;
     }
     let item = |title: &str, owner: &str, due: &str, closed: Option<&str>| Item {
         title: title.into(),
@@ -198,16 +212,13 @@ async fn peace_mission_2010(node: &Arc<Node>, signers: &HashMap<String, NodeSign
             at,
             at,
         );
-        store(node, signers, state, o, ExerciseStep::Report.into()).await?;
+        store(seed, state, o, ExerciseStep::Report.into()).await?;
     }
     Ok(())
 }
 
-async fn consultation_in_progress(
-    node: &Arc<Node>,
-    signers: &HashMap<String, NodeSigner>,
-) -> Result<()> {
-    let now = node.now_us().saturating_mul(1000);
+async fn consultation_in_progress(seed: &Seed<'_>) -> Result<()> {
+    let now = seed.node.now_us().saturating_mul(1000);
     const HOUR: i64 = 3_600_000_000_000;
     let at = |ns: i64| Timestamp::from_nanos(ns).to_stix_string();
     let root = "x-entente-consultation--6b1f0c2d-0001-4e3a-9b8c-7d6e5f4a3b2c";
@@ -228,7 +239,7 @@ async fn consultation_in_progress(
         .collect::<Result<_>>()?;
     let asked = at(now - 2 * HOUR);
     let o = c::request_object(root, &request, &kg, &told, &BTreeMap::new(), &asked, &asked);
-    store(node, signers, "KG", o, ConsultationStep::Request.into()).await?;
+    store(seed, "KG", o, ConsultationStep::Request.into()).await?;
     let invited: Vec<PartyCode> = ["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"]
         .iter()
         .map(|s| code(s))
@@ -244,14 +255,7 @@ async fn consultation_in_progress(
     let o = c::conference_object(
         conference, &hub, root, &request, &kg, &invited, &input, None, &convened, &convened,
     );
-    store(
-        node,
-        signers,
-        "SECRETARIAT",
-        o,
-        ConsultationStep::Convene.into(),
-    )
-    .await?;
+    store(seed, "SECRETARIAT", o, ConsultationStep::Convene.into()).await?;
     let answered = at(now - HOUR / 2);
     let cn_offer = Answer::Offer {
         lines: vec![
@@ -284,7 +288,7 @@ async fn consultation_in_progress(
         &cn_offer,
         &answered,
     );
-    store(node, signers, "CN", o, ConsultationStep::Respond.into()).await?;
+    store(seed, "CN", o, ConsultationStep::Respond.into()).await?;
     let ru_attends = Answer::Attend {
         delegates: vec!["Deputy Director, Federal Security Service".into()],
     };
@@ -296,5 +300,5 @@ async fn consultation_in_progress(
         &ru_attends,
         &answered,
     );
-    store(node, signers, "RU", o, ConsultationStep::Respond.into()).await
+    store(seed, "RU", o, ConsultationStep::Respond.into()).await
 }

@@ -334,10 +334,12 @@ pub async fn demo_warning(kz: &Arc<Node>, hub: &Arc<Node>) -> Result<()> {
 /// and the convention on countering extremism, Afghanistan's application for membership — and
 /// its admission open for ballots now. Each object is signed by the node of the state that
 /// made it (`signers` holds one for every state that did) and stored on `node` as federation
-/// would bring it; every node derives the same effective charter from them.
+/// would bring it; every node derives the same effective charter from them. With `only`, just the
+/// objects that state's node made (for its own node, to which the hub never sends them).
 pub async fn demo_governance(
     node: &Arc<Node>,
     signers: &std::collections::HashMap<String, NodeSigner>,
+    only: Option<&str>,
 ) -> Result<()> {
     use entente_core::write::DecisionStep as S;
     use entente_node::ingest::ingest_step;
@@ -766,7 +768,11 @@ pub async fn demo_governance(
         ));
     }
 
+    // `only`: what that state's node signed, for its own node (a hub sends no node its own).
     for (object, party, step) in writes {
+        if only.is_some_and(|o| o != party) {
+            continue;
+        }
         store(object, &party, step).await?;
     }
     entente_node::governance::refresh(node, true).await?;

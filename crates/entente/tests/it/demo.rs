@@ -298,5 +298,46 @@ async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() 
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(warnings_on("MN").await.is_empty());
+    // Every node derives the same organization from the record, KZ's own ballots included (the
+    // hub sends no node what it signed); Peace Mission 2010 is on KZ's node with the three
+    // sections KZ, the host, may see, and on MN's, an observer's, with KZ's organization-wide
+    // section alone.
+    let api_on = |state: &'static str, path: &'static str| {
+        let (url, token, http) = &nodes[state];
+        let base = url.trim_end_matches("taxii2/").to_owned();
+        let (token, http) = (token.clone(), http.clone());
+        async move {
+            http.get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let start = std::time::Instant::now();
+    loop {
+        let mut members = Vec::new();
+        for s in ["KZ", "CN", "MN"] {
+            members.push(api_on(s, "api/v1/charter").await["members"].clone());
+        }
+        let sections = |v: &Value| v["exercises"][0]["after_action"].as_array().map(Vec::len);
+        let kz = api_on("KZ", "api/v1/exercises").await;
+        let mn = api_on("MN", "api/v1/exercises").await;
+        let eight = serde_json::json!(["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"]);
+        if members.iter().all(|m| *m == eight)
+            && sections(&kz) == Some(3)
+            && sections(&mn) == Some(1)
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "members {members:?}; exercises on KZ {kz}; on MN {mn}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
     stop_demo(child);
 }
