@@ -25,6 +25,8 @@ pub mod decision;
 pub mod document;
 pub mod exercise;
 pub mod programme;
+#[cfg(test)]
+mod test_support;
 pub mod warning;
 
 pub use warning::Warnings;
@@ -346,6 +348,22 @@ pub trait Workflow: Life {
         thread: &Self::Thread,
         ids: &mut dyn Ids,
     ) -> Vec<Write>;
+}
+
+/// The longest free text a workflow object's field holds, in characters.
+pub(crate) const MAX_TEXT: usize = 20_000;
+
+/// Checks a free-text field: present when `required`, at most [`MAX_TEXT`] characters.
+pub(crate) fn check_text(field: &str, v: &str, required: bool) -> Result<(), Invalid> {
+    if required && entente_core::text::is_blank(v) {
+        return Err(Invalid(format!("`{field}` is required")));
+    }
+    if v.chars().count() > MAX_TEXT {
+        return Err(Invalid(format!(
+            "`{field}` is longer than {MAX_TEXT} characters"
+        )));
+    }
+    Ok(())
 }
 
 /// A moment as STIX writes it.

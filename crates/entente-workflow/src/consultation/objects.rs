@@ -24,24 +24,13 @@ pub const HELP_KINDS: [&str; 6] = [
     "other",
 ];
 pub const URGENCIES: [&str; 3] = ["immediate", "urgent", "routine"];
-const MAX_TEXT: usize = 20_000;
 const MAX_LINES: usize = 100;
 
 fn bad(m: impl Into<String>) -> Invalid {
     Invalid(m.into())
 }
 
-fn text(field: &str, v: &str, required: bool) -> Result<(), Invalid> {
-    if required && is_blank(v) {
-        return Err(bad(format!("`{field}` is required")));
-    }
-    if v.chars().count() > MAX_TEXT {
-        return Err(bad(format!(
-            "`{field}` is longer than {MAX_TEXT} characters"
-        )));
-    }
-    Ok(())
-}
+use crate::check_text as text;
 
 /// Where it happened.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

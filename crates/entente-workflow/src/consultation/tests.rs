@@ -4,40 +4,18 @@
 
 use super::objects::{self, Record};
 use super::*;
+use crate::test_support::{code, part, Counted};
 use crate::Actor;
-use entente_core::{may_see, AccessLabel, Audience, Tlp, UserRef, Viewer};
+use entente_core::{may_see, UserRef, Viewer};
 use entente_stix::Timestamp;
-use serde_json::Map;
 
 const SCO: &str = include_str!("../../../../examples/sco.toml");
 const HOUR: i64 = 3_600_000_000_000;
 /// 2026-12-01T00:00:00Z.
 const T0: i64 = 1_796_083_200 * 1_000_000_000;
 
-fn code(s: &str) -> PartyCode {
-    PartyCode::parse(s).unwrap()
-}
-
 fn ts(ns: i64) -> String {
     Timestamp::from_nanos(ns).to_stix_string()
-}
-
-fn part(originator: &str, object: serde_json::Value) -> Part {
-    let object: Map<String, Value> = object.as_object().unwrap().clone();
-    let marking =
-        Tlp::from_marking_ref(object["object_marking_refs"][0].as_str().unwrap()).unwrap();
-    let audience = entente_stix::extension::entente_extension(&object)
-        .and_then(|e| e.get("audience"))
-        .map(|a| Audience::from_json(a).unwrap());
-    let version_ns = Timestamp::parse(object["modified"].as_str().unwrap())
-        .unwrap()
-        .nanos();
-    Part {
-        originator: code(originator),
-        label: AccessLabel::new(code(originator), marking, audience).unwrap(),
-        version_ns,
-        object,
-    }
 }
 
 fn request() -> RequestInput {
@@ -496,18 +474,6 @@ fn a_request_holds_no_empty_list_which_stix_forbids() {
     assert!(empty.check().is_err(), "a record names its participants");
 }
 
-struct Counted(u64);
-
-impl Ids for Counted {
-    fn id(&mut self, object_type: &str) -> String {
-        self.0 += 1;
-        format!(
-            "{object_type}--00000000-0000-4000-8000-{:012}",
-            900 + self.0
-        )
-    }
-}
-
 /// Reminders before the deadline: the nearest threshold reached, once, from the secretariat's
 /// node, to the invited states that have not answered; none for a threshold already reached when
 /// the conference was convened, none after the deadline or the close; a reminder is a valid STIX
@@ -562,7 +528,7 @@ fn reminders_go_to_the_states_that_have_not_answered_before_the_deadline() {
         now_ns: T0 + 22 * HOUR + 1,
         charter: &charter,
     };
-    let writes = Consultations.due(&ctx, ROOT, &t, &mut Counted(0));
+    let writes = Consultations.due(&ctx, ROOT, &t, &mut Counted(900));
     assert_eq!(writes.len(), 1);
     let note = writes[0].object.clone();
     entente_stix::validate::validate(note.clone()).expect("a valid STIX note");
@@ -597,7 +563,7 @@ fn reminders_go_to_the_states_that_have_not_answered_before_the_deadline() {
     assert_eq!(t2.reminders.len(), 1);
     assert_eq!(t2.reminders[0].hours, 2);
     assert!(Consultations
-        .due(&ctx, ROOT, &t2, &mut Counted(0))
+        .due(&ctx, ROOT, &t2, &mut Counted(900))
         .is_empty());
     assert_eq!(view(&t2)["reminders"][0]["to"][7], "AF");
 }

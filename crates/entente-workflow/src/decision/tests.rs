@@ -5,6 +5,7 @@
 
 use super::effects::effective;
 use super::*;
+use crate::test_support::Counted;
 use crate::Actor;
 use entente_core::{Charter, Role};
 use entente_stix::Timestamp;
@@ -20,15 +21,6 @@ const MEMBERS: [&str; 8] = ["CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ"];
 
 fn code(s: &str) -> PartyCode {
     PartyCode::parse(s).unwrap()
-}
-
-struct Counted(u64);
-
-impl Ids for Counted {
-    fn id(&mut self, object_type: &str) -> String {
-        self.0 += 1;
-        format!("{object_type}--00000000-0000-4000-8000-{:012}", self.0)
-    }
 }
 
 struct World {

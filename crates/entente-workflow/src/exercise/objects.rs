@@ -2,7 +2,7 @@
 //! doc of [`super`]). Pure: the caller gives the ids and the time.
 
 use crate::{extensions, Invalid};
-use entente_core::text::is_blank;
+
 use entente_core::{PartyCode, Tlp};
 use entente_stix::identity::party_identity_id;
 use entente_stix::Timestamp;
@@ -15,24 +15,13 @@ pub const KINDS: [&str; 2] = ["exercise", "operation"];
 /// (TLP:GREEN), the participating states and the secretariat (TLP:AMBER), or — for a section —
 /// only the host state and the secretariat (TLP:AMBER).
 pub const SHARED_WITH: [&str; 3] = ["organization", "participants", "host"];
-const MAX_TEXT: usize = 20_000;
 const MAX_LIST: usize = 100;
 
 fn bad(m: impl Into<String>) -> Invalid {
     Invalid(m.into())
 }
 
-fn text(field: &str, v: &str, required: bool) -> Result<(), Invalid> {
-    if required && is_blank(v) {
-        return Err(bad(format!("`{field}` is required")));
-    }
-    if v.chars().count() > MAX_TEXT {
-        return Err(bad(format!(
-            "`{field}` is longer than {MAX_TEXT} characters"
-        )));
-    }
-    Ok(())
-}
+use crate::check_text as text;
 
 /// A calendar date (`YYYY-MM-DD`) as nanoseconds at its start, UTC.
 pub fn date_ns(field: &str, d: &str) -> Result<i64, Invalid> {

@@ -2,45 +2,14 @@
 //! labels them, checked against who may take each step and who may see each section.
 
 use super::*;
+use crate::test_support::{code, part, Counted};
 use crate::Actor;
-use entente_core::{may_see, Audience, Viewer};
-use entente_stix::Timestamp;
+use entente_core::{may_see, Viewer};
 
 const SCO: &str = include_str!("../../../../examples/sco.toml");
 const DAY: i64 = DAY_NS;
 /// 2010-09-09T00:00:00Z, the first day of Peace Mission 2010.
 const START: i64 = 1_283_990_400 * 1_000_000_000;
-
-fn code(s: &str) -> PartyCode {
-    PartyCode::parse(s).unwrap()
-}
-
-struct Counted(u64);
-
-impl Ids for Counted {
-    fn id(&mut self, object_type: &str) -> String {
-        self.0 += 1;
-        format!("{object_type}--00000000-0000-4000-8000-{:012}", self.0)
-    }
-}
-
-fn part(originator: &str, object: Value) -> Part {
-    let object: Map<String, Value> = object.as_object().unwrap().clone();
-    let marking =
-        Tlp::from_marking_ref(object["object_marking_refs"][0].as_str().unwrap()).unwrap();
-    let audience = entente_stix::extension::entente_extension(&object)
-        .and_then(|e| e.get("audience"))
-        .map(|a| Audience::from_json(a).unwrap());
-    let version_ns = Timestamp::parse(object["modified"].as_str().unwrap())
-        .unwrap()
-        .nanos();
-    Part {
-        originator: code(originator),
-        label: AccessLabel::new(code(originator), marking, audience).unwrap(),
-        version_ns,
-        object,
-    }
-}
 
 fn peace_mission(shared_with: &str) -> PlanInput {
     serde_json::from_value(json!({

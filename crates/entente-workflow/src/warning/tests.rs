@@ -4,6 +4,7 @@
 //! the refusal (by its stable code).
 
 use super::*;
+use crate::test_support::Counted;
 use crate::Actor;
 use entente_core::{Charter, Role};
 use serde_json::json;
@@ -15,16 +16,6 @@ const START_NS: i64 = 1_796_083_200 * 1_000_000_000;
 
 fn code(s: &str) -> PartyCode {
     PartyCode::parse(s).unwrap()
-}
-
-/// Ids counted, so runs are reproducible.
-struct Counted(u64);
-
-impl Ids for Counted {
-    fn id(&mut self, object_type: &str) -> String {
-        self.0 += 1;
-        format!("{object_type}--00000000-0000-4000-8000-{:012}", self.0)
-    }
 }
 
 fn input(kind: &str, review_in_days: i64, now_ns: i64) -> WarningInput {
