@@ -588,6 +588,7 @@ hours-left = { $count ->
     [one] { $n } hour or less before the deadline
    *[other] { $n } hours or less before the deadline
 }
+dash-items = Your state's open improvement items
 dash-invitations = Invitations awaiting your state's answer
 
 # Exercises and joint operations.

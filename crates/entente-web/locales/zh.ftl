@@ -550,6 +550,7 @@ tl-answered = { $who } 已答复
 tl-reminded = 提醒尚未答复的国家：{ $who }
 tl-closed = 会议已记录结果并结束
 hours-left = 距截止时间 { $n } 小时以内
+dash-items = 本国未完成的改进事项
 dash-invitations = 待本国答复的邀请
 
 # 演习与联合行动。

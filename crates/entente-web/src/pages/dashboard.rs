@@ -1,5 +1,6 @@
 //! The dashboard: what needs the user now (warnings to acknowledge, to review, to submit or
-//! publish, hits on the state's warnings, review dates coming), what is new, the federation at a
+//! publish, hits on the state's warnings, review dates coming; invitations to answer; the state's
+//! open improvement items), what is new, the federation at a
 //! glance, and warnings and hits over the last twelve weeks as a chart drawn on the server (SVG).
 
 use super::extract::Signed;
@@ -31,6 +32,8 @@ struct Page {
     week_start: String,
     /// Consultations whose invitation this node's state has not answered, before the deadline.
     invitations: Vec<super::consultations::Row>,
+    /// The state's improvement items still open, from its after-action sections.
+    items: Vec<super::exercises::OpenItem>,
 }
 
 /// The most new objects the dashboard counts (a bounded read; past it, it says "at least").
@@ -78,6 +81,10 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed) -> Response {
         Ok(i) => i,
         Err(e) => return super::failure(&web, s.lang, e),
     };
+    let items = match super::exercises::our_open_items(&web, &s).await {
+        Ok(i) => i,
+        Err(e) => return super::failure(&web, s.lang, e),
+    };
     let c = Chrome::new(&web, &s, "/", "title-dashboard");
     let chart = weekly_chart(&c, &all, now);
     let mut page = Page {
@@ -93,6 +100,7 @@ pub async fn page(State(web): State<Arc<Web>>, s: Signed) -> Response {
         new_objects,
         week_start,
         invitations,
+        items,
     };
     for (row, _) in all {
         let has = |s: &str| row.steps.contains(&s);

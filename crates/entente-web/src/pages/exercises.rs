@@ -77,6 +77,24 @@ fn open_items(t: &Thread, now: i64) -> Vec<OpenItem> {
         .collect()
 }
 
+/// This node's state's improvement items still open, across every exercise it sees, the overdue
+/// first: what the dashboard shows.
+pub async fn our_open_items(
+    web: &Web,
+    s: &Signed,
+) -> Result<Vec<OpenItem>, entente_node::NodeError> {
+    let threads = workflow::threads(&web.node, &s.principal, &Exercises, None).await?;
+    let now = now_ns(web);
+    let ours = web.node.party.to_string();
+    let mut items: Vec<OpenItem> = threads
+        .values()
+        .flat_map(|t| open_items(t, now))
+        .filter(|i| i.state == ours)
+        .collect();
+    items.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.item.due.cmp(&b.item.due)));
+    Ok(items)
+}
+
 #[derive(Template)]
 #[template(path = "exercises.html")]
 struct ListPage {

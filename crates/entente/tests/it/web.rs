@@ -915,6 +915,10 @@ async fn an_exercise_is_planned_reported_and_its_item_closed_through_the_forms()
     let (_, _, page) = b.get("/exercises", "zh").await;
     assert!(page.contains("Common radio frequencies"), "{page}");
     assert!(page.contains("已逾期"), "{page}");
+    // The dashboard lists the state's open items.
+    let (_, _, page) = b.get("/", "en").await;
+    assert!(page.contains("open improvement items</h3>"), "{page}");
+    assert!(page.contains("id=\"our-items\""), "{page}");
     let (_, _, page) = b.get(&at, "en").await;
     assert!(page.contains("the host and the secretariat"), "{page}");
     let csrf = Browser::csrf(&page);
@@ -927,4 +931,6 @@ async fn an_exercise_is_planned_reported_and_its_item_closed_through_the_forms()
     assert_eq!(status, 303, "{page}");
     let (_, _, page) = b.get("/exercises", "en").await;
     assert!(page.contains("No open improvement items."), "{page}");
+    let (_, _, page) = b.get("/", "en").await;
+    assert!(!page.contains("id=\"our-items\""), "{page}");
 }
