@@ -1,0 +1,93 @@
+//! The tree a pattern parses to.
+
+/// An observation expression: what must be observed, and how observations combine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observation {
+    /// `[ comparison ]`: one observation whose objects satisfy the comparison.
+    Match(Comparison),
+    And(Box<Observation>, Box<Observation>),
+    Or(Box<Observation>, Box<Observation>),
+    /// The left observed, then the right, later.
+    FollowedBy(Box<Observation>, Box<Observation>),
+    Qualified(Box<Observation>, Qualifier),
+}
+
+/// A qualifier on an observation expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Qualifier {
+    /// `WITHIN n SECONDS`: every observation within a window of that length.
+    Within { seconds: f64 },
+    /// `REPEATS n TIMES`.
+    Repeats { times: u64 },
+    /// `START t'…' STOP t'…'`: first observed at or after start, before stop (nanoseconds).
+    StartStop { start_ns: i64, stop_ns: i64 },
+}
+
+/// A comparison expression, within one observation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Comparison {
+    Test(Test),
+    And(Box<Comparison>, Box<Comparison>),
+    Or(Box<Comparison>, Box<Comparison>),
+}
+
+/// One test of an object's property.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// `path [NOT] op value`.
+    Compare {
+        path: ObjectPath,
+        negated: bool,
+        op: Op,
+        value: Literal,
+    },
+    /// `path [NOT] IN (v, …)`.
+    In {
+        path: ObjectPath,
+        negated: bool,
+        set: Vec<Literal>,
+    },
+    /// `EXISTS path`.
+    Exists(ObjectPath),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Neq,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Like,
+    Matches,
+    IsSubset,
+    IsSuperset,
+}
+
+/// `type:property.property[0][*]…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectPath {
+    pub object_type: String,
+    pub steps: Vec<PathStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    Property(String),
+    Index(i64),
+    /// `[*]`: any element.
+    AnyIndex,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    Binary(Vec<u8>),
+    Hex(Vec<u8>),
+    /// Nanoseconds since the epoch.
+    Timestamp(i64),
+}

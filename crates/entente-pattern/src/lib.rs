@@ -1,0 +1,60 @@
+//! STIX 2.1 patterning (STIX 2.1 part 9), with no I/O: a pattern parsed to a tree ([`ast`]), or
+//! refused with the character position and the reason ([`PatternError`]).
+//!
+//! Written by hand: no maintained Rust crate parses the STIX patterning language (the OASIS
+//! reference is an ANTLR grammar with Python and Java runtimes; the one Rust STIX library found,
+//! at 0.1, validates objects, not this grammar to this depth), and a hand-written
+//! recursive-descent parser gives the error positions an analyst needs and no generated code.
+//!
+//! The grammar, from the specification's ANTLR grammar (`STIXPattern.g4`): observation
+//! expressions joined by `AND`, `OR` and `FOLLOWEDBY` (that precedence, loosest last), each a
+//! bracketed comparison expression or a parenthesized group, qualified by `WITHIN n SECONDS`,
+//! `REPEATS n TIMES` or `START t'…' STOP t'…'`; comparison expressions joined by `AND` and `OR`
+//! (`AND` binds tighter), each `path [NOT] op literal`, `path [NOT] IN (…)`, `EXISTS path` or a
+//! parenthesized comparison expression; object paths `type:property` followed by `.property`,
+//! `[n]`, `[*]`; literals: integers, floats, strings, booleans, binary `b'…'` (base64), hex
+//! `h'…'`, timestamps `t'…'`. Keywords are upper case, booleans `true`/`false`.
+//! Checks beyond the grammar, as the specification states them: comparisons joined by `AND` in one
+//! observation expression name one object type; `LIKE`, `MATCHES`, `ISSUBSET` and `ISSUPERSET`
+//! take a string; ordering operators take no boolean; `START` is before `STOP`; `REPEATS` and
+//! `WITHIN` take positive numbers.
+
+pub mod ast;
+mod lexer;
+mod parser;
+
+#[cfg(test)]
+mod tests;
+
+pub use ast::{Comparison, Literal, ObjectPath, Observation, Op, PathStep, Qualifier, Test};
+
+/// Why a pattern was refused: at which character (0-based) and what was wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    pub position: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at character {}: {}", self.position, self.message)
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// The longest pattern parsed, in bytes, and the deepest nesting: a pattern's cost is bounded.
+pub const MAX_PATTERN_BYTES: usize = 64 * 1024;
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses a STIX 2.1 pattern.
+pub fn parse(pattern: &str) -> Result<Observation, PatternError> {
+    if pattern.len() > MAX_PATTERN_BYTES {
+        return Err(PatternError {
+            position: 0,
+            message: format!("a pattern is at most {MAX_PATTERN_BYTES} bytes"),
+        });
+    }
+    let tokens = lexer::tokens(pattern)?;
+    parser::Parser::new(tokens, pattern.chars().count()).pattern()
+}
