@@ -20,6 +20,7 @@
 //! `WITHIN` take positive numbers.
 
 pub mod ast;
+pub mod eval;
 mod lexer;
 mod parser;
 

@@ -186,3 +186,91 @@ fn work_is_bounded() {
     let long = format!("[a:b IN ({})]", vec!["1"; 40_000].join(","));
     assert!(parse(&long).unwrap_err().message.contains("at most"));
 }
+
+/// One observation's objects, by key.
+fn observed(objects: serde_json::Value) -> eval::Observed {
+    objects
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn holds(pattern: &str, obs: &eval::Observed) -> bool {
+    match parse(pattern).unwrap() {
+        Observation::Match(c) => eval::holds(&c, obs),
+        other => panic!("one observation expression: {other:?}"),
+    }
+}
+
+#[test]
+fn comparisons_hold_on_an_observation_as_the_specification_says() {
+    let obs = observed(serde_json::json!({
+        "0": {"type": "file", "name": "setup_v2.exe", "size": 371712,
+              "hashes": {"SHA-256": "aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f", "MD5": "79054025255fb1a26e4bc422aef54eb4"},
+              "magic_number_hex": "FFD8", "payload_bin": "dGhpcyBpcyBhIHRlc3Q=",
+              "parent_directory_ref": "1", "created": "2014-01-13T07:03:17Z"},
+        "1": {"type": "directory", "path": "C:\\Windows\\System32"},
+        "2": {"type": "ipv4-addr", "value": "198.51.100.7"},
+        "3": {"type": "network-traffic", "dst_ref": "2", "dst_port": 443, "protocols": ["ipv4", "tcp"], "src_refs": ["2"]},
+        "4": {"type": "ipv6-addr", "value": "2001:db8:dead:beef::1"},
+    }));
+    let yes = [
+        "[file:hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+        "[file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4' AND file:size = 371712]",
+        "[file:name LIKE 'setup%.exe']",
+        "[file:name LIKE 'setup_v_.exe']",
+        "[file:name MATCHES '^setup_v[0-9]+\\\\.exe$']",
+        "[file:parent_directory_ref.path = 'C:\\\\Windows\\\\System32']",
+        "[file:magic_number_hex = h'ffd8']",
+        "[file:payload_bin = b'dGhpcyBpcyBhIHRlc3Q=']",
+        "[file:created = t'2014-01-13T07:03:17Z']",
+        "[file:created < t'2015-01-01T00:00:00Z']",
+        "[file:size > 300000 AND file:size <= 371712]",
+        "[file:size IN (1, 371712)]",
+        "[file:size NOT IN (1, 2)]",
+        "[file:name != 'other.exe']",
+        "[file:name NOT = 'other.exe']",
+        "[EXISTS file:hashes.MD5]",
+        "[network-traffic:dst_ref.value ISSUBSET '198.51.100.0/24']",
+        "[network-traffic:dst_ref.value = '198.51.100.7' AND network-traffic:dst_port = 443]",
+        "[network-traffic:protocols[*] = 'tcp']",
+        "[network-traffic:protocols[0] = 'ipv4']",
+        "[network-traffic:src_refs[*].value = '198.51.100.7']",
+        "[ipv4-addr:value = '203.0.113.1' OR file:name = 'setup_v2.exe']",
+        "[ipv6-addr:value ISSUBSET '2001:db8:dead:beef::/64']",
+        "[ipv4-addr:value NOT ISSUBSET '10.0.0.0/8']",
+    ];
+    for p in yes {
+        assert!(holds(p, &obs), "{p} should hold");
+    }
+    let no = [
+        "[file:name = 'other.exe']",
+        "[file:name LIKE 'setup%.dll']",
+        "[file:size < 100]",
+        "[file:size IN (1, 2)]",
+        "[EXISTS file:hashes.'SHA-1']",
+        "[network-traffic:dst_ref.value ISSUBSET '198.51.101.0/24']",
+        "[network-traffic:protocols[1] = 'ipv4']",
+        "[network-traffic:protocols[*] = 'udp']",
+        "[url:value = 'http://example.com']",
+        "[file:size = 'a string']",
+        "[ipv6-addr:value ISSUBSET '2001:db8:dead:bee0::/64']",
+        "[file:name MATCHES '(unclosed']",
+    ];
+    for p in no {
+        assert!(!holds(p, &obs), "{p} should not hold");
+    }
+    // AND holds on one and the same object.
+    let two_files = observed(serde_json::json!({
+        "0": {"type": "file", "name": "a.exe", "size": 1},
+        "1": {"type": "file", "name": "b.exe", "size": 2},
+    }));
+    assert!(holds("[file:name = 'a.exe' AND file:size = 1]", &two_files));
+    assert!(!holds(
+        "[file:name = 'a.exe' AND file:size = 2]",
+        &two_files
+    ));
+    assert!(holds("[file:name = 'a.exe' OR file:size = 2]", &two_files));
+}
