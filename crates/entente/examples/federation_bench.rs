@@ -406,7 +406,8 @@ async fn accepted_warning(http: &reqwest::Client, origin: &Node, hub: &Node, r: 
     id
 }
 
-async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
+/// The first `n` states' nodes, keys shared, linked hub and spoke, started and settled.
+async fn federation(bin: &Path, root: &Path, n: usize) -> Vec<Node> {
     let mut nodes: Vec<Node> = STATES[..n]
         .iter()
         .map(|s| Node::init(bin, root, s))
@@ -417,6 +418,11 @@ async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
         node.start(bin);
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
+    nodes
+}
+
+async fn latency(bin: &Path, root: &Path, n: usize, rounds: usize) {
+    let nodes = federation(bin, root, n).await;
     let http = reqwest::Client::new();
     let spokes = n - 1;
     let mut sent = Vec::new();
@@ -494,16 +500,7 @@ const MEMBERS: [&str; 8] = ["KZ", "CN", "RU", "KG", "TJ", "UZ", "IN", "PK"];
 /// read from each node's database afterwards as for warnings. A node not invited (an observer's)
 /// must never hold it.
 async fn invitations(bin: &Path, root: &Path, n: usize, rounds: usize) {
-    let mut nodes: Vec<Node> = STATES[..n]
-        .iter()
-        .map(|s| Node::init(bin, root, s))
-        .collect();
-    share_keys(&nodes);
-    hub_and_spokes(bin, &nodes);
-    for node in &mut nodes {
-        node.start(bin);
-    }
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let nodes = federation(bin, root, n).await;
     let http = reqwest::Client::new();
     let askers: Vec<&Node> = nodes
         .iter()
