@@ -22,21 +22,17 @@ use entente_workflow::{Invalid, Refusal};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-fn now_ns(node: &Node) -> i64 {
-    node.now_us().saturating_mul(1000)
-}
-
 /// Derives the effective charter again from every decision the node holds, if anything changed
 /// since it was last derived or a deadline passed (`force`: in any case). Only the decision and
 /// ballot rows added since the last derivation are read; the threads they touch are built again,
 /// and every outcome is derived at the clock. Answers what is current.
 pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, NodeError> {
     let state = &node.effective;
-    if !force && !state.stale(now_ns(node)) {
+    if !force && !state.stale(node.now_ns()) {
         return Ok(state.current());
     }
     let mut parts = state.deriving.lock().await;
-    if !force && !state.stale(now_ns(node)) {
+    if !force && !state.stale(node.now_ns()) {
         return Ok(state.current());
     }
     let generation = state.generation();
@@ -59,7 +55,7 @@ pub async fn refresh(node: &Arc<Node>, force: bool) -> Result<Arc<Current>, Node
             threads.insert(root.clone(), Arc::new(t));
         }
     }
-    let now = now_ns(node);
+    let now = node.now_ns();
     let effective = effects::effective(&node.charter, threads.values().map(|t| t.as_ref()), now);
     let decisions: BTreeMap<String, crate::effective::Held> = threads
         .into_iter()
@@ -213,7 +209,7 @@ pub fn spawn(node: Arc<Node>, every: std::time::Duration) -> tokio::task::JoinHa
                 .effective
                 .next_change_ns
                 .map(|n| {
-                    let ns = n.saturating_sub(now_ns(&node)).max(0);
+                    let ns = n.saturating_sub(node.now_ns()).max(0);
                     std::time::Duration::from_nanos(u64::try_from(ns).unwrap_or(0))
                 })
                 .map_or(every, |d| d.min(every));
@@ -398,7 +394,7 @@ pub async fn decision(
     let t = workflow::thread(node, principal, &Decisions, id).await?;
     let disregarded = node.effective.current().effective.disregarded.clone();
     Ok(with_standing(
-        entente_workflow::decision::view(&t, now_ns(node)),
+        entente_workflow::decision::view(&t, node.now_ns()),
         &disregarded,
     ))
 }

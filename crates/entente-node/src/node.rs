@@ -179,6 +179,11 @@ impl Node {
         )
     }
 
+    /// The node's clock, in nanoseconds since the Unix epoch (as workflows take it).
+    pub fn now_ns(&self) -> i64 {
+        self.now_us().saturating_mul(1000)
+    }
+
     /// Moves this node's clock `by` further ahead, so that a test sees what falls due hours
     /// from now (reminders, deadlines) without waiting; nothing outside tests calls it.
     #[doc(hidden)]

@@ -25,11 +25,6 @@ impl Ids for RandomIds {
     }
 }
 
-/// The node's clock, in nanoseconds.
-fn now_ns(node: &Node) -> i64 {
-    node.now_us().saturating_mul(1000)
-}
-
 /// Every thread of `workflow` the principal may see, by root, with the parts of each it may see;
 /// with `only`, just that one. Read by the stored root index, through the access policy.
 pub async fn threads<W: Workflow>(
@@ -145,7 +140,7 @@ pub async fn take<W: Workflow>(
     let ctx = Context {
         here: &node.party,
         actor: &actor,
-        now_ns: now_ns(node),
+        now_ns: node.now_ns(),
         charter: current.charter(),
     };
     workflow.admit(&ctx, &action)?;
@@ -158,7 +153,7 @@ pub async fn take<W: Workflow>(
         None => None,
     };
     let ctx = Context {
-        now_ns: now_ns(node),
+        now_ns: node.now_ns(),
         ..ctx
     };
     let plan = workflow.plan(
@@ -200,7 +195,7 @@ pub async fn run_due<W: Workflow>(node: &Arc<Node>, workflow: &W) -> Result<usiz
         let ctx = Context {
             here: &node.party,
             actor: &actor,
-            now_ns: now_ns(node),
+            now_ns: node.now_ns(),
             charter: current.charter(),
         };
         for write in workflow.due(&ctx, &root, &thread, &mut RandomIds) {

@@ -43,10 +43,6 @@ pub fn routes() -> Router<Arc<Node>> {
         .route("/api/v1/improvement-items", get(open_items))
 }
 
-fn now_ns(node: &Node) -> i64 {
-    node.now_us().saturating_mul(1000)
-}
-
 async fn answer(
     node: &Arc<Node>,
     p: &Principal,
@@ -54,7 +50,7 @@ async fn answer(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let t = workflow::thread(node, p, &Exercises, id).await?;
-    Ok(json_response(status, &view(&t, now_ns(node))))
+    Ok(json_response(status, &view(&t, node.now_ns())))
 }
 
 async fn step(
@@ -79,7 +75,7 @@ async fn plan(
 
 async fn list(State(node): State<Arc<Node>>, Reader(p): Reader) -> Result<Response, ApiError> {
     let threads = workflow::threads(&node, &p, &Exercises, None).await?;
-    let now = now_ns(&node);
+    let now = node.now_ns();
     let mut out: Vec<_> = threads.values().collect();
     // The latest first.
     out.sort_by(|a, b| b.plan.input.starts.cmp(&a.plan.input.starts));
@@ -155,7 +151,7 @@ async fn open_items(
     Reader(p): Reader,
 ) -> Result<Response, ApiError> {
     let threads = workflow::threads(&node, &p, &Exercises, None).await?;
-    let now = now_ns(&node);
+    let now = node.now_ns();
     let mut items = Vec::new();
     for t in threads.values() {
         for (state, i, item, overdue) in t.open_items(now) {

@@ -24,10 +24,6 @@ fn commits(s: &Signed) -> bool {
     matches!(s.role, Role::Supervisor | Role::Admin)
 }
 
-fn now_ns(web: &Web) -> i64 {
-    web.node.now_us().saturating_mul(1000)
-}
-
 /// An exercise as the list shows it.
 pub struct Row {
     pub id: String,
@@ -84,7 +80,7 @@ pub async fn our_open_items(
     s: &Signed,
 ) -> Result<Vec<OpenItem>, entente_node::NodeError> {
     let threads = workflow::threads(&web.node, &s.principal, &Exercises, None).await?;
-    let now = now_ns(web);
+    let now = web.node.now_ns();
     let ours = web.node.party.to_string();
     let mut items: Vec<OpenItem> = threads
         .values()
@@ -109,7 +105,7 @@ pub async fn list(State(web): State<Arc<Web>>, s: Signed) -> Response {
         Ok(t) => t,
         Err(e) => return step_failed(&web, &s, e),
     };
-    let now = now_ns(&web);
+    let now = web.node.now_ns();
     let mut rows: Vec<Row> = threads.values().map(|t| row(t, now)).collect();
     rows.sort_by(|a, b| b.starts.cmp(&a.starts).then(a.name.cmp(&b.name)));
     let mut items: Vec<OpenItem> = threads.values().flat_map(|t| open_items(t, now)).collect();
@@ -162,7 +158,7 @@ pub async fn one(State(web): State<Arc<Web>>, s: Signed, Path(id): Path<String>)
         Ok(t) => t,
         Err(e) => return step_failed(&web, &s, e),
     };
-    let now = now_ns(&web);
+    let now = web.node.now_ns();
     let here = web.node.party.clone();
     let takes_part = commits(&s) && t.plan.participants.contains(&here);
     let status = t.status(now);
