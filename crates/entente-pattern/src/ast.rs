@@ -19,8 +19,9 @@ pub enum Qualifier {
     Within { seconds: f64 },
     /// `REPEATS n TIMES`.
     Repeats { times: u64 },
-    /// `START t'…' STOP t'…'`: first observed at or after start, before stop (nanoseconds).
-    StartStop { start_ns: i64, stop_ns: i64 },
+    /// `START t'…' STOP t'…'`: observed between start and stop (microseconds since the epoch;
+    /// a start at or after the stop is allowed and matches nothing, as in the reference matcher).
+    StartStop { start_us: i64, stop_us: i64 },
 }
 
 /// A comparison expression, within one observation.
@@ -66,13 +67,13 @@ pub enum Op {
 }
 
 /// `type:property.property[0][*]…`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ObjectPath {
     pub object_type: String,
     pub steps: Vec<PathStep>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathStep {
     Property(String),
     Index(i64),
@@ -88,6 +89,6 @@ pub enum Literal {
     Bool(bool),
     Binary(Vec<u8>),
     Hex(Vec<u8>),
-    /// Nanoseconds since the epoch.
+    /// Microseconds since the epoch (a finer fraction is cut, as the reference matcher cuts it).
     Timestamp(i64),
 }

@@ -115,19 +115,15 @@ pub fn tokens(s: &str) -> Result<Vec<(usize, Tok)>, PatternError> {
                         .decode(text.as_bytes())
                         .map_err(|e| err(start, format!("a binary literal is base64: {e}")))?,
                 ),
-                'h' => Tok::Hex(hex(&text).ok_or_else(|| {
+                'h' => Tok::Hex(crate::value::hex(&text).ok_or_else(|| {
                     err(start, "a hex literal holds pairs of hexadecimal digits")
                 })?),
-                't' => Tok::Timestamp(
-                    entente_stix::Timestamp::parse(&text)
-                        .map_err(|_| {
-                            err(
-                                start,
-                                format!("`{text}` is not a timestamp: YYYY-MM-DDTHH:MM:SS[.s]Z"),
-                            )
-                        })?
-                        .nanos(),
-                ),
+                't' => Tok::Timestamp(crate::value::timestamp_micros(&text).ok_or_else(|| {
+                    err(
+                        start,
+                        format!("`{text}` is not a timestamp: YYYY-MM-DDTHH:MM:SS[.s]Z, upper-case T and Z"),
+                    )
+                })?),
                 _ => Tok::Str(text),
             };
             out.push((start, tok));
@@ -191,16 +187,6 @@ fn quoted(c: &[char], open: usize) -> Result<(String, usize), PatternError> {
         }
     }
     Err(err(open, "a quoted literal is not closed"))
-}
-
-fn hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|k| u8::from_str_radix(s.get(k..k + 2)?, 16).ok())
-        .collect()
 }
 
 /// An integer or a float from `i`: `[+-]?(0|[1-9][0-9]*)`, `[+-]?[0-9]*\.[0-9]+`.

@@ -1,5 +1,10 @@
 //! STIX 2.1 patterning (STIX 2.1 part 9), with no I/O: a pattern parsed to a tree ([`ast`]), or
-//! refused with the character position and the reason ([`PatternError`]).
+//! refused with the character position and the reason ([`PatternError`]); compiled for matching
+//! ([`compile`], the rules by which an observation satisfies a comparison, as the OASIS reference
+//! matcher applies them); indexed so that an observation's cost does not grow with the number of
+//! patterns ([`index`]); and decided over time ([`solve`]: `AND`, `OR`, `FOLLOWEDBY`, `WITHIN`,
+//! `REPEATS`, `START … STOP`). [`batch`] matches many patterns against many observations, as
+//! `entente match` does.
 //!
 //! Written by hand: no maintained Rust crate parses the STIX patterning language (the OASIS
 //! reference is an ANTLR grammar with Python and Java runtimes; the one Rust STIX library found,
@@ -16,13 +21,22 @@
 //! `h'…'`, timestamps `t'…'`. Keywords are upper case, booleans `true`/`false`.
 //! Checks beyond the grammar, as the specification states them: comparisons joined by `AND` in one
 //! observation expression name one object type; `LIKE`, `MATCHES`, `ISSUBSET` and `ISSUPERSET`
-//! take a string; ordering operators take no boolean; `START` is before `STOP`; `REPEATS` and
-//! `WITHIN` take positive numbers.
+//! take a string; ordering operators take no boolean; the values of a set are of one kind;
+//! `REPEATS` and `WITHIN` take positive numbers; timestamps are real moments.
 
 pub mod ast;
-pub mod eval;
+pub mod batch;
+pub mod compile;
+pub mod index;
 mod lexer;
+pub mod observed;
 mod parser;
+#[cfg(test)]
+mod property;
+#[cfg(test)]
+mod reference_cases;
+pub mod solve;
+pub mod value;
 
 #[cfg(test)]
 mod tests;

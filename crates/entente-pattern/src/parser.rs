@@ -136,7 +136,6 @@ impl Parser {
     fn qualified(&mut self) -> Result<Observation, PatternError> {
         let mut o = self.observation()?;
         loop {
-            let at = self.pos();
             let q = if self.keyword("WITHIN") {
                 let seconds = match self.peek().cloned() {
                     Some(Tok::Int(n)) if n > 0 => n as f64,
@@ -159,24 +158,18 @@ impl Parser {
                 }
                 Qualifier::Repeats { times }
             } else if self.keyword("START") {
-                let Some(Tok::Timestamp(start_ns)) = self.peek().cloned() else {
+                let Some(Tok::Timestamp(start_us)) = self.peek().cloned() else {
                     return self.unexpected("a timestamp t'…' after `START`");
                 };
                 self.at += 1;
                 if !self.keyword("STOP") {
                     return self.unexpected("`STOP`");
                 }
-                let Some(Tok::Timestamp(stop_ns)) = self.peek().cloned() else {
+                let Some(Tok::Timestamp(stop_us)) = self.peek().cloned() else {
                     return self.unexpected("a timestamp t'…' after `STOP`");
                 };
                 self.at += 1;
-                if stop_ns <= start_ns {
-                    return Err(PatternError {
-                        position: at,
-                        message: "`START` is before `STOP`".into(),
-                    });
-                }
-                Qualifier::StartStop { start_ns, stop_ns }
+                Qualifier::StartStop { start_us, stop_us }
             } else {
                 return Ok(o);
             };
@@ -244,10 +237,19 @@ impl Parser {
             if !self.eat(&Tok::LParen) {
                 return self.unexpected("`(` to begin the set after `IN`");
             }
-            let mut set = Vec::new();
+            let mut set: Vec<Literal> = Vec::new();
             if !self.eat(&Tok::RParen) {
                 loop {
+                    let at = self.pos();
                     let v = self.literal()?;
+                    if let Some(first) = set.first() {
+                        if kind(first) != kind(&v) {
+                            return Err(PatternError {
+                                position: at,
+                                message: "the values of a set are of one kind (integers and floats may mix)".into(),
+                            });
+                        }
+                    }
                     set.push(v);
                     if self.eat(&Tok::RParen) {
                         break;
@@ -399,4 +401,16 @@ fn one_type(c: &Comparison, open: usize) -> Result<(), PatternError> {
         }
     }
     check(c, open)
+}
+
+/// A constant's kind, for the rule that a set holds one kind (numbers count as one).
+fn kind(l: &Literal) -> u8 {
+    match l {
+        Literal::Int(_) | Literal::Float(_) => 0,
+        Literal::Str(_) => 1,
+        Literal::Bool(_) => 2,
+        Literal::Binary(_) => 3,
+        Literal::Hex(_) => 3,
+        Literal::Timestamp(_) => 5,
+    }
 }

@@ -6,6 +6,7 @@ mod audit;
 mod config;
 mod demo;
 mod demo_operations;
+mod detect;
 mod nodedir;
 mod progress;
 mod screen;
@@ -110,6 +111,18 @@ enum Command {
         /// Screen without a name-variant table.
         #[arg(long, conflicts_with = "variants")]
         no_variants: bool,
+    },
+    /// Match STIX indicators against observed data (no node needed): one output line per
+    /// indicator that matched, `{"indicator": ID, "observed_data_refs": [IDS]}`, or
+    /// `{"indicator": ID, "error": MESSAGE}` for one that cannot be matched.
+    Match {
+        /// The indicators: JSON Lines, one STIX 2.1 `indicator` a line.
+        #[arg(long)]
+        indicators: PathBuf,
+        /// The observations: JSON Lines, one `observed-data` a line, its SCOs in its `objects`
+        /// dictionary or as lines of this file that its `object_refs` name.
+        #[arg(long)]
+        observations: PathBuf,
     },
     /// Measure screening on a labelled set: recall and false-positive rate by category.
     ScreenEval {
@@ -408,6 +421,14 @@ async fn main() -> Result<()> {
                 "screened {} line(s): {} with matches, {} could not be read",
                 s.inputs, s.flagged, s.errors
             );
+        }
+        Command::Match {
+            indicators,
+            observations,
+        } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            detect::run(&indicators, &observations, &mut out)?;
         }
         Command::ScreenEval {
             list,

@@ -1,0 +1,364 @@
+//! The index that keeps the cost of an observation independent of how many indicators there are.
+//!
+//! Each leaf (bracketed comparison expression) is reduced to *anchors*: facts at least one of
+//! which an observation must show for the leaf to hold — a value at a path equal to a constant
+//! (`=`, `IN`: a hash lookup), an address within a block (`ISSUBSET`: one lookup per prefix
+//! length in use), a string a `LIKE` or `MATCHES` expression finds (all of a path's expressions
+//! run at once as one `RegexSet`). `AND` needs the anchors of one side, `OR` of both; a leaf with
+//! no anchors (`NOT`, `<`, `!=`, …) is tried on every observation holding an object of its type.
+//! An observation reads each indexed path of each of its objects once, looks up what those values
+//! anchor, and only those leaves are then evaluated exactly ([`crate::compile`]) — the index
+//! narrows, the exact rules decide, so it can bring a leaf that does not hold but never miss one
+//! that does (a property test holds it to that against evaluating every leaf).
+
+use crate::compile::{Check, Compiled, Leaf, Pred, Reached};
+use crate::observed::{Observed, NOT_OBSERVABLE};
+use crate::value::Block;
+use crate::{ast::Literal, ast::PathStep};
+use serde_json::Value;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// A leaf of one pattern: (pattern, leaf).
+pub type LeafRef = (u32, u32);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Str(Box<str>),
+    Int(i64),
+    Float(u64),
+    Bool(bool),
+}
+
+/// Integral floats below 2^53 key as the integer they equal; others by their bits.
+fn float_key(f: f64) -> Option<Key> {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        Some(Key::Int(f as i64))
+    } else if f.is_finite() && f.abs() < 9_007_199_254_740_992.0 {
+        Some(Key::Float(f.to_bits()))
+    } else {
+        None
+    }
+}
+
+fn literal_key(l: &Literal) -> Option<Key> {
+    match l {
+        Literal::Str(s) => Some(Key::Str(s.as_str().into())),
+        Literal::Int(i) if i.unsigned_abs() < 1 << 53 => Some(Key::Int(*i)),
+        Literal::Float(f) => float_key(*f),
+        Literal::Bool(b) => Some(Key::Bool(*b)),
+        _ => None,
+    }
+}
+
+fn value_key(v: &Value) -> Option<Key> {
+    match v {
+        Value::String(s) => Some(Key::Str(s.as_str().into())),
+        Value::Bool(b) => Some(Key::Bool(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if i.unsigned_abs() < 1 << 53 => Some(Key::Int(i)),
+            _ => n.as_f64().and_then(float_key),
+        },
+        _ => None,
+    }
+}
+
+enum Anchor {
+    Eq(u32, Key),
+    Cidr(u32, Block),
+    Re(u32, String),
+}
+
+/// What one object path carries in the index.
+#[derive(Default)]
+struct PathEntry {
+    object_type: String,
+    steps: Vec<PathStep>,
+    has_eq: bool,
+    v4_lens: Vec<u32>,
+    v6_lens: Vec<u32>,
+    regex_sources: Vec<String>,
+    regex_leaves: Vec<Vec<LeafRef>>,
+    regexes: Option<regex::RegexSet>,
+}
+
+/// Patterns, indexed.
+pub struct Matcher {
+    pub patterns: Vec<Compiled>,
+    paths: Vec<PathEntry>,
+    path_ids: HashMap<(String, Vec<PathStep>), u32>,
+    by_type: HashMap<String, Vec<u32>>,
+    eq: HashMap<(u32, Key), Vec<LeafRef>>,
+    cidr: HashMap<(u32, Block), Vec<LeafRef>>,
+    scan: HashMap<String, Vec<LeafRef>>,
+    checks: Vec<(Check, Vec<u32>)>,
+    checks_by_type: HashMap<String, Vec<usize>>,
+}
+
+/// What one observation did: the leaves it satisfies and the patterns it fails with an error.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Seen {
+    pub hits: Vec<LeafRef>,
+    pub errors: Vec<(u32, String)>,
+}
+
+impl Matcher {
+    pub fn new(patterns: Vec<Compiled>) -> Result<Matcher, String> {
+        let mut m = Matcher {
+            patterns: Vec::new(),
+            paths: Vec::new(),
+            path_ids: HashMap::new(),
+            by_type: HashMap::new(),
+            eq: HashMap::new(),
+            cidr: HashMap::new(),
+            scan: HashMap::new(),
+            checks: Vec::new(),
+            checks_by_type: HashMap::new(),
+        };
+        let mut check_ids: HashMap<(String, String, crate::compile::CheckKind), usize> =
+            HashMap::new();
+        for (p, c) in patterns.iter().enumerate() {
+            let p = p as u32;
+            for (l, leaf) in c.leaves.iter().enumerate() {
+                let r = (p, l as u32);
+                match m.anchors(leaf) {
+                    Some(anchors) => {
+                        for a in anchors {
+                            m.register(a, r);
+                        }
+                    }
+                    None => {
+                        for t in leaf.types() {
+                            m.scan.entry(t.to_string()).or_default().push(r);
+                        }
+                    }
+                }
+            }
+            for check in c.checks() {
+                let at = *check_ids.entry(check.key()).or_insert_with(|| {
+                    m.checks_by_type
+                        .entry(check.path.object_type.clone())
+                        .or_default()
+                        .push(m.checks.len());
+                    m.checks.push((check.clone(), Vec::new()));
+                    m.checks.len() - 1
+                });
+                m.checks[at].1.push(p);
+            }
+        }
+        for path in &mut m.paths {
+            path.v4_lens.sort_unstable();
+            path.v4_lens.dedup();
+            path.v6_lens.sort_unstable();
+            path.v6_lens.dedup();
+            if !path.regex_sources.is_empty() {
+                path.regexes = Some(
+                    regex::RegexSetBuilder::new(&path.regex_sources)
+                        .size_limit(1 << 28)
+                        .dfa_size_limit(1 << 26)
+                        .build()
+                        .map_err(|e| {
+                            format!("the expressions at one path do not compile together: {e}")
+                        })?,
+                );
+            }
+        }
+        m.patterns = patterns;
+        Ok(m)
+    }
+
+    fn path_id(&mut self, object_type: &str, steps: &[PathStep]) -> u32 {
+        let key = (object_type.to_string(), steps.to_vec());
+        if let Some(id) = self.path_ids.get(&key) {
+            return *id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(PathEntry {
+            object_type: object_type.to_string(),
+            steps: steps.to_vec(),
+            ..PathEntry::default()
+        });
+        self.by_type
+            .entry(object_type.to_string())
+            .or_default()
+            .push(id);
+        self.path_ids.insert(key, id);
+        id
+    }
+
+    fn register(&mut self, a: Anchor, r: LeafRef) {
+        match a {
+            Anchor::Eq(p, k) => {
+                self.paths[p as usize].has_eq = true;
+                self.eq.entry((p, k)).or_default().push(r);
+            }
+            Anchor::Cidr(p, b) => {
+                match b {
+                    Block::V4(_, len) => self.paths[p as usize].v4_lens.push(len),
+                    Block::V6(_, len) => self.paths[p as usize].v6_lens.push(len),
+                }
+                self.cidr.entry((p, b)).or_default().push(r);
+            }
+            Anchor::Re(p, source) => {
+                let path = &mut self.paths[p as usize];
+                match path.regex_sources.iter().position(|s| *s == source) {
+                    Some(i) => path.regex_leaves[i].push(r),
+                    None => {
+                        path.regex_sources.push(source);
+                        path.regex_leaves.push(vec![r]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Facts one of which an observation must show for the leaf to hold; `None` when no such
+    /// facts can be named.
+    fn anchors(&mut self, leaf: &Leaf) -> Option<Vec<Anchor>> {
+        match leaf {
+            Leaf::And(a, b) => {
+                let x = self.anchors(a);
+                let plain = |v: &Option<Vec<Anchor>>| {
+                    v.as_ref()
+                        .is_some_and(|v| v.iter().all(|a| matches!(a, Anchor::Eq(..))))
+                };
+                if plain(&x) {
+                    return x;
+                }
+                let y = self.anchors(b);
+                if plain(&y) || x.is_none() {
+                    y
+                } else {
+                    x
+                }
+            }
+            Leaf::Or(a, b) => {
+                let mut x = self.anchors(a)?;
+                x.extend(self.anchors(b)?);
+                Some(x)
+            }
+            Leaf::Test(t) => {
+                let bytes_path = t.path.steps.iter().any(
+                    |s| matches!(s, PathStep::Property(p) if p.ends_with("_hex") || p.ends_with("_bin")),
+                );
+                if t.negated || bytes_path || NOT_OBSERVABLE.contains(&t.path.object_type.as_str())
+                {
+                    return None;
+                }
+                let mut id = || self.path_id(&t.path.object_type, &t.path.steps);
+                match &t.pred {
+                    Pred::Eq(l) => {
+                        let k = literal_key(l)?;
+                        Some(vec![Anchor::Eq(id(), k)])
+                    }
+                    Pred::In {
+                        items,
+                        timestamps: false,
+                    } if items.iter().all(|l| matches!(l, Literal::Str(_))) => {
+                        let p = id();
+                        Some(
+                            items
+                                .iter()
+                                .filter_map(literal_key)
+                                .map(|k| Anchor::Eq(p, k))
+                                .collect(),
+                        )
+                    }
+                    Pred::Subset(Some(b)) => Some(vec![Anchor::Cidr(id(), b.masked(b.prefix())?)]),
+                    // The compiled expression's source is the one the prefilter runs.
+                    Pred::Like { re, .. } => Some(vec![Anchor::Re(id(), re.as_str().to_string())]),
+                    Pred::Matches(m) => {
+                        let source = m.plain.clone()?;
+                        Some(vec![Anchor::Re(id(), source)])
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The leaves `obs` satisfies and the patterns it fails. Pure: observations may be seen in
+    /// parallel.
+    pub fn observe(&self, obs: &Observed) -> Seen {
+        let mut cands: Vec<LeafRef> = Vec::new();
+        let mut types: Vec<&str> = obs
+            .objects
+            .iter()
+            .filter_map(|(_, o)| o.get("type").and_then(Value::as_str))
+            .collect();
+        types.sort_unstable();
+        types.dedup();
+        let mut seen = Seen::default();
+        for ty in &types {
+            if let Some(paths) = self.by_type.get(*ty) {
+                for &p in paths {
+                    self.lookup(p, obs, &mut cands);
+                }
+            }
+            if let Some(s) = self.scan.get(*ty) {
+                cands.extend_from_slice(s);
+            }
+            if let Some(checks) = self.checks_by_type.get(*ty) {
+                for &c in checks {
+                    let (check, pats) = &self.checks[c];
+                    if let Some(e) = check.fails(obs) {
+                        seen.errors.extend(pats.iter().map(|p| (*p, e.clone())));
+                    }
+                }
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        for (p, l) in cands {
+            match self.patterns[p as usize].leaf_holds(l as usize, obs) {
+                Ok(true) => seen.hits.push((p, l)),
+                Ok(false) => {}
+                Err(e) => seen.errors.push((p, e)),
+            }
+        }
+        seen
+    }
+
+    fn lookup(&self, p: u32, obs: &Observed, out: &mut Vec<LeafRef>) {
+        let path = &self.paths[p as usize];
+        for o in obs.of_type(&path.object_type) {
+            let Ok(values) = crate::compile::reach(o, &path.steps, obs) else {
+                continue;
+            };
+            for v in values {
+                let Reached::Json(v) = v else { continue };
+                if path.has_eq {
+                    if let Some(k) = value_key(v) {
+                        if let Some(rs) = self.eq.get(&(p, k)) {
+                            out.extend_from_slice(rs);
+                        }
+                    }
+                }
+                let Value::String(s) = v else { continue };
+                if !path.v4_lens.is_empty() || !path.v6_lens.is_empty() {
+                    if let Some(b) = Block::parse(s, false) {
+                        let lens = match b {
+                            Block::V4(..) => &path.v4_lens,
+                            Block::V6(..) => &path.v6_lens,
+                        };
+                        for len in lens {
+                            if let Some(rs) = b.masked(*len).and_then(|k| self.cidr.get(&(p, k))) {
+                                out.extend_from_slice(rs);
+                            }
+                        }
+                    }
+                }
+                if let Some(set) = &path.regexes {
+                    let nfc: std::borrow::Cow<str> =
+                        match unicode_normalization::is_nfc_quick(s.chars()) {
+                            unicode_normalization::IsNormalized::Yes => s.as_str().into(),
+                            _ => s.nfc().collect::<String>().into(),
+                        };
+                    for i in set.matches(&nfc).iter() {
+                        out.extend_from_slice(&path.regex_leaves[i]);
+                    }
+                }
+            }
+        }
+    }
+}
