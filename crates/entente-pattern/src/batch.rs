@@ -7,7 +7,7 @@
 //! [`naive`] is the same without the index — every leaf tried on every observation — which the
 //! property test holds the indexed path to.
 
-use crate::compile::{Compiled, Plan};
+use crate::compile::{Compiled, Plan, Rank};
 use crate::index::{Matcher, Seen};
 use crate::observed::{Observed, Times};
 use crate::solve::solve;
@@ -29,8 +29,8 @@ pub enum Outcome {
 pub struct Batch {
     pub matcher: Matcher,
     times: Vec<Times>,
-    first: Vec<Option<usize>>,
-    cands: Vec<Vec<Vec<usize>>>,
+    first: Vec<Option<(Rank, usize)>>,
+    cands: Vec<Vec<Vec<(Rank, usize)>>>,
     full: Vec<bool>,
     errors: Vec<Option<String>>,
 }
@@ -76,15 +76,18 @@ impl Batch {
         for (p, e) in seen.errors {
             self.errors[p as usize].get_or_insert(e);
         }
-        for (p, l) in seen.hits {
+        for ((p, l), rank) in seen.hits {
             let p = p as usize;
             if self.matcher.patterns[p].plan == Plan::Leaf(0) {
+                let hit = (rank, at);
                 let f = &mut self.first[p];
-                *f = Some(f.map_or(at, |x| x.min(at)));
+                if f.as_ref().is_none_or(|x| hit < *x) {
+                    *f = Some(hit);
+                }
             } else {
                 let c = &mut self.cands[p][l as usize];
                 if c.len() < MAX_CANDIDATES {
-                    c.push(at);
+                    c.push((rank, at));
                 } else {
                     self.full[p] = true;
                 }
@@ -108,14 +111,15 @@ impl Batch {
             }
             let pattern = &self.matcher.patterns[p];
             if pattern.plan == Plan::Leaf(0) {
-                out.push(self.first[p].map_or(Outcome::NoMatch, |i| Outcome::Matched(vec![i])));
+                out.push(
+                    self.first[p]
+                        .take()
+                        .map_or(Outcome::NoMatch, |(_, i)| Outcome::Matched(vec![i])),
+                );
                 continue;
             }
-            for c in &mut self.cands[p] {
-                c.sort_unstable();
-                c.dedup();
-            }
-            out.push(match solve(&pattern.plan, &self.times, &self.cands[p]) {
+            let cands = ordered(std::mem::take(&mut self.cands[p]));
+            out.push(match solve(&pattern.plan, &self.times, &cands) {
                 Ok(Some(b)) => Outcome::Matched(b),
                 Ok(None) if self.full[p] => Outcome::Error(format!(
                     "more than {MAX_CANDIDATES} observations satisfy one part of the pattern; not decided"
@@ -131,10 +135,22 @@ impl Batch {
     }
 }
 
+/// Each leaf's candidates in the reference's order: by rank, then input order.
+fn ordered(cands: Vec<Vec<(Rank, usize)>>) -> Vec<Vec<usize>> {
+    cands
+        .into_iter()
+        .map(|mut c| {
+            c.sort_unstable();
+            c.dedup_by(|a, b| a.1 == b.1);
+            c.into_iter().map(|(_, i)| i).collect()
+        })
+        .collect()
+}
+
 /// One pattern against observations, with no index: every leaf tried on every observation.
 pub fn naive(pattern: &Compiled, observations: &[Observed]) -> Outcome {
     let times: Vec<Times> = observations.iter().map(Times::from).collect();
-    let mut cands = vec![Vec::new(); pattern.leaves.len()];
+    let mut cands: Vec<Vec<(Rank, usize)>> = vec![Vec::new(); pattern.leaves.len()];
     let checks = pattern.checks();
     for (i, obs) in observations.iter().enumerate() {
         for c in &checks {
@@ -143,14 +159,14 @@ pub fn naive(pattern: &Compiled, observations: &[Observed]) -> Outcome {
             }
         }
         for (l, cand) in cands.iter_mut().enumerate() {
-            match pattern.leaf_holds(l, obs) {
-                Ok(true) => cand.push(i),
-                Ok(false) => {}
+            match pattern.leaf_rank(l, obs) {
+                Ok(Some(rank)) => cand.push((rank, i)),
+                Ok(None) => {}
                 Err(e) => return Outcome::Error(e),
             }
         }
     }
-    match solve(&pattern.plan, &times, &cands) {
+    match solve(&pattern.plan, &times, &ordered(cands)) {
         Ok(Some(b)) => Outcome::Matched(b),
         Ok(None) => Outcome::NoMatch,
         Err(_) => Outcome::Error(

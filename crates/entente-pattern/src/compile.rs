@@ -97,6 +97,9 @@ pub struct Matches {
     pub plain: Option<String>,
 }
 
+/// The branches of each `OR` an observation takes (0 left, 1 right), in the order met.
+pub type Rank = Vec<u8>;
+
 /// Why a pattern cannot be matched although it parsed.
 pub type CompileError = String;
 
@@ -110,15 +113,21 @@ impl Compiled {
     /// Whether the observation satisfies leaf `i` (an error when a value cannot be read as the
     /// test needs).
     pub fn leaf_holds(&self, i: usize, obs: &Observed) -> Result<bool, String> {
+        self.leaves[i].holds(obs)
+    }
+
+    /// When the observation satisfies leaf `i`: its rank among the observations that do, before
+    /// their input order — the branches of each `OR` it takes, left first. The reference matcher
+    /// lists first the observations that satisfy an `OR`'s left side, then those that satisfy only
+    /// its right, and its first binding follows that order.
+    pub fn leaf_rank(&self, i: usize, obs: &Observed) -> Result<Option<Rank>, String> {
         let leaf = &self.leaves[i];
-        for ty in leaf.types() {
-            for o in obs.of_type(ty) {
-                if leaf.on(o, obs)? {
-                    return Ok(true);
-                }
-            }
+        if !leaf.holds(obs)? {
+            return Ok(None);
         }
-        Ok(false)
+        let mut rank = Rank::new();
+        leaf.rank(obs, &mut rank)?;
+        Ok(Some(rank))
     }
 
     /// The checks that may fail this pattern on data it cannot read.
@@ -318,6 +327,34 @@ impl Leaf {
             Leaf::And(a, b) | Leaf::Or(a, b) => {
                 a.tests(f);
                 b.tests(f);
+            }
+        }
+    }
+
+    /// Whether one object of the observation satisfies the whole leaf.
+    fn holds(&self, obs: &Observed) -> Result<bool, String> {
+        for ty in self.types() {
+            for o in obs.of_type(ty) {
+                if self.on(o, obs)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn rank(&self, obs: &Observed, out: &mut Rank) -> Result<(), String> {
+        match self {
+            Leaf::Test(_) => Ok(()),
+            Leaf::And(a, _) => a.rank(obs, out),
+            Leaf::Or(a, b) => {
+                if a.holds(obs)? {
+                    out.push(0);
+                    a.rank(obs, out)
+                } else {
+                    out.push(1);
+                    b.rank(obs, out)
+                }
             }
         }
     }

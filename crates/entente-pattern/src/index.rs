@@ -11,7 +11,7 @@
 //! narrows, the exact rules decide, so it can bring a leaf that does not hold but never miss one
 //! that does (a property test holds it to that against evaluating every leaf).
 
-use crate::compile::{Check, Compiled, Leaf, Pred, Reached};
+use crate::compile::{Check, Compiled, Leaf, Pred, Rank, Reached};
 use crate::observed::{Observed, NOT_OBSERVABLE};
 use crate::value::Block;
 use crate::{ast::Literal, ast::PathStep};
@@ -98,7 +98,8 @@ pub struct Matcher {
 /// What one observation did: the leaves it satisfies and the patterns it fails with an error.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Seen {
-    pub hits: Vec<LeafRef>,
+    /// The leaves satisfied, each with the observation's rank for it ([`Compiled::leaf_rank`]).
+    pub hits: Vec<(LeafRef, Rank)>,
     pub errors: Vec<(u32, String)>,
 }
 
@@ -310,9 +311,9 @@ impl Matcher {
         cands.sort_unstable();
         cands.dedup();
         for (p, l) in cands {
-            match self.patterns[p as usize].leaf_holds(l as usize, obs) {
-                Ok(true) => seen.hits.push((p, l)),
-                Ok(false) => {}
+            match self.patterns[p as usize].leaf_rank(l as usize, obs) {
+                Ok(Some(rank)) => seen.hits.push(((p, l), rank)),
+                Ok(None) => {}
                 Err(e) => seen.errors.push((p, e)),
             }
         }

@@ -6,13 +6,16 @@
 //! interval to touch one window of its length; `START … STOP` needs each first observed before
 //! `STOP` and last observed at or after `START` (the reference matcher's rules).
 //!
-//! The search is depth-first over the leaves' candidates in input order, so the binding found is
-//! the one that uses the earliest observations (what `stix2-matcher` returns first for the
-//! common cases). Temporal constraints become bounds on each observation's interval before the
-//! search descends — `WITHIN` by trying each candidate's last observation as the window's start,
-//! `FOLLOWEDBY` each first observation as the moment between — and `REPEATS` of one leaf takes its
-//! observations in order, so equal choices are not tried twice. The search is bounded: past
-//! [`BUDGET`] steps it stops and says it could not decide, rather than stall.
+//! The search is depth-first over each leaf's candidates in the order given (the reference's
+//! order: see [`crate::compile::Compiled::leaf_rank`]), so the binding found is the one the
+//! reference matcher returns first in the common cases. Temporal constraints prune as the search
+//! goes: under `WITHIN d`, once observations are chosen every further one must have its first
+//! observation no later than `d` after their earliest last, and its last no earlier than `d`
+//! before their latest first (the condition is pairwise, so this is exact); `FOLLOWEDBY` bounds the
+//! right side's last observations by the left side's latest first; `START … STOP` bounds every
+//! interval. `REPEATS` of one leaf takes its observations in candidate order, so equal choices are
+//! not tried twice. The search is bounded: past [`BUDGET`] steps it stops and says it could not
+//! decide, rather than stall.
 
 use crate::compile::Plan;
 use crate::observed::Times;
@@ -48,8 +51,17 @@ impl Bounds {
     }
 }
 
+/// An active `WITHIN`: its length, and the latest first and earliest last of what it holds.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    d: i64,
+    max_first: i64,
+    min_last: i64,
+}
+
 struct Search<'a> {
     times: &'a [Times],
+    windows: Vec<Window>,
     /// Each leaf's candidates: indexes into `times`, ascending.
     cands: &'a [Vec<usize>],
     used: HashMap<usize, u64>,
@@ -69,6 +81,7 @@ pub fn solve(
     let mut s = Search {
         times,
         cands,
+        windows: Vec::new(),
         used: HashMap::new(),
         chosen: Vec::new(),
         steps: 0,
@@ -97,46 +110,35 @@ impl Search<'_> {
         self.used.get(&i).copied().unwrap_or(0) < self.times[i].count
     }
 
-    fn take(&mut self, i: usize) {
-        *self.used.entry(i).or_insert(0) += 1;
-        self.chosen.push(i);
+    /// Whether observation `i` may join: within the bounds and every active window.
+    fn admits(&self, b: Bounds, i: usize) -> bool {
+        let t = &self.times[i];
+        b.admits(t)
+            && self.windows.iter().all(|w| {
+                t.first <= w.min_last.saturating_add(w.d)
+                    && t.last >= w.max_first.saturating_sub(w.d)
+            })
     }
 
-    fn give_back(&mut self, i: usize) {
+    /// Takes one count of observation `i`; what to give back.
+    fn take(&mut self, i: usize) -> Vec<Window> {
+        *self.used.entry(i).or_insert(0) += 1;
+        self.chosen.push(i);
+        let saved = self.windows.clone();
+        let t = self.times[i];
+        for w in &mut self.windows {
+            w.max_first = w.max_first.max(t.first);
+            w.min_last = w.min_last.min(t.last);
+        }
+        saved
+    }
+
+    fn give_back(&mut self, i: usize, saved: Vec<Window>) {
         if let Some(n) = self.used.get_mut(&i) {
             *n -= 1;
         }
         self.chosen.pop();
-    }
-
-    /// The leaves under `plan`.
-    fn leaves(plan: &Plan, out: &mut Vec<usize>) {
-        match plan {
-            Plan::Leaf(i) => out.push(*i),
-            Plan::And(a, b) | Plan::Or(a, b) | Plan::FollowedBy(a, b) => {
-                Self::leaves(a, out);
-                Self::leaves(b, out);
-            }
-            Plan::Within(e, _) | Plan::Repeats(e, _) | Plan::StartStop(e, _, _) => {
-                Self::leaves(e, out)
-            }
-        }
-    }
-
-    /// The distinct values `f` gives for the admitted candidates under `plan`, ascending.
-    fn moments(&self, plan: &Plan, b: Bounds, f: impl Fn(&Times) -> i64) -> Vec<i64> {
-        let mut leaves = Vec::new();
-        Self::leaves(plan, &mut leaves);
-        let mut out: Vec<i64> = leaves
-            .iter()
-            .flat_map(|l| self.cands[*l].iter())
-            .map(|i| &self.times[*i])
-            .filter(|t| b.admits(t))
-            .map(f)
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+        self.windows = saved;
     }
 
     fn search(&mut self, plan: &Plan, b: Bounds, k: Cont) -> Result<bool, Undecided> {
@@ -145,34 +147,35 @@ impl Search<'_> {
             Plan::Or(x, y) => Ok(self.search(x, b, k)? || self.search(y, b, k)?),
             Plan::And(x, y) => self.search(x, b, &mut |s: &mut Search| s.search(y, b, k)),
             Plan::FollowedBy(x, y) => {
-                for t in self.moments(x, b, |t| t.first) {
-                    self.step()?;
-                    let left = b.and(Bounds {
-                        first_le: t,
-                        last_ge: i64::MIN,
-                    });
+                let from = self.chosen.len();
+                self.search(x, b, &mut |s: &mut Search| {
+                    let latest_first = s.chosen[from..]
+                        .iter()
+                        .map(|i| s.times[*i].first)
+                        .max()
+                        .unwrap_or(i64::MIN);
                     let right = b.and(Bounds {
                         first_le: i64::MAX,
-                        last_ge: t,
+                        last_ge: latest_first,
                     });
-                    if self.search(x, left, &mut |s: &mut Search| s.search(y, right, k))? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
+                    s.search(y, right, k)
+                })
             }
             Plan::Within(e, d) => {
-                for l in self.moments(e, b, |t| t.last) {
-                    self.step()?;
-                    let w = b.and(Bounds {
-                        first_le: l.saturating_add(*d),
-                        last_ge: l,
-                    });
-                    if self.search(e, w, k)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
+                self.windows.push(Window {
+                    d: *d,
+                    max_first: i64::MIN,
+                    min_last: i64::MAX,
+                });
+                let r = self.search(e, b, &mut |s: &mut Search| {
+                    // What follows the window is not bound by it.
+                    let w = s.windows.pop();
+                    let r = k(s);
+                    s.windows.extend(w);
+                    r
+                });
+                self.windows.pop();
+                r
             }
             Plan::StartStop(e, start, stop) => {
                 if start >= stop {
@@ -203,12 +206,12 @@ impl Search<'_> {
         let cands = self.cands;
         for (pos, &i) in cands[l].iter().enumerate().skip(from) {
             self.step()?;
-            if !b.admits(&self.times[i]) || !self.free(i) {
+            if !self.admits(b, i) || !self.free(i) {
                 continue;
             }
-            self.take(i);
+            let saved = self.take(i);
             let r = k(self);
-            self.give_back(i);
+            self.give_back(i, saved);
             if r? {
                 return Ok((true, pos));
             }
@@ -233,7 +236,7 @@ impl Search<'_> {
         let cands = self.cands;
         let mut room = 0u64;
         for &i in &cands[l][from.min(cands[l].len())..] {
-            if b.admits(&self.times[i]) {
+            if self.admits(b, i) {
                 room = room
                     .saturating_add(self.times[i].count - self.used.get(&i).copied().unwrap_or(0));
                 if room >= n {
@@ -246,13 +249,13 @@ impl Search<'_> {
         }
         for (pos, &i) in cands[l].iter().enumerate().skip(from) {
             self.step()?;
-            if !b.admits(&self.times[i]) || !self.free(i) {
+            if !self.admits(b, i) || !self.free(i) {
                 continue;
             }
-            self.take(i);
+            let saved = self.take(i);
             // The same observation again (if it counts more than once), or a later one.
             let r = self.repeat_leaf(l, n - 1, b, pos, k);
-            self.give_back(i);
+            self.give_back(i, saved);
             if r? {
                 return Ok(true);
             }

@@ -9,6 +9,7 @@ mod limits;
 
 mod cli;
 mod demo;
+mod detect;
 mod durability;
 mod federation;
 mod governance;
