@@ -60,7 +60,8 @@ def bracket(r):
         b = comparison(r)
         while "EXISTS" in b:
             b = comparison(r)
-        if r.random() < 0.5 and a.split(":")[0] == b.split(":")[0]:
+        # AND across object types too: it holds on no object, in both.
+        if r.random() < 0.5:
             return f"[{a} AND {b}]"
         return f"[{a} OR {b}]"
     return f"[{a}]"

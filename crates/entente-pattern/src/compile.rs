@@ -24,6 +24,7 @@
 //! kept apart ([`Check`]) and run on every observation that has the object type.
 
 use crate::ast::{Comparison, Literal, ObjectPath, Observation, Op, PathStep, Qualifier, Test};
+use crate::like::Like;
 use crate::observed::Observed;
 use crate::value::{base64_lenient, hex, latin1, timestamp_micros, Block};
 use serde_json::Value;
@@ -49,6 +50,8 @@ pub enum Plan {
 pub struct Compiled {
     pub plan: Plan,
     pub leaves: Vec<Leaf>,
+    /// Each leaf's object types ([`Leaf::types`]).
+    types: Vec<Vec<String>>,
 }
 
 /// A bracketed comparison expression.
@@ -77,7 +80,7 @@ pub enum Pred {
         timestamps: bool,
     },
     Like {
-        re: regex::Regex,
+        like: Like,
         binary_ok: bool,
     },
     Matches(Box<Matches>),
@@ -90,11 +93,55 @@ pub enum Pred {
 
 #[derive(Debug)]
 pub struct Matches {
-    pub text: fancy_regex::Regex,
-    /// For binary values: the expression as bytes, when every character is below 256.
-    pub bytes: Option<regex::bytes::Regex>,
-    /// The expression in the `regex` crate's own dialect, when it has one (the index's prefilter).
-    pub plain: Option<String>,
+    pub text: Engine,
+    /// The expression, for binary values: compiled as bytes the first time one is met (when every
+    /// character is below 256).
+    source: String,
+    bytes: std::sync::OnceLock<Option<regex::bytes::Regex>>,
+}
+
+/// A compiled `MATCHES` expression: the `regex` crate's own (linear time) when it reads it, else
+/// `fancy-regex` (look-around, back-references; backtracking, bounded).
+#[derive(Debug)]
+pub enum Engine {
+    Plain(regex::Regex),
+    Fancy(Box<fancy_regex::Regex>),
+}
+
+impl Matches {
+    /// The expression in the `regex` crate's dialect, when it is one (the index's prefilter).
+    pub fn plain(&self) -> Option<&str> {
+        match &self.text {
+            Engine::Plain(r) => Some(r.as_str()),
+            Engine::Fancy(_) => None,
+        }
+    }
+
+    fn is_match(&self, s: &str) -> Result<bool, String> {
+        match &self.text {
+            Engine::Plain(r) => Ok(r.is_match(s)),
+            Engine::Fancy(r) => r.is_match(s).map_err(|e| format!("MATCHES gave up: {e}")),
+        }
+    }
+
+    /// Python's bytes expressions: `.` is any byte but a newline, classes are of bytes.
+    fn is_match_bytes(&self, b: &[u8]) -> bool {
+        self.bytes
+            .get_or_init(|| {
+                latin1(&self.source)?;
+                let mut x = String::from("(?-u)");
+                for ch in self.source.chars() {
+                    if u32::from(ch) < 128 {
+                        x.push(ch);
+                    } else {
+                        x.push_str(&format!("\\x{:02x}", u32::from(ch)));
+                    }
+                }
+                regex::bytes::Regex::new(&x).ok()
+            })
+            .as_ref()
+            .is_some_and(|r| r.is_match(b))
+    }
 }
 
 /// The branches of each `OR` an observation takes (0 left, 1 right), in the order met.
@@ -107,13 +154,21 @@ impl Compiled {
     pub fn new(pattern: &Observation) -> Result<Compiled, CompileError> {
         let mut leaves = Vec::new();
         let plan = plan(pattern, &mut leaves)?;
-        Ok(Compiled { plan, leaves })
+        let types = leaves
+            .iter()
+            .map(|l| l.types().into_iter().map(str::to_string).collect())
+            .collect();
+        Ok(Compiled {
+            plan,
+            leaves,
+            types,
+        })
     }
 
     /// Whether the observation satisfies leaf `i` (an error when a value cannot be read as the
     /// test needs).
     pub fn leaf_holds(&self, i: usize, obs: &Observed) -> Result<bool, String> {
-        self.leaves[i].holds(obs)
+        self.leaves[i].holds(obs, &self.types[i])
     }
 
     /// When the observation satisfies leaf `i`: its rank among the observations that do, before
@@ -122,7 +177,7 @@ impl Compiled {
     /// its right, and its first binding follows that order.
     pub fn leaf_rank(&self, i: usize, obs: &Observed) -> Result<Option<Rank>, String> {
         let leaf = &self.leaves[i];
-        if !leaf.holds(obs)? {
+        if !leaf.holds(obs, &self.types[i])? {
             return Ok(None);
         }
         let mut rank = Rank::new();
@@ -156,6 +211,17 @@ fn plan(o: &Observation, leaves: &mut Vec<Leaf>) -> Result<Plan, CompileError> {
         Observation::Qualified(e, q) => {
             let inner = Box::new(plan(e, leaves)?);
             match q {
+                Qualifier::Within { seconds } if *seconds <= 0.0 => {
+                    return Err(format!(
+                        "WITHIN {seconds} SECONDS: the window is longer than 0"
+                    ))
+                }
+                Qualifier::Repeats { times: 0 } => {
+                    return Err("REPEATS 0 TIMES: an observation repeats at least once".into())
+                }
+                _ => {}
+            }
+            match q {
                 // The reference adds the seconds to a date as Python's timedelta does: to the
                 // nearest microsecond.
                 Qualifier::Within { seconds } => {
@@ -181,6 +247,12 @@ fn leaf(c: &Comparison) -> Result<Leaf, CompileError> {
 fn test(t: &Test) -> Result<CTest, CompileError> {
     let (path, negated, pred) = match t {
         Test::Exists(path) => (path, false, Pred::Exists),
+        Test::In { path, negated, set } if !one_kind(set) => {
+            return Err(format!(
+                "the values of the set compared with {} are of more than one kind (integers and floats may mix)",
+                path.object_type
+            ))
+        }
         Test::In { path, negated, set } => (
             path,
             *negated,
@@ -205,10 +277,9 @@ fn test(t: &Test) -> Result<CTest, CompileError> {
                 Op::Lt | Op::Gt | Op::Le | Op::Ge => Pred::Order(*op, value.clone()),
                 Op::Like => {
                     let nfc: String = text.nfc().collect();
-                    let re = like_regex(&nfc)?;
                     Pred::Like {
                         binary_ok: latin1(&nfc).is_some(),
-                        re,
+                        like: Like::new(&nfc),
                     }
                 }
                 Op::Matches => Pred::Matches(Box::new(matches_regex(text)?)),
@@ -225,23 +296,17 @@ fn test(t: &Test) -> Result<CTest, CompileError> {
     })
 }
 
-/// SQL `LIKE` as the reference turns it into a regular expression: anchored, `%` any run and `_`
-/// any one character other than a newline, and Python's `$` (the end, or before a final newline).
-pub fn like_regex(pattern: &str) -> Result<regex::Regex, CompileError> {
-    regex::Regex::new(&like_source(pattern)).map_err(|e| format!("LIKE '{pattern}': {e}"))
-}
-
-pub fn like_source(pattern: &str) -> String {
-    let mut re = String::from("^(?:");
-    for ch in pattern.chars() {
-        match ch {
-            '%' => re.push_str(".*"),
-            '_' => re.push('.'),
-            c => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
-        }
-    }
-    re.push_str(")\\n?\\z");
-    re
+/// Whether a set's constants are of one kind, as the reference requires: numbers mix, binary and
+/// hex are both bytes.
+fn one_kind(set: &[Literal]) -> bool {
+    let kind = |l: &Literal| match l {
+        Literal::Int(_) | Literal::Float(_) => 0,
+        Literal::Str(_) => 1,
+        Literal::Bool(_) => 2,
+        Literal::Binary(_) | Literal::Hex(_) => 3,
+        Literal::Timestamp(_) => 4,
+    };
+    set.windows(2).all(|w| kind(&w[0]) == kind(&w[1]))
 }
 
 /// A `MATCHES` expression in Python's dialect made one the Rust engines read: `$` outside a
@@ -289,26 +354,24 @@ fn python_regex(pattern: &str) -> String {
 fn matches_regex(pattern: &str) -> Result<Matches, CompileError> {
     let nfc: String = pattern.nfc().collect();
     let source = python_regex(&nfc);
-    let text = fancy_regex::RegexBuilder::new(&source)
-        .backtrack_limit(100_000)
-        .build()
-        .map_err(|e| {
-            format!("MATCHES '{pattern}' is not a regular expression this matcher reads: {e}")
-        })?;
-    // Python's bytes expressions: `.` is any byte but a newline, classes are of bytes.
-    let bytes = latin1(&source).and_then(|_| {
-        let mut b = String::from("(?-u)");
-        for ch in source.chars() {
-            if u32::from(ch) < 128 {
-                b.push(ch);
-            } else {
-                b.push_str(&format!("\\x{:02x}", u32::from(ch)));
-            }
-        }
-        regex::bytes::Regex::new(&b).ok()
-    });
-    let plain = regex::Regex::new(&source).ok().map(|_| source.clone());
-    Ok(Matches { text, bytes, plain })
+    let text = match regex::Regex::new(&source) {
+        Ok(r) => Engine::Plain(r),
+        Err(_) => Engine::Fancy(Box::new(
+            fancy_regex::RegexBuilder::new(&source)
+                .backtrack_limit(100_000)
+                .build()
+                .map_err(|e| {
+                    format!(
+                        "MATCHES '{pattern}' is not a regular expression this matcher reads: {e}"
+                    )
+                })?,
+        )),
+    };
+    Ok(Matches {
+        text,
+        source,
+        bytes: std::sync::OnceLock::new(),
+    })
 }
 
 impl Leaf {
@@ -331,9 +394,10 @@ impl Leaf {
         }
     }
 
-    /// Whether one object of the observation satisfies the whole leaf.
-    fn holds(&self, obs: &Observed) -> Result<bool, String> {
-        for ty in self.types() {
+    /// Whether one object of the observation (of one of `types`, the leaf's) satisfies the
+    /// whole leaf.
+    fn holds(&self, obs: &Observed, types: &[String]) -> Result<bool, String> {
+        for ty in types {
             for o in obs.of_type(ty) {
                 if self.on(o, obs)? {
                     return Ok(true);
@@ -348,7 +412,10 @@ impl Leaf {
             Leaf::Test(_) => Ok(()),
             Leaf::And(a, _) => a.rank(obs, out),
             Leaf::Or(a, b) => {
-                if a.holds(obs)? {
+                if a.holds(
+                    obs,
+                    &a.types().iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+                )? {
                     out.push(0);
                     a.rank(obs, out)
                 } else {
@@ -452,6 +519,10 @@ pub fn reach<'a>(
 
 impl CTest {
     fn on(&self, o: &Value, obs: &Observed) -> Result<bool, String> {
+        // `AND` across object types holds on no object: each test holds on objects of its type.
+        if o.get("type").and_then(Value::as_str) != Some(self.path.object_type.as_str()) {
+            return Ok(false);
+        }
         for v in reach(o, &self.path.steps, obs)? {
             if self.passes(&v)? {
                 return Ok(true);
@@ -478,22 +549,19 @@ impl CTest {
                 },
             },
             Pred::In { items, timestamps } => member(v, items, *timestamps)?,
-            Pred::Like { re, binary_ok } => match v {
-                Reached::Json(Value::String(s)) => re.is_match(&s.nfc().collect::<String>()),
+            Pred::Like { like, binary_ok } => match v {
+                Reached::Json(Value::String(s)) => like.matches(&nfc(s)),
                 Reached::Bytes(b) if *binary_ok => {
                     let s = std::str::from_utf8(b).map_err(|_| {
                         "a binary value compared with LIKE is not UTF-8".to_string()
                     })?;
-                    re.is_match(&s.nfc().collect::<String>())
+                    like.matches(&nfc(s))
                 }
                 _ => false,
             },
             Pred::Matches(m) => match v {
-                Reached::Json(Value::String(s)) => m
-                    .text
-                    .is_match(&s.nfc().collect::<String>())
-                    .map_err(|e| format!("MATCHES gave up: {e}"))?,
-                Reached::Bytes(b) => m.bytes.as_ref().is_some_and(|r| r.is_match(b)),
+                Reached::Json(Value::String(s)) => m.is_match(&nfc(s))?,
+                Reached::Bytes(b) => m.is_match_bytes(b),
                 _ => false,
             },
             Pred::Subset(outer) => match v {
@@ -636,6 +704,14 @@ impl Check {
             }
         }
         s
+    }
+}
+
+/// A string in Unicode normal form C (borrowed when it already is).
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.into(),
+        _ => s.nfc().collect::<String>().into(),
     }
 }
 

@@ -3,8 +3,9 @@
 //! Each leaf (bracketed comparison expression) is reduced to *anchors*: facts at least one of
 //! which an observation must show for the leaf to hold — a value at a path equal to a constant
 //! (`=`, `IN`: a hash lookup), an address within a block (`ISSUBSET`: one lookup per prefix
-//! length in use), a string a `LIKE` or `MATCHES` expression finds (all of a path's expressions
-//! run at once as one `RegexSet`). `AND` needs the anchors of one side, `OR` of both; a leaf with
+//! length in use), the longest plain run of a `LIKE` pattern (all of a path's runs found at once
+//! by one Aho-Corasick automaton), a string a `MATCHES` expression finds (all of a path's
+//! expressions run at once as one `RegexSet`). `AND` needs the anchors of one side, `OR` of both; a leaf with
 //! no anchors (`NOT`, `<`, `!=`, …) is tried on every observation holding an object of its type.
 //! An observation reads each indexed path of each of its objects once, looks up what those values
 //! anchor, and only those leaves are then evaluated exactly ([`crate::compile`]) — the index
@@ -15,9 +16,12 @@ use crate::compile::{Check, Compiled, Leaf, Pred, Rank, Reached};
 use crate::observed::{Observed, NOT_OBSERVABLE};
 use crate::value::Block;
 use crate::{ast::Literal, ast::PathStep};
+use rustc_hash::FxHasher;
 use serde_json::Value;
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
+
+/// The index's maps: keys are the index's own, so a fast non-keyed hash will do.
+type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// A leaf of one pattern: (pattern, leaf).
 pub type LeafRef = (u32, u32);
@@ -67,6 +71,8 @@ enum Anchor {
     Eq(u32, Key),
     Cidr(u32, Block),
     Re(u32, String),
+    /// A string the value must contain (a `LIKE` pattern's longest plain run).
+    Lit(u32, String),
 }
 
 /// What one object path carries in the index.
@@ -80,19 +86,22 @@ struct PathEntry {
     regex_sources: Vec<String>,
     regex_leaves: Vec<Vec<LeafRef>>,
     regexes: Option<regex::RegexSet>,
+    literals: Vec<String>,
+    literal_leaves: Vec<Vec<LeafRef>>,
+    literal_set: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Patterns, indexed.
 pub struct Matcher {
     pub patterns: Vec<Compiled>,
     paths: Vec<PathEntry>,
-    path_ids: HashMap<(String, Vec<PathStep>), u32>,
-    by_type: HashMap<String, Vec<u32>>,
-    eq: HashMap<(u32, Key), Vec<LeafRef>>,
-    cidr: HashMap<(u32, Block), Vec<LeafRef>>,
-    scan: HashMap<String, Vec<LeafRef>>,
+    path_ids: Map<(String, Vec<PathStep>), u32>,
+    by_type: Map<String, Vec<u32>>,
+    eq: Map<(u32, Key), Vec<LeafRef>>,
+    cidr: Map<(u32, Block), Vec<LeafRef>>,
+    scan: Map<String, Vec<LeafRef>>,
     checks: Vec<(Check, Vec<u32>)>,
-    checks_by_type: HashMap<String, Vec<usize>>,
+    checks_by_type: Map<String, Vec<usize>>,
 }
 
 /// What one observation did: the leaves it satisfies and the patterns it fails with an error.
@@ -108,13 +117,13 @@ impl Matcher {
         let mut m = Matcher {
             patterns: Vec::new(),
             paths: Vec::new(),
-            path_ids: HashMap::new(),
-            by_type: HashMap::new(),
-            eq: HashMap::new(),
-            cidr: HashMap::new(),
-            scan: HashMap::new(),
+            path_ids: Map::default(),
+            by_type: Map::default(),
+            eq: Map::default(),
+            cidr: Map::default(),
+            scan: Map::default(),
             checks: Vec::new(),
-            checks_by_type: HashMap::new(),
+            checks_by_type: Map::default(),
         };
         let mut check_ids: HashMap<(String, String, crate::compile::CheckKind), usize> =
             HashMap::new();
@@ -152,6 +161,12 @@ impl Matcher {
             path.v4_lens.dedup();
             path.v6_lens.sort_unstable();
             path.v6_lens.dedup();
+            if !path.literals.is_empty() {
+                path.literal_set = Some(
+                    aho_corasick::AhoCorasick::new(&path.literals)
+                        .map_err(|e| format!("the LIKE patterns at one path: {e}"))?,
+                );
+            }
             if !path.regex_sources.is_empty() {
                 path.regexes = Some(
                     regex::RegexSetBuilder::new(&path.regex_sources)
@@ -199,6 +214,16 @@ impl Matcher {
                     Block::V6(_, len) => self.paths[p as usize].v6_lens.push(len),
                 }
                 self.cidr.entry((p, b)).or_default().push(r);
+            }
+            Anchor::Lit(p, lit) => {
+                let path = &mut self.paths[p as usize];
+                match path.literals.iter().position(|s| *s == lit) {
+                    Some(i) => path.literal_leaves[i].push(r),
+                    None => {
+                        path.literals.push(lit);
+                        path.literal_leaves.push(vec![r]);
+                    }
+                }
             }
             Anchor::Re(p, source) => {
                 let path = &mut self.paths[p as usize];
@@ -266,12 +291,8 @@ impl Matcher {
                         )
                     }
                     Pred::Subset(Some(b)) => Some(vec![Anchor::Cidr(id(), b.masked(b.prefix())?)]),
-                    // The compiled expression's source is the one the prefilter runs.
-                    Pred::Like { re, .. } => Some(vec![Anchor::Re(id(), re.as_str().to_string())]),
-                    Pred::Matches(m) => {
-                        let source = m.plain.clone()?;
-                        Some(vec![Anchor::Re(id(), source)])
-                    }
+                    Pred::Like { like, .. } => Some(vec![Anchor::Lit(id(), like.literal()?)]),
+                    Pred::Matches(m) => Some(vec![Anchor::Re(id(), m.plain()?.to_string())]),
                     _ => None,
                 }
             }
@@ -349,14 +370,21 @@ impl Matcher {
                         }
                     }
                 }
+                if path.regexes.is_none() && path.literal_set.is_none() {
+                    continue;
+                }
+                let nfc = crate::compile::nfc(s);
+                if let Some(ac) = &path.literal_set {
+                    for m in ac.find_overlapping_iter(nfc.as_ref()) {
+                        out.extend_from_slice(&path.literal_leaves[m.pattern().as_usize()]);
+                    }
+                }
                 if let Some(set) = &path.regexes {
-                    let nfc: std::borrow::Cow<str> =
-                        match unicode_normalization::is_nfc_quick(s.chars()) {
-                            unicode_normalization::IsNormalized::Yes => s.as_str().into(),
-                            _ => s.nfc().collect::<String>().into(),
-                        };
-                    for i in set.matches(&nfc).iter() {
-                        out.extend_from_slice(&path.regex_leaves[i]);
+                    // Most values match none: ask that first, cheaply.
+                    if set.is_match(&nfc) {
+                        for i in set.matches(&nfc).iter() {
+                            out.extend_from_slice(&path.regex_leaves[i]);
+                        }
                     }
                 }
             }

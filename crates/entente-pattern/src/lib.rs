@@ -19,16 +19,18 @@
 //! parenthesized comparison expression; object paths `type:property` followed by `.property`,
 //! `[n]`, `[*]`; literals: integers, floats, strings, booleans, binary `b'…'` (base64), hex
 //! `h'…'`, timestamps `t'…'`. Keywords are upper case, booleans `true`/`false`.
-//! Checks beyond the grammar, as the specification states them: comparisons joined by `AND` in one
-//! observation expression name one object type; `LIKE`, `MATCHES`, `ISSUBSET` and `ISSUPERSET`
-//! take a string; ordering operators take no boolean; the values of a set are of one kind;
-//! `REPEATS` and `WITHIN` take positive numbers; timestamps are real moments.
+//! What the reference grammar accepts, this parser accepts (so that an indicator another system
+//! wrote is not refused here), and timestamps must be real moments. What the reference matcher
+//! refuses only when it matches — a set of mixed kinds, `REPEATS 0`, `WITHIN 0`, a `MATCHES`
+//! expression that does not compile — [`compile::Compiled::new`] refuses. Comparisons joined by
+//! `AND` across object types parse and never match, as in the reference.
 
 pub mod ast;
 pub mod batch;
 pub mod compile;
 pub mod index;
 mod lexer;
+pub mod like;
 pub mod observed;
 mod parser;
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! (the SCOs its `object_refs` name, or the deprecated `objects` dictionary), when and how often.
 
 use crate::value::timestamp_micros;
+use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The STIX 2.1 domain and relationship object types: a pattern that names one matches nothing
 /// (patterns speak of cyber-observable objects), as in the reference matcher.
@@ -48,57 +50,21 @@ pub struct Observed {
 }
 
 impl Observed {
-    /// Reads an `observed-data` object; `sco` finds an SCO its `object_refs` names (SCOs not
+    /// Reads an `observed-data` object; `sco` finds an SCO its `object_refs` name (SCOs not
     /// found are left out, as the reference leaves them out). Refused, with the reason, when it is
     /// not an `observed-data` or lacks a valid interval or count.
     pub fn read(od: &Value, sco: &dyn Fn(&str) -> Option<Value>) -> Result<Observed, String> {
-        if od.get("type").and_then(Value::as_str) != Some("observed-data") {
-            return Err("not an observed-data object".into());
-        }
-        let id = od
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or("observed-data without an id")?
-            .to_string();
-        let time = |name: &str| -> Result<i64, String> {
-            let s = od
-                .get(name)
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("{id} has no {name}"))?;
-            timestamp_micros(s).ok_or_else(|| format!("{id}: {name} `{s}` is not a timestamp"))
-        };
-        let (first, last) = (time("first_observed")?, time("last_observed")?);
-        if last < first {
-            return Err(format!("{id}: last_observed is before first_observed"));
-        }
-        let count = od
-            .get("number_observed")
-            .and_then(Value::as_u64)
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| format!("{id}: number_observed is an integer of at least 1"))?;
-        let mut objects = Vec::new();
-        if let Some(dict) = od.get("objects").and_then(Value::as_object) {
-            for (k, v) in dict {
-                objects.push((k.clone(), v.clone()));
-            }
-        }
-        if let Some(refs) = od.get("object_refs").and_then(Value::as_array) {
-            for r in refs.iter().filter_map(Value::as_str) {
-                if objects.iter().any(|(k, _)| k == r) {
-                    continue;
-                }
-                if let Some(o) = sco(r) {
-                    objects.push((r.to_string(), o));
-                }
-            }
-        }
-        Ok(Observed {
-            id,
-            first,
-            last,
-            count,
-            objects,
-        })
+        let fields =
+            Fields::deserialize(od).map_err(|e| format!("not an observed-data object: {e}"))?;
+        fields.assemble(sco)
+    }
+
+    /// Reads an `observed-data` from its JSON text, building nothing of it but what matching
+    /// needs (the rest is skipped as it is read).
+    pub fn parse(text: &str, sco: &dyn Fn(&str) -> Option<Value>) -> Result<Observed, String> {
+        let fields: Fields =
+            serde_json::from_str(text).map_err(|e| format!("not an observed-data object: {e}"))?;
+        fields.assemble(sco)
     }
 
     /// The object a reference names, in this observation.
@@ -113,6 +79,64 @@ impl Observed {
             .iter()
             .filter(move |(_, o)| observable && o.get("type").and_then(Value::as_str) == Some(ty))
             .map(|(_, o)| o)
+    }
+}
+
+/// The properties of an `observed-data` that matching reads.
+#[derive(Deserialize)]
+struct Fields<'a> {
+    #[serde(rename = "type", borrow)]
+    ty: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    first_observed: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    last_observed: Option<Cow<'a, str>>,
+    number_observed: Option<Value>,
+    #[serde(borrow)]
+    object_refs: Option<Vec<Cow<'a, str>>>,
+    objects: Option<serde_json::Map<String, Value>>,
+}
+
+impl Fields<'_> {
+    fn assemble(self, sco: &dyn Fn(&str) -> Option<Value>) -> Result<Observed, String> {
+        if self.ty.as_deref() != Some("observed-data") {
+            return Err("not an observed-data object".into());
+        }
+        let id = self.id.ok_or("observed-data without an id")?.into_owned();
+        let time = |name: &str, v: Option<Cow<str>>| -> Result<i64, String> {
+            let s = v.ok_or_else(|| format!("{id} has no {name}"))?;
+            timestamp_micros(&s).ok_or_else(|| format!("{id}: {name} `{s}` is not a timestamp"))
+        };
+        let first = time("first_observed", self.first_observed)?;
+        let last = time("last_observed", self.last_observed)?;
+        if last < first {
+            return Err(format!("{id}: last_observed is before first_observed"));
+        }
+        let count = self
+            .number_observed
+            .as_ref()
+            .and_then(Value::as_u64)
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| format!("{id}: number_observed is an integer of at least 1"))?;
+        let mut objects: Vec<(String, Value)> =
+            self.objects.unwrap_or_default().into_iter().collect();
+        for r in self.object_refs.unwrap_or_default() {
+            if objects.iter().any(|(k, _)| *k == r) {
+                continue;
+            }
+            if let Some(o) = sco(&r) {
+                objects.push((r.into_owned(), o));
+            }
+        }
+        Ok(Observed {
+            id,
+            first,
+            last,
+            count,
+            objects,
+        })
     }
 }
 

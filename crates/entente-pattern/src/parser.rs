@@ -138,9 +138,9 @@ impl Parser {
         loop {
             let q = if self.keyword("WITHIN") {
                 let seconds = match self.peek().cloned() {
-                    Some(Tok::Int(n)) if n > 0 => n as f64,
-                    Some(Tok::Float(f)) if f > 0.0 => f,
-                    _ => return self.unexpected("a positive number of seconds after `WITHIN`"),
+                    Some(Tok::Int(n)) if n >= 0 => n as f64,
+                    Some(Tok::Float(f)) if f >= 0.0 => f,
+                    _ => return self.unexpected("a number of seconds after `WITHIN`"),
                 };
                 self.at += 1;
                 if !self.keyword("SECONDS") {
@@ -149,8 +149,8 @@ impl Parser {
                 Qualifier::Within { seconds }
             } else if self.keyword("REPEATS") {
                 let times = match self.peek().cloned() {
-                    Some(Tok::Int(n)) if n > 0 => n as u64,
-                    _ => return self.unexpected("a positive integer after `REPEATS`"),
+                    Some(Tok::Int(n)) if n >= 0 => n as u64,
+                    _ => return self.unexpected("a whole number after `REPEATS`"),
                 };
                 self.at += 1;
                 if !self.keyword("TIMES") {
@@ -180,12 +180,10 @@ impl Parser {
     fn observation(&mut self) -> Result<Observation, PatternError> {
         self.deeper()?;
         let r = if self.eat(&Tok::LBracket) {
-            let open = self.toks[self.at - 1].0;
             let c = self.comparison_or()?;
             if !self.eat(&Tok::RBracket) {
                 return self.unexpected("`]`");
             }
-            one_type(&c, open)?;
             Ok(Observation::Match(c))
         } else if self.eat(&Tok::LParen) {
             let o = self.followed_by()?;
@@ -240,16 +238,7 @@ impl Parser {
             let mut set: Vec<Literal> = Vec::new();
             if !self.eat(&Tok::RParen) {
                 loop {
-                    let at = self.pos();
                     let v = self.literal()?;
-                    if let Some(first) = set.first() {
-                        if kind(first) != kind(&v) {
-                            return Err(PatternError {
-                                position: at,
-                                message: "the values of a set are of one kind (integers and floats may mix)".into(),
-                            });
-                        }
-                    }
                     set.push(v);
                     if self.eat(&Tok::RParen) {
                         break;
@@ -357,60 +346,5 @@ impl Parser {
             }
             _ => self.unexpected("a property name"),
         }
-    }
-}
-
-/// The object types the comparisons joined by `AND` in one observation expression name must be
-/// one (STIX 2.1 §9.5); `OR` may join different types.
-fn one_type(c: &Comparison, open: usize) -> Result<(), PatternError> {
-    fn types(c: &Comparison, out: &mut Vec<String>) {
-        match c {
-            Comparison::Test(Test::Compare { path, .. })
-            | Comparison::Test(Test::In { path, .. })
-            | Comparison::Test(Test::Exists(path)) => out.push(path.object_type.clone()),
-            Comparison::And(a, b) | Comparison::Or(a, b) => {
-                types(a, out);
-                types(b, out);
-            }
-        }
-    }
-    fn check(c: &Comparison, open: usize) -> Result<(), PatternError> {
-        match c {
-            Comparison::Test(_) => Ok(()),
-            Comparison::Or(a, b) => {
-                check(a, open)?;
-                check(b, open)
-            }
-            Comparison::And(a, b) => {
-                let mut t = Vec::new();
-                types(c, &mut t);
-                t.sort();
-                t.dedup();
-                if t.len() > 1 {
-                    return Err(PatternError {
-                        position: open,
-                        message: format!(
-                            "comparisons joined by AND in one observation expression name one object type, not {}",
-                            t.join(" and ")
-                        ),
-                    });
-                }
-                check(a, open)?;
-                check(b, open)
-            }
-        }
-    }
-    check(c, open)
-}
-
-/// A constant's kind, for the rule that a set holds one kind (numbers count as one).
-fn kind(l: &Literal) -> u8 {
-    match l {
-        Literal::Int(_) | Literal::Float(_) => 0,
-        Literal::Str(_) => 1,
-        Literal::Bool(_) => 2,
-        Literal::Binary(_) => 3,
-        Literal::Hex(_) => 3,
-        Literal::Timestamp(_) => 5,
     }
 }

@@ -4,8 +4,8 @@
 //! can honour), and the project's extensions. What passes comes out as a [`ValidObject`]: the
 //! object, and what the node needs to know of it, read once.
 //!
-//! STIX patterns in indicators are checked for presence and type here, not parsed: a pattern
-//! grammar is the indicators work's to own.
+//! STIX patterns in indicators (`pattern_type` `stix`) are parsed here with `entente-pattern`, so a
+//! pattern that does not parse is refused on every path, with the character and the reason.
 
 use crate::error::StixError;
 use crate::extension::{definition_for_type, ENTENTE_EXTENSION};
@@ -525,8 +525,13 @@ fn check_sdo(o: &Obj) -> Result<(), StixError> {
             o.req_list("object_refs")?;
         }
         "indicator" => {
-            o.req_string("pattern")?;
-            o.req_string("pattern_type")?;
+            let pattern = o.req_string("pattern")?;
+            // A STIX pattern that does not parse could never match: refused where it enters, with
+            // where and why (the grammar is the reference's; see entente-pattern).
+            if o.req_string("pattern_type")? == "stix" {
+                entente_pattern::parse(pattern)
+                    .map_err(|e| StixError::invalid("pattern", format!("does not parse: {e}")))?;
+            }
             o.req_timestamp("valid_from")?;
             o.ordered("valid_from", "valid_until", true)?;
         }

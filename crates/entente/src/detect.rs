@@ -21,7 +21,6 @@ use entente_pattern::index::{Matcher, Seen};
 use entente_pattern::observed::{Observed, Times, NOT_OBSERVABLE};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
@@ -36,8 +35,7 @@ struct Indicator {
 fn read_indicators(path: &Path) -> Result<(Vec<Indicator>, Vec<Compiled>)> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("reading the indicators {}", path.display()))?;
-    let mut out = Vec::new();
-    let mut compiled = Vec::new();
+    let mut read: Vec<IndicatorLine> = Vec::new();
     for (n, line) in lines(file) {
         let line = line.with_context(|| format!("reading the indicators {}", path.display()))?;
         let Some(line) = line else {
@@ -47,59 +45,75 @@ fn read_indicators(path: &Path) -> Result<(Vec<Indicator>, Vec<Compiled>)> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("{}: line {n}: not JSON ({e}); left out", path.display());
-                continue;
-            }
-        };
-        if v.get("type").and_then(Value::as_str) != Some("indicator") {
-            eprintln!("{}: line {n}: not an indicator; left out", path.display());
-            continue;
+        match indicator_line(&line) {
+            Ok(i) => read.push(i),
+            Err(e) => eprintln!("{}: line {n}: {e}; left out", path.display()),
         }
-        let Some(id) = v.get("id").and_then(Value::as_str) else {
-            eprintln!(
-                "{}: line {n}: an indicator without an id; left out",
-                path.display()
-            );
-            continue;
-        };
-        let pattern = match (
-            v.get("pattern").and_then(Value::as_str),
-            v.get("pattern_type").and_then(Value::as_str),
-        ) {
-            (_, Some(t)) if t != "stix" => Err(format!(
-                "pattern_type `{t}`: only STIX patterning (`stix`) is matched"
-            )),
-            (None, _) => Err("the indicator has no pattern".to_string()),
-            (Some(p), _) => entente_pattern::parse(p)
+    }
+    // Patterns compile on every core.
+    let compiled: Vec<Result<Compiled, String>> = read
+        .par_iter()
+        .map(|(_, p)| {
+            let p = p.as_ref().map_err(Clone::clone)?;
+            entente_pattern::parse(p)
                 .map_err(|e| format!("the pattern does not parse: {e}"))
                 .and_then(|ast| Compiled::new(&ast))
-                .map(|c| {
-                    compiled.push(c);
-                    compiled.len() - 1
-                }),
-        };
-        out.push(Indicator {
-            id: id.to_string(),
-            pattern,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    let mut patterns = Vec::new();
+    for ((id, _), c) in read.into_iter().zip(compiled) {
+        let pattern = c.map(|c| {
+            patterns.push(c);
+            patterns.len() - 1
         });
+        out.push(Indicator { id, pattern });
     }
-    Ok((out, compiled))
+    Ok((out, patterns))
 }
 
-/// Numbered lines, `None` for one that is not UTF-8; I/O errors end the file.
+/// An indicator read: its id, and its STIX pattern or why it has none to match.
+type IndicatorLine = (String, Result<String, String>);
+
+/// An indicator line; refused (why) when it is not one.
+fn indicator_line(line: &str) -> std::result::Result<IndicatorLine, String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    if v.get("type").and_then(Value::as_str) != Some("indicator") {
+        return Err("not an indicator".into());
+    }
+    let id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("an indicator without an id")?;
+    let pattern = match (
+        v.get("pattern").and_then(Value::as_str),
+        v.get("pattern_type").and_then(Value::as_str),
+    ) {
+        (_, Some(t)) if t != "stix" => Err(format!(
+            "pattern_type `{t}`: only STIX patterning (`stix`) is matched"
+        )),
+        (None, _) => Err("the indicator has no pattern".to_string()),
+        (Some(p), _) => Ok(p.to_string()),
+    };
+    Ok((id.to_string(), pattern))
+}
+
+/// Numbered lines, `None` for one that is not UTF-8; I/O errors end the file. Each line is
+/// read into one buffer and copied out at its size.
 fn lines(r: impl Read) -> impl Iterator<Item = (usize, std::io::Result<Option<String>>)> {
     let mut r = BufReader::with_capacity(1 << 20, r);
     let mut n = 0;
+    let mut buf = Vec::with_capacity(1 << 12);
     std::iter::from_fn(move || {
-        let mut buf = Vec::new();
+        buf.clear();
         match r.read_until(b'\n', &mut buf) {
             Ok(0) => None,
             Ok(_) => {
                 n += 1;
-                Some((n, Ok(String::from_utf8(buf).ok())))
+                let text = std::str::from_utf8(&buf)
+                    .ok()
+                    .map(|t| t.trim_end().to_owned());
+                Some((n, Ok(text)))
             }
             Err(e) => Some((n, Err(e))),
         }
@@ -107,25 +121,34 @@ fn lines(r: impl Read) -> impl Iterator<Item = (usize, std::io::Result<Option<St
 }
 
 enum Line {
-    Observed(Value),
+    Observed,
     Sco(String),
     Skip,
     Bad(String),
+}
+
+/// What a line holds, read without building it: its `type` and `id` only (the rest is skipped).
+#[derive(serde::Deserialize)]
+struct Head<'a> {
+    #[serde(borrow, rename = "type")]
+    ty: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<std::borrow::Cow<'a, str>>,
 }
 
 fn classify(text: &str) -> Line {
     if text.trim().is_empty() {
         return Line::Skip;
     }
-    let v: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    let head: Head = match serde_json::from_str(text) {
+        Ok(h) => h,
         Err(e) => return Line::Bad(format!("not JSON ({e})")),
     };
-    match v.get("type").and_then(Value::as_str) {
-        Some("observed-data") => Line::Observed(v),
+    match head.ty.as_deref() {
+        Some("observed-data") => Line::Observed,
         Some(t) if NOT_OBSERVABLE.contains(&t) => Line::Skip,
-        Some(_) => match v.get("id").and_then(Value::as_str) {
-            Some(id) => Line::Sco(id.to_string()),
+        Some(_) => match head.id {
+            Some(id) => Line::Sco(id.into_owned()),
             None => Line::Bad("an object without an id".into()),
         },
         None => Line::Bad("an object without a type".into()),
@@ -136,30 +159,83 @@ fn classify(text: &str) -> Line {
 struct Pending {
     at: usize,
     line: usize,
-    od: Value,
+    text: String,
 }
 
-fn refs_present(od: &Value, scos: &HashMap<String, Box<str>>) -> bool {
-    od.get("object_refs")
-        .and_then(Value::as_array)
-        .is_none_or(|refs| {
-            refs.iter()
-                .filter_map(Value::as_str)
-                .all(|r| scos.contains_key(r))
-        })
+/// The SCO lines read so far, by id, in shards filled in parallel.
+struct Scos {
+    shards: Vec<rustc_hash::FxHashMap<Box<str>, Box<str>>>,
 }
 
-type Done = (usize, usize, Result<(Times, Seen), String>);
+const SHARDS: usize = 16;
 
-fn see(matcher: &Matcher, scos: &HashMap<String, Box<str>>, batch: Vec<Pending>) -> Vec<Done> {
+fn shard_of(id: &str) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id) as usize % SHARDS
+}
+
+impl Scos {
+    fn new() -> Scos {
+        Scos {
+            shards: (0..SHARDS).map(|_| Default::default()).collect(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<&str> {
+        self.shards[shard_of(id)].get(id).map(|t| &**t)
+    }
+
+    /// Adds a chunk's SCO lines, each shard on its own thread.
+    fn extend(&mut self, lines: Vec<(String, String)>) {
+        let mut by_shard: Vec<Vec<(String, String)>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        for (id, text) in lines {
+            by_shard[shard_of(&id)].push((id, text));
+        }
+        self.shards
+            .par_iter_mut()
+            .zip(by_shard)
+            .for_each(|(shard, lines)| {
+                for (id, text) in lines {
+                    shard.insert(id.into_boxed_str(), text.into_boxed_str());
+                }
+            });
+    }
+}
+
+/// What became of an observed-data: matched (its id, times, what it did), waiting for SCOs not
+/// read yet, or left out (why).
+enum Fate {
+    Done(String, Times, Seen),
+    Waiting(Pending),
+    Bad(usize, String),
+}
+
+/// Matches a batch of observed-data, in parallel; on the last pass (`last`), SCOs still missing
+/// are left out as the reference leaves them out.
+fn see(matcher: &Matcher, scos: &Scos, batch: Vec<Pending>, last: bool) -> Vec<(usize, Fate)> {
     batch
         .into_par_iter()
         .map(|p| {
+            let missing = std::cell::Cell::new(false);
             let sco = |id: &str| -> Option<Value> {
-                scos.get(id).and_then(|t| serde_json::from_str(t).ok())
+                match scos.get(id) {
+                    Some(t) => serde_json::from_str(t).ok(),
+                    None => {
+                        missing.set(true);
+                        None
+                    }
+                }
             };
-            let r = Observed::read(&p.od, &sco).map(|o| (Times::from(&o), matcher.observe(&o)));
-            (p.at, p.line, r)
+            let at = p.at;
+            let r = match Observed::parse(&p.text, &sco) {
+                Err(e) => Fate::Bad(p.line, e),
+                Ok(_) if missing.get() && !last => Fate::Waiting(p),
+                Ok(o) => {
+                    let (seen, times) = (matcher.observe(&o), Times::from(&o));
+                    Fate::Done(o.id, times, seen)
+                }
+            };
+            (at, r)
         })
         .collect()
 }
@@ -174,20 +250,28 @@ pub fn run(indicators: &Path, observations: &Path, out: &mut dyn Write) -> Resul
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = crate::progress::bar(size, "observations");
     let file = bar.wrap_read(file);
-    let mut scos: HashMap<String, Box<str>> = HashMap::new();
+    let mut scos = Scos::new();
     let mut ids: Vec<String> = Vec::new();
     let mut waiting: Vec<Pending> = Vec::new();
     let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
     let name = observations.display().to_string();
-    let record = |batch: &mut Batch, done: Vec<Done>| {
-        for (at, line, r) in done {
+    let record = |batch: &mut Batch,
+                  ids: &mut Vec<String>,
+                  done: Vec<(usize, Fate)>,
+                  waiting: &mut Vec<Pending>| {
+        for (at, r) in done {
             match r {
-                Ok((times, seen)) => batch.record(at, times, seen),
-                Err(e) => eprintln!("{name}: line {line}: {e}; left out"),
+                Fate::Done(id, times, seen) => {
+                    ids[at] = id;
+                    batch.record(at, times, seen);
+                }
+                Fate::Waiting(p) => waiting.push(p),
+                Fate::Bad(line, e) => eprintln!("{name}: line {line}: {e}; left out"),
             }
         }
     };
-    let mut lines = lines(file).peekable();
+    let mut lines = lines(file);
+    let mut count = 0;
     loop {
         chunk.clear();
         while chunk.len() < CHUNK {
@@ -211,34 +295,33 @@ pub fn run(indicators: &Path, observations: &Path, out: &mut dyn Write) -> Resul
         }
         let kinds: Vec<Line> = chunk.par_iter().map(|(_, t)| classify(t)).collect();
         let mut ready = Vec::new();
+        let mut new_scos = Vec::new();
         for ((n, text), kind) in chunk.drain(..).zip(kinds) {
             match kind {
-                Line::Observed(od) => {
-                    let at = ids.len();
-                    ids.push(
-                        od.get("id")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                    );
-                    ready.push(Pending { at, line: n, od });
+                // Its position: its order among the observed-data of the file.
+                Line::Observed => {
+                    ready.push(Pending {
+                        at: count,
+                        line: n,
+                        text,
+                    });
+                    count += 1;
                 }
-                Line::Sco(id) => {
-                    scos.insert(id, text.into_boxed_str());
-                }
+                Line::Sco(id) => new_scos.push((id, text)),
                 Line::Skip => {}
                 Line::Bad(e) => eprintln!("{}: line {n}: {e}; left out", observations.display()),
             }
         }
-        let (now, later): (Vec<Pending>, Vec<Pending>) =
-            ready.into_iter().partition(|p| refs_present(&p.od, &scos));
-        waiting.extend(later);
-        let done = see(&batch.matcher, &scos, now);
-        record(&mut batch, done);
+        scos.extend(new_scos);
+        ids.resize(count, String::new());
+        let done = see(&batch.matcher, &scos, ready, false);
+        record(&mut batch, &mut ids, done, &mut waiting);
     }
-    let done = see(&batch.matcher, &scos, std::mem::take(&mut waiting));
-    record(&mut batch, done);
+    let done = see(&batch.matcher, &scos, std::mem::take(&mut waiting), true);
+    record(&mut batch, &mut ids, done, &mut waiting);
     bar.finish_and_clear();
+    // What was read is not dropped piece by piece: the process ends with the output.
+    std::mem::forget(scos);
     let outcomes = batch.finish();
     for ind in inds {
         let line = match ind.pattern {

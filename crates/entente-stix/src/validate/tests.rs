@@ -150,6 +150,13 @@ fn each_mistake_is_refused_naming_the_property() {
             with(ident(), "type", json!("widget")),
             "not a STIX 2.1 type",
         ),
+        (
+            sdo(
+                "indicator",
+                json!({"pattern": "[file:name = 'x'", "pattern_type": "stix", "valid_from": "2019-06-13T08:00:00.000Z"}),
+            ),
+            "`pattern`: does not parse: at character 16: expected `]`",
+        ),
         (with(ident(), "id", Value::Null), "`id` is required"),
         (with(ident(), "id", json!("identity--123")), "RFC 4122"),
         (
@@ -308,7 +315,7 @@ fn each_mistake_is_refused_naming_the_property() {
         (
             sdo(
                 "indicator",
-                json!({"pattern": "p", "pattern_type": "stix", "valid_from": T1, "valid_until": T0}),
+                json!({"pattern": "[file:name = 'p']", "pattern_type": "stix", "valid_from": T1, "valid_until": T0}),
             ),
             "`valid_until`: must be later than `valid_from`",
         ),
