@@ -253,7 +253,7 @@ pub fn run(indicators: &Path, observations: &Path, out: &mut dyn Write) -> Resul
     let mut scos = Scos::new();
     let mut ids: Vec<String> = Vec::new();
     let mut waiting: Vec<Pending> = Vec::new();
-    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<(usize, String)>;
     let name = observations.display().to_string();
     let record = |batch: &mut Batch,
                   ids: &mut Vec<String>,
@@ -270,26 +270,34 @@ pub fn run(indicators: &Path, observations: &Path, out: &mut dyn Write) -> Resul
             }
         }
     };
-    let mut lines = lines(file);
-    let mut count = 0;
-    loop {
-        chunk.clear();
-        while chunk.len() < CHUNK {
-            match lines.next() {
-                None => break,
-                Some((n, r)) => {
-                    let r = r.with_context(|| {
-                        format!("reading the observations {}", observations.display())
-                    })?;
-                    match r {
-                        Some(text) => chunk.push((n, text)),
-                        None => {
-                            eprintln!("{}: line {n}: not UTF-8; left out", observations.display())
-                        }
+    // A thread reads the file in chunks of lines while the chunk before is matched.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<(usize, String)>>>(2);
+    let shown = observations.display().to_string();
+    let reader = std::thread::spawn(move || {
+        let mut lines = lines(file);
+        loop {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            while chunk.len() < CHUNK {
+                match lines.next() {
+                    None => break,
+                    Some((_, Err(e))) => {
+                        let _ = tx.send(Err(e));
+                        return;
                     }
+                    Some((n, Ok(Some(text)))) => chunk.push((n, text)),
+                    Some((n, Ok(None))) => eprintln!("{shown}: line {n}: not UTF-8; left out"),
                 }
             }
+            let last = chunk.is_empty();
+            if tx.send(Ok(chunk)).is_err() || last {
+                return;
+            }
         }
+    });
+    let mut count = 0;
+    for received in rx {
+        chunk = received
+            .with_context(|| format!("reading the observations {}", observations.display()))?;
         if chunk.is_empty() {
             break;
         }
@@ -317,6 +325,7 @@ pub fn run(indicators: &Path, observations: &Path, out: &mut dyn Write) -> Resul
         let done = see(&batch.matcher, &scos, ready, false);
         record(&mut batch, &mut ids, done, &mut waiting);
     }
+    let _ = reader.join();
     let done = see(&batch.matcher, &scos, std::mem::take(&mut waiting), true);
     record(&mut batch, &mut ids, done, &mut waiting);
     bar.finish_and_clear();
