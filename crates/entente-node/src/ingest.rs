@@ -488,7 +488,27 @@ pub async fn ingest(
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
     let each = prepare_all(node, principal, values, |n, p, v| prepare(n, p, v, None)).await?;
-    store_prepared(node, principal, collection, each, status, "add-objects").await
+    let mut envelope = crate::detection::Envelope::default();
+    for (_, o) in &each {
+        if let Ok(o) = o {
+            envelope.note(&o.id, &o.object_type, &o.json);
+        }
+    }
+    let done = store_prepared(node, principal, collection, each, status, "add-objects").await?;
+    // Observations just stored are matched before the answer (see `crate::detection`); a failure
+    // there leaves what was stored stored.
+    if !envelope.observed.is_empty() {
+        let stored: Vec<String> = done
+            .results
+            .iter()
+            .filter(|r| r.ok)
+            .map(|r| r.id.clone())
+            .collect();
+        if let Err(e) = crate::detection::sight(node, principal, envelope, &stored).await {
+            tracing::warn!(error = ?e, "matching observations against indicators failed");
+        }
+    }
+    Ok(done)
 }
 
 /// One object the REST API makes, audited as `action`: `step` is the workflow step it takes (for
@@ -594,6 +614,9 @@ async fn store_prepared(
     let governance_changes = prepared
         .iter()
         .any(|o| crate::effective::affects_governance(&o.object_type));
+    let detection_changes = prepared
+        .iter()
+        .any(|o| crate::detection::affects_detection(&o.object_type));
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -642,7 +665,13 @@ async fn store_prepared(
     };
     crate::metrics::store_write("objects", started);
     apply_outcomes(&mut results, &slots, &outcomes);
-    stored_signals(node, register_changes, governance_changes, &outcomes);
+    stored_signals(
+        node,
+        register_changes,
+        governance_changes,
+        detection_changes,
+        &outcomes,
+    );
     for r in results.iter().filter(|r| r.equivocation) {
         tracing::warn!(id = %r.id, version = ?r.version, by = %principal.name(), "equivocation refused");
     }
@@ -653,12 +682,13 @@ async fn store_prepared(
 }
 
 /// Tells the rest of the node that objects were stored: screening (when a register entry was),
-/// the effective charter (when a decision or ballot was) and the federation, which pokes the
-/// peers.
+/// the effective charter (when a decision or ballot was), detection (when an indicator was) and
+/// the federation, which pokes the peers.
 fn stored_signals(
     node: &Node,
     register_changes: bool,
     governance_changes: bool,
+    detection_changes: bool,
     outcomes: &[InsertOutcome],
 ) {
     if outcomes
@@ -670,6 +700,9 @@ fn stored_signals(
         }
         if governance_changes {
             node.effective.bump();
+        }
+        if detection_changes {
+            node.detection.changed();
         }
         node.signals.stored();
     }
@@ -747,6 +780,9 @@ pub async fn ingest_pulled(
     let governance_changes = prepared
         .iter()
         .any(|o| crate::effective::affects_governance(&o.object_type));
+    let detection_changes = prepared
+        .iter()
+        .any(|o| crate::detection::affects_detection(&o.object_type));
     let audit = AuditRecord {
         ts_us: now,
         principal: principal.name(),
@@ -812,7 +848,13 @@ pub async fn ingest_pulled(
             }
         }
     }
-    stored_signals(node, register_changes, governance_changes, &outcomes);
+    stored_signals(
+        node,
+        register_changes,
+        governance_changes,
+        detection_changes,
+        &outcomes,
+    );
     Ok(page)
 }
 

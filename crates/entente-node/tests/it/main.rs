@@ -7,6 +7,7 @@
 
 mod consultations;
 mod decisions;
+mod detection;
 mod exercises;
 mod warnings;
 

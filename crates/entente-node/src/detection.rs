@@ -1,0 +1,324 @@
+//! Detection in the node: every `observed-data` a user of this node's state posts (TAXII or REST)
+//! is matched against the STIX-pattern indicators the node holds that the user may see; each
+//! indicator it matches becomes a `sighting` of it — by this state, of that observation — marked
+//! TLP:AMBER and addressed to the indicator's originator and this state only, which the
+//! federation carries to the originator and to no one else. The sighting is written before the
+//! request is answered, so an acknowledged observation has its sightings.
+//!
+//! **Index.** The latest version of every indicator (not revoked, whose pattern compiles) with its
+//! access label, in an `entente_pattern::index::Matcher`, so an observation costs the same whether
+//! the node holds ten indicators or a hundred thousand. A stored indicator bumps a generation; the
+//! next observation finds the index older and rebuilds it first (on the CPU pool, one rebuild at a
+//! time), as screening does. Indicators the observer may not see are never matched: a hit on one
+//! is dropped before anything is written, and no answer, count or timing of note says it was
+//! there (the match runs over every indicator alike).
+//!
+//! **Not yet.** Patterns of several observation expressions (`FOLLOWEDBY`, `REPEATS`, …) are
+//! matched by `entente match` but not yet here: the node keeps no window of past observations.
+//! Observed-data pulled from peers are not matched (each state's node matches its own).
+
+use crate::auth::Principal;
+use crate::error::NodeError;
+use crate::node::Node;
+use entente_core::{may_see, AccessLabel, PartyCode, Tlp, Viewer};
+use entente_pattern::compile::{Compiled, Plan};
+use entente_pattern::index::Matcher;
+use entente_pattern::observed::Observed;
+use entente_store::{BasedOn, ScanFilter};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// The node's index of indicators, and the generation it follows.
+#[derive(Default)]
+pub struct DetectionIndex {
+    generation: AtomicU64,
+    current: RwLock<Option<Arc<Built>>>,
+    rebuild: tokio::sync::Mutex<()>,
+}
+
+/// One build of the index: the matcher, and for each of its patterns the indicator's id and
+/// access label.
+pub struct Built {
+    generation: u64,
+    matcher: Matcher,
+    indicators: Vec<(String, AccessLabel)>,
+}
+
+impl DetectionIndex {
+    /// An indicator was stored: the next observation rebuilds first.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn fresh(&self, wanted: u64) -> Option<Arc<Built>> {
+        let c = self.current.read().ok()?;
+        c.as_ref()
+            .filter(|b| b.generation >= wanted)
+            .map(Arc::clone)
+    }
+}
+
+/// Whether storing an object of this type may change what detection matches.
+pub fn affects_detection(object_type: &str) -> bool {
+    object_type == "indicator"
+}
+
+/// The node's index, rebuilt first if an indicator was stored since it was built.
+pub async fn index(node: &Arc<Node>) -> Result<Arc<Built>, NodeError> {
+    let d = &node.detection;
+    let wanted = d.generation.load(Ordering::SeqCst);
+    if let Some(b) = d.fresh(wanted) {
+        return Ok(b);
+    }
+    let _one = d.rebuild.lock().await;
+    if let Some(b) = d.fresh(wanted) {
+        return Ok(b);
+    }
+    let generation = d.generation.load(Ordering::SeqCst);
+    let (patterns, indicators) = load(node).await?;
+    let matcher = crate::cpu::run(&node.cpu, move || {
+        let compiled = patterns
+            .iter()
+            .filter_map(|p| entente_pattern::parse(p).ok())
+            .filter_map(|a| Compiled::new(&a).ok())
+            .collect::<Vec<_>>();
+        (compiled.len() == patterns.len())
+            .then(|| Matcher::new(compiled))
+            .unwrap_or_else(|| Err("a pattern stopped compiling".into()))
+    })
+    .await?
+    .map_err(NodeError::Internal)?;
+    let built = Arc::new(Built {
+        generation,
+        matcher,
+        indicators,
+    });
+    if let Ok(mut c) = d.current.write() {
+        *c = Some(Arc::clone(&built));
+    }
+    Ok(built)
+}
+
+/// The latest version of every indicator with a STIX pattern that compiles, not revoked: its
+/// pattern, id and label.
+async fn load(node: &Node) -> Result<(Vec<String>, Vec<(String, AccessLabel)>), NodeError> {
+    let filter = ScanFilter {
+        types: vec!["indicator".to_owned()],
+        with_json: true,
+        ..ScanFilter::default()
+    };
+    let mut latest: HashMap<String, (i64, Option<String>, AccessLabel)> = HashMap::new();
+    crate::read::each_intact_row(node, &filter, |row| {
+        if latest
+            .get(&row.id)
+            .is_some_and(|(v, ..)| *v >= row.version_ns)
+        {
+            return;
+        }
+        let pattern = serde_json::from_str::<Value>(&row.json).ok().and_then(|o| {
+            let stix = o.get("pattern_type").and_then(Value::as_str) == Some("stix");
+            let revoked = o.get("revoked").and_then(Value::as_bool) == Some(true);
+            let p = o.get("pattern").and_then(Value::as_str)?;
+            let ok = stix
+                && !revoked
+                && entente_pattern::parse(p)
+                    .ok()
+                    .is_some_and(|a| Compiled::new(&a).is_ok());
+            ok.then(|| p.to_owned())
+        });
+        latest.insert(row.id.clone(), (row.version_ns, pattern, row.label));
+    })
+    .await?;
+    let mut ids: Vec<String> = latest.keys().cloned().collect();
+    ids.sort();
+    let (mut patterns, mut indicators) = (Vec::new(), Vec::new());
+    for id in ids {
+        if let Some((_, Some(p), label)) = latest.remove(&id) {
+            patterns.push(p);
+            indicators.push((id, label));
+        }
+    }
+    Ok((patterns, indicators))
+}
+
+/// The observed-data of an envelope and the SCOs it carries (what an observation's references
+/// may name besides what the node already holds).
+#[derive(Default)]
+pub struct Envelope {
+    pub observed: Vec<(String, Value)>,
+    pub scos: HashMap<String, Value>,
+}
+
+impl Envelope {
+    /// Takes what detection needs from an object about to be stored.
+    pub fn note(&mut self, id: &str, object_type: &str, json: &str) {
+        if object_type == "observed-data" {
+            if let Ok(v) = serde_json::from_str(json) {
+                self.observed.push((id.to_owned(), v));
+            }
+        } else if !entente_pattern::observed::NOT_OBSERVABLE.contains(&object_type)
+            && !object_type.starts_with("x-entente-")
+        {
+            if let Ok(v) = serde_json::from_str(json) {
+                self.scos.insert(id.to_owned(), v);
+            }
+        }
+    }
+}
+
+/// Matches the observed-data `principal` just stored (`stored`: their ids) and writes a sighting
+/// for each indicator one of them matches. Answers the sightings' ids. Only a user of this
+/// node's state triggers it.
+pub async fn sight(
+    node: &Arc<Node>,
+    principal: &Principal,
+    envelope: Envelope,
+    stored: &[String],
+) -> Result<Vec<String>, NodeError> {
+    let Viewer::User { user, .. } = &principal.viewer else {
+        return Ok(Vec::new());
+    };
+    let observer = user.party().clone();
+    if observer != node.party || envelope.observed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let observed: Vec<Value> = envelope
+        .observed
+        .into_iter()
+        .filter(|(id, _)| stored.contains(id))
+        .map(|(_, v)| v)
+        .collect();
+    if observed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let built = index(node).await?;
+    let scos = referenced(node, principal, &observed, envelope.scos).await?;
+    let viewer = principal.viewer.clone();
+    let b = Arc::clone(&built);
+    let found: Vec<(usize, Value)> = crate::cpu::run(&node.cpu, move || {
+        let mut found = Vec::new();
+        for od in observed {
+            let sco = |id: &str| scos.get(id).cloned();
+            let Ok(obs) = Observed::read(&od, &sco) else {
+                continue;
+            };
+            let seen = b.matcher.observe(&obs);
+            let mut hits: Vec<usize> = seen
+                .hits
+                .iter()
+                .filter(|((p, _), _)| b.matcher.patterns[*p as usize].plan == Plan::Leaf(0))
+                .map(|((p, _), _)| *p as usize)
+                .filter(|p| may_see(&viewer, &b.indicators[*p].1))
+                .collect();
+            hits.sort_unstable();
+            hits.dedup();
+            found.extend(hits.into_iter().map(|p| (p, od.clone())));
+        }
+        found
+    })
+    .await?;
+    let Some(writer) = crate::auth::node_principal(node) else {
+        return Ok(Vec::new());
+    };
+    let mut written = Vec::new();
+    for (p, od) in found {
+        let (indicator, label) = &built.indicators[p];
+        let sighting = sighting(node, indicator, &label.originator, &observer, &od);
+        let id = sighting["id"].as_str().unwrap_or_default().to_owned();
+        let done =
+            crate::ingest::ingest_step(node, &writer, sighting, "sighting", None, BasedOn::Nothing)
+                .await?;
+        if done.ok {
+            tracing::info!(%indicator, sighting = %id, "an observation matched an indicator");
+            written.push(id);
+        } else {
+            tracing::warn!(%indicator, why = %done.message, "a sighting was refused");
+        }
+    }
+    Ok(written)
+}
+
+/// The SCOs the observations name: from the envelope, else the latest version the node holds
+/// that `principal` may see.
+async fn referenced(
+    node: &Node,
+    principal: &Principal,
+    observed: &[Value],
+    mut scos: HashMap<String, Value>,
+) -> Result<HashMap<String, Value>, NodeError> {
+    let missing: Vec<String> = observed
+        .iter()
+        .filter_map(|od| od.get("object_refs").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|r| !scos.contains_key(*r))
+        .map(str::to_owned)
+        .collect();
+    if missing.is_empty() {
+        return Ok(scos);
+    }
+    let filter = ScanFilter {
+        ids: missing,
+        with_json: true,
+        ..ScanFilter::default()
+    };
+    let mut found: HashMap<String, (i64, Value)> = HashMap::new();
+    crate::read::each_intact_row(node, &filter, |row| {
+        if !may_see(&principal.viewer, &row.label)
+            || found
+                .get(&row.id)
+                .is_some_and(|(v, _)| *v >= row.version_ns)
+        {
+            return;
+        }
+        if let Ok(v) = serde_json::from_str(&row.json) {
+            found.insert(row.id.clone(), (row.version_ns, v));
+        }
+    })
+    .await?;
+    scos.extend(found.into_iter().map(|(k, (_, v))| (k, v)));
+    Ok(scos)
+}
+
+/// A sighting of `indicator` in the observation `od`, by `observer`, TLP:AMBER to the
+/// indicator's originator and the observer.
+fn sighting(
+    node: &Node,
+    indicator: &str,
+    originator: &PartyCode,
+    observer: &PartyCode,
+    od: &Value,
+) -> Value {
+    let now = entente_stix::Timestamp::from_nanos(node.now_ns()).to_stix_string();
+    let mut states = vec![originator.as_str()];
+    if observer != originator {
+        states.push(observer.as_str());
+    }
+    let mut s = json!({
+        "type": "sighting", "spec_version": "2.1",
+        "id": format!("sighting--{}", uuid::Uuid::new_v4()),
+        "created": now, "modified": now,
+        "sighting_of_ref": indicator,
+        "observed_data_refs": [od.get("id").cloned().unwrap_or(Value::Null)],
+        "where_sighted_refs": [entente_stix::identity::party_identity_id(observer)],
+        "count": od.get("number_observed").and_then(Value::as_u64).unwrap_or(1).min(999_999_999),
+        "object_marking_refs": [Tlp::Amber.marking_ref()],
+        "extensions": {
+            entente_stix::extension::ENTENTE_EXTENSION: {
+                "extension_type": "property-extension",
+                "audience": { "states": states },
+            }
+        },
+    });
+    for (from, to) in [
+        ("first_observed", "first_seen"),
+        ("last_observed", "last_seen"),
+    ] {
+        if let Some(t) = od.get(from) {
+            s[to] = t.clone();
+        }
+    }
+    s
+}
