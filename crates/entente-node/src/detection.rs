@@ -77,16 +77,20 @@ pub async fn index(node: &Arc<Node>) -> Result<Arc<Built>, NodeError> {
         return Ok(b);
     }
     let generation = d.generation.load(Ordering::SeqCst);
-    let (patterns, indicators) = load(node).await?;
-    let matcher = crate::cpu::run(&node.cpu, move || {
-        let compiled = patterns
-            .iter()
-            .filter_map(|p| entente_pattern::parse(p).ok())
-            .filter_map(|a| Compiled::new(&a).ok())
-            .collect::<Vec<_>>();
-        (compiled.len() == patterns.len())
-            .then(|| Matcher::new(compiled))
-            .unwrap_or_else(|| Err("a pattern stopped compiling".into()))
+    let loaded = load(node).await?;
+    // Compiled on the CPU pool; an indicator whose pattern does not compile is left out.
+    let (matcher, indicators) = crate::cpu::run(&node.cpu, move || {
+        let (mut compiled, mut indicators) = (Vec::new(), Vec::new());
+        for (pattern, indicator) in loaded {
+            if let Some(c) = entente_pattern::parse(&pattern)
+                .ok()
+                .and_then(|a| Compiled::new(&a).ok())
+            {
+                compiled.push(c);
+                indicators.push(indicator);
+            }
+        }
+        Matcher::new(compiled).map(|m| (m, indicators))
     })
     .await?
     .map_err(NodeError::Internal)?;
@@ -101,9 +105,11 @@ pub async fn index(node: &Arc<Node>) -> Result<Arc<Built>, NodeError> {
     Ok(built)
 }
 
-/// The latest version of every indicator with a STIX pattern that compiles, not revoked: its
-/// pattern, id and label.
-async fn load(node: &Node) -> Result<(Vec<String>, Vec<(String, AccessLabel)>), NodeError> {
+/// The latest version of every indicator with a STIX pattern, not revoked: its pattern, and its
+/// id and label.
+type Loaded = Vec<(String, (String, AccessLabel))>;
+
+async fn load(node: &Node) -> Result<Loaded, NodeError> {
     let filter = ScanFilter {
         types: vec!["indicator".to_owned()],
         with_json: true,
@@ -121,26 +127,20 @@ async fn load(node: &Node) -> Result<(Vec<String>, Vec<(String, AccessLabel)>), 
             let stix = o.get("pattern_type").and_then(Value::as_str) == Some("stix");
             let revoked = o.get("revoked").and_then(Value::as_bool) == Some(true);
             let p = o.get("pattern").and_then(Value::as_str)?;
-            let ok = stix
-                && !revoked
-                && entente_pattern::parse(p)
-                    .ok()
-                    .is_some_and(|a| Compiled::new(&a).is_ok());
-            ok.then(|| p.to_owned())
+            (stix && !revoked).then(|| p.to_owned())
         });
         latest.insert(row.id.clone(), (row.version_ns, pattern, row.label));
     })
     .await?;
     let mut ids: Vec<String> = latest.keys().cloned().collect();
     ids.sort();
-    let (mut patterns, mut indicators) = (Vec::new(), Vec::new());
+    let mut out = Vec::new();
     for id in ids {
         if let Some((_, Some(p), label)) = latest.remove(&id) {
-            patterns.push(p);
-            indicators.push((id, label));
+            out.push((p, (id, label)));
         }
     }
-    Ok((patterns, indicators))
+    Ok(out)
 }
 
 /// The observed-data of an envelope and the SCOs it carries (what an observation's references
