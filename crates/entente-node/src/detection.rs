@@ -46,6 +46,13 @@ pub struct Built {
     indicators: Vec<(String, AccessLabel)>,
 }
 
+impl Built {
+    /// The matcher (for measurement: see `examples/detection_latency.rs`).
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+}
+
 impl DetectionIndex {
     /// An indicator was stored: the next observation rebuilds first.
     pub fn changed(&self) {
