@@ -18,104 +18,24 @@
 //! Observed-data pulled from peers are not matched (each state's node matches its own).
 
 use crate::auth::Principal;
+use crate::detect_index::{Built, Envelope, Loaded};
 use crate::error::NodeError;
 use crate::node::Node;
 use entente_core::{may_see, AccessLabel, PartyCode, Tlp, Viewer};
-use entente_pattern::compile::{Compiled, Plan};
-use entente_pattern::index::Matcher;
+use entente_pattern::compile::Plan;
 use entente_pattern::observed::Observed;
-use entente_store::{BasedOn, ScanFilter};
+use entente_store::ScanFilter;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
-
-/// The node's index of indicators, and the generation it follows.
-#[derive(Default)]
-pub struct DetectionIndex {
-    generation: AtomicU64,
-    current: RwLock<Option<Arc<Built>>>,
-    rebuild: tokio::sync::Mutex<()>,
-}
-
-/// One build of the index: the matcher, and for each of its patterns the indicator's id and
-/// access label.
-pub struct Built {
-    generation: u64,
-    matcher: Matcher,
-    indicators: Vec<(String, AccessLabel)>,
-}
-
-impl Built {
-    /// The matcher (for measurement: see `examples/detection_latency.rs`).
-    pub fn matcher(&self) -> &Matcher {
-        &self.matcher
-    }
-}
-
-impl DetectionIndex {
-    /// An indicator was stored: the next observation rebuilds first.
-    pub fn changed(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn fresh(&self, wanted: u64) -> Option<Arc<Built>> {
-        let c = self.current.read().ok()?;
-        c.as_ref()
-            .filter(|b| b.generation >= wanted)
-            .map(Arc::clone)
-    }
-}
-
-/// Whether storing an object of this type may change what detection matches.
-pub fn affects_detection(object_type: &str) -> bool {
-    object_type == "indicator"
-}
+use std::sync::Arc;
 
 /// The node's index, rebuilt first if an indicator was stored since it was built.
 pub async fn index(node: &Arc<Node>) -> Result<Arc<Built>, NodeError> {
-    let d = &node.detection;
-    let wanted = d.generation.load(Ordering::SeqCst);
-    if let Some(b) = d.fresh(wanted) {
-        return Ok(b);
-    }
-    let _one = d.rebuild.lock().await;
-    if let Some(b) = d.fresh(wanted) {
-        return Ok(b);
-    }
-    let generation = d.generation.load(Ordering::SeqCst);
-    let loaded = load(node).await?;
-    // Compiled on the CPU pool; an indicator whose pattern does not compile is left out.
-    let (matcher, indicators) = crate::cpu::run(&node.cpu, move || {
-        let (mut compiled, mut indicators) = (Vec::new(), Vec::new());
-        for (pattern, indicator) in loaded {
-            if let Some(c) = entente_pattern::parse(&pattern)
-                .ok()
-                .and_then(|a| Compiled::new(&a).ok())
-            {
-                compiled.push(c);
-                indicators.push(indicator);
-            }
-        }
-        Matcher::new(compiled).map(|m| (m, indicators))
-    })
-    .await?
-    .map_err(NodeError::Internal)?;
-    let built = Arc::new(Built {
-        generation,
-        matcher,
-        indicators,
-    });
-    if let Ok(mut c) = d.current.write() {
-        *c = Some(Arc::clone(&built));
-    }
-    Ok(built)
+    node.detection.current(&node.cpu, || load(node)).await
 }
 
 /// The latest version of every indicator with a STIX pattern, not revoked: its pattern, and its
 /// id and label.
-type Loaded = Vec<(String, (String, AccessLabel))>;
-
 async fn load(node: &Node) -> Result<Loaded, NodeError> {
     let filter = ScanFilter {
         types: vec!["indicator".to_owned()],
@@ -150,40 +70,15 @@ async fn load(node: &Node) -> Result<Loaded, NodeError> {
     Ok(out)
 }
 
-/// The observed-data of an envelope and the SCOs it carries (what an observation's references
-/// may name besides what the node already holds).
-#[derive(Default)]
-pub struct Envelope {
-    pub observed: Vec<(String, Value)>,
-    pub scos: HashMap<String, Value>,
-}
-
-impl Envelope {
-    /// Takes what detection needs from an object about to be stored.
-    pub fn note(&mut self, id: &str, object_type: &str, json: &str) {
-        if object_type == "observed-data" {
-            if let Ok(v) = serde_json::from_str(json) {
-                self.observed.push((id.to_owned(), v));
-            }
-        } else if !entente_pattern::observed::NOT_OBSERVABLE.contains(&object_type)
-            && !object_type.starts_with("x-entente-")
-        {
-            if let Ok(v) = serde_json::from_str(json) {
-                self.scos.insert(id.to_owned(), v);
-            }
-        }
-    }
-}
-
-/// Matches the observed-data `principal` just stored (`stored`: their ids) and writes a sighting
-/// for each indicator one of them matches. Answers the sightings' ids. Only a user of this
-/// node's state triggers it.
-pub async fn sight(
+/// Matches the observed-data `principal` just stored (`stored`: their ids): the sighting to write
+/// for each indicator one of them matches (the node writes them, as itself: see
+/// `crate::ingest::ingest`). Only a user of this node's state is matched for.
+pub async fn sightings(
     node: &Arc<Node>,
     principal: &Principal,
     envelope: Envelope,
     stored: &[String],
-) -> Result<Vec<String>, NodeError> {
+) -> Result<Vec<Value>, NodeError> {
     let Viewer::User { user, .. } = &principal.viewer else {
         return Ok(Vec::new());
     };
@@ -211,11 +106,11 @@ pub async fn sight(
             let Ok(obs) = Observed::read(&od, &sco) else {
                 continue;
             };
-            let seen = b.matcher.observe(&obs);
+            let seen = b.matcher().observe(&obs);
             let mut hits: Vec<usize> = seen
                 .hits
                 .iter()
-                .filter(|((p, _), _)| b.matcher.patterns[*p as usize].plan == Plan::Leaf(0))
+                .filter(|((p, _), _)| b.matcher().patterns[*p as usize].plan == Plan::Leaf(0))
                 .map(|((p, _), _)| *p as usize)
                 .filter(|p| may_see(&viewer, &b.indicators[*p].1))
                 .collect();
@@ -226,25 +121,13 @@ pub async fn sight(
         found
     })
     .await?;
-    let Some(writer) = crate::auth::node_principal(node) else {
-        return Ok(Vec::new());
-    };
-    let mut written = Vec::new();
-    for (p, od) in found {
-        let (indicator, label) = &built.indicators[p];
-        let sighting = sighting(node, indicator, &label.originator, &observer, &od);
-        let id = sighting["id"].as_str().unwrap_or_default().to_owned();
-        let done =
-            crate::ingest::ingest_step(node, &writer, sighting, "sighting", None, BasedOn::Nothing)
-                .await?;
-        if done.ok {
-            tracing::info!(%indicator, sighting = %id, "an observation matched an indicator");
-            written.push(id);
-        } else {
-            tracing::warn!(%indicator, why = %done.message, "a sighting was refused");
-        }
-    }
-    Ok(written)
+    Ok(found
+        .into_iter()
+        .map(|(p, od)| {
+            let (indicator, label) = &built.indicators[p];
+            sighting(node, indicator, &label.originator, &observer, &od)
+        })
+        .collect())
 }
 
 /// The SCOs the observations name: from the envelope, else the latest version the node holds

@@ -488,7 +488,7 @@ pub async fn ingest(
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
     let each = prepare_all(node, principal, values, |n, p, v| prepare(n, p, v, None)).await?;
-    let mut envelope = crate::detection::Envelope::default();
+    let mut envelope = crate::detect_index::Envelope::default();
     for (_, o) in &each {
         if let Ok(o) = o {
             envelope.note(&o.id, &o.object_type, &o.json);
@@ -504,11 +504,46 @@ pub async fn ingest(
             .filter(|r| r.ok)
             .map(|r| r.id.clone())
             .collect();
-        if let Err(e) = crate::detection::sight(node, principal, envelope, &stored).await {
-            tracing::warn!(error = ?e, "matching observations against indicators failed");
-        }
+        write_sightings(node, principal, envelope, &stored).await;
     }
     Ok(done)
+}
+
+/// Matches the observed-data just stored and writes, as the node, a sighting for each indicator
+/// they match (see `crate::detection`). A failure is logged: what was stored stays stored.
+async fn write_sightings(
+    node: &Arc<Node>,
+    principal: &Principal,
+    envelope: crate::detect_index::Envelope,
+    stored: &[String],
+) {
+    let found = match crate::detection::sightings(node, principal, envelope, stored).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = ?e, "matching observations against indicators failed");
+            return;
+        }
+    };
+    let Some(writer) = crate::auth::node_principal(node) else {
+        return;
+    };
+    for sighting in found {
+        let of = sighting["sighting_of_ref"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match ingest_step(node, &writer, sighting, "sighting", None, BasedOn::Nothing).await {
+            Ok(done) if done.ok => {
+                tracing::info!(indicator = %of, sighting = %done.id, "an observation matched an indicator")
+            }
+            Ok(done) => {
+                tracing::warn!(indicator = %of, why = %done.message, "a sighting was refused")
+            }
+            Err(e) => {
+                tracing::warn!(indicator = %of, error = ?e, "a sighting could not be written")
+            }
+        }
+    }
 }
 
 /// One object the REST API makes, audited as `action`: `step` is the workflow step it takes (for
@@ -616,7 +651,7 @@ async fn store_prepared(
         .any(|o| crate::effective::affects_governance(&o.object_type));
     let detection_changes = prepared
         .iter()
-        .any(|o| crate::detection::affects_detection(&o.object_type));
+        .any(|o| crate::detect_index::affects_detection(&o.object_type));
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -782,7 +817,7 @@ pub async fn ingest_pulled(
         .any(|o| crate::effective::affects_governance(&o.object_type));
     let detection_changes = prepared
         .iter()
-        .any(|o| crate::detection::affects_detection(&o.object_type));
+        .any(|o| crate::detect_index::affects_detection(&o.object_type));
     let audit = AuditRecord {
         ts_us: now,
         principal: principal.name(),

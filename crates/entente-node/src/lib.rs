@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod cpu;
 pub mod credentials;
+pub mod detect_index;
 pub mod detection;
 pub mod effective;
 pub mod error;

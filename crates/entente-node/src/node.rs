@@ -84,7 +84,7 @@ pub struct Node {
     /// The register index screening asks (see [`crate::screening`]).
     pub screening: crate::screen_index::ScreenIndex,
     /// The indicator index detection matches observations against (see [`crate::detection`]).
-    pub detection: crate::detection::DetectionIndex,
+    pub detection: crate::detect_index::DetectionIndex,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
     pub signals: crate::signals::Signals,
     /// Where each peer's last pull ended (see [`crate::resume`]).
@@ -154,7 +154,7 @@ impl Node {
             cpu: crate::cpu::pool()?,
             screening_pool: crate::cpu::screening_pool()?,
             screening: crate::screen_index::ScreenIndex::default(),
-            detection: crate::detection::DetectionIndex::default(),
+            detection: crate::detect_index::DetectionIndex::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),
             peer_health: Default::default(),
