@@ -8,7 +8,10 @@
 //! `consultation-reminder` before the deadline to the states that have not answered; and of each
 //! exercise planned, contribution and after-action section (`exercise`, `exercise-contribution`,
 //! `after-action`)):
-//! `{"decision": id, "by": party, "at": ..., ...}`).
+//! `{"decision": id, "by": party, "at": ..., ...}`); and of each sighting of an indicator — an
+//! observation that matched it (`sighting`: `{"indicator": id, "object": the sighting,
+//! "observed_data": [ids], "by": the observing state, "at": ...}`, told to the indicator's author
+//! and the observing state, the sighting's audience).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
 //! (`{"warning": id, "object": id, "by": party, "stage": ..., "at": ...}`) ([`StreamEvent`]; the
@@ -79,8 +82,8 @@ async fn read_loop(
             types
         },
         added_after_us: Some(since_us),
-        // Every object of a workflow's life names its root, in an indexed column.
-        root: Some(entente_store::Root::Any),
+        // Not only workflow objects (which name their root): a sighting of an indicator
+        // (detection's) belongs to no thread and is an event too.
         with_json: true,
         ..Default::default()
     };
@@ -268,10 +271,32 @@ fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEve
     })
 }
 
+/// A sighting of an indicator: an observation matched it (see `crate::detection`).
+fn detection_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEvent> {
+    if row.object_type != "sighting" {
+        return None;
+    }
+    let indicator = o
+        .get("sighting_of_ref")?
+        .as_str()
+        .filter(|r| r.starts_with("indicator--"))?;
+    let data = json!({
+        "indicator": indicator,
+        "object": row.id,
+        "observed_data": o.get("observed_data_refs").cloned().unwrap_or(Value::Null),
+        "by": row.label.originator.as_str(),
+        "at": o.get("modified").or_else(|| o.get("created")),
+    });
+    Some(StreamEvent {
+        kind: "sighting",
+        data: data.to_string(),
+    })
+}
+
 /// The event an object makes, if it is one of a workflow's life, and whether it is marked.
 fn event_of(row: &ObjectRow) -> Option<(StreamEvent, bool)> {
     let o: Map<String, Value> = serde_json::from_str(&row.json).ok()?;
-    if let Some(e) = governance_event(row, &o) {
+    if let Some(e) = governance_event(row, &o).or_else(|| detection_event(row, &o)) {
         return Some((e, row.label.marking != Tlp::Clear));
     }
     let (kind, warning) = match row.object_type.as_str() {

@@ -218,6 +218,7 @@ category-method = a method
 
 type-report = report
 type-indicator = indicator
+type-observed-data = observation
 type-threat-actor = threat actor
 type-note = note
 type-malware = malware

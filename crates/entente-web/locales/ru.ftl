@@ -230,6 +230,7 @@ category-method = способ действия
 
 type-report = отчёт
 type-indicator = индикатор
+type-observed-data = наблюдение
 type-threat-actor = субъект угрозы
 type-note = заметка
 type-malware = вредоносная программа

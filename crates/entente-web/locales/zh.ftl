@@ -204,6 +204,7 @@ category-method = 手法
 
 type-report = 报告
 type-indicator = 指标
+type-observed-data = 观测数据
 type-threat-actor = 威胁行为者
 type-note = 备注
 type-malware = 恶意软件

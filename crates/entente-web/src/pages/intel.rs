@@ -29,9 +29,10 @@ pub const MARKINGS: [&str; 5] = [
 ];
 
 /// The types a list offers to filter by.
-pub const TYPES: [&str; 12] = [
+pub const TYPES: [&str; 13] = [
     "report",
     "indicator",
+    "observed-data",
     "threat-actor",
     "note",
     "malware",

@@ -934,3 +934,112 @@ async fn an_exercise_is_planned_reported_and_its_item_closed_through_the_forms()
     let (_, _, page) = b.get("/", "en").await;
     assert!(!page.contains("id=\"our-items\""), "{page}");
 }
+
+/// An observation posted over TAXII that an indicator matches shows as a sighting on the
+/// indicator's page, in three languages; observations are listed by their type; an indicator
+/// whose pattern does not parse is refused through the form with the reason.
+#[tokio::test]
+async fn a_sighting_shows_on_its_indicators_page_and_a_bad_pattern_is_refused() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("an1", "analyst");
+    let indicator = "indicator--6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
+    let green = TLP_GREEN;
+    node.post_ok(
+        &analyst.token,
+        &[json!({
+            "type": "indicator", "spec_version": "2.1", "id": indicator,
+            "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+            "name": "Registration site of the summit, spoofed",
+            "pattern": "[domain-name:value = 'sco-summit-registration.example']",
+            "pattern_type": "stix", "valid_from": "2026-11-01T00:00:00Z",
+            "object_marking_refs": [green],
+        })],
+    )
+    .await;
+    // The analyst follows the event stream while the observation comes in.
+    let mut stream = reqwest::Client::new()
+        .get(format!("{}api/v1/events", node.base_url()))
+        .bearer_auth(&analyst.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let domain = "domain-name--1b2c3d4e-5f60-5718-8a9b-0c1d2e3f4a5b";
+    let od = "observed-data--2c3d4e5f-6071-4829-9a0b-1c2d3e4f5a6b";
+    node.post_ok(
+        &analyst.token,
+        &[
+            json!({"type": "domain-name", "spec_version": "2.1", "id": domain, "value": "sco-summit-registration.example"}),
+            json!({
+                "type": "observed-data", "spec_version": "2.1", "id": od,
+                "created": "2026-12-01T08:00:00.000Z", "modified": "2026-12-01T08:00:00.000Z",
+                "first_observed": "2026-12-01T07:55:00Z", "last_observed": "2026-12-01T07:59:00Z",
+                "number_observed": 2, "object_refs": [domain],
+                "object_marking_refs": [green],
+            }),
+        ],
+    )
+    .await;
+    let sightings = node
+        .get_json(
+            &analyst.token,
+            &format!("{}?match[type]=sighting", node.objects_url()),
+        )
+        .await;
+    let objects = sightings["objects"].as_array().cloned().unwrap_or_default();
+    assert_eq!(objects.len(), 1, "{sightings}");
+    let sighting = objects[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(objects[0]["sighting_of_ref"], indicator);
+    // The sighting is an event on the stream: `sighting`, naming the indicator and the observation.
+    let mut seen = String::new();
+    let found = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Ok(Some(chunk)) = stream.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: sighting") && seen.contains(&sighting) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(found, Ok(true), "{seen}");
+    assert!(seen.contains(indicator) && seen.contains(od), "{seen}");
+
+    let mut b = Browser::new(&node);
+    assert_eq!(b.sign_in("an1", &analyst.password).await, 303);
+    for (lang, word) in [
+        ("en", "sighting"),
+        ("ru", "обнаружение"),
+        ("zh", "发现记录"),
+    ] {
+        let (status, _, page) = b.get(&format!("/intel/{indicator}"), lang).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains(&format!("/intel/{sighting}")),
+            "{lang}: {page}"
+        );
+        assert!(page.contains(word), "{lang}: {page}");
+    }
+    for (lang, word) in [
+        ("en", "observation"),
+        ("ru", "наблюдение"),
+        ("zh", "观测数据"),
+    ] {
+        let (status, _, page) = b.get("/intel?type=observed-data", lang).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains(&format!("/intel/{od}")), "{lang}: {page}");
+        assert!(page.contains(word), "{lang}: {page}");
+    }
+    let (_, _, page) = b.get("/intel/new", "en").await;
+    let csrf = Browser::csrf(&page);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("kind", "indicator"),
+        ("name", "Broken"),
+        ("pattern", "[domain-name:value = 'x'"),
+        ("marking", "TLP:GREEN"),
+    ];
+    let (status, _, page) = b.post("/intel/new", &form).await;
+    assert!(status >= 400, "{status}: {page}");
+    assert!(page.contains("does not parse: at character 24"), "{page}");
+}
