@@ -90,6 +90,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     let supervisor = add_user(&node, "supervisor", Role::Supervisor).await?;
     crate::seed::demo_objects(&node, cn).await?;
     crate::seed::demo_register(&node).await?;
+    crate::seed::demo_detection(&node, cn, None).await?;
     let listen = match listen {
         Some(l) => l,
         None if std::net::TcpListener::bind("127.0.0.1:8443").is_ok() => "127.0.0.1:8443".into(),
@@ -210,6 +211,15 @@ pub async fn run_federation() -> Result<()> {
             _ => {}
         }
     }
+    // CN's indicator, sighted on KZ's node: the sighting goes back to CN alone.
+    let cn_node = match demo.iter().find(|d| d.state == "CN") {
+        Some(d) => Some(d.nd.node().await?),
+        None => None,
+    };
+    let cn = signers
+        .get("CN")
+        .ok_or_else(|| anyhow!("the demo charter has no CN"))?;
+    crate::seed::demo_detection(&kz.nd.node().await?, cn, cn_node.as_ref()).await?;
     print_federation(&demo);
     // The accept loops share this task; each connection runs on a task of its own.
     let serving = demo.into_iter().map(|d| async move {

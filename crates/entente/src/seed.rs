@@ -158,6 +158,57 @@ fn cn_report() -> Map<String, Value> {
     }
 }
 
+/// CN's indicator of the demo (TLP:GREEN, signed by CN): a command server of the cell behind the
+/// 2014 Urumqi attacks, as an address.
+fn cn_indicator(cn: &NodeSigner) -> Result<Value> {
+    let t = "2014-05-23T08:00:00.000Z";
+    let Value::Object(mut o) = json!({
+        "type": "indicator", "spec_version": "2.1", "id": CN_INDICATOR,
+        "created": t, "modified": t, "valid_from": t,
+        "name": "Command server used by the cell behind the Urumqi market attack",
+        "indicator_types": ["malicious-activity", "attribution"], "pattern_type": "stix",
+        "pattern": "[ipv4-addr:value = '203.0.113.45' OR domain-name:value = 'c2.east-turkestan-news.example']",
+        "created_by_ref": party_identity_id(cn.party()),
+        "object_marking_refs": [GREEN],
+    }) else {
+        bail!("the demo indicator is not an object");
+    };
+    cn.sign_object(&mut o)?;
+    Ok(Value::Object(o))
+}
+
+pub const CN_INDICATOR: &str = "indicator--8b2f6c1d-4e3a-4f5b-9c7d-1e2a3b4c5d60";
+
+/// Detection in the demo: CN's indicator on the observing node (and on CN's own, when there is
+/// one), then what a KZ sensor saw — the address in traffic from a host in Almaty — posted on
+/// KZ's node, which matches it and writes a sighting for CN and KZ.
+pub async fn demo_detection(
+    kz: &Arc<Node>,
+    cn: &NodeSigner,
+    cn_node: Option<&Arc<Node>>,
+) -> Result<()> {
+    let indicator = cn_indicator(cn)?;
+    add(kz, vec![indicator.clone()]).await?;
+    if let Some(n) = cn_node {
+        add(n, vec![indicator]).await?;
+    }
+    let addr = "ipv4-addr--3c9e2b7a-1d4f-5a6b-8c7d-9e0f1a2b3c4d";
+    let at = "2026-11-28T21:14:05.000Z";
+    add(
+        kz,
+        vec![
+            json!({"type": "ipv4-addr", "spec_version": "2.1", "id": addr, "value": "203.0.113.45"}),
+            json!({"type": "observed-data", "spec_version": "2.1", "id": "observed-data--5e1c9a2b-7d3f-4a6e-8b1c-2d3e4f5a6b7c",
+                   "created": at, "modified": at,
+                   "first_observed": "2026-11-28T20:51:40Z", "last_observed": "2026-11-28T21:13:58Z",
+                   "number_observed": 14, "object_refs": [addr],
+                   "object_marking_refs": [AMBER],
+                   "extensions": {EXT: {"extension_type": "property-extension", "audience": {"states": ["KZ"]}}}}),
+        ],
+    )
+    .await
+}
+
 /// The CN node's demo objects in a federation: its report, posted on its own node.
 pub async fn cn_objects(node: &Arc<Node>) -> Result<()> {
     add(node, vec![Value::Object(cn_report())]).await

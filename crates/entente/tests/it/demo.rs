@@ -90,6 +90,30 @@ async fn the_demo_serves_its_data_over_https_as_printed() {
         .unwrap()
         .iter()
         .any(|o| o["type"] == "note"));
+    // CN's indicator, matched by what a KZ sensor saw: the node wrote the sighting.
+    let sightings: Value = http
+        .get(format!(
+            "{url}api/collections/{COLLECTION}/objects/?match[type]=sighting"
+        ))
+        .basic_auth("analyst", Some(&password))
+        .header("Accept", TAXII)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        sightings["objects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(
+                |o| o["sighting_of_ref"] == "indicator--8b2f6c1d-4e3a-4f5b-9c7d-1e2a3b4c5d60"
+                    && o["count"] == 14
+            ),
+        "{sightings}"
+    );
 
     // The organization's history as data: India and Pakistan admitted in 2017 (the charter in
     // effect has eight members though its file, as of before, names six), the presidency order
@@ -298,6 +322,43 @@ async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() 
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(warnings_on("MN").await.is_empty());
+    // CN's indicator, sighted on KZ's node: the sighting reaches CN, and never MN.
+    let sightings_on = |state: &'static str| {
+        let (url, token, http) = &nodes[state];
+        let (url, token, http) = (url.clone(), token.clone(), http.clone());
+        async move {
+            let env: Value = http
+                .get(format!(
+                    "{url}api/collections/{COLLECTION}/objects/?match[type]=sighting"
+                ))
+                .bearer_auth(&token)
+                .header("Accept", TAXII)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            env["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| {
+                    o["sighting_of_ref"] == "indicator--8b2f6c1d-4e3a-4f5b-9c7d-1e2a3b4c5d60"
+                })
+                .count()
+        }
+    };
+    let start = std::time::Instant::now();
+    while sightings_on("CN").await == 0 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the demo's sighting never reached CN"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(sightings_on("KZ").await, 1);
+    assert_eq!(sightings_on("MN").await, 0);
     // Every node derives the same organization from the record, KZ's own ballots included (the
     // hub sends no node what it signed); Peace Mission 2010 is on KZ's node with the three
     // sections KZ, the host, may see, and on MN's, an observer's, with KZ's organization-wide
