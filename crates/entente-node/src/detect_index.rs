@@ -109,11 +109,13 @@ impl DetectionIndex {
 }
 
 /// The observed-data of an envelope and the SCOs it carries (what an observation's references
-/// may name besides what the node already holds).
+/// may name besides what the node already holds), and the places it reports (`location` objects
+/// with coordinates: id, longitude, latitude).
 #[derive(Default)]
 pub struct Envelope {
     pub observed: Vec<(String, Value)>,
     pub scos: HashMap<String, Value>,
+    pub places: Vec<(String, f64, f64)>,
 }
 
 impl Envelope {
@@ -123,6 +125,13 @@ impl Envelope {
             if let Ok(v) = serde_json::from_str(json) {
                 self.observed.push((id.to_owned(), v));
             }
+        } else if object_type == "location" {
+            if let Ok(v) = serde_json::from_str::<Value>(json) {
+                let at = |k: &str| v.get(k).and_then(Value::as_f64);
+                if let (Some(lat), Some(lon)) = (at("latitude"), at("longitude")) {
+                    self.places.push((id.to_owned(), lon, lat));
+                }
+            }
         } else if !entente_pattern::observed::NOT_OBSERVABLE.contains(&object_type)
             && !object_type.starts_with("x-entente-")
         {
@@ -130,5 +139,71 @@ impl Envelope {
                 self.scos.insert(id.to_owned(), v);
             }
         }
+    }
+}
+
+/// The node's index of protected assets (see `crate::detection::alerts`), rebuilt when an asset
+/// is stored.
+#[derive(Default)]
+pub struct AssetIndex {
+    generation: AtomicU64,
+    current: RwLock<Option<Arc<AssetsBuilt>>>,
+    rebuild: tokio::sync::Mutex<()>,
+}
+
+/// One build: the corridors, and each asset with its label.
+pub struct AssetsBuilt {
+    generation: u64,
+    pub corridors: entente_assets::Corridors,
+    pub assets: Vec<(entente_assets::Asset, AccessLabel)>,
+}
+
+/// Whether storing an object of this type may change the asset index.
+pub fn affects_assets(object_type: &str) -> bool {
+    object_type == entente_assets::asset::ASSET_TYPE
+}
+
+impl AssetIndex {
+    /// An asset was stored: the next place reported rebuilds first.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn fresh(&self, wanted: u64) -> Option<Arc<AssetsBuilt>> {
+        let c = self.current.read().ok()?;
+        c.as_ref()
+            .filter(|b| b.generation >= wanted)
+            .map(Arc::clone)
+    }
+
+    /// The index, rebuilt first from what `load` reads (the latest version of every asset, with
+    /// its label) if an asset was stored since it was built.
+    pub async fn current<F, Fut>(&self, load: F) -> Result<Arc<AssetsBuilt>, NodeError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<
+            Output = Result<Vec<(entente_assets::Asset, AccessLabel)>, NodeError>,
+        >,
+    {
+        let wanted = self.generation.load(Ordering::SeqCst);
+        if let Some(b) = self.fresh(wanted) {
+            return Ok(b);
+        }
+        let _one = self.rebuild.lock().await;
+        if let Some(b) = self.fresh(wanted) {
+            return Ok(b);
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let assets = load().await?;
+        let list: Vec<entente_assets::Asset> = assets.iter().map(|(a, _)| a.clone()).collect();
+        let built = Arc::new(AssetsBuilt {
+            generation,
+            corridors: entente_assets::Corridors::new(&list),
+            assets,
+        });
+        if let Ok(mut c) = self.current.write() {
+            *c = Some(Arc::clone(&built));
+        }
+        Ok(built)
     }
 }

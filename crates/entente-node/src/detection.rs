@@ -13,6 +13,11 @@
 //! is dropped before anything is written, and no answer, count or timing of note says it was
 //! there (the match runs over every indicator alike).
 //!
+//! **Protected assets.** A `location` with coordinates a user of the node's state reports is
+//! checked against the protection corridors of the `x-entente-asset`s the node holds
+//! (`entente-assets`); each corridor it falls in raises an alert to the asset's owner states
+//! ([`alerts`]).
+//!
 //! **Not yet.** Patterns of several observation expressions (`FOLLOWEDBY`, `REPEATS`, …) are
 //! matched by `entente match` but not yet here: the node keeps no window of past observations.
 //! Observed-data pulled from peers are not matched (each state's node matches its own).
@@ -211,4 +216,99 @@ fn sighting(
         }
     }
     s
+}
+
+/// The node's asset index, rebuilt first if an asset was stored since it was built.
+pub async fn assets(node: &Arc<Node>) -> Result<Arc<crate::detect_index::AssetsBuilt>, NodeError> {
+    node.assets
+        .current(|| async {
+            let filter = ScanFilter {
+                types: vec![entente_assets::asset::ASSET_TYPE.to_owned()],
+                with_json: true,
+                ..ScanFilter::default()
+            };
+            let mut latest: HashMap<String, (i64, Option<entente_assets::Asset>, AccessLabel)> =
+                HashMap::new();
+            crate::read::each_intact_row(node, &filter, |row| {
+                if latest
+                    .get(&row.id)
+                    .is_some_and(|(v, ..)| *v >= row.version_ns)
+                {
+                    return;
+                }
+                let asset = serde_json::from_str::<Value>(&row.json)
+                    .ok()
+                    .and_then(|o| entente_assets::Asset::from_stix(&o).ok());
+                latest.insert(row.id.clone(), (row.version_ns, asset, row.label));
+            })
+            .await?;
+            let mut ids: Vec<String> = latest.keys().cloned().collect();
+            ids.sort();
+            Ok(ids
+                .into_iter()
+                .filter_map(|id| match latest.remove(&id) {
+                    Some((_, Some(a), label)) => Some((a, label)),
+                    _ => None,
+                })
+                .collect())
+        })
+        .await
+}
+
+/// The alerts the places `principal` just reported raise: for each asset whose protection
+/// corridor holds one, a STIX `note` on the asset and the place, TLP:AMBER to the asset's owner
+/// states, with the distance, the closest point and (for a line) its kilometre post. Only a user
+/// of this node's state reports places.
+pub async fn alerts(
+    node: &Arc<Node>,
+    principal: &Principal,
+    places: Vec<(String, f64, f64)>,
+    stored: &[String],
+) -> Result<Vec<Value>, NodeError> {
+    let Viewer::User { user, .. } = &principal.viewer else {
+        return Ok(Vec::new());
+    };
+    if user.party() != &node.party || places.is_empty() {
+        return Ok(Vec::new());
+    }
+    let built = assets(node).await?;
+    let now = entente_stix::Timestamp::from_nanos(node.now_ns()).to_stix_string();
+    let mut out = Vec::new();
+    for (place, lon, lat) in places.into_iter().filter(|(id, ..)| stored.contains(id)) {
+        for near in built.corridors.near(lon, lat) {
+            let (asset, _) = &built.assets[near.asset];
+            let km = near
+                .km_post
+                .map(|k| format!(", at kilometre {k:.1}"))
+                .unwrap_or_default();
+            let mut alert = json!({
+                "asset_ref": asset.id, "incident_ref": place,
+                "distance_m": (near.distance_m * 10.0).round() / 10.0,
+                "nearest": [near.nearest.0, near.nearest.1],
+            });
+            if let Some(k) = near.km_post {
+                alert["km_post"] = json!((k * 100.0).round() / 100.0);
+            }
+            out.push(json!({
+                "type": "note", "spec_version": "2.1",
+                "id": format!("note--{}", uuid::Uuid::new_v4()),
+                "created": now, "modified": now,
+                "abstract": format!("Incident within the protection corridor of {}", asset.name),
+                "content": format!(
+                    "A place reported by {} lies {:.0} m from {}{km} (corridor {:.0} m).",
+                    node.party, near.distance_m, asset.name, asset.corridor_m
+                ),
+                "object_refs": [asset.id, place],
+                "object_marking_refs": [Tlp::Amber.marking_ref()],
+                "extensions": {
+                    entente_stix::extension::ENTENTE_EXTENSION: {
+                        "extension_type": "property-extension",
+                        "audience": { "states": asset.owners },
+                        "alert": alert,
+                    }
+                },
+            }));
+        }
+    }
+    Ok(out)
 }

@@ -495,35 +495,42 @@ pub async fn ingest(
         }
     }
     let done = store_prepared(node, principal, collection, each, status, "add-objects").await?;
-    // Observations just stored are matched before the answer (see `crate::detection`); a failure
-    // there leaves what was stored stored.
-    if !envelope.observed.is_empty() {
+    // Observations just stored are matched, and places checked against the protected assets'
+    // corridors, before the answer (see `crate::detection`); a failure there leaves what was
+    // stored stored.
+    if !envelope.observed.is_empty() || !envelope.places.is_empty() {
         let stored: Vec<String> = done
             .results
             .iter()
             .filter(|r| r.ok)
             .map(|r| r.id.clone())
             .collect();
-        write_sightings(node, principal, envelope, &stored).await;
+        write_derived(node, principal, envelope, &stored).await;
     }
     Ok(done)
 }
 
-/// Matches the observed-data just stored and writes, as the node, a sighting for each indicator
-/// they match (see `crate::detection`). A failure is logged: what was stored stays stored.
-async fn write_sightings(
+/// Matches the observed-data just stored and checks the places against the protected assets'
+/// corridors; writes, as the node, a sighting for each indicator matched and an alert for each
+/// corridor entered (see `crate::detection`). A failure is logged: what was stored stays stored.
+async fn write_derived(
     node: &Arc<Node>,
     principal: &Principal,
-    envelope: crate::detect_index::Envelope,
+    mut envelope: crate::detect_index::Envelope,
     stored: &[String],
 ) {
-    let found = match crate::detection::sightings(node, principal, envelope, stored).await {
+    let places = std::mem::take(&mut envelope.places);
+    let mut found = match crate::detection::sightings(node, principal, envelope, stored).await {
         Ok(f) => f,
         Err(e) => {
             tracing::warn!(error = ?e, "matching observations against indicators failed");
-            return;
+            Vec::new()
         }
     };
+    match crate::detection::alerts(node, principal, places, stored).await {
+        Ok(a) => found.extend(a),
+        Err(e) => tracing::warn!(error = ?e, "checking places against protected assets failed"),
+    }
     let Some(writer) = crate::auth::node_principal(node) else {
         return;
     };
@@ -649,9 +656,10 @@ async fn store_prepared(
     let governance_changes = prepared
         .iter()
         .any(|o| crate::effective::affects_governance(&o.object_type));
-    let detection_changes = prepared
-        .iter()
-        .any(|o| crate::detect_index::affects_detection(&o.object_type));
+    let detection_changes = prepared.iter().any(|o| {
+        crate::detect_index::affects_detection(&o.object_type)
+            || crate::detect_index::affects_assets(&o.object_type)
+    });
     let audit = AuditRecord {
         ts_us: node.now_us(),
         principal: principal.name(),
@@ -738,6 +746,7 @@ fn stored_signals(
         }
         if detection_changes {
             node.detection.changed();
+            node.assets.changed();
         }
         node.signals.stored();
     }
@@ -815,9 +824,10 @@ pub async fn ingest_pulled(
     let governance_changes = prepared
         .iter()
         .any(|o| crate::effective::affects_governance(&o.object_type));
-    let detection_changes = prepared
-        .iter()
-        .any(|o| crate::detect_index::affects_detection(&o.object_type));
+    let detection_changes = prepared.iter().any(|o| {
+        crate::detect_index::affects_detection(&o.object_type)
+            || crate::detect_index::affects_assets(&o.object_type)
+    });
     let audit = AuditRecord {
         ts_us: now,
         principal: principal.name(),

@@ -85,6 +85,8 @@ pub struct Node {
     pub screening: crate::screen_index::ScreenIndex,
     /// The indicator index detection matches observations against (see [`crate::detection`]).
     pub detection: crate::detect_index::DetectionIndex,
+    /// The protected assets' corridors (see [`crate::detection::alerts`]).
+    pub assets: crate::detect_index::AssetIndex,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
     pub signals: crate::signals::Signals,
     /// Where each peer's last pull ended (see [`crate::resume`]).
@@ -155,6 +157,7 @@ impl Node {
             screening_pool: crate::cpu::screening_pool()?,
             screening: crate::screen_index::ScreenIndex::default(),
             detection: crate::detect_index::DetectionIndex::default(),
+            assets: crate::detect_index::AssetIndex::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),
             peer_health: Default::default(),

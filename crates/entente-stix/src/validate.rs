@@ -444,6 +444,7 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
                         | "consultation"
                         | "document"
                         | "programme"
+                        | "alert"
                 ) {
                     return Err(StixError::invalid(
                         "extensions",
@@ -461,7 +462,7 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
                         .map_err(|e| StixError::invalid("extensions.grading", e.to_string()))?,
                 );
             }
-            for property in ["warning", "consultation"] {
+            for property in ["warning", "consultation", "alert"] {
                 if v.get(property).is_some_and(|w| !w.is_object()) {
                     return Err(StixError::invalid(
                         &format!("extensions.{property}"),
@@ -831,6 +832,17 @@ pub fn validate(value: Value) -> Result<ValidObject, StixError> {
                         format!("a `{ty}` declares its definition: `\"{def}\": {{\"extension_type\": \"new-sdo\"}}`"),
                     ));
                 }
+            }
+            // Protected infrastructure: its geometry, corridor, owners and criticality checked
+            // on entry (see entente-assets).
+            if ty == entente_assets::asset::ASSET_TYPE {
+                entente_assets::Asset::from_stix(&Value::Object(o.map.clone())).map_err(|e| {
+                    let (property, why) = e
+                        .strip_prefix('`')
+                        .and_then(|r| r.split_once("`: "))
+                        .unwrap_or(("geometry", e.as_str()));
+                    StixError::invalid(property, why)
+                })?;
             }
         }
         Category::MarkingDefinition => {}

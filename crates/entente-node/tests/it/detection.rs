@@ -208,3 +208,113 @@ async fn a_state_observes_what_another_shared_and_the_sighting_goes_back_to_it_a
     of.sort();
     assert_eq!(of, [shared, shared, fresh]);
 }
+
+/// KZ and CN own a pipeline and share it with the organization; MN reports a place 2 km from it:
+/// MN's node raises the alert, addressed to KZ and CN, with the distance and the kilometre post;
+/// it reaches both, and UZ, which owns nothing there, never holds it. A place far away raises
+/// nothing, and an asset whose geometry is not WGS 84 is refused on entry.
+#[tokio::test]
+async fn an_incident_in_a_pipelines_corridor_alerts_its_owners_alone() {
+    let org = Org::of(&["CN", "KZ", "MN", "UZ"]).await;
+    let kz = org.user("KZ", "analyst", Role::Analyst);
+    let pipeline = "x-entente-asset--6f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f";
+    let asset = |coords: Value| {
+        json!({
+            "type": "x-entente-asset", "spec_version": "2.1", "id": pipeline,
+            "created": "2026-10-01T00:00:00.000Z", "modified": "2026-10-01T00:00:00.000Z",
+            "name": "Kazakhstan-China oil pipeline", "kind": "pipeline",
+            "geometry": {"type": "LineString", "coordinates": coords},
+            "corridor_m": 5000, "owners": ["KZ", "CN"], "operator": "KCP", "criticality": "critical",
+            "object_marking_refs": [entente_core::Tlp::Green.marking_ref()],
+            "extensions": {"extension-definition--02767541-b696-5cd5-b7b5-2c3a31d53d2a": {"extension_type": "new-sdo"}},
+        })
+    };
+    let refused = ingest(
+        org.node("KZ"),
+        &kz,
+        COLLECTION_ID,
+        vec![asset(json!([[77.9, 148.7], [82.6, 45.2]]))],
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(!refused.results[0].ok);
+    assert!(
+        refused.results[0].message.contains("not a WGS 84"),
+        "{}",
+        refused.results[0].message
+    );
+    let done = ingest(
+        org.node("KZ"),
+        &kz,
+        COLLECTION_ID,
+        vec![asset(json!([[77.0, 48.0], [80.0, 47.0], [82.6, 45.2]]))],
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(done.results[0].ok, "{:?}", done.results);
+    org.sync().await;
+
+    let mn = org.user("MN", "analyst", Role::Analyst);
+    let place = |id: &str, lon: f64, lat: f64| {
+        json!({
+            "type": "location", "spec_version": "2.1", "id": id,
+            "created": "2026-12-01T03:00:00.000Z", "modified": "2026-12-01T03:00:00.000Z",
+            "name": "Explosion reported near a pumping station", "latitude": lat, "longitude": lon,
+            "object_marking_refs": [entente_core::Tlp::Green.marking_ref()],
+        })
+    };
+    // 2 km north of the first segment's linear midpoint (the segment, a great-circle arc, bows
+    // north there: some 340 m from it); and one far away.
+    let near = "location--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    let far = "location--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e";
+    ingest(
+        org.node("MN"),
+        &mn,
+        COLLECTION_ID,
+        vec![
+            place(near, 78.5, 47.5 + 2000.0 / 111_195.0),
+            place(far, 70.0, 40.0),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    org.sync().await;
+    let alerts = |party: &'static str| {
+        let org = &org;
+        async move {
+            let p = org.user(party, "analyst", Role::Analyst);
+            let query = Query {
+                types: vec!["note".into()],
+                versions: VersionMatch::all(),
+                spec_version_matches: true,
+                ..Default::default()
+            };
+            entente_node::read::page(org.node(party), &p, &query, None, 1000, true)
+                .await
+                .unwrap()
+                .rows
+                .iter()
+                .map(|r| serde_json::from_str::<Value>(&r.json).unwrap())
+                .filter(|n| {
+                    n["extensions"][entente_stix::extension::ENTENTE_EXTENSION]["alert"].is_object()
+                })
+                .collect::<Vec<Value>>()
+        }
+    };
+    for party in ["KZ", "CN"] {
+        let got = alerts(party).await;
+        assert_eq!(got.len(), 1, "{party}: {got:?}");
+        let a = &got[0]["extensions"][entente_stix::extension::ENTENTE_EXTENSION]["alert"];
+        assert_eq!(a["asset_ref"], pipeline);
+        assert_eq!(a["incident_ref"], near);
+        let d = a["distance_m"].as_f64().unwrap();
+        assert!((300.0..400.0).contains(&d), "{a}");
+        let km = a["km_post"].as_f64().unwrap();
+        assert!((120.0..130.0).contains(&km), "{a}");
+        assert_eq!(got[0]["object_refs"], json!([pipeline, near]));
+    }
+    assert!(alerts("UZ").await.is_empty());
+}

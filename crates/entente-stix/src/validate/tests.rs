@@ -157,6 +157,26 @@ fn each_mistake_is_refused_naming_the_property() {
             ),
             "`pattern`: does not parse: at character 16: expected `]`",
         ),
+        (
+            sdo(
+                "x-entente-asset",
+                json!({"name": "Atasu-Alashankou oil pipeline", "kind": "pipeline", "corridor_m": 500000,
+                       "geometry": {"type": "LineString", "coordinates": [[77.9, 48.7], [82.6, 45.2]]},
+                       "owners": ["KZ", "CN"], "criticality": "critical",
+                       "extensions": {"extension-definition--02767541-b696-5cd5-b7b5-2c3a31d53d2a": {"extension_type": "new-sdo"}}}),
+            ),
+            "`corridor_m`: a number of metres from 0 to 100000",
+        ),
+        (
+            sdo(
+                "x-entente-asset",
+                json!({"name": "Atasu-Alashankou oil pipeline", "kind": "pipeline", "corridor_m": 500,
+                       "geometry": {"type": "LineString", "coordinates": [[77.9, 98.7], [82.6, 45.2]]},
+                       "owners": ["KZ", "CN"], "criticality": "critical",
+                       "extensions": {"extension-definition--02767541-b696-5cd5-b7b5-2c3a31d53d2a": {"extension_type": "new-sdo"}}}),
+            ),
+            "`geometry`: [77.9, 98.7] is not a WGS 84 longitude and latitude",
+        ),
         (with(ident(), "id", Value::Null), "`id` is required"),
         (with(ident(), "id", json!("identity--123")), "RFC 4122"),
         (
