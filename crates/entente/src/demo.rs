@@ -91,6 +91,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
     crate::seed::demo_objects(&node, cn).await?;
     crate::seed::demo_register(&node).await?;
     crate::seed::demo_detection(&node, cn, None).await?;
+    crate::seed::demo_assets(&node).await?;
     let listen = match listen {
         Some(l) => l,
         None if std::net::TcpListener::bind("127.0.0.1:8443").is_ok() => "127.0.0.1:8443".into(),
@@ -220,6 +221,7 @@ pub async fn run_federation() -> Result<()> {
         .get("CN")
         .ok_or_else(|| anyhow!("the demo charter has no CN"))?;
     crate::seed::demo_detection(&kz.nd.node().await?, cn, cn_node.as_ref()).await?;
+    crate::seed::demo_assets(&kz.nd.node().await?).await?;
     print_federation(&demo);
     // The accept loops share this task; each connection runs on a task of its own.
     let serving = demo.into_iter().map(|d| async move {

@@ -209,6 +209,75 @@ pub async fn demo_detection(
     .await
 }
 
+pub const OIL_PIPELINE: &str = "x-entente-asset--4d0c6a8e-2f1b-4c3d-9e8a-7b6c5d4e3f21";
+pub const GAS_PIPELINE: &str = "x-entente-asset--5e1d7b9f-3a2c-4d4e-8f9b-8c7d6e5f4a32";
+
+/// The demo's protected infrastructure, on approximate routes, shared with the organization: the
+/// Kazakhstan–China oil pipeline (Atyrau – Kenkiyak – Kumkol – Atasu – Alashankou) and the
+/// Central Asia–China gas pipeline (from the Turkmen border across Uzbekistan and Kazakhstan to
+/// Khorgos); then an incident a KZ patrol reported near the oil pipeline east of Lake Balkhash,
+/// which KZ's node finds inside the corridor and alerts the owners of.
+pub async fn demo_assets(kz: &Arc<Node>) -> Result<()> {
+    let t = "2024-05-01T00:00:00.000Z";
+    let asset = |id: &str, name: &str, coords: Value, owners: Value, operator: &str| {
+        json!({"type": "x-entente-asset", "spec_version": "2.1", "id": id, "created": t, "modified": t,
+               "name": name, "kind": "pipeline", "geometry": {"type": "LineString", "coordinates": coords},
+               "corridor_m": 5000, "owners": owners, "operator": operator, "criticality": "critical",
+               "object_marking_refs": [GREEN],
+               "extensions": {"extension-definition--02767541-b696-5cd5-b7b5-2c3a31d53d2a": {"extension_type": "new-sdo"}}})
+    };
+    add(
+        kz,
+        vec![
+            asset(
+                OIL_PIPELINE,
+                "Kazakhstan–China oil pipeline",
+                json!([
+                    [51.92, 47.11],
+                    [56.0, 48.55],
+                    [65.2, 46.38],
+                    [70.6, 46.9],
+                    [71.65, 48.68],
+                    [74.9, 46.85],
+                    [77.9, 45.9],
+                    [80.5, 45.6],
+                    [82.56, 45.17]
+                ]),
+                json!(["KZ", "CN"]),
+                "Kazakhstan–China Pipeline LLP",
+            ),
+            asset(
+                GAS_PIPELINE,
+                "Central Asia–China gas pipeline",
+                json!([
+                    [63.3, 39.2],
+                    [64.4, 39.8],
+                    [66.9, 40.1],
+                    [69.25, 41.25],
+                    [69.6, 42.3],
+                    [71.4, 42.9],
+                    [74.6, 43.1],
+                    [76.9, 43.55],
+                    [80.4, 44.2]
+                ]),
+                json!(["UZ", "KZ", "CN"]),
+                "Trans-Asia Gas Pipeline",
+            ),
+        ],
+    )
+    .await?;
+    let at = "2026-11-30T04:20:00.000Z";
+    add(
+        kz,
+        vec![json!({"type": "location", "spec_version": "2.1", "id": "location--6f2e8c0a-4b3d-4e5f-9a0b-9d8e7f6a5b43",
+                    "created": at, "modified": at,
+                    "name": "Explosive device found at a valve station east of Lake Balkhash",
+                    "latitude": 45.93, "longitude": 77.75, "country": "KZ",
+                    "object_marking_refs": [GREEN]})],
+    )
+    .await
+}
+
 /// The CN node's demo objects in a federation: its report, posted on its own node.
 pub async fn cn_objects(node: &Arc<Node>) -> Result<()> {
     add(node, vec![Value::Object(cn_report())]).await

@@ -359,6 +359,43 @@ async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() 
     }
     assert_eq!(sightings_on("KZ").await, 1);
     assert_eq!(sightings_on("MN").await, 0);
+    // The incident near the oil pipeline: its alert reaches CN, an owner, and never MN.
+    let alerts_on = |state: &'static str| {
+        let (url, token, http) = &nodes[state];
+        let (url, token, http) = (url.clone(), token.clone(), http.clone());
+        async move {
+            let env: Value = http
+                .get(format!(
+                    "{url}api/collections/{COLLECTION}/objects/?match[type]=note&limit=1000"
+                ))
+                .bearer_auth(&token)
+                .header("Accept", TAXII)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            env["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| {
+                    o["object_refs"][0] == "x-entente-asset--4d0c6a8e-2f1b-4c3d-9e8a-7b6c5d4e3f21"
+                })
+                .count()
+        }
+    };
+    let start = std::time::Instant::now();
+    while alerts_on("CN").await == 0 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the demo's pipeline alert never reached CN"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(alerts_on("KZ").await, 1);
+    assert_eq!(alerts_on("MN").await, 0);
     // Every node derives the same organization from the record, KZ's own ballots included (the
     // hub sends no node what it signed); Peace Mission 2010 is on KZ's node with the three
     // sections KZ, the host, may see, and on MN's, an observer's, with KZ's organization-wide
