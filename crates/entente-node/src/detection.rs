@@ -36,7 +36,14 @@ use std::sync::Arc;
 
 /// The node's index, rebuilt first if an indicator was stored since it was built.
 pub async fn index(node: &Arc<Node>) -> Result<Arc<Built>, NodeError> {
-    node.detection.current(&node.cpu, || load(node)).await
+    node.detection
+        .current(|| async {
+            let loaded = load(node).await?;
+            crate::cpu::run(&node.cpu, move || Built::new(loaded))
+                .await?
+                .map_err(NodeError::Internal)
+        })
+        .await
 }
 
 /// The latest version of every indicator with a STIX pattern, not revoked: its pattern, and its
@@ -244,13 +251,14 @@ pub async fn assets(node: &Arc<Node>) -> Result<Arc<crate::detect_index::AssetsB
             .await?;
             let mut ids: Vec<String> = latest.keys().cloned().collect();
             ids.sort();
-            Ok(ids
+            let assets = ids
                 .into_iter()
                 .filter_map(|id| match latest.remove(&id) {
                     Some((_, Some(a), label)) => Some((a, label)),
                     _ => None,
                 })
-                .collect())
+                .collect();
+            Ok(crate::detect_index::AssetsBuilt::new(assets))
         })
         .await
 }

@@ -322,80 +322,55 @@ async fn the_federation_demo_peers_four_nodes_and_shares_as_the_policy_allows() 
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(warnings_on("MN").await.is_empty());
-    // CN's indicator, sighted on KZ's node: the sighting reaches CN, and never MN.
-    let sightings_on = |state: &'static str| {
-        let (url, token, http) = &nodes[state];
-        let (url, token, http) = (url.clone(), token.clone(), http.clone());
-        async move {
-            let env: Value = http
-                .get(format!(
-                    "{url}api/collections/{COLLECTION}/objects/?match[type]=sighting"
-                ))
-                .bearer_auth(&token)
-                .header("Accept", TAXII)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            env["objects"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|o| {
-                    o["sighting_of_ref"] == "indicator--8b2f6c1d-4e3a-4f5b-9c7d-1e2a3b4c5d60"
-                })
-                .count()
+    // CN's indicator, sighted on KZ's node, and the incident near the KZ-CN oil pipeline: the
+    // sighting and the alert reach CN, and never MN.
+    let count_on =
+        |state: &'static str, ty: &'static str, field: &'static str, value: &'static str| {
+            let (url, token, http) = &nodes[state];
+            let (url, token, http) = (url.clone(), token.clone(), http.clone());
+            async move {
+                let env: Value = http
+                    .get(format!(
+                        "{url}api/collections/{COLLECTION}/objects/?match[type]={ty}&limit=1000"
+                    ))
+                    .bearer_auth(&token)
+                    .header("Accept", TAXII)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                env["objects"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|o| o.pointer(field) == Some(&Value::from(value)))
+                    .count()
+            }
+        };
+    let sighting = (
+        "sighting",
+        "/sighting_of_ref",
+        "indicator--8b2f6c1d-4e3a-4f5b-9c7d-1e2a3b4c5d60",
+    );
+    let alert = (
+        "note",
+        "/object_refs/0",
+        "x-entente-asset--4d0c6a8e-2f1b-4c3d-9e8a-7b6c5d4e3f21",
+    );
+    for (ty, field, value) in [sighting, alert] {
+        let start = std::time::Instant::now();
+        while count_on("CN", ty, field, value).await == 0 {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "the demo's {ty} about {value} never reached CN"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         }
-    };
-    let start = std::time::Instant::now();
-    while sightings_on("CN").await == 0 {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "the demo's sighting never reached CN"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        assert_eq!(count_on("KZ", ty, field, value).await, 1);
+        assert_eq!(count_on("MN", ty, field, value).await, 0);
     }
-    assert_eq!(sightings_on("KZ").await, 1);
-    assert_eq!(sightings_on("MN").await, 0);
-    // The incident near the oil pipeline: its alert reaches CN, an owner, and never MN.
-    let alerts_on = |state: &'static str| {
-        let (url, token, http) = &nodes[state];
-        let (url, token, http) = (url.clone(), token.clone(), http.clone());
-        async move {
-            let env: Value = http
-                .get(format!(
-                    "{url}api/collections/{COLLECTION}/objects/?match[type]=note&limit=1000"
-                ))
-                .bearer_auth(&token)
-                .header("Accept", TAXII)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            env["objects"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|o| {
-                    o["object_refs"][0] == "x-entente-asset--4d0c6a8e-2f1b-4c3d-9e8a-7b6c5d4e3f21"
-                })
-                .count()
-        }
-    };
-    let start = std::time::Instant::now();
-    while alerts_on("CN").await == 0 {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "the demo's pipeline alert never reached CN"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    assert_eq!(alerts_on("KZ").await, 1);
-    assert_eq!(alerts_on("MN").await, 0);
     // Every node derives the same organization from the record, KZ's own ballots included (the
     // hub sends no node what it signed); Peace Mission 2010 is on KZ's node with the three
     // sections KZ, the host, may see, and on MN's, an observer's, with KZ's organization-wide
