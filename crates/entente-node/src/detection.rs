@@ -320,3 +320,70 @@ pub async fn alerts(
     }
     Ok(out)
 }
+
+/// The most objects one list of [`view`] answers.
+pub const MAX_LISTED: usize = 500;
+
+/// What detection holds, as `principal` may see it: the protected assets, the alerts, or the
+/// sightings of indicators (`what`), the latest version of each, at most [`MAX_LISTED`] (the
+/// oldest first), with whether there are more. Answers `None` for an unknown `what`.
+pub async fn view(
+    node: &Arc<Node>,
+    principal: &Principal,
+    what: &str,
+) -> Result<Option<Value>, NodeError> {
+    let ty = match what {
+        "assets" => entente_assets::asset::ASSET_TYPE,
+        "alerts" => "note",
+        "sightings" => "sighting",
+        _ => return Ok(None),
+    };
+    let query = entente_store::read::Query {
+        types: vec![ty.to_owned()],
+        versions: entente_store::read::VersionMatch::last(),
+        spec_version_matches: true,
+        ..Default::default()
+    };
+    let page = crate::read::page(node, principal, &query, None, MAX_LISTED, true).await?;
+    let mut out = Vec::new();
+    for row in &page.rows {
+        let Ok(o) = serde_json::from_str::<Value>(&row.json) else {
+            continue;
+        };
+        let by = row.label.originator.as_str();
+        let item = match what {
+            "assets" => json!({
+                "id": row.id, "by": by, "name": o["name"], "kind": o["kind"],
+                "geometry": o["geometry"], "corridor_m": o["corridor_m"], "owners": o["owners"],
+                "operator": o.get("operator").cloned().unwrap_or(Value::Null),
+                "criticality": o["criticality"],
+            }),
+            "alerts" => {
+                let a = &o["extensions"][entente_stix::extension::ENTENTE_EXTENSION]["alert"];
+                if !a.is_object() {
+                    continue;
+                }
+                json!({
+                    "id": row.id, "by": by, "at": o["created"], "asset": a["asset_ref"],
+                    "incident": a["incident_ref"], "distance_m": a["distance_m"],
+                    "nearest": a["nearest"], "km_post": a.get("km_post").cloned().unwrap_or(Value::Null),
+                })
+            }
+            _ => {
+                let of = o["sighting_of_ref"].as_str().unwrap_or_default();
+                if !of.starts_with("indicator--") {
+                    continue;
+                }
+                json!({
+                    "id": row.id, "by": by, "indicator": of,
+                    "observed_data": o.get("observed_data_refs").cloned().unwrap_or(json!([])),
+                    "count": o.get("count").cloned().unwrap_or(Value::Null),
+                    "first_seen": o.get("first_seen").cloned().unwrap_or(Value::Null),
+                    "last_seen": o.get("last_seen").cloned().unwrap_or(Value::Null),
+                })
+            }
+        };
+        out.push(item);
+    }
+    Ok(Some(json!({ what: out, "more": page.more })))
+}

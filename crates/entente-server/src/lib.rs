@@ -13,6 +13,7 @@ pub mod body;
 pub mod conn;
 pub mod consultations;
 pub mod decisions;
+pub mod detection;
 pub mod error;
 pub mod events;
 pub mod exercises;
@@ -59,6 +60,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(decisions::routes())
         .merge(consultations::routes())
         .merge(exercises::routes())
+        .merge(detection::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .merge(web_ui(node.clone()))

@@ -1004,6 +1004,53 @@ async fn a_sighting_shows_on_its_indicators_page_and_a_bad_pattern_is_refused() 
     .await;
     assert_eq!(found, Ok(true), "{seen}");
     assert!(seen.contains(indicator) && seen.contains(od), "{seen}");
+    // The REST view of sightings; then an asset, a place inside its corridor, and its alert.
+    let base = node.base_url();
+    let v = node
+        .get_json(&analyst.token, &format!("{base}api/v1/sightings"))
+        .await;
+    assert_eq!(v["sightings"][0]["indicator"], indicator, "{v}");
+    assert_eq!(v["sightings"][0]["observed_data"], json!([od]), "{v}");
+    let pipeline = "x-entente-asset--7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d";
+    node.post_ok(
+        &analyst.token,
+        &[json!({
+            "type": "x-entente-asset", "spec_version": "2.1", "id": pipeline,
+            "created": "2026-10-01T00:00:00.000Z", "modified": "2026-10-01T00:00:00.000Z",
+            "name": "Kazakhstan-China oil pipeline", "kind": "pipeline",
+            "geometry": {"type": "LineString", "coordinates": [[74.9, 46.85], [77.9, 45.9]]},
+            "corridor_m": 5000, "owners": ["KZ", "CN"], "criticality": "critical",
+            "object_marking_refs": [green],
+            "extensions": {"extension-definition--02767541-b696-5cd5-b7b5-2c3a31d53d2a": {"extension_type": "new-sdo"}},
+        })],
+    )
+    .await;
+    let place = "location--7b6c5d4e-3f2a-4b1c-8d9e-0f1a2b3c4d5e";
+    node.post_ok(
+        &analyst.token,
+        &[json!({
+            "type": "location", "spec_version": "2.1", "id": place,
+            "created": "2026-12-01T03:00:00.000Z", "modified": "2026-12-01T03:00:00.000Z",
+            "name": "Valve station", "latitude": 45.93, "longitude": 77.75,
+            "object_marking_refs": [green],
+        })],
+    )
+    .await;
+    let v = node
+        .get_json(&analyst.token, &format!("{base}api/v1/assets"))
+        .await;
+    assert_eq!(v["assets"][0]["id"], pipeline, "{v}");
+    assert_eq!(v["assets"][0]["owners"], json!(["KZ", "CN"]), "{v}");
+    let v = node
+        .get_json(&analyst.token, &format!("{base}api/v1/alerts"))
+        .await;
+    assert_eq!(v["alerts"][0]["asset"], pipeline, "{v}");
+    assert_eq!(v["alerts"][0]["incident"], place, "{v}");
+    assert!(
+        v["alerts"][0]["distance_m"].as_f64().unwrap() < 5000.0,
+        "{v}"
+    );
+    assert!(v["alerts"][0]["km_post"].as_f64().unwrap() > 200.0, "{v}");
 
     let mut b = Browser::new(&node);
     assert_eq!(b.sign_in("an1", &analyst.password).await, 303);

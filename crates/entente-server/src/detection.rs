@@ -1,0 +1,50 @@
+//! `/api/v1/assets`, `/api/v1/alerts`, `/api/v1/sightings`: what detection holds, as the asker may
+//! see it (`entente_node::detection::view`): the protected assets with their geometry and corridor,
+//! the alerts raised by places reported inside a corridor (distance, closest point, kilometre
+//! post), and the sightings of indicators (an observation matched them). Written objects come in
+//! through TAXII like every other (observed-data and locations are matched and checked there).
+//!
+//! | request | who |
+//! |---|---|
+//! | `GET /api/v1/assets`, `GET /api/v1/alerts`, `GET /api/v1/sightings` | anyone, each object as its marking allows |
+
+use crate::auth::Reader;
+use crate::body::json_response;
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use entente_node::node::Node;
+use std::sync::Arc;
+
+pub fn routes() -> Router<Arc<Node>> {
+    Router::new()
+        .route("/api/v1/assets", get(assets))
+        .route("/api/v1/alerts", get(alerts))
+        .route("/api/v1/sightings", get(sightings))
+}
+
+async fn list(
+    node: &Arc<Node>,
+    p: &crate::auth::Principal,
+    what: &str,
+) -> Result<Response, ApiError> {
+    let view = entente_node::detection::view(node, p, what)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(json_response(StatusCode::OK, &view))
+}
+
+async fn assets(State(node): State<Arc<Node>>, Reader(p): Reader) -> Result<Response, ApiError> {
+    list(&node, &p, "assets").await
+}
+
+async fn alerts(State(node): State<Arc<Node>>, Reader(p): Reader) -> Result<Response, ApiError> {
+    list(&node, &p, "alerts").await
+}
+
+async fn sightings(State(node): State<Arc<Node>>, Reader(p): Reader) -> Result<Response, ApiError> {
+    list(&node, &p, "sightings").await
+}
