@@ -11,7 +11,9 @@
 //! `{"decision": id, "by": party, "at": ..., ...}`); and of each sighting of an indicator — an
 //! observation that matched it (`sighting`: `{"indicator": id, "object": the sighting,
 //! "observed_data": [ids], "by": the observing state, "at": ...}`, told to the indicator's author
-//! and the observing state, the sighting's audience).
+//! and the observing state, the sighting's audience); and of each alert of a place reported
+//! inside a protected asset's corridor (`alert`: `{"asset", "incident", "object", "distance_m",
+//! "km_post", "by", "at"}`, told to the asset's owners).
 //!
 //! Each event is a kind (`warning|review|acknowledgement|hit|follow-up|reminder`) and data
 //! (`{"warning": id, "object": id, "by": party, "stage": ..., "at": ...}`) ([`StreamEvent`]; the
@@ -271,8 +273,25 @@ fn governance_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEve
     })
 }
 
-/// A sighting of an indicator: an observation matched it (see `crate::detection`).
+/// A sighting of an indicator (an observation matched it), or an alert (a place reported inside
+/// a protected asset's corridor): see `crate::detection`.
 fn detection_event(row: &ObjectRow, o: &Map<String, Value>) -> Option<StreamEvent> {
+    if row.object_type == "note" {
+        let a = o
+            .get("extensions")?
+            .get(entente_stix::extension::ENTENTE_EXTENSION)?
+            .get("alert")?;
+        let data = json!({
+            "asset": a.get("asset_ref"), "incident": a.get("incident_ref"), "object": row.id,
+            "distance_m": a.get("distance_m"), "km_post": a.get("km_post"),
+            "by": row.label.originator.as_str(),
+            "at": o.get("modified").or_else(|| o.get("created")),
+        });
+        return Some(StreamEvent {
+            kind: "alert",
+            data: data.to_string(),
+        });
+    }
     if row.object_type != "sighting" {
         return None;
     }
