@@ -26,7 +26,7 @@ use crate::auth::Principal;
 use crate::detect_index::{Built, Envelope, Loaded};
 use crate::error::NodeError;
 use crate::node::Node;
-use entente_core::{may_see, AccessLabel, PartyCode, Tlp, Viewer};
+use entente_core::{may_see, PartyCode, Tlp, Viewer};
 use entente_pattern::compile::Plan;
 use entente_pattern::observed::Observed;
 use entente_store::ScanFilter;
@@ -49,37 +49,19 @@ pub async fn index(node: &Arc<Node>) -> Result<Arc<Built>, NodeError> {
 /// The latest version of every indicator with a STIX pattern, not revoked: its pattern, and its
 /// id and label.
 async fn load(node: &Node) -> Result<Loaded, NodeError> {
-    let filter = ScanFilter {
-        types: vec!["indicator".to_owned()],
-        with_json: true,
-        ..ScanFilter::default()
-    };
-    let mut latest: HashMap<String, (i64, Option<String>, AccessLabel)> = HashMap::new();
-    crate::read::each_intact_row(node, &filter, |row| {
-        if latest
-            .get(&row.id)
-            .is_some_and(|(v, ..)| *v >= row.version_ns)
-        {
-            return;
-        }
-        let pattern = serde_json::from_str::<Value>(&row.json).ok().and_then(|o| {
+    let latest = crate::read::latest_of_type(node, "indicator", |row| {
+        Some(serde_json::from_str::<Value>(&row.json).ok().and_then(|o| {
             let stix = o.get("pattern_type").and_then(Value::as_str) == Some("stix");
             let revoked = o.get("revoked").and_then(Value::as_bool) == Some(true);
             let p = o.get("pattern").and_then(Value::as_str)?;
             (stix && !revoked).then(|| p.to_owned())
-        });
-        latest.insert(row.id.clone(), (row.version_ns, pattern, row.label));
+        }))
     })
     .await?;
-    let mut ids: Vec<String> = latest.keys().cloned().collect();
-    ids.sort();
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some((_, Some(p), label)) = latest.remove(&id) {
-            out.push((p, (id, label)));
-        }
-    }
-    Ok(out)
+    Ok(latest
+        .into_iter()
+        .filter_map(|(id, pattern, label)| pattern.map(|p| (p, (id, label))))
+        .collect())
 }
 
 /// Matches the observed-data `principal` just stored (`stored`: their ids): the sighting to write
@@ -229,34 +211,18 @@ fn sighting(
 pub async fn assets(node: &Arc<Node>) -> Result<Arc<crate::detect_index::AssetsBuilt>, NodeError> {
     node.assets
         .current(|| async {
-            let filter = ScanFilter {
-                types: vec![entente_assets::asset::ASSET_TYPE.to_owned()],
-                with_json: true,
-                ..ScanFilter::default()
-            };
-            let mut latest: HashMap<String, (i64, Option<entente_assets::Asset>, AccessLabel)> =
-                HashMap::new();
-            crate::read::each_intact_row(node, &filter, |row| {
-                if latest
-                    .get(&row.id)
-                    .is_some_and(|(v, ..)| *v >= row.version_ns)
-                {
-                    return;
-                }
-                let asset = serde_json::from_str::<Value>(&row.json)
-                    .ok()
-                    .and_then(|o| entente_assets::Asset::from_stix(&o).ok());
-                latest.insert(row.id.clone(), (row.version_ns, asset, row.label));
-            })
-            .await?;
-            let mut ids: Vec<String> = latest.keys().cloned().collect();
-            ids.sort();
-            let assets = ids
-                .into_iter()
-                .filter_map(|id| match latest.remove(&id) {
-                    Some((_, Some(a), label)) => Some((a, label)),
-                    _ => None,
+            let latest =
+                crate::read::latest_of_type(node, entente_assets::asset::ASSET_TYPE, |row| {
+                    Some(
+                        serde_json::from_str::<Value>(&row.json)
+                            .ok()
+                            .and_then(|o| entente_assets::Asset::from_stix(&o).ok()),
+                    )
                 })
+                .await?;
+            let assets = latest
+                .into_iter()
+                .filter_map(|(_, asset, label)| asset.map(|a| (a, label)))
                 .collect();
             Ok(crate::detect_index::AssetsBuilt::new(assets))
         })

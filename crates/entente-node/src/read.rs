@@ -102,6 +102,43 @@ async fn intact(
     Ok(good)
 }
 
+/// The latest intact version of every object of type `ty` the node holds, in id order, with its
+/// label: what `read` makes of that version (`read` sees each newer version as it comes; `None`
+/// passes a row over, as if it were not stored). For the node's own indexes (screening,
+/// detection), which keep every object whatever its label and filter by the access policy when
+/// asked.
+pub(crate) async fn latest_of_type<T>(
+    node: &Node,
+    ty: &str,
+    mut read: impl FnMut(&ObjectRow) -> Option<T>,
+) -> Result<Vec<(String, T, entente_core::AccessLabel)>, NodeError> {
+    let filter = ScanFilter {
+        types: vec![ty.to_owned()],
+        with_json: true,
+        ..ScanFilter::default()
+    };
+    let mut latest: std::collections::HashMap<String, (i64, T, entente_core::AccessLabel)> =
+        std::collections::HashMap::new();
+    each_intact_row(node, &filter, |row| {
+        if latest
+            .get(&row.id)
+            .is_some_and(|(v, ..)| *v >= row.version_ns)
+        {
+            return;
+        }
+        if let Some(kept) = read(&row) {
+            latest.insert(row.id.clone(), (row.version_ns, kept, row.label));
+        }
+    })
+    .await?;
+    let mut out: Vec<(String, T, entente_core::AccessLabel)> = latest
+        .into_iter()
+        .map(|(id, (_, kept, label))| (id, kept, label))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
 /// Hands `visit` every stored row `filter` selects, in insertion order, but those whose MAC fails
 /// (logged and left out). For the application layer's own indexes (screening), which read every
 /// row whatever its label and keep the label, so that each query filters by the access policy.

@@ -173,23 +173,10 @@ type LoadedEntries = (
 /// the effective charter) and not delisted by its state.
 async fn load_entries(node: &Node) -> Result<LoadedEntries, NodeError> {
     let unified = node.effective.current().effective.unified.clone();
-    let filter = ScanFilter {
-        types: vec![REGISTER_TYPE.to_owned()],
-        with_json: true,
-        ..ScanFilter::default()
-    };
-    // id → (version, entry, label, modified) of the latest version seen.
-    let mut latest: HashMap<String, (i64, Option<Entry>, AccessLabel, String)> = HashMap::new();
-    crate::read::each_intact_row(node, &filter, |row| {
-        if latest
-            .get(&row.id)
-            .is_some_and(|(v, ..)| *v >= row.version_ns)
-        {
-            return;
-        }
+    let latest = crate::read::latest_of_type(node, REGISTER_TYPE, |row| {
         let Ok(object) = serde_json::from_str::<Value>(&row.json) else {
             tracing::warn!(id = %row.id, "a stored register entry is not JSON; left out of screening");
-            return;
+            return None;
         };
         let modified = object
             .get("modified")
@@ -204,15 +191,13 @@ async fn load_entries(node: &Node) -> Result<LoadedEntries, NodeError> {
                 None
             }
         };
-        latest.insert(row.id.clone(), (row.version_ns, entry, row.label, modified));
+        Some((entry, modified))
     })
     .await?;
-    let mut ids: Vec<String> = latest.keys().cloned().collect();
-    ids.sort();
     let (mut entries, mut labels, mut modified, mut decisions) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for id in ids {
-        if let Some((_, Some(entry), label, m)) = latest.remove(&id) {
+    for (id, (entry, m), label) in latest {
+        if let Some(entry) = entry {
             decisions.push(unified.get(&id).cloned());
             entries.push(entry);
             labels.push(label);

@@ -15,6 +15,10 @@ use crate::solve::solve;
 /// The most observations kept for one leaf of one pattern.
 pub const MAX_CANDIDATES: usize = 100_000;
 
+/// Why a pattern was not decided: the search for a binding ran out of steps.
+const UNDECIDED: &str =
+    "the pattern's observation expressions admit too many combinations to decide";
+
 /// How one pattern came out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -125,10 +129,7 @@ impl Batch {
                     "more than {MAX_CANDIDATES} observations satisfy one part of the pattern; not decided"
                 )),
                 Ok(None) => Outcome::NoMatch,
-                Err(_) => Outcome::Error(
-                    "the pattern's observation expressions admit too many combinations to decide"
-                        .into(),
-                ),
+                Err(_) => Outcome::Error(UNDECIDED.into()),
             });
         }
         out
@@ -169,8 +170,6 @@ pub fn naive(pattern: &Compiled, observations: &[Observed]) -> Outcome {
     match solve(&pattern.plan, &times, &ordered(cands)) {
         Ok(Some(b)) => Outcome::Matched(b),
         Ok(None) => Outcome::NoMatch,
-        Err(_) => Outcome::Error(
-            "the pattern's observation expressions admit too many combinations to decide".into(),
-        ),
+        Err(_) => Outcome::Error(UNDECIDED.into()),
     }
 }

@@ -396,8 +396,8 @@ impl Leaf {
 
     /// Whether one object of the observation (of one of `types`, the leaf's) satisfies the
     /// whole leaf.
-    fn holds(&self, obs: &Observed, types: &[String]) -> Result<bool, String> {
-        for ty in types {
+    fn holds(&self, obs: &Observed, types: &[impl AsRef<str>]) -> Result<bool, String> {
+        for ty in types.iter().map(AsRef::as_ref) {
             for o in obs.of_type(ty) {
                 if self.on(o, obs)? {
                     return Ok(true);

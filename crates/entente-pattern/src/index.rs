@@ -91,6 +91,18 @@ struct PathEntry {
     literal_set: Option<aho_corasick::AhoCorasick>,
 }
 
+/// Files leaf `r` under `key` in a path's parallel lists of keys (literals, expressions) and the
+/// leaves each anchors, each key once.
+fn add_keyed(keys: &mut Vec<String>, leaves: &mut Vec<Vec<LeafRef>>, key: String, r: LeafRef) {
+    match keys.iter().position(|k| *k == key) {
+        Some(i) => leaves[i].push(r),
+        None => {
+            keys.push(key);
+            leaves.push(vec![r]);
+        }
+    }
+}
+
 /// Patterns, indexed.
 pub struct Matcher {
     pub patterns: Vec<Compiled>,
@@ -217,23 +229,11 @@ impl Matcher {
             }
             Anchor::Lit(p, lit) => {
                 let path = &mut self.paths[p as usize];
-                match path.literals.iter().position(|s| *s == lit) {
-                    Some(i) => path.literal_leaves[i].push(r),
-                    None => {
-                        path.literals.push(lit);
-                        path.literal_leaves.push(vec![r]);
-                    }
-                }
+                add_keyed(&mut path.literals, &mut path.literal_leaves, lit, r);
             }
             Anchor::Re(p, source) => {
                 let path = &mut self.paths[p as usize];
-                match path.regex_sources.iter().position(|s| *s == source) {
-                    Some(i) => path.regex_leaves[i].push(r),
-                    None => {
-                        path.regex_sources.push(source);
-                        path.regex_leaves.push(vec![r]);
-                    }
-                }
+                add_keyed(&mut path.regex_sources, &mut path.regex_leaves, source, r);
             }
         }
     }
