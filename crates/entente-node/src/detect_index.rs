@@ -116,7 +116,8 @@ pub type Loaded = Vec<(String, (String, AccessLabel))>;
 
 /// The observed-data of an envelope and the SCOs it carries (what an observation's references
 /// may name besides what the node already holds), and the places it reports (`location` objects
-/// with coordinates: id, longitude, latitude).
+/// with coordinates, and reports, sightings and observations with the Entente property
+/// `coordinates`: id, longitude, latitude).
 #[derive(Default)]
 pub struct Envelope {
     pub observed: Vec<(String, Value)>,
@@ -128,8 +129,13 @@ impl Envelope {
     /// Takes what detection needs from an object about to be stored.
     pub fn note(&mut self, id: &str, object_type: &str, json: &str) {
         if object_type == "observed-data" {
-            if let Ok(v) = serde_json::from_str(json) {
+            if let Ok(v) = serde_json::from_str::<Value>(json) {
+                self.place_on(id, &v);
                 self.observed.push((id.to_owned(), v));
+            }
+        } else if matches!(object_type, "report" | "sighting") {
+            if let Ok(v) = serde_json::from_str::<Value>(json) {
+                self.place_on(id, &v);
             }
         } else if object_type == "location" {
             if let Ok(v) = serde_json::from_str::<Value>(json) {
@@ -144,6 +150,25 @@ impl Envelope {
             if let Ok(v) = serde_json::from_str(json) {
                 self.scos.insert(id.to_owned(), v);
             }
+        }
+    }
+}
+
+impl Envelope {
+    /// Whether detection reads objects of this type: observations, places, and what may carry
+    /// coordinates. An envelope with none of them is not read again.
+    pub fn reads(object_type: &str) -> bool {
+        matches!(
+            object_type,
+            "observed-data" | "location" | "report" | "sighting"
+        )
+    }
+
+    /// A report, sighting or observation with the Entente property `coordinates` is a place too.
+    fn place_on(&mut self, id: &str, v: &Value) {
+        let c = &v["extensions"][entente_stix::extension::ENTENTE_EXTENSION]["coordinates"];
+        if let Ok((lon, lat)) = entente_stix::validate::coordinates(c) {
+            self.places.push((id.to_owned(), lon, lat));
         }
     }
 }

@@ -250,7 +250,12 @@ pub async fn alerts(
     let mut out = Vec::new();
     for (place, lon, lat) in places.into_iter().filter(|(id, ..)| stored.contains(id)) {
         for near in built.corridors.near(lon, lat) {
-            let (asset, _) = &built.assets[near.asset];
+            // An asset the reporter may not see raises nothing here (the node of its owners
+            // raises it, if the place reaches them): the alert would show it to the reporter.
+            let (asset, label) = &built.assets[near.asset];
+            if !may_see(&principal.viewer, label) {
+                continue;
+            }
             let km = near
                 .km_post
                 .map(|k| format!(", at kilometre {k:.1}"))

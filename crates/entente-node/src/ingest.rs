@@ -488,14 +488,13 @@ pub async fn ingest(
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
     let each = prepare_all(node, principal, values, |n, p, v| prepare(n, p, v, None)).await?;
-    // What detection reads of the envelope — only when it holds an observation or a place, so
-    // that an envelope of other objects parses nothing more.
+    // What detection reads of the envelope — only when it holds an observation or what may be a
+    // place, so that an envelope of other objects parses nothing more.
     let mut envelope = crate::detect_index::Envelope::default();
-    let detected = |t: &str| t == "observed-data" || t == "location";
-    if each
-        .iter()
-        .any(|(_, o)| o.as_ref().is_ok_and(|o| detected(&o.object_type)))
-    {
+    if each.iter().any(|(_, o)| {
+        o.as_ref()
+            .is_ok_and(|o| crate::detect_index::Envelope::reads(&o.object_type))
+    }) {
         for (_, o) in each.iter().filter_map(|(k, o)| Some((k, o.as_ref().ok()?))) {
             envelope.note(&o.id, &o.object_type, &o.json);
         }

@@ -445,6 +445,7 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
                         | "document"
                         | "programme"
                         | "alert"
+                        | "coordinates"
                 ) {
                     return Err(StixError::invalid(
                         "extensions",
@@ -470,6 +471,9 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
                     ));
                 }
             }
+            if let Some(c) = v.get("coordinates") {
+                coordinates(c)?;
+            }
             if let Some(sig) = v.get("signature") {
                 let sig = sig.as_object().ok_or_else(|| {
                     StixError::invalid("extensions.signature", "must be an object")
@@ -486,6 +490,33 @@ fn check_extensions(o: &Obj) -> Result<(Option<Audience>, Option<Grading>), Stix
         }
     }
     Ok((audience, grading))
+}
+
+/// The Entente property `coordinates` — where a report, sighting or observation happened, for
+/// the protection corridors of assets: `{"latitude": …, "longitude": …}` in WGS 84 degrees.
+/// Answers (longitude, latitude).
+pub fn coordinates(c: &Value) -> Result<(f64, f64), StixError> {
+    let p = "extensions.coordinates";
+    let c = c.as_object().ok_or_else(|| {
+        StixError::invalid(p, "must be an object with `latitude` and `longitude`")
+    })?;
+    if let Some(k) = c
+        .keys()
+        .find(|k| !matches!(k.as_str(), "latitude" | "longitude"))
+    {
+        return Err(StixError::invalid(p, format!("has no property `{k}`")));
+    }
+    let at = |k: &str, max: f64| match c.get(k).map(|v| v.as_f64()) {
+        Some(Some(x)) if (-max..=max).contains(&x) => Ok(x),
+        Some(_) => Err(StixError::invalid(
+            p,
+            format!("`{k}` must be a number from -{max} to {max} (degrees, WGS 84)"),
+        )),
+        None => Err(StixError::invalid(p, format!("needs `{k}`"))),
+    };
+    let lat = at("latitude", 90.0)?;
+    let lon = at("longitude", 180.0)?;
+    Ok((lon, lat))
 }
 
 fn check_spec_version(o: &Obj, required: bool) -> Result<(), StixError> {

@@ -317,4 +317,65 @@ async fn an_incident_in_a_pipelines_corridor_alerts_its_owners_alone() {
         assert_eq!(got[0]["object_refs"], json!([pipeline, near]));
     }
     assert!(alerts("UZ").await.is_empty());
+
+    // Coordinates on a report (the Entente property `coordinates`) make it a place too; out of
+    // range, the report is refused and says which property.
+    let uz = org.user("UZ", "analyst", Role::Analyst);
+    let report = |id: &str, lat: f64| {
+        json!({
+            "type": "report", "spec_version": "2.1", "id": id,
+            "created": "2026-12-01T04:00:00.000Z", "modified": "2026-12-01T04:00:00.000Z",
+            "name": "Unidentified vehicle at the pipeline's fence", "published": "2026-12-01T04:00:00.000Z",
+            "object_refs": [pipeline],
+            "object_marking_refs": [entente_core::Tlp::Green.marking_ref()],
+            "extensions": {entente_stix::extension::ENTENTE_EXTENSION: {
+                "extension_type": "property-extension",
+                "coordinates": {"latitude": lat, "longitude": 81.0},
+            }},
+        })
+    };
+    let on_report = "report--2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6d";
+    let done = ingest(
+        org.node("UZ"),
+        &uz,
+        COLLECTION_ID,
+        vec![
+            report(on_report, 46.3),
+            report("report--2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6e", 95.0),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(done.results[0].ok, "{:?}", done.results[0]);
+    assert!(!done.results[1].ok);
+    assert!(
+        done.results[1].message.contains("extensions.coordinates")
+            && done.results[1].message.contains("latitude"),
+        "{}",
+        done.results[1].message
+    );
+    org.sync().await;
+    for party in ["KZ", "CN"] {
+        let got = alerts(party).await;
+        let refs: Vec<&Value> = got
+            .iter()
+            .map(|n| {
+                &n["extensions"][entente_stix::extension::ENTENTE_EXTENSION]["alert"]
+                    ["incident_ref"]
+            })
+            .collect();
+        assert_eq!(refs.len(), 2, "{party}: {got:?}");
+        assert!(refs.contains(&&json!(on_report)), "{party}: {refs:?}");
+    }
+    // The reporting state sees the alert its own node wrote; a state that neither owns the
+    // asset nor reported the place does not.
+    assert_eq!(alerts("UZ").await.len(), 1);
+    assert_eq!(alerts("MN").await.len(), 1);
+    org.sync().await;
+    assert_eq!(
+        alerts("MN").await.len(),
+        1,
+        "MN sees only the alert of its own report"
+    );
 }
