@@ -3,7 +3,8 @@
 // console error, no serious or critical axe-core violation); governance across two nodes (a ballot
 // cast on one node counted on another; the charter, documents and programmes); the joint-warning story across two
 // users and two nodes, the issuer seeing the hit arrive without reloading; screening a name in
-// Cyrillic; hostile text inert; an invisible object's page the same as an absent one's.
+// Cyrillic; hostile text inert; an invisible object's page the same as an absent one's; detection
+// (a sighting across nodes, an incident near a pipeline alerting its owners on the map).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -48,6 +49,7 @@ const PAGES = [
   ["charter", "charter"],
   ["programmes", "programmes"],
   ["programme-new", "programmes/new"],
+  ["map", "map"],
 ];
 
 /** Fails on the violations axe-core counts serious or critical. */
@@ -471,6 +473,73 @@ test("an exercise across two nodes: KZ plans it, CN and KZ write their sections 
   assert.equal((await m.page.goto(`${mn.url}${path.slice(1)}`)).status(), 404);
   assert.deepEqual(errors, [], "console errors");
   for (const x of [k, c, r, m]) await x.ctx.close();
+});
+
+test("detection across nodes: KZ's sighting of CN's indicator on CN; an incident reported near a pipeline alerts its owners on the map; MN sees no alert", async () => {
+  const { KZ: kz, CN: cn, MN: mn } = demo.nodes;
+  const open = async (node, user, lang = "en") => {
+    const ctx = await context(browser, lang);
+    const page = await ctx.newPage();
+    await signIn(page, node, user);
+    return { ctx, page };
+  };
+  const oil = "x-entente-asset--4d0c6a8e-2f1b-4c3d-9e8a-7b6c5d4e3f21";
+  const gas = "x-entente-asset--5e1d7b9f-3a2c-4d4e-8f9b-8c7d6e5f4a32";
+  const place = "location--6f2e8c0a-4b3d-4e5f-9a0b-9d8e7f6a5b43";
+  const indicator = "indicator--8b2f6c1d-4e3a-4f5b-9c7d-1e2a3b4c5d60";
+
+  // KZ's map: both pipelines over the country outlines, the demo's incident red, joined to the
+  // oil pipeline by its alert, listed with its distance and kilometre post.
+  const k = await open(kz, kz.analyst);
+  const errors = watchErrors(k.page);
+  await k.page.goto(`${kz.url}map`);
+  assert.equal(await k.page.locator(`svg [data-asset="${oil}"] .asset-line`).count(), 1);
+  assert.equal(await k.page.locator(`svg [data-asset="${gas}"] .corridor`).count(), 1);
+  assert.ok((await k.page.locator("svg path.country").count()) >= 5, "country outlines");
+  assert.equal(await k.page.locator(`svg a.place.alerted[data-place="${place}"]`).count(), 1);
+  assert.match(await k.page.innerText('[data-testid="alerts"]'), /Kazakhstan–China oil pipeline[\s\S]*km/);
+
+  // A KZ analyst reports an incident by the gas pipeline near Almaty, with its place; the report
+  // raises an alert to the pipeline's owners, on KZ's map at once.
+  await k.page.goto(`${kz.url}intel/new`);
+  await k.page.selectOption("#kind", "report");
+  await k.page.fill("#name", "Drone over the compressor station");
+  await k.page.fill("#text", "A drone circled the station for ten minutes at dusk.");
+  await k.page.fill("#latitude", "43.56");
+  await k.page.fill("#longitude", "76.92");
+  await Promise.all([k.page.waitForURL(/\/intel\/report--/), k.page.click("form.card button[type=submit]")]);
+  const report = new URL(k.page.url()).pathname.slice("/intel/".length);
+  await k.page.goto(`${kz.url}map`);
+  assert.match(await k.page.innerText('[data-testid="alerts"]'), /Central Asia–China gas pipeline/);
+  assert.equal(await k.page.locator(`[data-testid="alerts"] a[href="/intel/${report}"]`).count(), 1);
+  await accessible(k.page, "map with alerts");
+  await k.page.screenshot({ path: join(shots, "en-map-alerts.png"), fullPage: true });
+
+  // CN, an owner, sees the new alert on its own map (in Chinese), and KZ's sighting of its
+  // indicator on the indicator's page.
+  const c = await open(cn, cn.analyst, "zh");
+  await until(async () => {
+    await c.page.goto(`${cn.url}map`);
+    return (await c.page.locator(`[data-testid="alerts"] a[href="/intel/${report}"]`).count()) === 1;
+  }, "the alert on CN's map");
+  assert.match(await c.page.innerText("h1"), /受保护基础设施/);
+  await until(async () => {
+    await c.page.goto(`${cn.url}intel/${indicator}`);
+    return (await c.page.locator('a[href^="/intel/sighting--"]').count()) >= 1;
+  }, "KZ's sighting on CN's indicator page");
+  await accessible(c.page, "indicator with its sighting (zh)");
+
+  // MN, not an owner, sees the pipelines (shared with everyone) and the place, but no alert.
+  const m = await open(mn, mn.analyst, "ru");
+  await until(async () => {
+    await m.page.goto(`${mn.url}map`);
+    return (await m.page.locator(`svg [data-asset="${oil}"]`).count()) === 1;
+  }, "the pipelines on MN's map");
+  assert.equal(await m.page.locator('[data-testid="alerts"]').count(), 0);
+  assert.equal(await m.page.locator("svg a.place.alerted").count(), 0);
+  assert.equal(await m.page.locator("svg .alert-link").count(), 0);
+  assert.deepEqual(errors, [], "console errors");
+  for (const x of [k, c, m]) await x.ctx.close();
 });
 
 async function until(check, what, seconds = 30) {

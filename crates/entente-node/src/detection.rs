@@ -264,6 +264,7 @@ pub async fn alerts(
                 "asset_ref": asset.id, "incident_ref": place,
                 "distance_m": (near.distance_m * 10.0).round() / 10.0,
                 "nearest": [near.nearest.0, near.nearest.1],
+                "incident_at": [lon, lat],
             });
             if let Some(k) = near.km_post {
                 alert["km_post"] = json!((k * 100.0).round() / 100.0);
@@ -295,8 +296,8 @@ pub async fn alerts(
 /// The most objects one list of [`view`] answers.
 pub const MAX_LISTED: usize = 500;
 
-/// What detection holds, as `principal` may see it: the protected assets, the alerts, or the
-/// sightings of indicators (`what`), the latest version of each, at most [`MAX_LISTED`] (the
+/// What detection holds, as `principal` may see it: the protected assets, the alerts, the
+/// sightings of indicators, the observations, or the places with coordinates (`what`), the latest version of each, at most [`MAX_LISTED`] (the
 /// oldest first), with whether there are more. Answers `None` for an unknown `what`.
 pub async fn view(
     node: &Arc<Node>,
@@ -307,6 +308,8 @@ pub async fn view(
         "assets" => entente_assets::asset::ASSET_TYPE,
         "alerts" => "note",
         "sightings" => "sighting",
+        "observations" => "observed-data",
+        "places" => "location",
         _ => return Ok(None),
     };
     let query = entente_store::read::Query {
@@ -338,6 +341,37 @@ pub async fn view(
                     "id": row.id, "by": by, "at": o["created"], "asset": a["asset_ref"],
                     "incident": a["incident_ref"], "distance_m": a["distance_m"],
                     "nearest": a["nearest"], "km_post": a.get("km_post").cloned().unwrap_or(Value::Null),
+                    "incident_at": a.get("incident_at").cloned().unwrap_or(Value::Null),
+                })
+            }
+            "observations" => {
+                let types: std::collections::BTreeSet<&str> = o
+                    .get("objects")
+                    .and_then(Value::as_object)
+                    .map(|m| m.values().filter_map(|v| v["type"].as_str()).collect())
+                    .unwrap_or_default();
+                let refs = o.get("object_refs").and_then(Value::as_array);
+                let ref_types = refs
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.as_str()?.split_once("--").map(|(t, _)| t));
+                let types: std::collections::BTreeSet<&str> =
+                    types.into_iter().chain(ref_types).collect();
+                json!({
+                    "id": row.id, "by": by, "first_observed": o["first_observed"],
+                    "last_observed": o["last_observed"], "number_observed": o["number_observed"],
+                    "object_types": types,
+                    "object_refs": refs.cloned().unwrap_or_default(),
+                })
+            }
+            "places" => {
+                let (Some(lat), Some(lon)) = (o["latitude"].as_f64(), o["longitude"].as_f64())
+                else {
+                    continue;
+                };
+                json!({
+                    "id": row.id, "by": by, "name": o.get("name").cloned().unwrap_or(Value::Null),
+                    "latitude": lat, "longitude": lon, "created": o["created"],
                 })
             }
             _ => {

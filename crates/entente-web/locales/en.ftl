@@ -638,3 +638,54 @@ item-close = Close
 item-overdue = overdue
 exercise-join = Say what your state brings
 exercise-report = Write your state's section
+
+## Map of protected infrastructure
+nav-map = Map
+title-map = Protected infrastructure
+map-lede = Pipelines and other protected assets with their protection corridors, the places reported, and the alerts raised where a place lies inside a corridor.
+map-no-outlines = Country outlines were not built into this binary (run scripts/fetch-world-atlas and build again); assets and places are drawn on a plain grid.
+map-summary-assets = { $count ->
+    [one] { $n } asset
+   *[other] { $n } assets
+}
+map-summary-alerts = { $count ->
+    [one] { $n } alert
+   *[other] { $n } alerts
+}
+map-summary-places = { $count ->
+    [one] { $n } place reported
+   *[other] { $n } places reported
+}
+map-corridor = Corridor
+map-alerted = alert raised
+map-legend-asset = Protected asset
+map-legend-corridor = Protection corridor
+map-legend-place = Place reported
+map-legend-alerted = Place inside a corridor (alert)
+map-attribution = Country outlines: Natural Earth (public domain), via world-atlas.
+map-more = More objects are held than a page lists; the map shows the latest 500 of each kind.
+map-alerts = Alerts
+map-alerts-none = No alert you may see.
+map-assets = Protected assets
+map-assets-none = No protected asset you may see.
+map-places = Places reported
+map-places-none = No place reported that you may see.
+map-col-asset = Asset
+map-col-incident = Incident
+map-col-distance = Distance
+map-col-km-post = Kilometre post
+map-col-alert = Alert
+map-col-kind = Kind
+map-col-owners = Owners
+map-col-operator = Operator
+map-col-criticality = Criticality
+map-open = open
+asset-kind-pipeline = pipeline
+asset-kind-facility = facility
+asset-kind-project = project
+asset-criticality-low = low
+asset-criticality-medium = medium
+asset-criticality-high = high
+asset-criticality-critical = critical
+field-report-place = Where it happened (a report)
+place-hint = Optional: latitude and longitude in degrees (WGS 84). A place inside a protected asset's corridor raises an alert to its owner states.

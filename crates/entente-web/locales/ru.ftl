@@ -666,3 +666,60 @@ item-close = Отметить выполненной
 item-overdue = просрочена
 exercise-join = Что предоставляет ваше государство
 exercise-report = Раздел вашего государства
+
+## Карта охраняемой инфраструктуры
+nav-map = Карта
+title-map = Охраняемая инфраструктура
+map-lede = Трубопроводы и другие охраняемые объекты с их охранными коридорами, сообщённые места происшествий и оповещения, поднятые там, где место оказалось внутри коридора.
+map-no-outlines = Контуры стран не встроены в эту сборку (выполните scripts/fetch-world-atlas и соберите заново); объекты и места показаны на простой сетке.
+map-summary-assets = { $count ->
+    [one] { $n } объект
+    [few] { $n } объекта
+    [many] { $n } объектов
+   *[other] { $n } объекта
+}
+map-summary-alerts = { $count ->
+    [one] { $n } оповещение
+    [few] { $n } оповещения
+    [many] { $n } оповещений
+   *[other] { $n } оповещения
+}
+map-summary-places = { $count ->
+    [one] { $n } сообщённое место
+    [few] { $n } сообщённых места
+    [many] { $n } сообщённых мест
+   *[other] { $n } сообщённого места
+}
+map-corridor = Коридор
+map-alerted = оповещение поднято
+map-legend-asset = Охраняемый объект
+map-legend-corridor = Охранный коридор
+map-legend-place = Сообщённое место
+map-legend-alerted = Место внутри коридора (оповещение)
+map-attribution = Контуры стран: Natural Earth (общественное достояние), из пакета world-atlas.
+map-more = Объектов больше, чем помещается на странице; карта показывает последние 500 каждого вида.
+map-alerts = Оповещения
+map-alerts-none = Нет оповещений, доступных вам.
+map-assets = Охраняемые объекты
+map-assets-none = Нет охраняемых объектов, доступных вам.
+map-places = Сообщённые места
+map-places-none = Нет сообщённых мест, доступных вам.
+map-col-asset = Объект
+map-col-incident = Происшествие
+map-col-distance = Расстояние
+map-col-km-post = Километровый знак
+map-col-alert = Оповещение
+map-col-kind = Вид
+map-col-owners = Владельцы
+map-col-operator = Оператор
+map-col-criticality = Значимость
+map-open = открыть
+asset-kind-pipeline = трубопровод
+asset-kind-facility = сооружение
+asset-kind-project = проект
+asset-criticality-low = низкая
+asset-criticality-medium = средняя
+asset-criticality-high = высокая
+asset-criticality-critical = критическая
+field-report-place = Где это произошло (для сообщения)
+place-hint = Необязательно: широта и долгота в градусах (WGS 84). Место внутри охранного коридора объекта поднимает оповещение государствам-владельцам.

@@ -15,6 +15,7 @@
 pub mod format;
 pub mod headers;
 pub mod i18n;
+pub mod map;
 pub mod pages;
 pub mod session;
 
@@ -115,6 +116,7 @@ pub fn routes(node: Arc<Node>) -> Result<Router<Arc<Node>>, String> {
             post(pages::programmes::document_step),
         )
         .route("/applications", post(pages::decisions::apply))
+        .route("/map", get(pages::map::page))
         .route("/federation", get(pages::federation::page))
         .route("/audit", get(pages::audit::page))
         .route("/audit/verify", post(pages::audit::verify))

@@ -547,15 +547,33 @@ pub async fn create(
         }
         Value::Object(a)
     });
+    // Where a report's incident happened, if the form says: the Entente property `coordinates`
+    // (checked on entry; a place inside an asset's corridor raises an alert to its owners).
+    let coordinates = match (get("latitude"), get("longitude")) {
+        (lat, lon) if lat.is_empty() && lon.is_empty() => None,
+        (lat, lon) => match (
+            lat.replace(',', ".").parse::<f64>(),
+            lon.replace(',', ".").parse::<f64>(),
+        ) {
+            (Ok(lat), Ok(lon)) => Some(json!({"latitude": lat, "longitude": lon})),
+            _ => {
+                let why = format!("latitude and longitude must both be numbers (degrees), not `{lat}` and `{lon}`");
+                return super::refused(&web, &s, "error-bad-form", Some(why));
+            }
+        },
+    };
     for o in &mut objects {
         o["object_marking_refs"] = json!([tlp.marking_ref()]);
+        let mut ext = serde_json::Map::new();
         if let Some(a) = &audience {
-            let mut ext = serde_json::Map::new();
-            ext.insert(
-                entente_stix::extension::ENTENTE_EXTENSION.to_owned(),
-                json!({"extension_type": "property-extension", "audience": a}),
-            );
-            o["extensions"] = Value::Object(ext);
+            ext.insert("audience".into(), a.clone());
+        }
+        if let Some(c) = coordinates.as_ref().filter(|_| o["type"] == "report") {
+            ext.insert("coordinates".into(), c.clone());
+        }
+        if !ext.is_empty() {
+            ext.insert("extension_type".into(), json!("property-extension"));
+            o["extensions"] = json!({ entente_stix::extension::ENTENTE_EXTENSION: ext });
         }
     }
     let last = objects

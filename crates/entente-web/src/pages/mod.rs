@@ -15,6 +15,7 @@ pub mod extract;
 pub mod federation;
 pub mod intel;
 pub mod live;
+pub mod map;
 pub mod programmes;
 pub mod register;
 pub mod signin;
@@ -100,6 +101,7 @@ impl Chrome {
             ("/programmes", "nav-programmes"),
             ("/register", "nav-register"),
             ("/screen", "nav-screen"),
+            ("/map", "nav-map"),
             ("/federation", "nav-federation"),
             ("/audit", "nav-audit"),
         ];

@@ -107,7 +107,7 @@ impl Browser {
     }
 }
 
-const PAGES: [&str; 19] = [
+const PAGES: [&str; 20] = [
     "/",
     "/intel",
     "/intel/new",
@@ -124,6 +124,7 @@ const PAGES: [&str; 19] = [
     "/programmes/new",
     "/register",
     "/screen?name=%D0%9C%D0%BE%D1%80%D0%B3%D1%83%D0%BB%D0%BE%D0%B2",
+    "/map",
     "/federation",
     "/audit",
     "/admin",
@@ -1051,9 +1052,53 @@ async fn a_sighting_shows_on_its_indicators_page_and_a_bad_pattern_is_refused() 
         "{v}"
     );
     assert!(v["alerts"][0]["km_post"].as_f64().unwrap() > 200.0, "{v}");
+    assert_eq!(v["alerts"][0]["incident_at"], json!([77.75, 45.93]), "{v}");
+    let v = node
+        .get_json(&analyst.token, &format!("{base}api/v1/places"))
+        .await;
+    assert_eq!(v["places"][0]["id"], place, "{v}");
+    assert_eq!(v["places"][0]["latitude"], 45.93, "{v}");
+    let v = node
+        .get_json(&analyst.token, &format!("{base}api/v1/observations"))
+        .await;
+    assert_eq!(v["observations"][0]["id"], od, "{v}");
+    assert_eq!(
+        v["observations"][0]["object_types"],
+        json!(["domain-name"]),
+        "{v}"
+    );
 
     let mut b = Browser::new(&node);
     assert_eq!(b.sign_in("an1", &analyst.password).await, 303);
+    // The map: the country outlines, the pipeline with its corridor, the place, red, joined to
+    // the pipeline by its alert; the tables below it, in three languages.
+    for (lang, title, kind) in [
+        ("en", "Protected infrastructure", "pipeline"),
+        ("ru", "Охраняемая инфраструктура", "трубопровод"),
+        ("zh", "受保护基础设施", "管道"),
+    ] {
+        let (status, _, page) = b.get("/map", lang).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains(title) && page.contains(kind),
+            "{lang}: {page}"
+        );
+        assert!(
+            page.contains(&format!("data-asset=\"{pipeline}\"")),
+            "{lang}"
+        );
+        assert!(page.contains("class=\"corridor\""), "{lang}");
+        assert!(
+            page.contains(&format!("class=\"place alerted\" data-place=\"{place}\"")),
+            "{lang}"
+        );
+        assert!(page.contains("class=\"alert-link\""), "{lang}");
+        assert!(
+            page.contains("<title lang=\"en\">Kazakhstan</title>"),
+            "{lang}"
+        );
+        assert!(page.contains("Kazakhstan-China oil pipeline"), "{lang}");
+    }
     for (lang, word) in [
         ("en", "sighting"),
         ("ru", "обнаружение"),
