@@ -2,8 +2,10 @@
 //! is matched against the STIX-pattern indicators the node holds that the user may see; each
 //! indicator it matches becomes a `sighting` of it — by this state, of that observation — marked
 //! TLP:AMBER and addressed to the indicator's originator and this state only, which the
-//! federation carries to the originator and to no one else. The sighting is written before the
-//! request is answered, so an acknowledged observation has its sightings.
+//! federation carries to the originator and to no one else. The observation is matched before it
+//! is stored, and its sightings are stored in the same transaction (`crate::ingest`, the node's
+//! objects under the node's own write guard): an acknowledged observation has its sightings, and
+//! no crash leaves one without the other.
 //!
 //! **Index.** The latest version of every indicator (not revoked, whose pattern compiles) with its
 //! access label, in an `entente_pattern::index::Matcher`, so an observation costs the same whether
@@ -64,14 +66,14 @@ async fn load(node: &Node) -> Result<Loaded, NodeError> {
         .collect())
 }
 
-/// Matches the observed-data `principal` just stored (`stored`: their ids): the sighting to write
-/// for each indicator one of them matches (the node writes them, as itself: see
+/// Matches the observed-data `principal` is storing (`stored`: the ids the write admitted so far):
+/// the sighting to write for each indicator one of them matches (the node writes them, as itself: see
 /// `crate::ingest::ingest`). Only a user of this node's state is matched for.
 pub async fn sightings(
     node: &Arc<Node>,
     principal: &Principal,
     envelope: Envelope,
-    stored: &[String],
+    stored: &std::collections::HashSet<String>,
 ) -> Result<Vec<Value>, NodeError> {
     let Viewer::User { user, .. } = &principal.viewer else {
         return Ok(Vec::new());
@@ -229,7 +231,7 @@ pub async fn assets(node: &Arc<Node>) -> Result<Arc<crate::detect_index::AssetsB
         .await
 }
 
-/// The alerts the places `principal` just reported raise: for each asset whose protection
+/// The alerts the places `principal` is reporting raise (`stored`: the ids admitted so far): for each asset whose protection
 /// corridor holds one, a STIX `note` on the asset and the place, TLP:AMBER to the asset's owner
 /// states, with the distance, the closest point and (for a line) its kilometre post. Only a user
 /// of this node's state reports places.
@@ -237,7 +239,7 @@ pub async fn alerts(
     node: &Arc<Node>,
     principal: &Principal,
     places: Vec<(String, f64, f64)>,
-    stored: &[String],
+    stored: &std::collections::HashSet<String>,
 ) -> Result<Vec<Value>, NodeError> {
     let Viewer::User { user, .. } = &principal.viewer else {
         return Ok(Vec::new());

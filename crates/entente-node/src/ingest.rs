@@ -488,73 +488,131 @@ pub async fn ingest(
     status: Option<StatusRequest>,
 ) -> Result<Ingested, IngestError> {
     let each = prepare_all(node, principal, values, |n, p, v| prepare(n, p, v, None)).await?;
-    // What detection reads of the envelope — only when it holds an observation or what may be a
-    // place, so that an envelope of other objects parses nothing more.
-    let mut envelope = crate::detect_index::Envelope::default();
-    if each.iter().any(|(_, o)| {
-        o.as_ref()
-            .is_ok_and(|o| crate::detect_index::Envelope::reads(&o.object_type))
-    }) {
-        for (_, o) in each.iter().filter_map(|(k, o)| Some((k, o.as_ref().ok()?))) {
-            envelope.note(&o.id, &o.object_type, &o.json);
-        }
-    }
-    let done = store_prepared(node, principal, collection, each, status, "add-objects").await?;
-    // Observations just stored are matched, and places checked against the protected assets'
-    // corridors, before the answer (see `crate::detection`); a failure there leaves what was
-    // stored stored.
-    if !envelope.observed.is_empty() || !envelope.places.is_empty() {
-        let stored: Vec<String> = done
-            .results
-            .iter()
-            .filter(|r| r.ok)
-            .map(|r| r.id.clone())
-            .collect();
-        write_derived(node, principal, envelope, &stored).await;
-    }
-    Ok(done)
+    // Observations are matched, and places checked against the protected assets' corridors,
+    // before anything is stored: the sightings and alerts they give are stored in the same
+    // transaction (see `crate::detection`), so that an acknowledged observation has its
+    // sightings, and no moment or crash sees one without the other.
+    let derived = derive(node, principal, &each).await;
+    store_prepared(
+        node,
+        principal,
+        collection,
+        each,
+        status,
+        "add-objects",
+        derived,
+    )
+    .await
 }
 
-/// Matches the observed-data just stored and checks the places against the protected assets'
-/// corridors; writes, as the node, a sighting for each indicator matched and an alert for each
-/// corridor entered (see `crate::detection`). A failure is logged: what was stored stays stored.
-async fn write_derived(
-    node: &Arc<Node>,
-    principal: &Principal,
-    mut envelope: crate::detect_index::Envelope,
-    stored: &[String],
-) {
-    let places = std::mem::take(&mut envelope.places);
-    let mut found = match crate::detection::sightings(node, principal, envelope, stored).await {
-        Ok(f) => f,
-        Err(e) => {
-            tracing::warn!(error = ?e, "matching observations against indicators failed");
-            Vec::new()
-        }
-    };
-    match crate::detection::alerts(node, principal, places, stored).await {
-        Ok(a) => found.extend(a),
-        Err(e) => tracing::warn!(error = ?e, "checking places against protected assets failed"),
+/// What the node writes itself beside a user's objects, in the same transaction: the sightings
+/// and alerts of detection, prepared as the node's own (signed by it, checked by the write policy
+/// for it).
+#[derive(Default)]
+struct Derived {
+    objects: Vec<NewObject>,
+    writer: Option<Principal>,
+}
+
+/// Matches the observations about to be stored and checks the places against the protected
+/// assets' corridors: a sighting for each indicator matched and an alert for each corridor
+/// entered, prepared as the node's. Reads the envelope again only when it holds an observation
+/// or what may be a place. A failure is logged: the user's objects are stored all the same.
+async fn derive(node: &Arc<Node>, principal: &Principal, each: &Prepared) -> Derived {
+    let ok = || each.iter().filter_map(|(_, o)| o.as_ref().ok());
+    if !ok().any(|o| crate::detect_index::Envelope::reads(&o.object_type)) {
+        return Derived::default();
     }
-    let Some(writer) = crate::auth::node_principal(node) else {
-        return;
+    let mut envelope = crate::detect_index::Envelope::default();
+    for o in ok() {
+        envelope.note(&o.id, &o.object_type, &o.json);
+    }
+    let admitted: std::collections::HashSet<String> = ok().map(|o| o.id.clone()).collect();
+    let places = std::mem::take(&mut envelope.places);
+    let mut found = Vec::new();
+    if !envelope.observed.is_empty() {
+        match crate::detection::sightings(node, principal, envelope, &admitted).await {
+            Ok(f) => found = f,
+            Err(e) => tracing::warn!(error = ?e, "matching observations against indicators failed"),
+        }
+    }
+    if !places.is_empty() {
+        match crate::detection::alerts(node, principal, places, &admitted).await {
+            Ok(a) => found.extend(a),
+            Err(e) => tracing::warn!(error = ?e, "checking places against protected assets failed"),
+        }
+    }
+    let Some(writer) = crate::auth::node_principal(node).filter(|_| !found.is_empty()) else {
+        return Derived::default();
     };
-    for sighting in found {
-        let of = sighting["sighting_of_ref"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        match ingest_step(node, &writer, sighting, "sighting", None, BasedOn::Nothing).await {
-            Ok(done) if done.ok => {
-                tracing::info!(indicator = %of, sighting = %done.id, "an observation matched an indicator")
-            }
-            Ok(done) => {
-                tracing::warn!(indicator = %of, why = %done.message, "a sighting was refused")
-            }
-            Err(e) => {
-                tracing::warn!(indicator = %of, error = ?e, "a sighting could not be written")
+    let prepared = match prepare_all(node, &writer, found, |n, p, v| {
+        prepare(n, p, v, None).map(|mut o| {
+            o.based_on = BasedOn::Nothing;
+            o
+        })
+    })
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = ?e, "sightings and alerts could not be prepared");
+            return Derived::default();
+        }
+    };
+    let mut objects = Vec::new();
+    for ((id, _), o) in prepared {
+        match o {
+            Ok(o) => objects.push(o),
+            Err(why) => {
+                let r = why.into_result(id, None);
+                tracing::warn!(id = %r.id, why = %r.message, "a sighting or alert was refused")
             }
         }
+    }
+    Derived {
+        objects,
+        writer: Some(writer),
+    }
+}
+
+/// The write guard of a batch with objects of two writers: the user's, put to the user's guard,
+/// and the node's derived objects, put to the node's — each refused too when an object of the
+/// batch it refers to was refused (a sighting of an observation that was not stored). The store
+/// checks the objects in order, and the derived ones come last.
+struct TwoWriters {
+    user: Guard,
+    node: Guard,
+    derived: std::collections::HashSet<String>,
+    refused: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl WriteGuard for TwoWriters {
+    fn check(&self, object: &NewObject, held: &[HeldVersion<'_>]) -> Result<(), WriteRefusal> {
+        let refused = |id: &str| {
+            self.refused
+                .lock()
+                .map(|mut r| {
+                    r.insert(id.to_owned());
+                })
+                .ok();
+        };
+        if !self.derived.contains(&object.id) {
+            return self
+                .user
+                .check(object, held)
+                .inspect_err(|_| refused(&object.id));
+        }
+        let missing = self
+            .refused
+            .lock()
+            .map(|r| object.refers_to.iter().find(|d| r.contains(*d)).cloned())
+            .unwrap_or_default();
+        if let Some(d) = missing {
+            return Err(WriteRefusal::Conflict(format!(
+                "{d}, which this object refers to, was not stored"
+            )));
+        }
+        self.node.check(object, held)
     }
 }
 
@@ -582,6 +640,7 @@ pub async fn ingest_step(
         each,
         None,
         action,
+        Derived::default(),
     )
     .await?;
     done.results
@@ -622,6 +681,7 @@ async fn store_prepared(
     each: Prepared,
     status: Option<StatusRequest>,
     action: &str,
+    derived: Derived,
 ) -> Result<Ingested, IngestError> {
     let mut results: Vec<ObjectResult> = Vec::with_capacity(each.len());
     let mut prepared = Vec::new();
@@ -681,11 +741,50 @@ async fn store_prepared(
         },
         detail: (refused > 0).then(|| format!("{refused} object(s) refused")),
     };
+    // The node's derived objects go last, after every object they may refer to, under their own
+    // guard; their outcomes are the node's to log, not the request's to answer.
+    let user_guard = NodeGuard::for_request(node, principal);
+    let (guard, derived_ids) = match &derived.writer {
+        Some(writer) if !derived.objects.is_empty() => {
+            let ids: Vec<(String, String)> = derived
+                .objects
+                .iter()
+                .map(|o| (o.id.clone(), o.object_type.clone()))
+                .collect();
+            let guard: Guard = Arc::new(TwoWriters {
+                user: user_guard,
+                node: NodeGuard::for_request(node, writer),
+                derived: ids.iter().map(|(id, _)| id.clone()).collect(),
+                refused: Default::default(),
+            });
+            (guard, ids)
+        }
+        _ => (user_guard, Vec::new()),
+    };
+    let mut audit = audit;
+    if !derived_ids.is_empty() {
+        audit.objects.extend(
+            derived
+                .objects
+                .iter()
+                .map(|o| format!("{}@{}", o.id, o.version_ns.unwrap_or_default())),
+        );
+        let by_node = format!(
+            "{} written by the node (sightings, alerts)",
+            derived_ids.len()
+        );
+        audit.detail = Some(match audit.detail.take() {
+            Some(d) => format!("{d}; {by_node}"),
+            None => by_node,
+        });
+    }
+    let mut prepared = prepared;
+    prepared.extend(derived.objects);
     let batch = Batch {
         objects: prepared,
         audit,
         now_us: node.now_us(),
-        guard: NodeGuard::for_request(node, principal),
+        guard,
         raised,
     };
     let started = std::time::Instant::now();
@@ -713,6 +812,17 @@ async fn store_prepared(
     };
     crate::metrics::store_write("objects", started);
     apply_outcomes(&mut results, &slots, &outcomes);
+    for ((id, ty), outcome) in derived_ids.iter().zip(outcomes.iter().skip(slots.len())) {
+        match outcome {
+            InsertOutcome::Stored { .. } => {
+                tracing::info!(id = %id, kind = %ty, "detection wrote a sighting or an alert")
+            }
+            InsertOutcome::Duplicate => {}
+            other => {
+                tracing::warn!(id = %id, outcome = ?other, "a sighting or an alert was refused")
+            }
+        }
+    }
     stored_signals(
         node,
         register_changes,
@@ -959,4 +1069,66 @@ pub fn status_resource(id: &str, request_timestamp: &str, results: &[ObjectResul
         }
     }
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entente_core::Tlp;
+    use entente_store::contract::obj;
+
+    /// Refuses the objects it names, admits the rest.
+    struct Refusing(&'static [&'static str]);
+    impl WriteGuard for Refusing {
+        fn check(&self, o: &NewObject, _: &[HeldVersion<'_>]) -> Result<(), WriteRefusal> {
+            if self.0.contains(&o.id.as_str()) {
+                Err(WriteRefusal::Forbidden("no".into()))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    #[test]
+    fn a_derived_object_is_put_to_the_nodes_guard_and_refused_with_what_it_refers_to() {
+        let guard = TwoWriters {
+            user: Arc::new(Refusing(&["observed-data--a", "sighting--x"])),
+            node: Arc::new(Refusing(&["sighting--refused-by-node"])),
+            derived: ["sighting--x", "sighting--y", "sighting--refused-by-node"]
+                .map(str::to_owned)
+                .into(),
+            refused: Default::default(),
+        };
+        let with_refs = |id: &str, refs: &[&str]| {
+            let mut o = obj(id, 1, Tlp::Green, "b");
+            o.refers_to = refs.iter().map(|r| r.to_string()).collect();
+            o
+        };
+        // The user's objects, to the user's guard.
+        assert!(guard
+            .check(&obj("observed-data--a", 1, Tlp::Green, "b"), &[])
+            .is_err());
+        assert!(guard
+            .check(&obj("observed-data--b", 1, Tlp::Green, "b"), &[])
+            .is_ok());
+        // A sighting of the refused observation is refused, saying why; one of the stored
+        // observation goes to the node's guard (which the user's would have refused).
+        let refused = guard.check(
+            &with_refs("sighting--y", &["indicator--i", "observed-data--a"]),
+            &[],
+        );
+        assert!(
+            matches!(&refused, Err(WriteRefusal::Conflict(m)) if m.contains("observed-data--a")),
+            "{refused:?}"
+        );
+        assert!(guard
+            .check(&with_refs("sighting--x", &["observed-data--b"]), &[])
+            .is_ok());
+        assert!(guard
+            .check(
+                &with_refs("sighting--refused-by-node", &["observed-data--b"]),
+                &[]
+            )
+            .is_err());
+    }
 }
