@@ -778,7 +778,6 @@ async fn store_prepared(
             None => by_node,
         });
     }
-    let mut prepared = prepared;
     prepared.extend(derived.objects);
     let batch = Batch {
         objects: prepared,
