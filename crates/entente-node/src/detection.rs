@@ -20,9 +20,13 @@
 //! (`entente-assets`); each corridor it falls in raises an alert to the asset's owner states
 //! ([`alerts`]).
 //!
-//! **Not yet.** Patterns of several observation expressions (`FOLLOWEDBY`, `REPEATS`, …) are
-//! matched by `entente match` but not yet here: the node keeps no window of past observations.
-//! Observed-data pulled from peers are not matched (each state's node matches its own).
+//! **Patterns of several observation expressions** (`FOLLOWEDBY`, `REPEATS`, `WITHIN`, `AND`/`OR`
+//! between brackets): the node keeps the recent observations that satisfy some part of one
+//! (`crate::detect_window`, bounded by count and age) and tries each new observation with them;
+//! a binding that uses it is a sighting naming all its observations.
+//!
+//! **Not here.** Observed-data pulled from peers are not matched (each state's node matches its
+//! own).
 
 use crate::auth::Principal;
 use crate::detect_index::{Built, Envelope, Loaded};
@@ -30,7 +34,8 @@ use crate::error::NodeError;
 use crate::node::Node;
 use entente_core::{may_see, PartyCode, Tlp, Viewer};
 use entente_pattern::compile::Plan;
-use entente_pattern::observed::Observed;
+use entente_pattern::compile::Rank;
+use entente_pattern::observed::{Observed, Times};
 use entente_store::ScanFilter;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -95,7 +100,9 @@ pub async fn sightings(
     let scos = referenced(node, principal, &observed, envelope.scos).await?;
     let viewer = principal.viewer.clone();
     let b = Arc::clone(&built);
-    let found: Vec<(usize, Value)> = crate::cpu::run(&node.cpu, move || {
+    let n = Arc::clone(node);
+    let now_ns = node.now_ns();
+    let found: Vec<(usize, Seen)> = crate::cpu::run(&node.cpu, move || {
         let mut found = Vec::new();
         for od in observed {
             let sco = |id: &str| scos.get(id).cloned();
@@ -103,27 +110,70 @@ pub async fn sightings(
                 continue;
             };
             let seen = b.matcher().observe(&obs);
-            let mut hits: Vec<usize> = seen
-                .hits
-                .iter()
-                .filter(|((p, _), _)| b.matcher().patterns[*p as usize].plan == Plan::Leaf(0))
-                .map(|((p, _), _)| *p as usize)
-                .filter(|p| may_see(&viewer, &b.indicators[*p].1))
+            let mut single = Vec::new();
+            let mut several: std::collections::BTreeMap<usize, Vec<(u32, Rank)>> =
+                Default::default();
+            for ((p, leaf), rank) in seen.hits {
+                let p = p as usize;
+                if b.matcher().patterns[p].plan == Plan::Leaf(0) {
+                    single.push(p);
+                } else {
+                    several.entry(p).or_default().push((leaf, rank));
+                }
+            }
+            single.retain(|p| may_see(&viewer, &b.indicators[*p].1));
+            single.sort_unstable();
+            single.dedup();
+            found.extend(single.into_iter().map(|p| (p, Seen::One(od.clone()))));
+            if several.is_empty() {
+                continue;
+            }
+            // Patterns of several observation expressions: the new observation tried with the
+            // recent ones (see `crate::detect_window`), then kept for those to come.
+            let id = od.get("id").and_then(Value::as_str).unwrap_or_default();
+            let times = Times::from(&obs);
+            let mut window = n
+                .detect_window
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for (p, parts) in &several {
+                let (indicator, label) = &b.indicators[*p];
+                if !may_see(&viewer, label) {
+                    continue;
+                }
+                let pattern = &b.matcher().patterns[*p];
+                if let Some(binding) = window.bind(indicator, pattern, id, times, parts) {
+                    found.push((*p, Seen::Several(binding)));
+                }
+            }
+            let parts = several
+                .into_iter()
+                .flat_map(|(p, parts)| {
+                    let indicator = b.indicators[p].0.clone();
+                    parts
+                        .into_iter()
+                        .map(move |(l, r)| (indicator.clone(), l, r))
+                })
                 .collect();
-            hits.sort_unstable();
-            hits.dedup();
-            found.extend(hits.into_iter().map(|p| (p, od.clone())));
+            window.keep(id, times, parts, now_ns);
         }
         found
     })
     .await?;
     Ok(found
         .into_iter()
-        .map(|(p, od)| {
+        .map(|(p, seen)| {
             let (indicator, label) = &built.indicators[p];
-            sighting(node, indicator, &label.originator, &observer, &od)
+            sighting(node, indicator, &label.originator, &observer, &seen)
         })
         .collect())
+}
+
+/// What an indicator was sighted in: one observation, or the observations of a binding of a
+/// pattern of several observation expressions (their ids and times).
+enum Seen {
+    One(Value),
+    Several(Vec<(String, Times)>),
 }
 
 /// The SCOs the observations name: from the envelope, else the latest version the node holds
@@ -175,8 +225,30 @@ fn sighting(
     indicator: &str,
     originator: &PartyCode,
     observer: &PartyCode,
-    od: &Value,
+    seen: &Seen,
 ) -> Value {
+    let (refs, count, first, last) = match seen {
+        Seen::One(od) => (
+            vec![od.get("id").cloned().unwrap_or(Value::Null)],
+            od.get("number_observed")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .min(999_999_999),
+            od.get("first_observed").cloned(),
+            od.get("last_observed").cloned(),
+        ),
+        Seen::Several(binding) => {
+            let at = |us: Option<i64>| {
+                us.map(|us| json!(entente_stix::Timestamp::from_micros(us).to_stix_string()))
+            };
+            (
+                binding.iter().map(|(id, _)| json!(id)).collect(),
+                1,
+                at(binding.iter().map(|(_, t)| t.first).min()),
+                at(binding.iter().map(|(_, t)| t.last).max()),
+            )
+        }
+    };
     let now = entente_stix::Timestamp::from_nanos(node.now_ns()).to_stix_string();
     let mut states = vec![originator.as_str()];
     if observer != originator {
@@ -187,9 +259,9 @@ fn sighting(
         "id": format!("sighting--{}", uuid::Uuid::new_v4()),
         "created": now, "modified": now,
         "sighting_of_ref": indicator,
-        "observed_data_refs": [od.get("id").cloned().unwrap_or(Value::Null)],
+        "observed_data_refs": refs,
         "where_sighted_refs": [entente_stix::identity::party_identity_id(observer)],
-        "count": od.get("number_observed").and_then(Value::as_u64).unwrap_or(1).min(999_999_999),
+        "count": count,
         "object_marking_refs": [Tlp::Amber.marking_ref()],
         "extensions": {
             entente_stix::extension::ENTENTE_EXTENSION: {
@@ -198,12 +270,9 @@ fn sighting(
             }
         },
     });
-    for (from, to) in [
-        ("first_observed", "first_seen"),
-        ("last_observed", "last_seen"),
-    ] {
-        if let Some(t) = od.get(from) {
-            s[to] = t.clone();
+    for (t, to) in [(first, "first_seen"), (last, "last_seen")] {
+        if let Some(t) = t {
+            s[to] = t;
         }
     }
     s

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod cpu;
 pub mod credentials;
 pub mod detect_index;
+pub mod detect_window;
 pub mod detection;
 pub mod effective;
 pub mod error;

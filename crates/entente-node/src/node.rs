@@ -87,6 +87,9 @@ pub struct Node {
     pub detection: crate::detect_index::DetectionIndex,
     /// The protected assets' corridors (see [`crate::detection::alerts`]).
     pub assets: crate::detect_index::AssetIndex,
+    /// Recent observations for patterns of several observation expressions (see
+    /// [`crate::detect_window`]).
+    pub detect_window: std::sync::Mutex<crate::detect_window::Window>,
     /// "Stored something new" and "a peer poked" (see [`crate::signals`]).
     pub signals: crate::signals::Signals,
     /// Where each peer's last pull ended (see [`crate::resume`]).
@@ -157,6 +160,7 @@ impl Node {
             screening_pool: crate::cpu::screening_pool()?,
             screening: crate::screen_index::ScreenIndex::default(),
             detection: crate::detect_index::DetectionIndex::default(),
+            detect_window: Default::default(),
             assets: crate::detect_index::AssetIndex::default(),
             signals: crate::signals::Signals::default(),
             pull_resume: Default::default(),

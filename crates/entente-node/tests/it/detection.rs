@@ -66,7 +66,8 @@ async fn a_state_observes_what_another_shared_and_the_sighting_goes_back_to_it_a
                 amber,
                 Some(json!({"states": ["CN"]})),
             ),
-            // Two observations in order: matched by `entente match`, not yet by the node.
+            // Two observations in order of time: the node keeps the first in its window and
+            // sights the indicator when the second comes.
             indicator(
                 later,
                 "[ipv4-addr:value = '203.0.113.7'] FOLLOWEDBY [domain-name:value = 'x.example']",
@@ -207,6 +208,53 @@ async fn a_state_observes_what_another_shared_and_the_sighting_goes_back_to_it_a
         .collect();
     of.sort();
     assert_eq!(of, [shared, shared, fresh]);
+
+    // The domain the FOLLOWEDBY indicator waits for, seen later: one sighting of it, naming an
+    // earlier observation of the address and this one.
+    let domain = "domain-name--6e3f1b4a-8c2d-5f9e-8b7a-2d3c4e5f6a71";
+    let od3 = "observed-data--7e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a23";
+    ingest(
+        org.node("KZ"),
+        &kz,
+        COLLECTION_ID,
+        vec![
+            json!({"type": "domain-name", "spec_version": "2.1", "id": domain, "value": "x.example"}),
+            json!({
+                "type": "observed-data", "spec_version": "2.1", "id": od3,
+                "created": "2026-12-01T12:00:00.000Z", "modified": "2026-12-01T12:00:00.000Z",
+                "first_observed": "2026-12-01T12:00:00Z", "last_observed": "2026-12-01T12:00:00Z",
+                "number_observed": 1, "object_refs": [domain],
+                "object_marking_refs": [amber],
+                "extensions": {
+                    entente_stix::extension::ENTENTE_EXTENSION: {
+                        "extension_type": "property-extension", "audience": {"states": ["KZ"]},
+                    }
+                },
+            }),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    let on_kz = sightings(&org, "KZ").await;
+    let of_later: Vec<&Value> = on_kz
+        .iter()
+        .filter(|s| s["sighting_of_ref"] == later)
+        .collect();
+    assert_eq!(of_later.len(), 1, "{on_kz:?}");
+    let refs = of_later[0]["observed_data_refs"].as_array().unwrap();
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert!(
+        refs.contains(&json!(od3)) && (refs.contains(&json!(od)) || refs.contains(&json!(od2)))
+    );
+    assert_eq!(of_later[0]["last_seen"], "2026-12-01T12:00:00.000Z");
+    org.sync().await;
+    let on_cn = sightings(&org, "CN").await;
+    assert!(
+        on_cn.iter().any(|s| s["sighting_of_ref"] == later),
+        "{on_cn:?}"
+    );
+    assert!(sightings(&org, "MN").await.is_empty());
 }
 
 /// KZ and CN own a pipeline and share it with the organization; MN reports a place 2 km from it:
