@@ -149,7 +149,11 @@ async fn main() {
         .await
         .unwrap()
         .len();
-    assert_eq!(sightings, hit.len(), "every matching observation has its sighting");
+    assert_eq!(
+        sightings,
+        hit.len(),
+        "every matching observation has its sighting"
+    );
     println!("{sightings} sightings stored, one per matching observation, each in its observation's transaction");
     for (what, v) in [
         (
