@@ -12,13 +12,17 @@
 
 use entente_pattern::compile::{Compiled, Rank};
 use entente_pattern::observed::Times;
-use entente_pattern::solve::solve;
+use entente_pattern::solve::solve_within;
 use std::collections::{HashMap, VecDeque};
 
 /// The most observations kept.
 pub const MAX_KEPT: usize = 20_000;
 /// The most kept observations that satisfy parts of one indicator.
 pub const MAX_PER_INDICATOR: usize = 1_000;
+/// The most steps one attempt at a binding may take (the batch matcher's is 5,000,000): an
+/// observation is matched on its request's time, and an indicator's author must not be able to
+/// make every observation of another state costly. A pattern undecided within it is not sighted.
+pub const BUDGET: u64 = 200_000;
 /// How long an observation is kept: seven days.
 pub const MAX_AGE_NS: i64 = 7 * 24 * 3600 * 1_000_000_000;
 
@@ -111,7 +115,7 @@ impl Window {
             .chain(std::iter::once(None));
         for only in attempts {
             let ordered = order(with_new(only));
-            if let Ok(Some(binding)) = solve(&pattern.plan, &all_times, &ordered) {
+            if let Ok(Some(binding)) = solve_within(&pattern.plan, &all_times, &ordered, BUDGET) {
                 if binding.contains(&new) {
                     return Some(
                         binding

@@ -60,6 +60,7 @@ struct Window {
 }
 
 struct Search<'a> {
+    budget: u64,
     times: &'a [Times],
     windows: Vec<Window>,
     /// Each leaf's candidates: indexes into `times`, ascending.
@@ -78,7 +79,19 @@ pub fn solve(
     times: &[Times],
     cands: &[Vec<usize>],
 ) -> Result<Option<Vec<usize>>, Undecided> {
+    solve_within(plan, times, cands, BUDGET)
+}
+
+/// As [`solve`], within `budget` steps (a caller that decides often, on a request's time, gives
+/// itself less than [`BUDGET`]).
+pub fn solve_within(
+    plan: &Plan,
+    times: &[Times],
+    cands: &[Vec<usize>],
+    budget: u64,
+) -> Result<Option<Vec<usize>>, Undecided> {
     let mut s = Search {
+        budget,
         times,
         cands,
         windows: Vec::new(),
@@ -100,7 +113,7 @@ pub fn solve(
 impl Search<'_> {
     fn step(&mut self) -> Result<(), Undecided> {
         self.steps += 1;
-        if self.steps > BUDGET {
+        if self.steps > self.budget {
             return Err(Undecided);
         }
         Ok(())
