@@ -38,6 +38,59 @@ pub struct NodeConfig {
     pub federation: Federation,
     #[serde(default)]
     pub warnings: Warnings,
+    /// Where the node's data lives: the SQLite file `database` (the default), or a PostgreSQL
+    /// database (`[store] url = "postgres://…"`, or `ENTENTE_STORE__URL`).
+    #[serde(default, skip_serializing_if = "StoreConfig::is_default")]
+    pub store: StoreConfig,
+}
+
+/// The store: unset, the SQLite file `database`; with a `url`, that PostgreSQL database, which
+/// several `entente serve` processes may share (see `docs/operating-a-large-node.md`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<StoreUrl>,
+}
+
+impl StoreConfig {
+    fn is_default(&self) -> bool {
+        self.url.is_none()
+    }
+}
+
+/// A PostgreSQL URL, which may carry a password: its `Debug` and `Display` hide it.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct StoreUrl(pub String);
+
+impl StoreUrl {
+    /// The URL itself, to connect with (never to print).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Checks that it is a PostgreSQL URL.
+    pub fn check(&self) -> Result<()> {
+        if !(self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")) {
+            bail!(
+                "store.url: `{self}` is not a PostgreSQL URL (postgres://user:password@host:port/database)"
+            );
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&entente_store_postgres::redacted(&self.0))
+    }
+}
+
+impl std::fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StoreUrl({self})")
+    }
 }
 
 /// Joint warnings: when the issuer is reminded that a review date nears.
@@ -209,6 +262,7 @@ impl NodeConfig {
             name_variants: None,
             federation: Federation::default(),
             warnings: Warnings::default(),
+            store: StoreConfig::default(),
         }
     }
 
@@ -232,6 +286,9 @@ impl NodeConfig {
         config.conn_limits()?;
         config.federation.settings()?;
         config.warnings.check_every()?;
+        if let Some(url) = &config.store.url {
+            url.check()?;
+        }
         Ok(config)
     }
 
@@ -304,7 +361,7 @@ pub fn apply_env(
             continue;
         }
         let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
-        const SETTINGS: [&str; 10] = [
+        const SETTINGS: [&str; 11] = [
             "state",
             "charter",
             "database",
@@ -315,6 +372,7 @@ pub fn apply_env(
             "name_variants",
             "federation",
             "warnings",
+            "store",
         ];
         if !path.first().is_some_and(|p| SETTINGS.contains(&p.as_str())) {
             bail!("{key} is not a configuration setting: ENTENTE_ variables set {} (ENTENTE_LOG sets the log filter)", SETTINGS.join(", "));
@@ -375,5 +433,26 @@ mod tests {
         .unwrap();
         let err = t.try_into::<NodeConfig>().unwrap_err().to_string();
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn the_store_url_comes_from_the_environment_and_its_password_is_never_shown() {
+        let mut t: toml::Table =
+            toml::from_str(&toml::to_string(&NodeConfig::new("KZ")).unwrap()).unwrap();
+        assert!(!t.contains_key("store"), "SQLite by default, no [store] written");
+        let url = "postgres://entente:s3cret@db.internal:5432/entente";
+        apply_env(
+            &mut t,
+            [("ENTENTE_STORE__URL".to_owned(), url.to_owned())].into_iter(),
+        )
+        .unwrap();
+        let c: NodeConfig = t.try_into().unwrap();
+        let u = c.store.url.clone().unwrap();
+        assert_eq!(u.expose(), url);
+        for shown in [format!("{u}"), format!("{u:?}"), format!("{c:?}")] {
+            assert!(!shown.contains("s3cret"), "{shown}");
+        }
+        assert!(format!("{u}").contains("entente:***@db.internal"));
+        assert!(StoreUrl("sqlite://x".into()).check().is_err());
     }
 }

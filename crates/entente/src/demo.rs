@@ -78,7 +78,7 @@ pub async fn run(listen: Option<String>) -> Result<()> {
         historical_charter()?
     );
     let (charter_text, mut signers) = keys_for_the_others(charter_text, &["KZ"])?;
-    let nd = NodeDir::init(&dir, &charter_text, "KZ", &[]).await?;
+    let nd = NodeDir::init(&dir, &charter_text, "KZ", &[], None).await?;
     let node = nd.node().await?;
     signers.insert("KZ".into(), nd.signer()?);
     crate::seed::demo_governance(&node, &signers, None).await?;
@@ -154,7 +154,7 @@ pub async fn run_federation() -> Result<()> {
     let mut nodes = Vec::new();
     for state in FEDERATION {
         let dir = tmp.path().join(format!("{}-node", state.to_lowercase()));
-        let nd = NodeDir::init(&dir, &history, state, &[]).await?;
+        let nd = NodeDir::init(&dir, &history, state, &[], None).await?;
         charter = with_key(&charter, state, &nd.signer()?)?;
         signers.insert(state.to_owned(), nd.signer()?);
         let listener = crate::serve::bind("127.0.0.1:0", false)?;

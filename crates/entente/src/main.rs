@@ -55,6 +55,11 @@ enum Command {
         /// Extra host names for the TLS certificate (localhost and loopback are always in it).
         #[arg(long = "host")]
         hosts: Vec<String>,
+        /// Keep the node's data in this PostgreSQL database (postgres://user:password@host/db)
+        /// instead of the SQLite file in the directory; written to entente.toml as
+        /// `[store] url` (ENTENTE_STORE__URL overrides it).
+        #[arg(long)]
+        store_url: Option<String>,
     },
     /// Run the node.
     Serve {
@@ -273,10 +278,12 @@ async fn main() -> Result<()> {
             charter,
             state,
             hosts,
+            store_url,
         } => {
             let text = std::fs::read_to_string(&charter)
                 .map_err(|e| anyhow::anyhow!("reading the charter {}: {e}", charter.display()))?;
-            let nd = NodeDir::init(&dir, &text, &state, &hosts).await?;
+            let store_url = store_url.map(config::StoreUrl);
+            let nd = NodeDir::init(&dir, &text, &state, &hosts, store_url).await?;
             let signer = nd.signer()?;
             println!("Initialised a node of {} in {}.", state, dir.display());
             println!(

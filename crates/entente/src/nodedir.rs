@@ -12,6 +12,7 @@ use entente_node::node::NodeTreeHeadSigner;
 use entente_node::Node;
 use entente_stix::NodeSigner;
 use entente_store::Store;
+use entente_store_postgres::PostgresStore;
 use entente_store_sqlite::SqliteStore;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -102,14 +103,22 @@ impl NodeDir {
         ))
     }
 
-    pub async fn store(&self, signer: Arc<NodeSigner>) -> Result<Arc<SqliteStore>> {
+    /// The node's store: the PostgreSQL database `[store] url` names, else the SQLite file.
+    pub async fn store(&self, signer: Arc<NodeSigner>) -> Result<Arc<dyn Store>> {
+        let heads = Arc::new(NodeTreeHeadSigner(signer));
+        if let Some(url) = &self.config.store.url {
+            let store = PostgresStore::connect(url.expose(), heads)
+                .await
+                .with_context(|| format!("opening the PostgreSQL store {url}"))?;
+            return Ok(Arc::new(store));
+        }
         let path = self.path(&self.config.database);
         // The database holds every object and the peers' tokens: its owner's alone. SQLite gives
         // its WAL and shared-memory files the database's permissions.
         if !path.exists() {
             create_private(&path)?;
         }
-        let store = SqliteStore::open(&path, Arc::new(NodeTreeHeadSigner(signer)))
+        let store = SqliteStore::open(&path, heads)
             .await
             .with_context(|| format!("opening the database {}", path.display()))?;
         Ok(Arc::new(store))
@@ -125,7 +134,7 @@ impl NodeDir {
                 tracing::warn!("the charter lists another key for {party}: peers will refuse this node's objects until the charter is updated");
             }
         }
-        let store: Arc<dyn Store> = self.store(signer.clone()).await?;
+        let store = self.store(signer.clone()).await?;
         let node =
             Node::new(charter, signer, store, self.config.settings()?).map_err(|e| anyhow!(e))?;
         Ok(Arc::new(node))
@@ -137,11 +146,23 @@ impl NodeDir {
         charter_text: &str,
         state: &str,
         hosts: &[String],
+        store_url: Option<crate::config::StoreUrl>,
     ) -> Result<NodeDir> {
         let charter = Charter::parse(charter_text).map_err(|e| anyhow!("the charter: {e}"))?;
         let party = PartyCode::parse(state)?;
         if charter.party(&party).is_none() {
             bail!("{party} is not a party of this charter");
+        }
+        // A PostgreSQL store is reached (and its schema made) before anything is written here, so
+        // that a wrong URL leaves no half-made node directory behind.
+        if let Some(url) = &store_url {
+            url.check()?;
+            let probe = Arc::new(NodeTreeHeadSigner(Arc::new(NodeSigner::generate(
+                party.clone(),
+            ))));
+            PostgresStore::connect(url.expose(), probe)
+                .await
+                .with_context(|| format!("opening the PostgreSQL store {url}"))?;
         }
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         if dir.join(CONFIG_FILE).exists() {
@@ -152,7 +173,8 @@ impl NodeDir {
         }
         // The node's directory, key, database and configuration are its operator's alone.
         restrict_dir(dir)?;
-        let config = NodeConfig::new(state);
+        let mut config = NodeConfig::new(state);
+        config.store.url = store_url;
         let signer = NodeSigner::generate(party.clone());
         write_private(
             &dir.join(KEY_FILE),

@@ -69,13 +69,51 @@ pub struct TestNode {
     pub env: Vec<(String, String)>,
 }
 
+/// A new, empty database on the PostgreSQL cluster `TEST_POSTGRES_URL` names (`./scripts/test`
+/// starts a private one): its URL. Without the variable the test fails and says why.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_POSTGRES_URL must name a PostgreSQL database the tests may create databases \
+             from (./scripts/test starts a private cluster; by hand: scripts/pg-cluster start DIR)"
+        )
+    });
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "it_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("the test cluster answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("a test database is created");
+    let base = admin.split_once('?').map_or(admin.as_str(), |(b, _)| b);
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    format!("{base}/{name}")
+}
+
 impl TestNode {
     pub fn init(charter: &str, state: &str) -> TestNode {
+        TestNode::init_on(charter, state, None)
+    }
+
+    /// A node whose store is the PostgreSQL database `store_url` (else the SQLite file).
+    pub fn init_on(charter: &str, state: &str, store_url: Option<&str>) -> TestNode {
         let tmp = tempfile::tempdir().unwrap();
         let charter_path = tmp.path().join("charter.toml");
         std::fs::write(&charter_path, charter).unwrap();
         let dir = tmp.path().join("node");
-        let (ok, out, err) = run(&[
+        let mut args = vec![
             "init",
             "--dir",
             dir.to_str().unwrap(),
@@ -83,7 +121,11 @@ impl TestNode {
             charter_path.to_str().unwrap(),
             "--state",
             state,
-        ]);
+        ];
+        if let Some(url) = store_url {
+            args.extend(["--store-url", url]);
+        }
+        let (ok, out, err) = run(&args);
         assert!(ok, "init failed: {err}");
         let key = out
             .lines()

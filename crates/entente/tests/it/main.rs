@@ -15,6 +15,7 @@ mod federation;
 mod governance;
 mod guards;
 mod operations;
+mod postgres;
 mod screen;
 mod screening_api;
 mod tamper;
