@@ -439,7 +439,10 @@ mod tests {
     fn the_store_url_comes_from_the_environment_and_its_password_is_never_shown() {
         let mut t: toml::Table =
             toml::from_str(&toml::to_string(&NodeConfig::new("KZ")).unwrap()).unwrap();
-        assert!(!t.contains_key("store"), "SQLite by default, no [store] written");
+        assert!(
+            !t.contains_key("store"),
+            "SQLite by default, no [store] written"
+        );
         let url = "postgres://entente:s3cret@db.internal:5432/entente";
         apply_env(
             &mut t,
