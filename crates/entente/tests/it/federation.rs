@@ -7,7 +7,6 @@ use crate::helpers::*;
 use entente_core::marking::{TLP_AMBER, TLP_AMBER_STRICT, TLP_CLEAR, TLP_GREEN, TLP_RED};
 use entente_stix::extension::ENTENTE_EXTENSION;
 use serde_json::{json, Value};
-use sqlx::{Connection, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
@@ -115,12 +114,10 @@ impl Fed {
 /// What a node holds: (id, version in nanoseconds) → originator. Fails if it holds an object
 /// version twice.
 pub async fn held(node: &TestNode) -> BTreeMap<(String, i64), String> {
-    let mut c = SqliteConnection::connect(&format!("sqlite://{}?mode=ro", node.db().display()))
-        .await
-        .unwrap();
+    let mut db = node.database().await;
     let rows: Vec<(String, i64, String)> =
         sqlx::query_as("SELECT id, version_ns, originator FROM objects")
-            .fetch_all(&mut c)
+            .fetch_all(&mut db.conn)
             .await
             .unwrap();
     let n = rows.len();
@@ -357,12 +354,11 @@ async fn burst_converges(mut fed: Fed) {
 
 /// The stored JSON of the first version of `id` a node holds, if any.
 async fn stored_json(node: &TestNode, id: &str) -> Option<String> {
-    let mut c = SqliteConnection::connect(&format!("sqlite://{}?mode=ro", node.db().display()))
-        .await
-        .unwrap();
-    sqlx::query_scalar("SELECT json FROM objects WHERE id = ? ORDER BY version_ns LIMIT 1")
+    let mut db = node.database().await;
+    let sql = db.sql("SELECT json FROM objects WHERE id = ? ORDER BY version_ns LIMIT 1");
+    sqlx::query_scalar(&sql)
         .bind(id)
-        .fetch_optional(&mut c)
+        .fetch_optional(&mut db.conn)
         .await
         .unwrap()
 }

@@ -102,9 +102,96 @@ pub async fn fresh_postgres_database() -> String {
     format!("{base}/{name}")
 }
 
+/// As [`fresh_postgres_database`], from synchronous code (a runtime of its own, on a thread of
+/// its own, so that it works inside the tests' runtime too).
+pub fn postgres_database_blocking() -> String {
+    std::thread::spawn(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(fresh_postgres_database())
+    })
+    .join()
+    .unwrap()
+}
+
+/// Whether this run of the suite is the PostgreSQL one (`TEST_STORE=postgres`): the few tests that
+/// read or change the SQLite file itself run in the SQLite pass only, and say so.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_STORE").as_deref() == Ok("postgres")
+}
+
+/// A connection to a node's database, whichever the store (the few tests that change or read the
+/// database itself, as an attacker or an auditor would).
+pub struct NodeDb {
+    pub conn: sqlx::AnyConnection,
+    pub postgres: bool,
+}
+
+impl NodeDb {
+    /// `sql` with `?` placeholders, as this database writes them.
+    pub fn sql(&self, sql: &str) -> String {
+        if !self.postgres {
+            return sql.to_owned();
+        }
+        let mut out = String::new();
+        let mut n = 0;
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// One of two statements: SQLite's, or PostgreSQL's where they differ.
+    pub fn either<'a>(&self, sqlite: &'a str, postgres: &'a str) -> &'a str {
+        if self.postgres {
+            postgres
+        } else {
+            sqlite
+        }
+    }
+}
+
 impl TestNode {
+    /// The node's database: the PostgreSQL one its configuration names, else its SQLite file.
+    pub async fn database(&self) -> NodeDb {
+        use sqlx::Connection;
+        static DRIVERS: std::sync::Once = std::sync::Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let config = std::fs::read_to_string(self.dir.join("entente.toml")).unwrap();
+        let table: toml::Table = toml::from_str(&config).unwrap();
+        let url = table
+            .get("store")
+            .and_then(|s| s.get("url"))
+            .and_then(|u| u.as_str())
+            .map(str::to_owned);
+        let postgres = url.is_some();
+        let url = url.unwrap_or_else(|| format!("sqlite://{}", self.db().display()));
+        NodeDb {
+            conn: sqlx::AnyConnection::connect(&url).await.unwrap(),
+            postgres,
+        }
+    }
+}
+
+impl TestNode {
+    /// A node on the default SQLite store, or — when `TEST_STORE=postgres` — on a new database of
+    /// the test cluster, so that the whole suite runs once against each backend.
     pub fn init(charter: &str, state: &str) -> TestNode {
-        TestNode::init_on(charter, state, None)
+        match std::env::var("TEST_STORE").as_deref() {
+            Ok("postgres") => {
+                let url = postgres_database_blocking();
+                TestNode::init_on(charter, state, Some(&url))
+            }
+            Ok("sqlite") | Err(_) => TestNode::init_on(charter, state, None),
+            Ok(other) => panic!("TEST_STORE={other}: the stores are `sqlite` and `postgres`"),
+        }
     }
 
     /// A node whose store is the PostgreSQL database `store_url` (else the SQLite file).

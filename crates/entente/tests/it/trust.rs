@@ -341,7 +341,6 @@ fn chrono_days(days: i64) -> String {
 
 #[tokio::test]
 async fn audit_verify_reports_an_object_versioned_by_two_states() {
-    use sqlx::{Connection, SqliteConnection};
     let cn = signer("CN");
     let mut node = TestNode::start(&charter_with_key("CN", &cn), "KZ").await;
     let analyst = node.add_user("analyst", "analyst").token;
@@ -356,16 +355,15 @@ async fn audit_verify_reports_an_object_versioned_by_two_states() {
     .await;
     node.kill();
     // A database written before the rule: KZ's version filed under China's id.
-    let mut c = SqliteConnection::connect(&format!("sqlite://{}", node.db().display()))
-        .await
-        .unwrap();
-    sqlx::query("UPDATE objects SET id = ? WHERE id = ?")
+    let mut db = node.database().await;
+    let sql = db.sql("UPDATE objects SET id = ? WHERE id = ?");
+    sqlx::query(&sql)
         .bind(ind_id)
         .bind(other)
-        .execute(&mut c)
+        .execute(&mut db.conn)
         .await
         .unwrap();
-    drop(c);
+    drop(db);
     let (ok, out, err) = run(&["audit", "verify", "--dir", node.dir_str()]);
     assert!(!ok, "{out}");
     let text = format!("{out}{err}");

@@ -976,14 +976,9 @@ async fn bad_warnings_and_wrong_steps_are_refused_with_what_was_wrong() {
 
     // Every action is in the audit log, which verifies.
     kz.kill();
-    let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
-        "sqlite://{}",
-        kz.db().display()
-    ))
-    .await
-    .unwrap();
+    let mut db = kz.database().await;
     let entries: Vec<Vec<u8>> = sqlx::query_scalar("SELECT entry FROM audit_entries")
-        .fetch_all(&mut c)
+        .fetch_all(&mut db.conn)
         .await
         .unwrap();
     let log: String = entries
