@@ -852,18 +852,34 @@ fn stored_signals(
         .iter()
         .any(|o| matches!(o, InsertOutcome::Stored { .. }))
     {
-        if register_changes {
-            node.screening.changed();
-        }
-        if governance_changes {
-            node.effective.bump();
-        }
-        if detection_changes {
-            node.detection.changed();
-            node.assets.changed();
-        }
-        node.signals.stored();
+        objects_changed(
+            node,
+            register_changes,
+            governance_changes,
+            detection_changes,
+        );
     }
+}
+
+/// Tells the parts of this process that keep something of the store in memory that objects were
+/// stored or deleted (here, or by another process on the same database: [`crate::cluster`]).
+pub(crate) fn objects_changed(
+    node: &Node,
+    register_changes: bool,
+    governance_changes: bool,
+    detection_changes: bool,
+) {
+    if register_changes {
+        node.screening.changed();
+    }
+    if governance_changes {
+        node.effective.bump();
+    }
+    if detection_changes {
+        node.detection.changed();
+        node.assets.changed();
+    }
+    node.signals.stored();
 }
 
 /// What one page pulled from a peer came to.

@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cluster;
 pub mod cpu;
 pub mod credentials;
 pub mod detect_index;

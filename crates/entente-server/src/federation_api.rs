@@ -31,7 +31,7 @@ pub fn routes() -> Router<Arc<Node>> {
 
 async fn poke(State(node): State<Arc<Node>>, Peer(party): Peer) -> StatusCode {
     tracing::debug!(%party, "poked");
-    node.signals.poke(&party);
+    entente_node::cluster::poked(&node, &party).await;
     StatusCode::ACCEPTED
 }
 

@@ -15,15 +15,16 @@
 //! and nothing here prints the URL itself.
 
 mod audit;
+mod notify;
 mod rows;
 mod write;
 
 use async_trait::async_trait;
 use entente_core::audit::Frontier;
 use entente_store::{
-    AuditRecord, Batch, InsertOutcome, ObjectRow, PeerLink, PullCommit, ScanFilter, SecurityEvent,
-    StatusDraft, StatusRecord, Store, StoreError, StoredAuditEntry, StoredSecurityEvent,
-    TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
+    Announcement, AuditRecord, Batch, InsertOutcome, Listener, ObjectRow, PeerLink, PullCommit,
+    ScanFilter, SecurityEvent, StatusDraft, StatusRecord, Store, StoreError, StoredAuditEntry,
+    StoredSecurityEvent, TokenSubject, TreeHead, TreeHeadSigner, UserRecord,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
@@ -79,10 +80,23 @@ pub(crate) struct Shared {
     signer: Arc<dyn TreeHeadSigner>,
     /// This process's copy of the audit frontier (see the module doc).
     frontier: Arc<tokio::sync::Mutex<Frontier>>,
+    /// Who this store is in its announcements (see [`notify`]).
+    origin: notify::Origin,
 }
 
 pub struct PostgresStore {
     shared: Shared,
+    /// The tasks listening for other processes' announcements, stopped with the store.
+    listening: std::sync::Mutex<Vec<tokio::task::AbortHandle>>,
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        let listening = self.listening.get_mut().unwrap_or_else(|e| e.into_inner());
+        for task in listening.drain(..) {
+            task.abort();
+        }
+    }
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -120,7 +134,9 @@ impl PostgresStore {
                 pool,
                 signer,
                 frontier: Default::default(),
+                origin: notify::Origin::new(),
             },
+            listening: Default::default(),
         })
     }
 
@@ -571,6 +587,20 @@ impl Store for PostgresStore {
         .await
         .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn announce(&self, announcement: Announcement) -> Result<(), StoreError> {
+        let mut conn = self.pool().acquire().await.map_err(db_err)?;
+        notify::send(&mut conn, &self.shared.origin, &announcement).await
+    }
+
+    async fn listen(&self, listener: Listener) -> Result<bool, StoreError> {
+        let task = notify::listen(self.pool(), self.shared.origin.clone(), listener).await?;
+        self.listening
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(task.abort_handle());
+        Ok(true)
     }
 }
 

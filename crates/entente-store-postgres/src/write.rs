@@ -10,11 +10,11 @@
 //! under the lock before every write, so a write that committed without updating it costs a
 //! catch-up, never a wrong tree.
 
-use crate::{audit, db_err, rows, Shared, WRITE_LOCK};
+use crate::{audit, db_err, notify, rows, Shared, WRITE_LOCK};
 use entente_core::audit::Frontier;
 use entente_store::{
-    AuditRecord, Batch, HeldVersion, InsertOutcome, PullCommit, SecurityEvent, StatusDraft,
-    StoreError,
+    Announcement, AuditRecord, Batch, HeldVersion, InsertOutcome, PullCommit, SecurityEvent,
+    StatusDraft, StoreError,
 };
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row, Transaction};
 use std::collections::HashMap;
@@ -395,6 +395,14 @@ impl Shared {
                 Some(json)
             }
         };
+        // The other processes hear of it at the commit (and only if it commits).
+        let stored_types: Vec<String> = to_insert
+            .iter()
+            .map(|(i, _)| objects[*i].object_type.clone())
+            .collect();
+        if !stored_types.is_empty() {
+            notify::send(tx, &self.origin, &Announcement::Stored(Some(stored_types))).await?;
+        }
         self.commit(locked).await?;
         Ok((outcomes, status_json))
     }
@@ -447,6 +455,11 @@ impl Shared {
             self.signer.as_ref(),
         )
         .await?;
+        if !gone.is_empty() {
+            // A STIX id begins with its object's type.
+            let types = id.split_once("--").map(|(t, _)| vec![t.to_owned()]);
+            notify::send(&mut locked.tx, &self.origin, &Announcement::Stored(types)).await?;
+        }
         self.commit(locked).await?;
         Ok(gone.len() as u64)
     }

@@ -269,6 +269,22 @@ pub struct PullCommit {
     pub events: Vec<SecurityEvent>,
 }
 
+/// What one process serving a node tells the others on the same database (a PostgreSQL node
+/// served by several processes), so that what one of them learns reaches them all: the event
+/// streams, the federation's pullers and pushers, and the indexes each keeps in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announcement {
+    /// Another process stored or deleted objects of these types (`None`: of any type).
+    Stored(Option<Vec<String>>),
+    /// A peer poked another process: it has something new (the peer's party code).
+    Poked(String),
+    /// The channel was lost and is back: anything may have happened meanwhile.
+    Resumed,
+}
+
+/// Called for each announcement of another process (see [`Store::listen`]).
+pub type Listener = Arc<dyn Fn(Announcement) + Send + Sync>;
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Stores a batch of object versions and the audit entry of the request in one transaction,
@@ -373,4 +389,19 @@ pub trait Store: Send + Sync {
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    /// Tells the other processes on this store's database of `announcement`. A store that only
+    /// one process opens (SQLite) has no one to tell. A write that stores objects announces
+    /// [`Announcement::Stored`] itself, in its own transaction.
+    async fn announce(&self, announcement: Announcement) -> Result<(), StoreError> {
+        let _ = announcement;
+        Ok(())
+    }
+
+    /// Calls `listener` for every announcement another process makes from now on, for as long
+    /// as the store lives; `false` when no other process can share the store (SQLite).
+    async fn listen(&self, listener: Listener) -> Result<bool, StoreError> {
+        let _ = listener;
+        Ok(false)
+    }
 }

@@ -107,6 +107,10 @@ pub async fn serve_on(
         tokio::task::spawn_blocking(move || crate::screen::load_groups(variants.as_deref(), false))
             .await??;
     node.screening.set_groups(groups);
+    // Other processes serving this node on the same database: what they store reaches this one.
+    if entente_node::cluster::listen(&node).await? {
+        tracing::info!("this node's store can be shared by several processes: listening for their writes and pokes");
+    }
     // The effective charter from the decisions held, before the first request is served.
     entente_node::governance::refresh(&node, true).await?;
     let _governance = AbortOnDrop(entente_node::governance::spawn(

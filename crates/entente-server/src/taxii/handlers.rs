@@ -480,6 +480,9 @@ pub async fn delete_object(
     node.store
         .delete_versions(&collection, &object, &versions, audit)
         .await?;
+    // What this process holds in memory of such objects is rebuilt (the store tells the others).
+    let object_type = object.split_once("--").map(|(t, _)| vec![t.to_owned()]);
+    entente_node::cluster::types_changed(&node, object_type.as_deref());
     Ok(taxii(StatusCode::OK, &json!({})))
 }
 

@@ -143,3 +143,121 @@ async fn the_store_url_is_checked_and_its_password_never_printed() {
     assert!(!ok);
     assert!(err.contains("is not a PostgreSQL URL"), "{err}");
 }
+
+/// Reads a server-sent event stream until `want` is in it, or 20 seconds pass.
+async fn stream_until(stream: &mut reqwest::Response, want: &[&str]) -> (bool, String) {
+    let mut seen = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(chunk)) = stream.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if want.iter().all(|w| seen.contains(w)) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    (found == Ok(true), seen)
+}
+
+/// What one process stores reaches the other at once (LISTEN/NOTIFY): its event streams, its
+/// detection index (an indicator stored through A matches an observation posted to B, whose index
+/// was built before the indicator existed), its screening index (an entry designated through A is
+/// screened on B), and the sighting B writes reaches a stream opened on A.
+#[tokio::test]
+async fn what_one_process_stores_reaches_the_streams_and_indexes_of_the_other() {
+    let url = fresh_postgres_database().await;
+    let mut a = TestNode::init_on(SCO, "KZ", Some(&url));
+    a.serve();
+    let analyst = a.add_user("analyst", "analyst").token;
+    let supervisor = a.add_user("supervisor", "supervisor").token;
+    let mut b = TestNode::init(SCO, "KZ");
+    b.dir = a.dir.clone();
+    b.serve();
+    let green = TLP_GREEN;
+    let observation = |n: u32, value: &str| {
+        let domain = format!("domain-name--00000000-0000-5000-8000-{n:012}");
+        [
+            json!({"type": "domain-name", "spec_version": "2.1", "id": domain, "value": value}),
+            json!({
+                "type": "observed-data", "spec_version": "2.1",
+                "id": format!("observed-data--00000000-0000-4000-8000-{n:012}"),
+                "created": "2026-12-01T08:00:00.000Z", "modified": "2026-12-01T08:00:00.000Z",
+                "first_observed": "2026-12-01T07:55:00Z", "last_observed": "2026-12-01T07:59:00Z",
+                "number_observed": 1, "object_refs": [domain],
+                "object_marking_refs": [green],
+            }),
+        ]
+    };
+    // B's indexes are built before anything is designated or indicated.
+    b.post_ok(&analyst, &observation(1, "quiet.example")).await;
+    let (status, answer) = b
+        .post_api(
+            &analyst,
+            "/api/v1/screen",
+            &json!({"name": "Igor Morgulov"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(!answer.to_string().contains("x-entente-register-entry--"));
+
+    // Streams on both processes, before the writes.
+    let open = |node: &TestNode| {
+        reqwest::Client::new()
+            .get(format!("{}api/v1/events", node.base_url()))
+            .bearer_auth(&analyst)
+            .send()
+    };
+    let mut on_a = open(&a).await.unwrap();
+    let mut on_b = open(&b).await.unwrap();
+    assert_eq!((on_a.status().as_u16(), on_b.status().as_u16()), (200, 200));
+
+    // Through A: an indicator, and a register entry.
+    let indicator = "indicator--6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
+    a.post_ok(
+        &analyst,
+        &[json!({
+            "type": "indicator", "spec_version": "2.1", "id": indicator,
+            "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+            "name": "Registration site of the summit, spoofed",
+            "pattern": "[domain-name:value = 'sco-summit-registration.example']",
+            "pattern_type": "stix", "valid_from": "2026-11-01T00:00:00Z",
+            "object_marking_refs": [green],
+        })],
+    )
+    .await;
+    let (status, entry) = a
+        .post_api(
+            &supervisor,
+            "/api/v1/register",
+            &json!({"kind": "person", "names": ["Igor Morgulov"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{entry}");
+    let entry = entry["id"].as_str().unwrap().to_owned();
+    // Screened on B at once: B's index learned of the entry.
+    let (status, answer) = b
+        .post_api(
+            &analyst,
+            "/api/v1/screen",
+            &json!({"name": "Igor Morgulov"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        answer.to_string().contains(&entry),
+        "B does not screen the entry stored through A: {answer}"
+    );
+
+    // Through B: an observation the indicator (stored through A) matches.
+    b.post_ok(&analyst, &observation(2, "sco-summit-registration.example"))
+        .await;
+    // The sighting B wrote is an event on both processes' streams.
+    let (found, seen) = stream_until(&mut on_b, &["event: sighting", indicator]).await;
+    assert!(found, "B's own stream: {seen}");
+    let (found, seen) = stream_until(&mut on_a, &["event: sighting", indicator]).await;
+    assert!(
+        found,
+        "a stream on A is not told of the sighting B wrote: {seen}"
+    );
+}

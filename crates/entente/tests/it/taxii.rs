@@ -357,3 +357,57 @@ async fn the_status_resource_is_stored_with_the_objects_and_reads_back_as_answer
     );
     assert_eq!(node.get_json(&analyst, &url).await, answered);
 }
+
+/// A deleted indicator matches nothing more: the node's detection index, built while it was held,
+/// is rebuilt after the delete (a delete once left every in-memory index as it was).
+#[tokio::test]
+async fn a_deleted_indicator_no_longer_matches() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let analyst = node.add_user("analyst", "analyst").token;
+    let supervisor = node.add_user("boss", "supervisor").token;
+    let indicator = "indicator--0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f";
+    node.post_ok(
+        &analyst,
+        &[json!({
+            "type": "indicator", "spec_version": "2.1", "id": indicator,
+            "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+            "pattern": "[domain-name:value = 'c2.example']",
+            "pattern_type": "stix", "valid_from": "2026-11-01T00:00:00Z",
+            "object_marking_refs": [TLP_GREEN],
+        })],
+    )
+    .await;
+    let observe = |n: u32| {
+        let domain = format!("domain-name--00000000-0000-5000-8000-{n:012}");
+        vec![
+            json!({"type": "domain-name", "spec_version": "2.1", "id": domain, "value": "c2.example"}),
+            json!({
+                "type": "observed-data", "spec_version": "2.1",
+                "id": format!("observed-data--00000000-0000-4000-8000-{n:012}"),
+                "created": "2026-12-01T08:00:00.000Z", "modified": "2026-12-01T08:00:00.000Z",
+                "first_observed": "2026-12-01T07:55:00Z", "last_observed": "2026-12-01T07:59:00Z",
+                "number_observed": 1, "object_refs": [domain],
+                "object_marking_refs": [TLP_GREEN],
+            }),
+        ]
+    };
+    let sightings = |v: Value| v["objects"].as_array().map_or(0, Vec::len);
+    let url = format!("{}?match[type]=sighting", node.objects_url());
+    node.post_ok(&analyst, &observe(1)).await;
+    assert_eq!(sightings(node.get_json(&analyst, &url).await), 1);
+    let r = node
+        .http
+        .delete(format!("{}{indicator}/", node.objects_url()))
+        .bearer_auth(&supervisor)
+        .header("Accept", TAXII)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    node.post_ok(&analyst, &observe(2)).await;
+    assert_eq!(
+        sightings(node.get_json(&analyst, &url).await),
+        1,
+        "the deleted indicator matched again"
+    );
+}
