@@ -15,6 +15,7 @@
 //! and nothing here prints the URL itself.
 
 mod audit;
+pub mod import;
 mod notify;
 mod rows;
 mod write;
@@ -84,6 +85,28 @@ pub(crate) struct Shared {
     origin: notify::Origin,
 }
 
+/// Connects to the database at `url` and brings its schema up to date (sqlx's migrations take
+/// their own lock, so processes starting together do not race).
+pub(crate) async fn open_pool(url: &str) -> Result<PgPool, StoreError> {
+    let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
+        StoreError::Database(format!(
+            "the store URL {} does not parse: {e}",
+            redacted(url)
+        ))
+    })?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|e| StoreError::Database(format!("connecting to {}: {e}", redacted(url))))?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
+    Ok(pool)
+}
+
 pub struct PostgresStore {
     shared: Shared,
     /// The tasks listening for other processes' announcements, stopped with the store.
@@ -113,22 +136,7 @@ impl PostgresStore {
         url: &str,
         signer: Arc<dyn TreeHeadSigner>,
     ) -> Result<PostgresStore, StoreError> {
-        let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
-            StoreError::Database(format!(
-                "the store URL {} does not parse: {e}",
-                redacted(url)
-            ))
-        })?;
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Database(format!("connecting to {}: {e}", redacted(url))))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
+        let pool = open_pool(url).await?;
         Ok(PostgresStore {
             shared: Shared {
                 pool,

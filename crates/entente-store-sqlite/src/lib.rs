@@ -14,6 +14,7 @@
 //! Durability is unchanged: a commit is durable once its WAL frames are synced.
 
 mod audit;
+pub mod export;
 mod id_index;
 mod rows;
 

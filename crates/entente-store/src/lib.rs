@@ -6,6 +6,7 @@
 
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod copy;
 pub mod error;
 pub mod read;
 

@@ -13,6 +13,7 @@ mod screen;
 mod screen_eval;
 mod seed;
 mod serve;
+mod store_copy;
 mod tls;
 mod users;
 
@@ -91,6 +92,9 @@ enum Command {
     /// Check the audit log and the stored objects.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Move the node's store.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Screen names against a list (no node needed): one output line per input line.
     Screen {
         /// The list: JSON Lines, one entry a line (`id`, `names`; optional `kind`, `birth_date`,
@@ -248,6 +252,22 @@ enum PeerCommand {
         dir: PathBuf,
         #[arg(long)]
         state: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Copy a node's SQLite store into an empty PostgreSQL database (every object version,
+    /// the audit log, users, tokens, peer links), then verify the copy's audit log and objects.
+    /// Stop the node first: what it writes during the copy is not copied.
+    Copy {
+        /// The node directory.
+        #[arg(long)]
+        from: PathBuf,
+        /// The database: postgres://user:password@host:port/database (the password is never
+        /// printed).
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -466,6 +486,31 @@ async fn main() -> Result<()> {
                 groups,
                 &mut out,
             )?;
+        }
+        Command::Store(StoreCommand::Copy { from, to }) => {
+            let to = config::StoreUrl(to);
+            let shown = to.to_string();
+            let copied = store_copy::copy(&from, to, true).await?;
+            let v = &copied.verified;
+            println!(
+                "copied {} rows to {shown}: {} object versions, {} audit entries",
+                copied.rows, copied.objects, copied.audit_entries
+            );
+            println!(
+                "the copy's audit log: {} entries, {} signed tree heads; objects: {}",
+                v.entries, v.heads, v.objects
+            );
+            if !v.problems.is_empty() {
+                for p in &v.problems {
+                    println!("PROBLEM: {p}");
+                }
+                bail!("the copy does not verify: {} problem(s)", v.problems.len());
+            }
+            println!("verified: the copy holds every entry and object, unchanged");
+            println!(
+                "to serve the node from it, set in {}:\n\n[store]\nurl = \"postgres://…\"\n\n(or ENTENTE_STORE__URL in the service's environment)",
+                from.join("entente.toml").display()
+            );
         }
         Command::Audit(AuditCommand::Verify { dir }) => {
             let nd = NodeDir::open(&dir)?;

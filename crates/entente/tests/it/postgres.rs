@@ -261,3 +261,76 @@ async fn what_one_process_stores_reaches_the_streams_and_indexes_of_the_other() 
         "a stream on A is not told of the sighting B wrote: {seen}"
     );
 }
+
+/// `entente store copy` moves a SQLite node to PostgreSQL: the copy verifies, and the node
+/// served from it is the same node — the same objects in the same order, its users' tokens, a
+/// paging token issued before the move, its peers' tokens — and goes on writing after what it
+/// held. A second copy into the same database is refused; so is a URL that is not PostgreSQL.
+#[tokio::test]
+async fn a_sqlite_node_is_copied_to_postgresql_and_served_from_it() {
+    let url = fresh_postgres_database().await;
+    let mut a = TestNode::init_on(SCO, "KZ", None);
+    a.serve();
+    let token = a.add_user("analyst", "analyst").token;
+    let peer_token = a.add_peer("CN");
+    for batch in 0..5u32 {
+        let objs: Vec<Value> = (0..20).map(|i| note(batch * 20 + i, TLP_GREEN)).collect();
+        a.post_ok(&token, &objs).await;
+    }
+    // A second version of one note.
+    let mut newer = note(3, TLP_GREEN);
+    newer["modified"] = json!("2019-06-15T08:00:00.000Z");
+    a.post_ok(&token, &[newer]).await;
+    let before = a.all_ids(&token, "").await;
+    let page = a
+        .get_json(&token, &format!("{}?limit=30", a.objects_url()))
+        .await;
+    let next = page["next"].as_str().unwrap().to_owned();
+    let second_page = a
+        .get_json(&token, &format!("{}?limit=30&next={next}", a.objects_url()))
+        .await;
+    a.kill();
+
+    let (ok, out, err) = run(&["store", "copy", "--from", a.dir_str(), "--to", &url]);
+    assert!(ok, "store copy: {out}{err}");
+    assert!(out.contains("verified"), "{out}");
+    // Every version: each object once, and the note's second version.
+    let versions = format!("{} object versions", before.len() + 1);
+    assert!(out.contains(&versions), "{out}");
+    let (ok, _, err) = run(&["store", "copy", "--from", a.dir_str(), "--to", &url]);
+    assert!(!ok);
+    assert!(err.contains("already holds a node"), "{err}");
+    let (ok, _, err) = run(&[
+        "store",
+        "copy",
+        "--from",
+        a.dir_str(),
+        "--to",
+        "mysql://x@y/z",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("is not a PostgreSQL URL"), "{err}");
+
+    // The same directory, served from the copy.
+    let mut b = TestNode::init(SCO, "KZ");
+    b.dir = a.dir.clone();
+    b.env = vec![("ENTENTE_STORE__URL".into(), url.clone())];
+    b.serve();
+    assert_eq!(b.all_ids(&token, "").await, before);
+    let again = b
+        .get_json(&token, &format!("{}?limit=30&next={next}", b.objects_url()))
+        .await;
+    assert_eq!(again["objects"], second_page["objects"]);
+    let r = b
+        .get(&peer_token, &format!("{}?limit=1", b.objects_url()))
+        .await;
+    assert_eq!(r.status(), 200, "the peer's token");
+    // It goes on after what it held.
+    b.post_ok(&token, &[note(500, TLP_GREEN)]).await;
+    let after = b.all_ids(&token, "").await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(
+        after.last().map(String::as_str),
+        Some(note(500, TLP_GREEN)["id"].as_str().unwrap())
+    );
+}
