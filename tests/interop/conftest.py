@@ -39,12 +39,30 @@ class Node:
         return f"{self.url}api/collections/{COLLECTION}/"
 
 
+def store_args():
+    """`--store-url` of a new database of the test cluster when TEST_STORE=postgres (./scripts/test
+    runs the node's tests once on each store), else nothing: the SQLite default."""
+    store = os.environ.get("TEST_STORE", "sqlite")
+    if store == "sqlite":
+        return []
+    if store != "postgres":
+        pytest.fail(f"TEST_STORE={store}: the stores are `sqlite` and `postgres`")
+    admin = os.environ.get("TEST_POSTGRES_URL")
+    if not admin:
+        pytest.fail("TEST_STORE=postgres needs TEST_POSTGRES_URL, a cluster's URL (./scripts/test starts one)")
+    name = f"interop_{os.getpid()}_{int(time.time() * 1000)}"
+    subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True,
+                   capture_output=True, text=True)
+    return ["--store-url", admin.rsplit("/", 1)[0] + "/" + name]
+
+
 @pytest.fixture(scope="session")
 def node():
     tmp = tempfile.mkdtemp(prefix="entente-interop-")
     d = os.path.join(tmp, "node")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    run("init", "--dir", d, "--charter", os.path.join(root, "examples", "sco.toml"), "--state", "KZ")
+    run("init", "--dir", d, "--charter", os.path.join(root, "examples", "sco.toml"), "--state", "KZ",
+        *store_args())
     creds = run("user", "add", "--dir", d, "interop", "--role", "supervisor")
     password = re.search(r"^password: (\S+)$", creds, re.M).group(1)
     token = re.search(r"^token: (\S+)$", creds, re.M).group(1)
