@@ -8,6 +8,7 @@
 
 pub mod audience;
 pub mod audit;
+pub mod candidates;
 pub mod charter;
 pub mod error;
 pub mod grading;

@@ -9,6 +9,15 @@ use entente_store::copy::Rows;
 use entente_store::StoreError;
 use sqlx::{Postgres, QueryBuilder, Transaction};
 
+/// Every object's audience keys (`entente_core::candidates::audience_keys`), from its audience.
+pub(crate) const AUDIENCE_KEYS: &str = "INSERT INTO object_audience (key, seq) \
+    SELECT 'state:' || s, o.seq FROM objects o, jsonb_array_elements_text(o.audience::jsonb -> 'states') s \
+    UNION SELECT 'tier:' || t, o.seq FROM objects o, jsonb_array_elements_text(o.audience::jsonb -> 'tiers') t \
+    UNION SELECT 'user:' || u, o.seq FROM objects o, jsonb_array_elements_text(o.audience::jsonb -> 'users') u \
+    UNION SELECT 'users-of:' || split_part(u, ':', 1), o.seq \
+          FROM objects o, jsonb_array_elements_text(o.audience::jsonb -> 'users') u \
+    ON CONFLICT DO NOTHING";
+
 /// Rows per INSERT (14 parameters an object row, under PostgreSQL's 65,535).
 const CHUNK: usize = 2_000;
 
@@ -201,6 +210,11 @@ impl Import {
                 .await
                 .map_err(db_err)?;
         }
+        // The audience's keys, from the audiences copied (as migration 0002 does).
+        sqlx::query(AUDIENCE_KEYS)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         sqlx::query("UPDATE store_state SET last_date_added_us = $1 WHERE one = 1")
             .bind(self.max_added)
             .execute(&mut *tx)

@@ -94,6 +94,13 @@ pub(crate) async fn open_pool(url: &str) -> Result<PgPool, StoreError> {
             redacted(url)
         ))
     })?;
+    // A write waiting its turn for the write lock is a "slow statement" to sqlx, which would
+    // warn of every one under load: told at info (`ENTENTE_LOG=sqlx=info` shows them).
+    let options = sqlx::ConnectOptions::log_slow_statements(
+        options,
+        log::LevelFilter::Info,
+        std::time::Duration::from_secs(1),
+    );
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(std::time::Duration::from_secs(10))
@@ -257,6 +264,32 @@ impl Store for PostgresStore {
             q.push(" AND seq IN (SELECT seq FROM object_refs WHERE target = ")
                 .push_bind(target.clone())
                 .push(")");
+        }
+        if let Some(c) = &filter.candidates {
+            // What the reader may see is among these (entente_core::candidates): the rest is
+            // left out here, by index, not read and dropped.
+            let codes = |ts: &[entente_core::Tlp]| -> Vec<i16> {
+                ts.iter().map(|t| i16::from(t.code())).collect()
+            };
+            q.push(" AND (marking = ANY(")
+                .push_bind(codes(&c.any_audience))
+                .push(")");
+            if let Some(from) = &c.from {
+                q.push(" OR originator = ")
+                    .push_bind(from.as_str().to_owned());
+            }
+            q.push(" OR (audience IS NULL AND marking = ANY(")
+                .push_bind(codes(&c.unaddressed))
+                .push("))");
+            if !c.keys.is_empty() {
+                q.push(
+                    " OR (audience IS NOT NULL AND EXISTS (SELECT 1 FROM object_audience a \
+                     WHERE a.seq = objects.seq AND a.key = ANY(",
+                )
+                .push_bind(c.keys.clone())
+                .push(")))");
+            }
+            q.push(")");
         }
         if let Some(versions) = &filter.versions_ns {
             q.push(" AND version_ns = ANY(")

@@ -67,6 +67,39 @@ entente_store::store_contract!(async {
     (store, keep)
 });
 
+/// Visibility in the query: a scan given a reader's candidates returns exactly them — the rows
+/// the reader certainly may not see are left out by PostgreSQL, not read and dropped.
+#[tokio::test]
+async fn scans_leave_out_in_sql_what_the_reader_may_not_see() {
+    let (_keep, s) = store().await;
+    entente_store::contract::scans_with_candidates_keep_every_row_the_reader_may_see(&s, true)
+        .await;
+}
+
+/// The keys `store copy` (and migration 0002, the same SQL) derive from the stored audiences are
+/// the ones a write stores (`entente_core::candidates::audience_keys`).
+#[tokio::test]
+async fn audience_keys_derived_in_sql_are_those_a_write_stores() {
+    let (_keep, s) = store().await;
+    entente_store::contract::scans_with_candidates_keep_every_row_the_reader_may_see(&s, true)
+        .await;
+    let keys = || {
+        sqlx::query_as::<_, (String, i64)>("SELECT key, seq FROM object_audience ORDER BY key, seq")
+            .fetch_all(s.pool())
+    };
+    let written = keys().await.unwrap();
+    assert!(written.len() > 50, "{}", written.len());
+    sqlx::query("DELETE FROM object_audience")
+        .execute(s.pool())
+        .await
+        .unwrap();
+    sqlx::query(crate::import::AUDIENCE_KEYS)
+        .execute(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(keys().await.unwrap(), written);
+}
+
 #[test]
 fn the_password_of_a_url_is_never_shown() {
     assert_eq!(

@@ -309,6 +309,26 @@ impl Shared {
             .iter()
             .flat_map(|&(i, _, seq)| objects[i].refers_to.iter().map(move |t| (t.as_str(), seq)))
             .collect();
+        // The audience's keys, for reads that leave out what their reader may not see.
+        let audience: Vec<(String, i64)> = rows
+            .iter()
+            .flat_map(|&(i, _, seq)| {
+                objects[i]
+                    .label
+                    .audience
+                    .iter()
+                    .flat_map(entente_core::candidates::audience_keys)
+                    .map(move |k| (k, seq))
+            })
+            .collect();
+        for chunk in audience.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new("INSERT INTO object_audience (key, seq) ");
+            q.push_values(chunk, |mut b, (key, seq)| {
+                b.push_bind(key).push_bind(*seq);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
+            q.build().execute(&mut **tx).await.map_err(db_err)?;
+        }
         for chunk in refs.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Postgres>::new("INSERT INTO object_refs (target, seq) ");
             q.push_values(chunk, |mut b, &(target, seq)| {
@@ -426,11 +446,13 @@ impl Shared {
             .partition(|k| versions_ns.contains(&k.version));
         let gone: Vec<i64> = gone.iter().map(|k| k.seq).collect();
         if !gone.is_empty() {
-            sqlx::query("DELETE FROM object_refs WHERE seq = ANY($1)")
-                .bind(&gone)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
+            for table in ["object_refs", "object_audience"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE seq = ANY($1)"))
+                    .bind(&gone)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+            }
             sqlx::query("DELETE FROM objects WHERE seq = ANY($1)")
                 .bind(&gone)
                 .execute(&mut **tx)

@@ -477,6 +477,127 @@ pub async fn scans_select_what_points_to_an_object(s: &dyn Store) {
 /// Runs the whole contract against a backend: `$make` is an expression (evaluated once per test)
 /// that gives a future of `(store, guard)`, the guard kept alive for the test (a temporary
 /// directory).
+/// Labels of every shape the candidates tell apart: three originators, every marking, and no
+/// audience or one naming a state, a tier, a user, or a user of another state.
+fn labelled_objects() -> Vec<NewObject> {
+    let audiences: Vec<Option<Audience>> = vec![
+        None,
+        Some(Audience {
+            states: vec![PartyCode::parse("MN").unwrap()],
+            ..Default::default()
+        }),
+        Some(Audience {
+            tiers: vec![Tier::Observer],
+            ..Default::default()
+        }),
+        Some(Audience {
+            users: vec![UserRef::parse("MN:a").unwrap()],
+            ..Default::default()
+        }),
+        Some(Audience {
+            users: vec![UserRef::parse("CN:a").unwrap()],
+            ..Default::default()
+        }),
+    ];
+    let mut out = Vec::new();
+    for (o, originator) in ["KZ", "CN", "MN"].iter().enumerate() {
+        for (m, marking) in Tlp::ALL.into_iter().enumerate() {
+            for (a, audience) in audiences.iter().enumerate() {
+                let id = format!("note--00000000-0000-4000-8000-00000000{o}{m}{a}0");
+                let mut object = obj(&id, 1, marking, "c");
+                object.label = AccessLabel {
+                    originator: PartyCode::parse(originator).unwrap(),
+                    marking,
+                    audience: audience.clone(),
+                };
+                out.push(object);
+            }
+        }
+    }
+    out
+}
+
+fn readers() -> Vec<Viewer> {
+    let user = |u: &str, tier| Viewer::User {
+        user: UserRef::parse(u).unwrap(),
+        tier,
+        role: Role::Analyst,
+    };
+    let node = |party: &str, tier, holder: &str| Viewer::Node {
+        party: PartyCode::parse(party).unwrap(),
+        tier,
+        holder: PartyCode::parse(holder).unwrap(),
+    };
+    vec![
+        Viewer::Public,
+        user("KZ:a", Tier::Member),
+        user("MN:a", Tier::Observer),
+        user("MN:b", Tier::Observer),
+        user("CN:a", Tier::Member),
+        node("MN", Tier::Observer, "KZ"),
+        node("CN", Tier::Member, "KZ"),
+        node("SECRETARIAT", Tier::Secretariat, "KZ"),
+    ]
+}
+
+/// A scan given a reader's candidates (`entente_core::candidates`) keeps every row the reader may
+/// see; a store that leaves the others out in its query (`exact`) returns exactly the candidates.
+/// And a visible read is the same as filtering every row by the policy.
+pub async fn scans_with_candidates_keep_every_row_the_reader_may_see(s: &dyn Store, exact: bool) {
+    let objects = labelled_objects();
+    s.insert_objects("c", batch(objects.clone(), audit(), 1))
+        .await
+        .unwrap();
+    let q = Query {
+        versions: VersionMatch::all(),
+        spec_version_matches: true,
+        ..Default::default()
+    };
+    for reader in readers() {
+        let candidates = entente_core::candidates::candidates(&reader);
+        let filter = ScanFilter {
+            candidates: candidates.clone(),
+            ..Default::default()
+        };
+        let rows = s.scan("c", &filter, None, 10_000).await.unwrap();
+        let returned: std::collections::BTreeSet<&str> =
+            rows.iter().map(|r| r.id.as_str()).collect();
+        for o in &objects {
+            let admitted = candidates
+                .as_ref()
+                .is_none_or(|c| entente_core::candidates::admits(c, &o.label));
+            if entente_core::may_see(&reader, &o.label) {
+                assert!(
+                    returned.contains(o.id.as_str()),
+                    "{reader:?} may see {:?}, left out",
+                    o.label
+                );
+            }
+            if exact {
+                assert_eq!(
+                    returned.contains(o.id.as_str()),
+                    admitted,
+                    "{reader:?}, {:?}: candidate {admitted}",
+                    o.label
+                );
+            }
+        }
+        let visible: Vec<String> = page(s, "c", &reader, &q, None, 10_000, false)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let expected: Vec<String> = objects
+            .iter()
+            .filter(|o| entente_core::may_see(&reader, &o.label))
+            .map(|o| o.id.clone())
+            .collect();
+        assert_eq!(visible, expected, "{reader:?}");
+    }
+}
+
 #[macro_export]
 macro_rules! store_contract {
     ($make:expr) => {
@@ -499,6 +620,12 @@ macro_rules! store_contract {
         async fn paging_neither_skips_nor_repeats_while_others_add() {
             let (store, _keep) = $make.await;
             $crate::contract::paging_neither_skips_nor_repeats_while_others_add(&store).await;
+        }
+
+        #[tokio::test]
+        async fn scans_with_candidates_keep_every_row_the_reader_may_see() {
+            let (store, _keep) = $make.await;
+            $crate::contract::scans_with_candidates_keep_every_row_the_reader_may_see(&store, false).await;
         }
 
         #[tokio::test]

@@ -146,6 +146,10 @@ pub struct ScanFilter {
     /// contents, a sighting's object), by the stored index of references.
     pub refers_to: Option<String>,
     pub with_json: bool,
+    /// The rows the reader may see are among these (`entente_core::candidates`): a store may
+    /// leave the others out in its query, and need not (the access policy still decides each row
+    /// returned). The PostgreSQL store does, by index; the SQLite store reads on.
+    pub candidates: Option<entente_core::candidates::Candidates>,
 }
 
 /// One entry of the audit log, as the node records it.

@@ -90,6 +90,7 @@ pub async fn page(
         root: query.root.clone(),
         refers_to: query.refers_to.clone(),
         with_json,
+        candidates: entente_core::candidates::candidates(viewer),
     };
     let batch = (limit + 1).clamp(64, 2000);
     let mut out = Vec::new();

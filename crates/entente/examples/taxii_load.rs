@@ -7,6 +7,9 @@
 //! memory from `/proc/PID/status` when `--pid` is given. Prints one JSON line of figures.
 //! `--relationships 1` makes every other object a relationship between the indicator before it
 //! and one of a hundred threat actors (what the store's index of references costs at ingest).
+//! `--collection` given more than once: the servers of one node (several processes on one
+//! PostgreSQL database), taken in turn by every request — posts, pages (a `next` from one server
+//! is followed on the next) and GETs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -14,9 +17,11 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 const TAXII: &str = "application/taxii+json;version=2.1";
+const TLP_GREEN: &str = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+const TLP_AMBER: &str = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 
 struct Args {
-    collection: String,
+    collections: Vec<String>,
     auth: String,
     objects: usize,
     envelope: usize,
@@ -26,11 +31,13 @@ struct Args {
     pid: Option<u32>,
     label: String,
     relationships: bool,
+    /// The marking-definition id every object carries.
+    marking: String,
 }
 
 fn parse_args() -> Args {
     let mut a = Args {
-        collection: String::new(),
+        collections: Vec::new(),
         auth: String::new(),
         objects: 20_000,
         envelope: 1000,
@@ -40,12 +47,13 @@ fn parse_args() -> Args {
         pid: None,
         label: "server".into(),
         relationships: false,
+        marking: TLP_GREEN.into(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
-            "--collection" => a.collection = v,
+            "--collection" => a.collections.push(v),
             "--auth" => a.auth = v,
             "--objects" => a.objects = v.parse().unwrap(),
             "--envelope" => a.envelope = v.parse().unwrap(),
@@ -55,17 +63,24 @@ fn parse_args() -> Args {
             "--pid" => a.pid = Some(v.parse().unwrap()),
             "--label" => a.label = v,
             "--relationships" => a.relationships = v == "1",
+            "--marking" => {
+                a.marking = match v.as_str() {
+                    "green" => TLP_GREEN.into(),
+                    "amber" => TLP_AMBER.into(),
+                    other => panic!("--marking is green or amber, not {other}"),
+                }
+            }
             other => panic!("unknown flag {other}"),
         }
     }
     assert!(
-        !a.collection.is_empty(),
+        !a.collections.is_empty(),
         "--collection URL (ending in /) is required"
     );
     a
 }
 
-fn indicator(i: usize) -> Value {
+fn indicator(i: usize, marking: &str) -> Value {
     let id = uuid::Uuid::new_v4();
     json!({
         "type": "indicator", "spec_version": "2.1", "id": format!("indicator--{id}"),
@@ -76,13 +91,13 @@ fn indicator(i: usize) -> Value {
         "pattern": format!("[ipv4-addr:value = '10.{}.{}.{}']", (i >> 16) & 255, (i >> 8) & 255, i & 255),
         "pattern_type": "stix", "valid_from": "2019-06-14T08:00:00Z",
         "labels": ["c2", "benchmark"],
-        "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
+        "object_marking_refs": [marking],
     })
 }
 
 /// Object `i` of the workload: an indicator, or with `--relationships 1` every other one a
 /// relationship from the indicator before it to one of a hundred threat actors.
-fn object(i: usize, relationships: bool, last: &mut String) -> Value {
+fn object(i: usize, relationships: bool, marking: &str, last: &mut String) -> Value {
     if relationships && i % 2 == 1 {
         let actor = format!("threat-actor--00000000-0000-4000-8000-{:012}", i % 100);
         return json!({
@@ -90,10 +105,10 @@ fn object(i: usize, relationships: bool, last: &mut String) -> Value {
             "id": format!("relationship--{}", uuid::Uuid::new_v4()),
             "created": "2019-06-14T08:00:00.000Z", "modified": "2019-06-14T08:00:00.000Z",
             "relationship_type": "indicates", "source_ref": last.clone(), "target_ref": actor,
-            "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
+            "object_marking_refs": [marking],
         });
     }
-    let o = indicator(i);
+    let o = indicator(i, marking);
     *last = o["id"].as_str().unwrap_or_default().to_owned();
     o
 }
@@ -156,7 +171,13 @@ async fn main() {
         .pool_max_idle_per_host(8)
         .build()
         .unwrap();
-    let objects_url = format!("{}objects/", a.collection);
+    let objects_urls: Vec<String> = a
+        .collections
+        .iter()
+        .map(|c| format!("{c}objects/"))
+        .collect();
+    // The server of request `k`.
+    let url_of = |k: usize| &objects_urls[k % objects_urls.len()];
 
     // Ingest.
     let mut ids = Vec::with_capacity(a.objects);
@@ -166,7 +187,7 @@ async fn main() {
         let n = a.envelope.min(a.objects - i);
         let mut last = String::new();
         let objs: Vec<Value> = (i..i + n)
-            .map(|k| object(k, a.relationships, &mut last))
+            .map(|k| object(k, a.relationships, &a.marking, &mut last))
             .collect();
         ids.extend(objs.iter().map(|o| o["id"].as_str().unwrap().to_owned()));
         envelopes.push(json!({ "objects": objs }).to_string());
@@ -178,8 +199,8 @@ async fn main() {
     let mut done = 0usize;
     // Keep `concurrency` posts in flight, as a client streaming a feed would.
     use futures::StreamExt;
-    let mut responses = futures::stream::iter(envelopes.iter().map(|body| {
-        authed(http.post(&objects_url), &a.auth)
+    let mut responses = futures::stream::iter(envelopes.iter().enumerate().map(|(k, body)| {
+        authed(http.post(url_of(k)), &a.auth)
             .header("Accept", TAXII)
             .header("Content-Type", TAXII)
             .body(body.clone())
@@ -215,8 +236,8 @@ async fn main() {
     let started = Instant::now();
     let mut seen = 0usize;
     let mut next: Option<String> = None;
-    loop {
-        let mut rb = authed(http.get(&objects_url), &a.auth)
+    for k in 0.. {
+        let mut rb = authed(http.get(url_of(k)), &a.auth)
             .header("Accept", TAXII)
             .query(&[("limit", a.page.to_string())]);
         if let Some(n) = &next {
@@ -240,13 +261,13 @@ async fn main() {
     // GET by id.
     let mut lat = Vec::with_capacity(a.gets);
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..a.gets {
+    for k in 0..a.gets {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         let id = &ids[(x % ids.len() as u64) as usize];
         let t = Instant::now();
-        let r = authed(http.get(format!("{objects_url}{id}/")), &a.auth)
+        let r = authed(http.get(format!("{}{id}/", url_of(k))), &a.auth)
             .header("Accept", TAXII)
             .send()
             .await
@@ -259,6 +280,7 @@ async fn main() {
     let rss = a.pid.and_then(peak_rss_mb);
     let out = json!({
         "server": a.label,
+        "servers": a.collections.len(),
         "objects": a.objects,
         "ingest_objects_per_s": (a.objects as f64 / ingest_s).round(),
         "ingest_last_100k_objects_per_s": last_chunk_rate.round(),
