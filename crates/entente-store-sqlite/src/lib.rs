@@ -499,6 +499,26 @@ impl Writes {
             .iter()
             .flat_map(|&(i, _, _, seq)| objects[i].refers_to.iter().map(move |t| (t.as_str(), seq)))
             .collect();
+        // The audience's keys, for reads that leave out what their reader may not see.
+        let audience: Vec<(String, i64)> = to_insert
+            .iter()
+            .flat_map(|&(i, _, _, seq)| {
+                objects[i]
+                    .label
+                    .audience
+                    .iter()
+                    .flat_map(entente_core::candidates::audience_keys)
+                    .map(move |k| (k, seq))
+            })
+            .collect();
+        for chunk in audience.chunks(INSERT_CHUNK) {
+            let mut q =
+                QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO object_audience (key, seq) ");
+            q.push_values(chunk, |mut b, (key, seq)| {
+                b.push_bind(key).push_bind(*seq);
+            });
+            q.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
         for chunk in refs.chunks(INSERT_CHUNK) {
             let mut q =
                 QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO object_refs (target, seq) ");
@@ -621,6 +641,11 @@ impl Writes {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+            sqlx::query("DELETE FROM object_audience WHERE seq = ?")
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
             sqlx::query("DELETE FROM objects WHERE seq = ?")
                 .bind(seq)
                 .execute(&mut *tx)
@@ -786,6 +811,42 @@ impl Store for SqliteStore {
             q.push(" AND seq IN (SELECT seq FROM object_refs WHERE target = ")
                 .push_bind(target.clone())
                 .push(")");
+        }
+        if let Some(c) = &filter.candidates {
+            // What the reader may see is among these (entente_core::candidates): the rest is
+            // left out here, not decoded and dropped.
+            let in_list = |q: &mut QueryBuilder<'_, Sqlite>, ts: &[entente_core::Tlp]| {
+                q.push("(");
+                let mut sep = q.separated(", ");
+                for t in ts {
+                    sep.push_bind(i64::from(t.code()));
+                }
+                if ts.is_empty() {
+                    sep.push("NULL");
+                }
+                q.push(")");
+            };
+            q.push(" AND (marking IN ");
+            in_list(&mut q, &c.any_audience);
+            if let Some(from) = &c.from {
+                q.push(" OR originator = ")
+                    .push_bind(from.as_str().to_owned());
+            }
+            q.push(" OR (audience IS NULL AND marking IN ");
+            in_list(&mut q, &c.unaddressed);
+            q.push(")");
+            if !c.keys.is_empty() {
+                q.push(
+                    " OR (audience IS NOT NULL AND EXISTS (SELECT 1 FROM object_audience a \
+                     WHERE a.seq = objects.seq AND a.key IN (",
+                );
+                let mut sep = q.separated(", ");
+                for k in &c.keys {
+                    sep.push_bind(k.clone());
+                }
+                q.push(")))");
+            }
+            q.push(")");
         }
         if let Some(versions) = &filter.versions_ns {
             q.push(" AND version_ns IN (");

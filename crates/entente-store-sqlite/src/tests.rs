@@ -592,3 +592,31 @@ async fn the_refs_of_rows_stored_before_the_migration_are_backfilled() {
         ]
     );
 }
+
+/// Migration 0008's backfill derives from the stored audiences the keys a write stores
+/// (`entente_core::candidates::audience_keys`): rows stored before it are read as rows after.
+#[tokio::test]
+async fn the_audience_keys_of_rows_stored_before_the_migration_are_backfilled() {
+    let (d, s) = store().await;
+    entente_store::contract::scans_with_candidates_keep_every_row_the_reader_may_see(&s, true)
+        .await;
+    let keys = || {
+        sqlx::query_as::<_, (String, i64)>("SELECT key, seq FROM object_audience ORDER BY key, seq")
+            .fetch_all(&s.pool)
+    };
+    let written = keys().await.unwrap();
+    assert!(written.len() > 50, "{}", written.len());
+    let migration = include_str!("../migrations/0008_audience.sql");
+    let backfill = &migration[migration.find("INSERT OR IGNORE").unwrap()..];
+    let mut conn = SqliteConnection::connect_with(
+        &SqliteConnectOptions::new().filename(d.path().join("node.db")),
+    )
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM object_audience")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(backfill).execute(&mut conn).await.unwrap();
+    assert_eq!(keys().await.unwrap(), written);
+}

@@ -625,7 +625,7 @@ macro_rules! store_contract {
         #[tokio::test]
         async fn scans_with_candidates_keep_every_row_the_reader_may_see() {
             let (store, _keep) = $make.await;
-            $crate::contract::scans_with_candidates_keep_every_row_the_reader_may_see(&store, false).await;
+            $crate::contract::scans_with_candidates_keep_every_row_the_reader_may_see(&store, true).await;
         }
 
         #[tokio::test]

@@ -148,7 +148,7 @@ pub struct ScanFilter {
     pub with_json: bool,
     /// The rows the reader may see are among these (`entente_core::candidates`): a store may
     /// leave the others out in its query, and need not (the access policy still decides each row
-    /// returned). The PostgreSQL store does, by index; the SQLite store reads on.
+    /// returned). Both stores do, in SQL.
     pub candidates: Option<entente_core::candidates::Candidates>,
 }
 
