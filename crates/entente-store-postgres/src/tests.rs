@@ -191,3 +191,60 @@ async fn two_processes_on_one_database_write_as_one_node() {
         assert_eq!(h.root, frontier.root().to_vec());
     }
 }
+
+/// What one store on a database announces — the types a write stored (sent with its commit), a
+/// poke — reaches every other store listening on that database, and never the store that said it.
+#[tokio::test]
+async fn announcements_reach_the_other_processes_and_not_their_sender() {
+    use entente_store::{Announcement, Listener};
+    use std::sync::Mutex;
+    let url = fresh_database().await;
+    let a = PostgresStore::connect(&url, Arc::new(NoSigner))
+        .await
+        .unwrap();
+    let b = PostgresStore::connect(&url, Arc::new(NoSigner))
+        .await
+        .unwrap();
+    let heard = || {
+        let got: Arc<Mutex<Vec<Announcement>>> = Arc::default();
+        let sink = got.clone();
+        let listener: Listener = Arc::new(move |a| sink.lock().unwrap().push(a));
+        (got, listener)
+    };
+    let (by_a, to_a) = heard();
+    let (by_b, to_b) = heard();
+    assert!(a.listen(to_a).await.unwrap());
+    assert!(b.listen(to_b).await.unwrap());
+    a.insert_objects(
+        "c",
+        batch(vec![obj("note--1", 1, Tlp::Green, "x")], audit(), 1),
+    )
+    .await
+    .unwrap();
+    a.announce(Announcement::Poked("CN".into())).await.unwrap();
+    let want = vec![
+        Announcement::Stored(Some(vec!["note".into()])),
+        Announcement::Poked("CN".into()),
+    ];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while by_b.lock().unwrap().len() < want.len() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(*by_b.lock().unwrap(), want);
+    // A duplicate stores nothing and announces nothing; the sender never hears itself.
+    a.insert_objects(
+        "c",
+        batch(vec![obj("note--1", 1, Tlp::Green, "x")], audit(), 2),
+    )
+    .await
+    .unwrap();
+    b.announce(Announcement::Poked("KZ".into())).await.unwrap();
+    while by_a.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        *by_a.lock().unwrap(),
+        vec![Announcement::Poked("KZ".into())]
+    );
+    assert_eq!(by_b.lock().unwrap().len(), want.len());
+}
