@@ -314,10 +314,8 @@ impl Shared {
             .iter()
             .flat_map(|&(i, _, seq)| {
                 objects[i]
-                    .label
-                    .audience
-                    .iter()
-                    .flat_map(entente_core::candidates::audience_keys)
+                    .audience_keys()
+                    .into_iter()
                     .map(move |k| (k, seq))
             })
             .collect();

@@ -504,10 +504,8 @@ impl Writes {
             .iter()
             .flat_map(|&(i, _, _, seq)| {
                 objects[i]
-                    .label
-                    .audience
-                    .iter()
-                    .flat_map(entente_core::candidates::audience_keys)
+                    .audience_keys()
+                    .into_iter()
                     .map(move |k| (k, seq))
             })
             .collect();

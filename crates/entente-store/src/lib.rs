@@ -41,6 +41,18 @@ pub struct NewObject {
     pub refers_to: Vec<String>,
 }
 
+impl NewObject {
+    /// The keys a store indexes this version's audience by (`entente_core::candidates`); none
+    /// without an audience.
+    pub fn audience_keys(&self) -> Vec<String> {
+        self.label
+            .audience
+            .as_ref()
+            .map(entente_core::candidates::audience_keys)
+            .unwrap_or_default()
+    }
+}
+
 /// Which threads a scan selects by their root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Root {
