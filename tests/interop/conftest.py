@@ -34,6 +34,11 @@ class Node:
         self.url, self.user, self.password, self.token = url, user, password, token
         self.cert, self.proc, self.dir = cert, proc, directory
 
+    def log_tail(self, lines=60):
+        """The last lines of the node's log, for a failure's message."""
+        with open(self.log, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+
     @property
     def collection_url(self):
         return f"{self.url}api/collections/{COLLECTION}/"
@@ -66,9 +71,12 @@ def node():
     creds = run("user", "add", "--dir", d, "interop", "--role", "supervisor")
     password = re.search(r"^password: (\S+)$", creds, re.M).group(1)
     token = re.search(r"^token: (\S+)$", creds, re.M).group(1)
+    # The node's log, connections included, for a failing test to show (Node.log_tail).
+    log = open(os.path.join(tmp, "node.log"), "w")
+    env = dict(os.environ, ENTENTE_LOG="info,sqlx=warn,entente_server::conn=debug")
     proc = subprocess.Popen(
         [entente_bin(), "serve", "--dir", d, "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=log, text=True, env=env,
     )
     line = proc.stdout.readline()
     m = re.match(r"entente: serving (\S+)", line)
@@ -76,9 +84,11 @@ def node():
         proc.kill()
         pytest.fail(f"the node did not start: {line!r}")
     n = Node(m.group(1), "interop", password, token, os.path.join(d, "tls", "ca.pem"), proc, d)
+    n.log = log.name
     yield n
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()

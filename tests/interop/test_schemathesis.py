@@ -20,4 +20,5 @@ def test_the_openapi_document_is_exact(node):
         "--exclude-path", "/api/v1/events",
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
+    assert done.returncode == 0, (done.stdout[-20000:] + done.stderr[-5000:]
+                                  + "\n--- the node's log, last lines ---\n" + node.log_tail())

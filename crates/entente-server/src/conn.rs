@@ -4,14 +4,20 @@
 //! - **a cap on open connections** (`max_connections`), so that sockets never pile up beyond what
 //!   the process may hold (a thousand idle sockets once exhausted the file descriptors and
 //!   `/healthz` stopped answering; the process's descriptor limit is raised to its hard limit at
-//!   start, for the same reason). At the cap, the oldest connection that has not sent a request
-//!   yet is closed to make room — silent sockets cannot keep out clients that speak — and if every
-//!   connection has, the newcomer is closed at once;
-//! - **a TLS handshake timeout**, **a header-read timeout** and **an idle timeout**: a connection
-//!   that does not finish its handshake, or send the head of a request, in time is closed; so is
-//!   one on which nothing was read or written for [`IDLE`] (an idle keep-alive connection; an
-//!   event stream writes a comment every 15 seconds and stays), so a slow or silent client holds
-//!   a connection for seconds, not forever;
+//!   start, for the same reason). At the cap, the connection that has waited longest for a
+//!   request (its first, or its next) is closed to make room — sockets that say nothing cannot
+//!   keep out clients that speak — and if every connection is serving a request, the newcomer is
+//!   closed at once;
+//! - **timeouts for each stage of a connection**, as Go's server and Envoy keep them: the TLS
+//!   handshake; the first request begun within the header-read timeout of the connection being
+//!   ready; a request's head whole within the header-read timeout of its first byte (against
+//!   clients that trickle it); the next request begun within the keep-alive timeout (60 s) of the
+//!   last response; and, while a request is served, something read or written every [`IDLE`] (an
+//!   event stream writes a comment every 15 seconds and stays). hyper has one clock for the last
+//!   three, which starts when it waits for a head: with it at 10 s, a client reusing a
+//!   connection it had left idle for 10 s raced the node closing it and got "connection closed
+//!   without response" (schemathesis did, through `requests`). Each response says
+//!   `Keep-Alive: timeout=60`, for the clients that stop reusing a connection before that;
 //! - HTTP/2 with a bounded number of concurrent streams per connection.
 //!
 //! Each request carries the peer's address (`axum::extract::ConnectInfo`), which authentication
@@ -19,12 +25,15 @@
 //! `entente_node::metrics`.
 
 use axum::extract::ConnectInfo;
+use axum::http::HeaderValue;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -42,8 +51,10 @@ pub struct ConnLimits {
     /// How long the TLS handshake may take.
     pub tls_handshake_timeout: Duration,
     /// How long a client may take to send the head of a request, from when the connection is
-    /// ready for one (an idle keep-alive connection is closed after this too).
+    /// ready for its first, or from the first byte of any later one.
     pub header_read_timeout: Duration,
+    /// How long a connection may wait for its next request after a response.
+    pub keep_alive_timeout: Duration,
     /// Concurrent HTTP/2 streams per connection.
     pub max_h2_streams: u32,
 }
@@ -54,6 +65,7 @@ impl Default for ConnLimits {
             max_connections: 1024,
             tls_handshake_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            keep_alive_timeout: Duration::from_secs(60),
             max_h2_streams: 64,
         }
     }
@@ -91,7 +103,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let open = Arc::new(Semaphore::new(limits.max_connections));
-    let silent = Arc::new(Silent::default());
+    let registry = Arc::new(Open::default());
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -110,8 +122,9 @@ pub async fn serve(
         };
         let permit = match open.clone().try_acquire_owned() {
             Ok(p) => Some(p),
-            // At the cap: make room by closing the oldest connection that has said nothing.
-            Err(_) if silent.evict_oldest() => {
+            // At the cap: make room by closing the connection that has waited longest for a
+            // request.
+            Err(_) if registry.evict_longest_waiting() => {
                 tokio::time::timeout(Duration::from_millis(200), open.clone().acquire_owned())
                     .await
                     .ok()
@@ -130,8 +143,8 @@ pub async fn serve(
         let app = app.clone();
         let acceptor = acceptor.clone();
         let watcher = graceful.watcher();
-        let (id, state) = silent.add();
-        let silent = silent.clone();
+        let (id, state) = registry.add();
+        let registry = registry.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let _open = entente_node::metrics::OpenConnection::new();
@@ -159,13 +172,13 @@ pub async fn serve(
             tokio::select! {
                 () = served => {}
                 () = state.evict.notified() => {
-                    tracing::debug!(%peer, "closed a connection that had sent nothing, to make room");
+                    tracing::debug!(%peer, "closed a connection waiting for a request, to make room");
                 }
-                () = idle(&state, limits.header_read_timeout) => {
-                    tracing::debug!(%peer, "closed an idle connection");
+                reason = idle(&state, &limits) => {
+                    tracing::debug!(%peer, reason, "closed a connection");
                 }
             }
-            silent.remove(id);
+            registry.remove(id);
         });
     }
     drop(listener);
@@ -178,43 +191,174 @@ pub async fn serve(
     Ok(())
 }
 
-/// One open connection, as the eviction of silent ones and the idle timeout see it.
+/// When a [`ConnState`] time is not set.
+const UNSET: u64 = u64::MAX;
+
+/// One open connection, as the eviction of idle ones and the timeouts see it. Times are in
+/// milliseconds after `accepted`.
 struct ConnState {
     accepted: std::time::Instant,
     /// Whether it has sent a request yet.
-    spoke: std::sync::atomic::AtomicBool,
-    /// When something was last read or written, in milliseconds after `accepted`.
-    active_ms: std::sync::atomic::AtomicU64,
+    spoke: AtomicBool,
+    /// Whether it speaks HTTP/2 (whose frames between requests are no request's head).
+    h2: AtomicBool,
+    /// Requests received whose response has not ended yet.
+    in_flight: AtomicUsize,
+    /// When something was last read or written.
+    active_ms: AtomicU64,
+    /// Since when it has waited for a request: the end of the last response, or the end of the
+    /// TLS handshake (of the accept, without TLS) before the first.
+    waiting_ms: AtomicU64,
+    /// When the first byte of the request head now arriving was read, or [`UNSET`].
+    head_ms: AtomicU64,
+    /// Told when `in_flight` or `head_ms` changes, so that [`idle`] waits on the right deadline.
+    changed: tokio::sync::Notify,
     evict: tokio::sync::Notify,
 }
 
 impl ConnState {
-    fn touch(&self) {
-        let ms = u64::try_from(self.accepted.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.active_ms
-            .store(ms, std::sync::atomic::Ordering::Relaxed);
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.accepted.elapsed().as_millis()).unwrap_or(UNSET - 1)
     }
 
-    fn idle_for(&self) -> Duration {
-        let last = Duration::from_millis(self.active_ms.load(std::sync::atomic::Ordering::Relaxed));
-        self.accepted.elapsed().saturating_sub(last)
+    fn touch(&self) {
+        self.active_ms.store(self.now_ms(), Relaxed);
+    }
+
+    /// Bytes were read: the first read while the connection waits for an HTTP/1 request starts
+    /// the clock of that request's head.
+    fn read_some(&self) {
+        let now = self.now_ms();
+        self.active_ms.store(now, Relaxed);
+        if self.in_flight.load(Relaxed) == 0
+            && !self.h2.load(Relaxed)
+            && self
+                .head_ms
+                .compare_exchange(UNSET, now, Relaxed, Relaxed)
+                .is_ok()
+        {
+            self.changed.notify_one();
+        }
+    }
+
+    /// A request's head has arrived: answers the guard that ends it when its response has.
+    fn request(self: &Arc<Self>, version: hyper::Version) -> InFlight {
+        self.spoke.store(true, Relaxed);
+        if version == hyper::Version::HTTP_2 {
+            self.h2.store(true, Relaxed);
+        }
+        self.in_flight.fetch_add(1, Relaxed);
+        self.head_ms.store(UNSET, Relaxed);
+        self.changed.notify_one();
+        InFlight(self.clone())
+    }
+
+    /// Whether it is waiting for a request (so that closing it loses no request), and since when.
+    fn waiting_since(&self) -> Option<std::time::Instant> {
+        if self.in_flight.load(Relaxed) > 0 {
+            return None;
+        }
+        Some(self.accepted + Duration::from_millis(self.waiting_ms.load(Relaxed)))
     }
 }
 
-/// Resolves when the connection has been idle too long: `first` before it sent a request,
-/// [`IDLE`] after.
-async fn idle(state: &ConnState, first: Duration) {
-    loop {
-        let allowed = if state.spoke.load(std::sync::atomic::Ordering::Relaxed) {
-            IDLE
-        } else {
-            first
-        };
-        let idle = state.idle_for();
-        if idle >= allowed {
-            return;
+/// A request being served; dropped when its response has ended (or was abandoned).
+struct InFlight(Arc<ConnState>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let state = &self.0;
+        state.waiting_ms.store(state.now_ms(), Relaxed);
+        if state.in_flight.fetch_sub(1, Relaxed) == 1 {
+            state.changed.notify_one();
         }
-        tokio::time::sleep((allowed - idle).max(Duration::from_millis(100))).await;
+    }
+}
+
+/// A response's body that holds its request's [`InFlight`] until hyper has written it all.
+struct Tracked {
+    inner: axum::body::Body,
+    _in_flight: InFlight,
+}
+
+impl hyper::body::Body for Tracked {
+    type Data = <axum::body::Body as hyper::body::Body>::Data;
+    type Error = <axum::body::Body as hyper::body::Body>::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Why a connection should be closed now, or how long until it may be.
+enum Verdict {
+    Close(&'static str),
+    Wait(Duration),
+}
+
+/// The timeouts of one connection at this moment:
+/// - serving a request, nothing read or written for [`IDLE`];
+/// - the head of a request not whole `header_read_timeout` after its first byte (HTTP/1);
+/// - no request begun `header_read_timeout` after the connection was ready for its first, or
+///   `keep_alive_timeout` after the last response ended.
+fn verdict(state: &ConnState, limits: &ConnLimits) -> Verdict {
+    let now = state.now_ms();
+    let since = |ms: u64| Duration::from_millis(now.saturating_sub(ms));
+    let (elapsed, allowed, reason) = if state.in_flight.load(Relaxed) > 0 {
+        (
+            since(state.active_ms.load(Relaxed)),
+            IDLE,
+            "nothing read or written during a request",
+        )
+    } else if state.head_ms.load(Relaxed) != UNSET {
+        (
+            since(state.head_ms.load(Relaxed)),
+            limits.header_read_timeout,
+            "a request's head took too long",
+        )
+    } else if !state.spoke.load(Relaxed) {
+        (
+            since(state.waiting_ms.load(Relaxed)),
+            limits.header_read_timeout,
+            "no request was sent",
+        )
+    } else {
+        (
+            since(state.waiting_ms.load(Relaxed)),
+            limits.keep_alive_timeout,
+            "idle between requests",
+        )
+    };
+    if elapsed >= allowed {
+        Verdict::Close(reason)
+    } else {
+        Verdict::Wait(allowed - elapsed)
+    }
+}
+
+/// Resolves, with the reason, when the connection has broken one of its timeouts ([`verdict`]).
+async fn idle(state: &ConnState, limits: &ConnLimits) -> &'static str {
+    loop {
+        match verdict(state, limits) {
+            Verdict::Close(reason) => return reason,
+            Verdict::Wait(d) => {
+                tokio::select! {
+                    () = tokio::time::sleep(d.max(Duration::from_millis(50))) => {}
+                    () = state.changed.notified() => {}
+                }
+            }
+        }
     }
 }
 
@@ -233,7 +377,7 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Activity<S> {
         let before = buf.filled().len();
         let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
         if buf.filled().len() > before {
-            self.state.touch();
+            self.state.read_some();
         }
         r
     }
@@ -283,20 +427,25 @@ impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Activity<S> {
     }
 }
 
-/// The open connections, oldest first, for closing the oldest that has not spoken.
+/// The open connections, for closing the one that has waited longest for a request.
 #[derive(Default)]
-struct Silent {
-    next: std::sync::atomic::AtomicU64,
+struct Open {
+    next: AtomicU64,
     open: std::sync::Mutex<std::collections::BTreeMap<u64, Arc<ConnState>>>,
 }
 
-impl Silent {
+impl Open {
     fn add(&self) -> (u64, Arc<ConnState>) {
-        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = self.next.fetch_add(1, Relaxed);
         let state = Arc::new(ConnState {
             accepted: std::time::Instant::now(),
-            spoke: std::sync::atomic::AtomicBool::new(false),
-            active_ms: std::sync::atomic::AtomicU64::new(0),
+            spoke: AtomicBool::new(false),
+            h2: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
+            active_ms: AtomicU64::new(0),
+            waiting_ms: AtomicU64::new(0),
+            head_ms: AtomicU64::new(UNSET),
+            changed: tokio::sync::Notify::new(),
             evict: tokio::sync::Notify::new(),
         });
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
@@ -309,15 +458,16 @@ impl Silent {
         open.remove(&id);
     }
 
-    /// Tells the oldest connection that has not sent a request to close; whether there was one.
-    fn evict_oldest(&self) -> bool {
+    /// Tells the connection that has waited longest for a request (its first, or its next) to
+    /// close; whether there was one. One serving a request is never chosen.
+    fn evict_longest_waiting(&self) -> bool {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let oldest = open
+        let longest = open
             .iter()
-            .filter(|(_, c)| !c.spoke.load(std::sync::atomic::Ordering::Relaxed))
-            .min_by_key(|(_, c)| c.accepted)
-            .map(|(id, c)| (*id, c.clone()));
-        match oldest {
+            .filter_map(|(id, c)| Some((c.waiting_since()?, *id)))
+            .min()
+            .and_then(|(_, id)| Some((id, open.get(&id)?.clone())));
+        match longest {
             Some((id, c)) => {
                 open.remove(&id);
                 c.evict.notify_one();
@@ -338,23 +488,48 @@ async fn serve_one<S>(
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    // Ready for its first request from now (after the TLS handshake).
+    state.waiting_ms.store(state.now_ms(), Relaxed);
     let stream = Activity {
         inner: stream,
         state: state.clone(),
     };
+    let keep_alive = HeaderValue::from_str(&format!(
+        "timeout={}",
+        limits.keep_alive_timeout.as_secs().max(1)
+    ))
+    .ok();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-        state
-            .spoke
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let in_flight = state.request(req.version());
+        let http1 = req.version() < hyper::Version::HTTP_2;
         req.extensions_mut().insert(ConnectInfo(peer));
         let app = app.clone();
-        async move { app.oneshot(req.map(axum::body::Body::new)).await }
+        let keep_alive = keep_alive.clone();
+        async move {
+            let response = app.oneshot(req.map(axum::body::Body::new)).await?;
+            let (mut parts, inner) = response.into_parts();
+            // Says how long an idle connection stays open, for the clients that heed it (and
+            // stop reusing a connection just before the node closes it).
+            if let (true, Some(v)) = (http1, keep_alive) {
+                parts
+                    .headers
+                    .entry(hyper::header::HeaderName::from_static("keep-alive"))
+                    .or_insert(v);
+            }
+            let body = Tracked {
+                inner,
+                _in_flight: in_flight,
+            };
+            Ok::<_, std::convert::Infallible>(hyper::Response::from_parts(parts, body))
+        }
     });
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
+        // hyper's clock runs from when it waits for a head, idle time included: [`idle`] keeps
+        // the finer timeouts, and this is only a bound behind them.
+        .header_read_timeout(limits.keep_alive_timeout + limits.header_read_timeout)
         .keep_alive(true);
     builder
         .http2()

@@ -203,6 +203,8 @@ pub struct Limits {
     /// Seconds a client may take for the TLS handshake, and for the head of each request.
     pub tls_handshake_timeout_seconds: f64,
     pub header_read_timeout_seconds: f64,
+    /// Seconds a connection may wait for its next request after a response.
+    pub keep_alive_timeout_seconds: f64,
     /// Event streams (`/api/v1/events`) one principal, and the node in all, may hold open.
     pub max_streams_per_principal: usize,
     pub max_streams: usize,
@@ -232,6 +234,7 @@ impl Default for Limits {
             max_connections: c.max_connections,
             tls_handshake_timeout_seconds: c.tls_handshake_timeout.as_secs_f64(),
             header_read_timeout_seconds: c.header_read_timeout.as_secs_f64(),
+            keep_alive_timeout_seconds: c.keep_alive_timeout.as_secs_f64(),
             max_streams_per_principal: s.max_streams_per_principal,
             max_streams: s.max_streams,
             password_checks_at_once: s.auth.concurrent_checks,
@@ -304,6 +307,10 @@ impl NodeConfig {
             header_read_timeout: positive_secs(
                 "limits.header_read_timeout_seconds",
                 l.header_read_timeout_seconds,
+            )?,
+            keep_alive_timeout: positive_secs(
+                "limits.keep_alive_timeout_seconds",
+                l.keep_alive_timeout_seconds,
             )?,
             ..Default::default()
         })

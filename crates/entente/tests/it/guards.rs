@@ -1,5 +1,5 @@
-//! What anyone who can reach the port may cost the node: connections (a cap, silent sockets
-//! closed first, a header-read timeout), sign-ins (bounded password checks, failure limits with
+//! What anyone who can reach the port may cost the node: connections (a cap, connections waiting
+//! for a request closed first, header-read and keep-alive timeouts), sign-ins (bounded password checks, failure limits with
 //! 429 and `Retry-After`, an unknown user as costly as a wrong password), event streams (caps per
 //! principal and in all, one audit write for many streams), and the metrics operators watch.
 
@@ -69,6 +69,112 @@ async fn silent_sockets_neither_exhaust_the_node_nor_stay_open() {
         started.elapsed()
     );
     drop(idle);
+}
+
+/// Sends `GET /healthz` on `sock` and reads the whole response: its head, lowercased.
+fn get_healthz(sock: &mut std::net::TcpStream) -> std::io::Result<String> {
+    use std::io::Write;
+    sock.write_all(b"GET /healthz HTTP/1.1\r\nHost: node\r\n\r\n")?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = sock.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::Error::other("closed without a response"));
+        }
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).to_lowercase();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + length {
+                return Ok(text[..end].to_owned());
+            }
+        }
+    }
+}
+
+/// How long until the node closes `sock` (reads answer nothing), at most `within`.
+fn closed_after(sock: &mut std::net::TcpStream, within: Duration) -> Duration {
+    let started = Instant::now();
+    sock.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 64];
+    let n = sock.read(&mut buf).unwrap_or(1);
+    assert_eq!(
+        n, 0,
+        "the node should have closed the connection within {within:?}"
+    );
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn idle_keep_alive_outlives_the_header_timeout_and_a_trickled_head_does_not() {
+    let node = with_env(
+        "KZ",
+        &[
+            ("ENTENTE_LIMITS__MAX_CONNECTIONS", "20"),
+            ("ENTENTE_LIMITS__HEADER_READ_TIMEOUT_SECONDS", "1"),
+            ("ENTENTE_LIMITS__KEEP_ALIVE_TIMEOUT_SECONDS", "4"),
+        ],
+    );
+    // A client that reuses its connection after longer than the header-read timeout is served
+    // (hyper's one clock once closed it at the header-read timeout, racing the client's request).
+    let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = get_healthz(&mut sock).unwrap();
+    assert!(head.contains("keep-alive: timeout=4"), "{head}");
+    std::thread::sleep(Duration::from_secs(2));
+    let head = get_healthz(&mut sock).expect("a kept-alive connection reused after 2 s");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    // Left idle, it is closed at the keep-alive timeout.
+    let took = closed_after(&mut sock, Duration::from_secs(10));
+    assert!(
+        took > Duration::from_secs(3) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+
+    // A head trickled a byte at a time is closed a header-read timeout after its first byte,
+    // though bytes keep coming; after a response, as before the first.
+    let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    get_healthz(&mut sock).unwrap();
+    let started = Instant::now();
+    let trickle = {
+        let mut sock = sock.try_clone().unwrap();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for b in b"GET /healthz HTTP/1.1\r\nHost: node\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaa" {
+                if sock.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        })
+    };
+    closed_after(&mut sock, Duration::from_secs(8));
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "a trickled head held the connection {took:?}"
+    );
+    trickle.join().unwrap();
+
+    // At the cap, connections waiting between requests make room for a newcomer, as silent ones
+    // do.
+    let mut waiting = Vec::new();
+    for _ in 0..20 {
+        let mut s = std::net::TcpStream::connect(addr(&node)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        get_healthz(&mut s).unwrap();
+        waiting.push(s);
+    }
+    let took = healthz(&node).await;
+    assert!(took < Duration::from_secs(1), "{took:?}");
 }
 
 async fn basic(node: &TestNode, user: &str, password: &str) -> reqwest::Response {
