@@ -301,6 +301,45 @@ impl hyper::body::Body for Tracked {
     }
 }
 
+/// A request's body that notes when it has been read to its end (or had none).
+struct ReadToEnd {
+    inner: Incoming,
+    ended: Arc<AtomicBool>,
+}
+
+impl hyper::body::Body for ReadToEnd {
+    type Data = <Incoming as hyper::body::Body>::Data;
+    type Error = <Incoming as hyper::body::Body>::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        let polled = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        let ended = match &polled {
+            std::task::Poll::Ready(None) => true,
+            std::task::Poll::Ready(Some(Ok(_))) => self.inner.is_end_stream(),
+            _ => false,
+        };
+        if ended {
+            self.ended.store(true, Relaxed);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        let end = self.inner.is_end_stream();
+        if end {
+            self.ended.store(true, Relaxed);
+        }
+        end
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
 /// Why a connection should be closed now, or how long until it may be.
 enum Verdict {
     Close(&'static str),
@@ -505,16 +544,37 @@ async fn serve_one<S>(
         req.extensions_mut().insert(ConnectInfo(peer));
         let app = app.clone();
         let keep_alive = keep_alive.clone();
+        let read_to_end = Arc::new(AtomicBool::new(false));
+        let req = req.map(|inner| {
+            // A request without a body has nothing to read.
+            read_to_end.store(hyper::body::Body::is_end_stream(&inner), Relaxed);
+            axum::body::Body::new(ReadToEnd {
+                inner,
+                ended: read_to_end.clone(),
+            })
+        });
         async move {
-            let response = app.oneshot(req.map(axum::body::Body::new)).await?;
+            let response = app.oneshot(req).await?;
             let (mut parts, inner) = response.into_parts();
-            // Says how long an idle connection stays open, for the clients that heed it (and
-            // stop reusing a connection just before the node closes it).
-            if let (true, Some(v)) = (http1, keep_alive) {
-                parts
-                    .headers
-                    .entry(hyper::header::HeaderName::from_static("keep-alive"))
-                    .or_insert(v);
+            if http1 {
+                if read_to_end.load(Relaxed) {
+                    // Says how long an idle connection stays open, for the clients that heed
+                    // it (and stop reusing a connection just before the node closes it).
+                    if let Some(v) = keep_alive {
+                        parts
+                            .headers
+                            .entry(hyper::header::HeaderName::from_static("keep-alive"))
+                            .or_insert(v);
+                    }
+                } else {
+                    // Answered before its body was read (refused early: 401, 404, 413, ...):
+                    // hyper closes such a connection after the response, having said nothing,
+                    // and a client reusing it meanwhile got "connection closed without
+                    // response" or a TLS EOF. Said, the client opens a new one.
+                    parts
+                        .headers
+                        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+                }
             }
             let body = Tracked {
                 inner,

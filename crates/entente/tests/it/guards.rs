@@ -164,6 +164,36 @@ async fn idle_keep_alive_outlives_the_header_timeout_and_a_trickled_head_does_no
     );
     trickle.join().unwrap();
 
+    // A request refused before its body was read (401 here, its body still on the way) is
+    // answered `Connection: close`: hyper closes that connection after the response, and a
+    // client reusing it meanwhile once got "closed without response" or a TLS EOF. A request
+    // whose body was read keeps its connection.
+    {
+        use std::io::Write;
+        let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        sock.write_all(
+            b"POST /api/v1/screen HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"name\": ",
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&got).contains("\r\n\r\n") {
+            let n = sock.read(&mut buf).unwrap();
+            assert!(n > 0, "closed without a response");
+            got.extend_from_slice(&buf[..n]);
+        }
+        let head = String::from_utf8_lossy(&got).to_lowercase();
+        assert!(head.starts_with("http/1.1 401"), "{head}");
+        assert!(head.contains("connection: close"), "{head}");
+    }
+    let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = get_healthz(&mut sock).unwrap();
+    assert!(!head.contains("connection: close"), "{head}");
+
     // At the cap, connections waiting between requests make room for a newcomer, as silent ones
     // do.
     let mut waiting = Vec::new();
