@@ -182,7 +182,13 @@ fn next_token(node: &Node, p: &Principal, endpoint: &str, raw: Option<&str>, seq
 
 /// A TAXII envelope of stored objects. The stored JSON is canonical and valid, so it is spliced in
 /// as it is rather than parsed and written out again.
+/// An envelope of `rows`. Nothing to return and nothing more is the empty envelope `{}`, as the
+/// OASIS reference server (medallion) answers it: every property of an envelope is optional,
+/// and `more` absent means false.
 fn envelope(rows: &[ObjectRow], more: bool, next: Option<String>) -> String {
+    if rows.is_empty() && !more {
+        return "{}".to_owned();
+    }
     let mut out = String::with_capacity(64 + rows.iter().map(|r| r.json.len() + 1).sum::<usize>());
     out.push_str(if more {
         "{\"more\":true"
@@ -372,7 +378,7 @@ pub async fn get_manifest(
             })
         })
         .collect();
-    let mut body = json!({ "more": page.more });
+    let mut body = empty_or_more(records.is_empty(), page.more);
     if let Some(seq) = next_of(&page) {
         body["next"] = Value::String(next_token(&node, &p, "manifest", raw.as_deref(), seq));
     }
@@ -380,6 +386,16 @@ pub async fn get_manifest(
         body["objects"] = Value::Array(records);
     }
     Ok(with_date_headers(taxii(StatusCode::OK, &body), &page.rows))
+}
+
+/// The start of a manifest or versions answer: `{}` when it holds nothing and nothing more (see
+/// [`envelope`]), else `more`.
+fn empty_or_more(empty: bool, more: bool) -> Value {
+    if empty && !more {
+        json!({})
+    } else {
+        json!({ "more": more })
+    }
 }
 
 fn version_text(r: &ObjectRow) -> String {
@@ -417,7 +433,7 @@ pub async fn get_versions(
     let more = rows.len() > q.limit;
     rows.truncate(q.limit);
     audit_read(&node, &p, "read-versions", &rows, "ok").await?;
-    let mut body = json!({ "more": more });
+    let mut body = empty_or_more(rows.is_empty(), more);
     if more {
         if let Some(last) = rows.last() {
             body["next"] =

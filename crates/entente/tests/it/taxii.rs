@@ -411,3 +411,93 @@ async fn a_deleted_indicator_no_longer_matches() {
         "the deleted indicator matched again"
     );
 }
+
+/// As the OASIS reference server (medallion) answers: `DELETE` with `match[version]` (a version,
+/// `first`, `last`, `all`) removes just those versions, and an answer with nothing in it and
+/// nothing more is the empty envelope `{}` (objects, manifest, versions; an object's versions
+/// once all are deleted, 404).
+#[tokio::test]
+async fn deleting_by_version_and_empty_answers_as_the_reference_server() {
+    let node = TestNode::start(SCO, "KZ").await;
+    let boss = node.add_user("boss", "supervisor").token;
+    let id = "course-of-action--7d5b1c3e-2f4a-4b6c-9d8e-0a1b2c3d4e5f";
+    let modified = [
+        "2014-01-27T13:49:53.935Z",
+        "2015-01-27T13:49:53.935Z",
+        "2016-01-27T13:49:53.935Z",
+        "2018-01-27T13:49:53.935Z",
+        "2019-01-27T13:49:53.935Z",
+    ];
+    let versions: Vec<Value> = modified
+        .iter()
+        .map(|m| {
+            json!({
+                "type": "course-of-action", "spec_version": "2.1", "id": id,
+                "created": "2014-01-27T13:49:53.935Z", "modified": m, "name": "block",
+                "object_marking_refs": [TLP_GREEN],
+            })
+        })
+        .collect();
+    node.post_ok(&boss, &versions).await;
+    let object_url = format!("{}{id}/", node.objects_url());
+    let held = |v: Value| -> Vec<String> {
+        v["versions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let versions_url = format!("{object_url}versions/");
+    assert_eq!(held(node.get_json(&boss, &versions_url).await), modified);
+    let delete = |query: &str| {
+        let url = format!("{object_url}?{query}");
+        let http = node.http.clone();
+        let boss = boss.clone();
+        async move {
+            let r = http
+                .delete(url)
+                .bearer_auth(&boss)
+                .header("Accept", TAXII)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.headers()["content-type"], TAXII);
+        }
+    };
+    delete("match[version]=2018-01-27T13:49:53.935Z").await;
+    assert_eq!(
+        held(node.get_json(&boss, &versions_url).await),
+        [modified[0], modified[1], modified[2], modified[4]]
+    );
+    delete("match[version]=first").await;
+    delete("match[version]=last").await;
+    assert_eq!(
+        held(node.get_json(&boss, &versions_url).await),
+        [modified[1], modified[2]]
+    );
+
+    // Nothing to answer: `{}`, on each list.
+    let future = "added_after=2099-01-01T00:00:00.000Z";
+    for url in [
+        format!("{}?{future}", node.objects_url()),
+        format!("{}?match[type]=x-nothing-here", node.objects_url()),
+        format!("{object_url}?{future}"),
+        format!("{versions_url}?{future}"),
+        format!(
+            "{}?{future}",
+            node.objects_url().replace("/objects/", "/manifest/")
+        ),
+    ] {
+        assert_eq!(node.get_json(&boss, &url).await, json!({}), "{url}");
+    }
+    // Something to answer still says `more`.
+    assert_eq!(node.get_json(&boss, &versions_url).await["more"], false);
+
+    delete("match[version]=all").await;
+    let r = node.get(&boss, &versions_url).await;
+    assert_eq!(r.status(), 404);
+}
