@@ -1,7 +1,9 @@
 """Starts a real Entente node the way a user would (init, user add, serve over HTTPS) for the
 interoperability tests, and hands the tests its URL, credentials and certificate."""
+import ctypes
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -44,6 +46,14 @@ class Node:
         return f"{self.url}api/collections/{COLLECTION}/"
 
 
+def die_with_parent():
+    """In the node's process before it starts: Linux ends it when pytest ends, however pytest
+    ends (./scripts/test kills its background tests when a step fails)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def store_args():
     """`--store-url` of a new database of the test cluster when TEST_STORE=postgres (./scripts/test
     runs the node's tests once on each store), else nothing: the SQLite default."""
@@ -76,7 +86,7 @@ def node():
     env = dict(os.environ, ENTENTE_LOG="info,sqlx=warn,entente_server::conn=debug")
     proc = subprocess.Popen(
         [entente_bin(), "serve", "--dir", d, "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE, stderr=log, text=True, env=env,
+        stdout=subprocess.PIPE, stderr=log, text=True, env=env, preexec_fn=die_with_parent,
     )
     line = proc.stdout.readline()
     m = re.match(r"entente: serving (\S+)", line)

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+from conftest import die_with_parent
+
 
 def test_the_openapi_document_is_exact(node):
     here = os.path.dirname(os.path.abspath(__file__))
@@ -19,6 +21,7 @@ def test_the_openapi_document_is_exact(node):
         # An event stream does not end: schemathesis would wait on it until its read timeout.
         "--exclude-path", "/api/v1/events",
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800,
+                          preexec_fn=die_with_parent)
     assert done.returncode == 0, (done.stdout[-20000:] + done.stderr[-5000:]
                                   + "\n--- the node's log, last lines ---\n" + node.log_tail())
