@@ -16,8 +16,10 @@
 //!   event stream writes a comment every 15 seconds and stays). hyper has one clock for the last
 //!   three, which starts when it waits for a head: with it at 10 s, a client reusing a
 //!   connection it had left idle for 10 s raced the node closing it and got "connection closed
-//!   without response" (schemathesis did, through `requests`). Each response says
-//!   `Keep-Alive: timeout=60`, for the clients that stop reusing a connection before that;
+//!   without response" (schemathesis did, through `requests`). A response says
+//!   `Keep-Alive: timeout=60`, for the clients that stop reusing a connection before that — or,
+//!   when it was given before its request's body was read, `Connection: close`, since hyper
+//!   closes that connection after it;
 //! - HTTP/2 with a bounded number of concurrent streams per connection.
 //!
 //! Each request carries the peer's address (`axum::extract::ConnectInfo`), which authentication

@@ -226,10 +226,14 @@ async fn announcements_reach_the_other_processes_and_not_their_sender() {
         Announcement::Stored(Some(vec!["note".into()])),
         Announcement::Poked("CN".into()),
     ];
+    // Waits, ten seconds at most, until `got` holds `n` announcements.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while by_b.lock().unwrap().len() < want.len() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let until_heard = |got: Arc<Mutex<Vec<Announcement>>>, n: usize| async move {
+        while got.lock().unwrap().len() < n && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    until_heard(by_b.clone(), want.len()).await;
     assert_eq!(*by_b.lock().unwrap(), want);
     // A duplicate stores nothing and announces nothing; the sender never hears itself.
     a.insert_objects(
@@ -239,9 +243,7 @@ async fn announcements_reach_the_other_processes_and_not_their_sender() {
     .await
     .unwrap();
     b.announce(Announcement::Poked("KZ".into())).await.unwrap();
-    while by_a.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until_heard(by_a.clone(), 1).await;
     assert_eq!(
         *by_a.lock().unwrap(),
         vec![Announcement::Poked("KZ".into())]

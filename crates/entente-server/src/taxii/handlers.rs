@@ -181,10 +181,9 @@ fn next_token(node: &Node, p: &Principal, endpoint: &str, raw: Option<&str>, seq
 }
 
 /// A TAXII envelope of stored objects. The stored JSON is canonical and valid, so it is spliced in
-/// as it is rather than parsed and written out again.
-/// An envelope of `rows`. Nothing to return and nothing more is the empty envelope `{}`, as the
-/// OASIS reference server (medallion) answers it: every property of an envelope is optional,
-/// and `more` absent means false.
+/// as it is rather than parsed and written out again. Nothing to return and nothing more is the
+/// empty envelope `{}`, as the OASIS reference server (medallion) answers it: every property of
+/// an envelope is optional, and `more` absent means false.
 fn envelope(rows: &[ObjectRow], more: bool, next: Option<String>) -> String {
     if rows.is_empty() && !more {
         return "{}".to_owned();

@@ -1,7 +1,8 @@
 //! What anyone who can reach the port may cost the node: connections (a cap, connections waiting
-//! for a request closed first, header-read and keep-alive timeouts), sign-ins (bounded password checks, failure limits with
-//! 429 and `Retry-After`, an unknown user as costly as a wrong password), event streams (caps per
-//! principal and in all, one audit write for many streams), and the metrics operators watch.
+//! for a request closed first, header-read and keep-alive timeouts), sign-ins (bounded password
+//! checks, failure limits with 429 and `Retry-After`, an unknown user as costly as a wrong
+//! password), event streams (caps per principal and in all, one audit write for many streams),
+//! and the metrics operators watch.
 
 use crate::helpers::*;
 use crate::limits::peak_rss_kb;
@@ -71,10 +72,10 @@ async fn silent_sockets_neither_exhaust_the_node_nor_stay_open() {
     drop(idle);
 }
 
-/// Sends `GET /healthz` on `sock` and reads the whole response: its head, lowercased.
-fn get_healthz(sock: &mut std::net::TcpStream) -> std::io::Result<String> {
+/// Sends `request` on `sock` and reads the whole response: its head, lowercased.
+fn exchange(sock: &mut std::net::TcpStream, request: &[u8]) -> std::io::Result<String> {
     use std::io::Write;
-    sock.write_all(b"GET /healthz HTTP/1.1\r\nHost: node\r\n\r\n")?;
+    sock.write_all(request)?;
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -95,6 +96,11 @@ fn get_healthz(sock: &mut std::net::TcpStream) -> std::io::Result<String> {
             }
         }
     }
+}
+
+/// `GET /healthz` on `sock`: the response's head, lowercased.
+fn get_healthz(sock: &mut std::net::TcpStream) -> std::io::Result<String> {
+    exchange(sock, b"GET /healthz HTTP/1.1\r\nHost: node\r\n\r\n")
 }
 
 /// How long until the node closes `sock`, at most `within`: a read answers nothing, or the
@@ -177,26 +183,16 @@ async fn idle_keep_alive_outlives_the_header_timeout_and_a_trickled_head_does_no
     // answered `Connection: close`: hyper closes that connection after the response, and a
     // client reusing it meanwhile once got "closed without response" or a TLS EOF. A request
     // whose body was read keeps its connection.
-    {
-        use std::io::Write;
-        let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
-        sock.set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        sock.write_all(
-            b"POST /api/v1/screen HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"name\": ",
-        )
+    let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !String::from_utf8_lossy(&got).contains("\r\n\r\n") {
-            let n = sock.read(&mut buf).unwrap();
-            assert!(n > 0, "closed without a response");
-            got.extend_from_slice(&buf[..n]);
-        }
-        let head = String::from_utf8_lossy(&got).to_lowercase();
-        assert!(head.starts_with("http/1.1 401"), "{head}");
-        assert!(head.contains("connection: close"), "{head}");
-    }
+    let head = exchange(
+        &mut sock,
+        b"POST /api/v1/screen HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"name\": ",
+    )
+    .unwrap();
+    assert!(head.starts_with("http/1.1 401"), "{head}");
+    assert!(head.contains("connection: close"), "{head}");
     let mut sock = std::net::TcpStream::connect(addr(&node)).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();

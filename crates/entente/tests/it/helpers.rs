@@ -337,6 +337,17 @@ impl TestNode {
             .unwrap()
     }
 
+    /// A TAXII DELETE of `url` (with its query).
+    pub async fn delete(&self, token: &str, url: &str) -> Response {
+        self.http
+            .delete(url)
+            .bearer_auth(token)
+            .header("Accept", TAXII)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// GET, answered with a JSON body.
     pub async fn get_json(&self, token: &str, url: &str) -> Value {
         self.get(token, url).await.json().await.unwrap()

@@ -159,17 +159,13 @@ async fn only_the_originator_deletes_and_only_a_supervisor() {
         .await;
     let url = |o: &Value| format!("{}{}/", node.objects_url(), o["id"].as_str().unwrap());
     let del = |token: &str, u: String| {
-        node.http
-            .delete(u)
-            .bearer_auth(token.to_owned())
-            .header("Accept", TAXII)
-            .send()
+        let token = token.to_owned();
+        let node = &node;
+        async move { node.delete(&token, &u).await }
     };
 
-    assert_eq!(del(&analyst, url(&own)).await.unwrap().status(), 403);
-    let r = del(&supervisor, url(&Value::Object(foreign.clone())))
-        .await
-        .unwrap();
+    assert_eq!(del(&analyst, url(&own)).await.status(), 403);
+    let r = del(&supervisor, url(&Value::Object(foreign.clone()))).await;
     let (s, body) = error_of(r).await;
     assert_eq!(s, 403);
     assert!(
@@ -179,9 +175,9 @@ async fn only_the_originator_deletes_and_only_a_supervisor() {
             .contains("CN issued this object"),
         "{body}"
     );
-    assert_eq!(del(&supervisor, url(&own)).await.unwrap().status(), 200);
+    assert_eq!(del(&supervisor, url(&own)).await.status(), 200);
     assert_eq!(node.get(&analyst, &url(&own)).await.status(), 404);
-    assert_eq!(del(&supervisor, url(&own)).await.unwrap().status(), 404);
+    assert_eq!(del(&supervisor, url(&own)).await.status(), 404);
 }
 
 #[tokio::test]
@@ -396,13 +392,8 @@ async fn a_deleted_indicator_no_longer_matches() {
     node.post_ok(&analyst, &observe(1)).await;
     assert_eq!(sightings(node.get_json(&analyst, &url).await), 1);
     let r = node
-        .http
-        .delete(format!("{}{indicator}/", node.objects_url()))
-        .bearer_auth(&supervisor)
-        .header("Accept", TAXII)
-        .send()
-        .await
-        .unwrap();
+        .delete(&supervisor, &format!("{}{indicator}/", node.objects_url()))
+        .await;
     assert_eq!(r.status(), 200);
     node.post_ok(&analyst, &observe(2)).await;
     assert_eq!(
@@ -454,16 +445,10 @@ async fn deleting_by_version_and_empty_answers_as_the_reference_server() {
     assert_eq!(held(node.get_json(&boss, &versions_url).await), modified);
     let delete = |query: &str| {
         let url = format!("{object_url}?{query}");
-        let http = node.http.clone();
-        let boss = boss.clone();
+        let node = &node;
+        let boss = &boss;
         async move {
-            let r = http
-                .delete(url)
-                .bearer_auth(&boss)
-                .header("Accept", TAXII)
-                .send()
-                .await
-                .unwrap();
+            let r = node.delete(boss, &url).await;
             assert_eq!(r.status(), 200);
             assert_eq!(r.headers()["content-type"], TAXII);
         }
